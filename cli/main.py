@@ -1,0 +1,44 @@
+"""The `invgraph` command: one Typer app, one sub-app per area (neo4j, ingest, controls, …)."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from cli import neo4j_cmd, serve_cmd
+
+app = typer.Typer(
+    name="invgraph",
+    help="Asset-inventory graph and query service for cloud security teams.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _connection(
+    neo4j_uri: Annotated[str | None, typer.Option(help="Neo4j URI (env NEO4J_URI).")] = None,
+    neo4j_user: Annotated[str | None, typer.Option(help="Neo4j user (env NEO4J_USER).")] = None,
+    neo4j_password: Annotated[str | None, typer.Option(help="Neo4j password (env NEO4J_PASSWORD).")] = None,
+    neo4j_database: Annotated[str | None, typer.Option(help="Neo4j database (env NEO4J_DATABASE).")] = None,
+) -> None:
+    """Connection options apply to every sub-command; they override the environment."""
+    from graph.settings import get_neo4j_settings
+
+    for name, value in (
+        ("NEO4J_URI", neo4j_uri), ("NEO4J_USER", neo4j_user),
+        ("NEO4J_PASSWORD", neo4j_password), ("NEO4J_DATABASE", neo4j_database),
+    ):
+        if value is not None:
+            os.environ[name] = value
+    get_neo4j_settings.cache_clear()
+
+
+app.add_typer(neo4j_cmd.app, name="neo4j")
+serve_cmd.register(app)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

@@ -1,0 +1,98 @@
+"""One Neo4j driver per process, created lazily, with read/write transaction helpers.
+
+Every query that carries user input passes it as parameters; nothing here formats values into Cypher.
+Writes go through ``execute_write`` so transient errors (leader switch, deadlock) are retried by the driver.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import neo4j
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
+
+from graph.settings import Neo4jSettings, get_neo4j_settings
+
+_lock = threading.Lock()
+_driver: Driver | None = None
+_driver_settings: Neo4jSettings | None = None
+
+
+def get_driver(settings: Neo4jSettings | None = None) -> Driver:
+    """The process-wide driver; built on first use so importing modules never opens sockets."""
+    global _driver, _driver_settings
+    settings = settings or get_neo4j_settings()
+    with _lock:
+        if _driver is not None and _driver_settings == settings:
+            return _driver
+        if _driver is not None:
+            _driver.close()
+        auth = (settings.user, settings.password) if settings.password else None
+        _driver = GraphDatabase.driver(
+            settings.uri, auth=auth, max_connection_pool_size=settings.max_connection_pool_size
+        )
+        _driver_settings = settings
+        return _driver
+
+
+def close_driver() -> None:
+    global _driver, _driver_settings
+    with _lock:
+        if _driver is not None:
+            _driver.close()
+        _driver, _driver_settings = None, None
+
+
+def database_name() -> str:
+    return (_driver_settings or get_neo4j_settings()).database
+
+
+@contextmanager
+def session(read_only: bool = False) -> Iterator[Session]:
+    """A session on the configured database; READ access mode when ``read_only``."""
+    mode = neo4j.READ_ACCESS if read_only else neo4j.WRITE_ACCESS
+    with get_driver().session(database=database_name(), default_access_mode=mode) as s:
+        yield s
+
+
+def _timeout() -> float:
+    return (_driver_settings or get_neo4j_settings()).transaction_timeout
+
+
+def _rows_work(query: str, parameters: Mapping[str, Any] | None, timeout: float | None) -> Any:
+    @neo4j.unit_of_work(timeout=timeout or _timeout())
+    def work(tx: ManagedTransaction) -> list[dict]:
+        return [r.data() for r in tx.run(query, dict(parameters or {}))]
+
+    return work
+
+
+def read(query: str, parameters: Mapping[str, Any] | None = None, timeout: float | None = None) -> list[dict]:
+    """Run a read query in a READ transaction and return the rows as plain dicts."""
+    with session(read_only=True) as s:
+        return s.execute_read(_rows_work(query, parameters, timeout))
+
+
+def write(query: str, parameters: Mapping[str, Any] | None = None, timeout: float | None = None) -> list[dict]:
+    """Run a write query in a retried WRITE transaction and return the rows as plain dicts."""
+    with session() as s:
+        return s.execute_write(_rows_work(query, parameters, timeout))
+
+
+def write_summary(query: str, parameters: Mapping[str, Any] | None = None) -> neo4j.SummaryCounters:
+    """Run a write query and return its counters (nodes / relationships created, properties set)."""
+
+    @neo4j.unit_of_work(timeout=_timeout())
+    def work(tx: ManagedTransaction) -> neo4j.SummaryCounters:
+        return tx.run(query, dict(parameters or {})).consume().counters
+
+    with session() as s:
+        return s.execute_write(work)
+
+
+def server_info() -> dict[str, str]:
+    rows = read("CALL dbms.components() YIELD name, versions, edition RETURN versions[0] AS version, edition")
+    return {"version": rows[0]["version"], "edition": rows[0]["edition"]}

@@ -31,8 +31,11 @@ def get_driver(settings: Neo4jSettings | None = None) -> Driver:
         if _driver is not None:
             _driver.close()
         auth = (settings.user, settings.password) if settings.password else None
+        # Server notifications (deprecations, unknown property keys in optional lookups) are not errors;
+        # they would flood logs of every run, so they are switched off at the source.
         _driver = GraphDatabase.driver(
-            settings.uri, auth=auth, max_connection_pool_size=settings.max_connection_pool_size
+            settings.uri, auth=auth, max_connection_pool_size=settings.max_connection_pool_size,
+            notifications_min_severity="OFF",
         )
         _driver_settings = settings
         return _driver

@@ -1,0 +1,3 @@
+"""GCP resource modules (Cloud Asset Inventory), in load order."""
+
+MODULES: list = []

@@ -1,0 +1,3 @@
+"""Kubernetes resource modules, in load order."""
+
+MODULES: list = []

@@ -1,0 +1,85 @@
+"""`invgraph ingest snapshot DIR` and `invgraph runs`."""
+
+from __future__ import annotations
+
+import json
+import logging
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="Load assets into the graph.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command("snapshot")
+def snapshot(
+    directory: Annotated[Path, typer.Argument(help="Snapshot folder (docs/snapshot-format.md).")],
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+) -> None:
+    """Ingest one snapshot folder as one run. Exit 0 ok, 2 partial (something skipped), 1 failed."""
+    from ingest.runner import ingest_snapshot
+    from ingest.sources.errors import InputError
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        report = ingest_snapshot(directory, show_progress=fmt is Format.table and console.is_terminal)
+    except InputError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    if fmt is Format.json:
+        typer.echo(json.dumps(report.as_json(), indent=2))
+    else:
+        _summary(report)
+    raise typer.Exit(report.exit_code)
+
+
+def _summary(report) -> None:  # type: ignore[no-untyped-def]
+    table = Table(title=f"{report.run_id}: {report.status}")
+    for col in ("module", "scope", "status", "nodes", "rels", "errors"):
+        table.add_column(col)
+    for m in report.modules:
+        if m.status == "not collected" and not m.errors:
+            continue
+        color = {"ok": "green", "partial": "yellow", "failed": "red"}.get(m.status.value, "dim")
+        table.add_row(m.name, m.scope, f"[{color}]{m.status.value}[/{color}]", str(m.nodes),
+                      str(m.relationships), "\n".join(m.errors)[:500])
+    Console().print(table)
+    not_collected = sum(1 for m in report.modules if m.status == "not collected")
+    if not_collected:
+        typer.echo(f"{not_collected} module scopes not collected (no input file): their data was kept.")
+    for path in report.skipped:
+        typer.echo(f"skipped (unknown file): {path}")
+
+
+def register_runs(root: typer.Typer) -> None:
+    @root.command("runs")
+    def runs_cmd(
+        limit: Annotated[int, typer.Option(help="How many runs, newest first.")] = 20,
+        fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    ) -> None:
+        """List ingest runs with their per-module status."""
+        from graph.runs import list_runs
+
+        rows = list_runs(limit)
+        if fmt is Format.json:
+            typer.echo(json.dumps(rows, indent=2, default=str))
+            return
+        table = Table(title="ingest runs")
+        for col in ("run", "status", "collected_at", "started_at", "modules ok/partial/failed/not collected"):
+            table.add_column(col)
+        for r in rows:
+            counts = [sum(1 for m in r["modules"] if m["status"] == s)
+                      for s in ("ok", "partial", "failed", "not collected")]
+            table.add_row(r["id"], r["status"], r["collected_at"] or "", r["started_at"] or "",
+                          "/".join(map(str, counts)))
+        Console().print(table)

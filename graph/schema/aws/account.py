@@ -1,0 +1,8 @@
+"""AWSAccount and AWSRegion — the owners every AWS resource hangs from (Cartography labels)."""
+
+from graph.schema.model import C, NodeSchema, P
+
+AWS_ACCOUNT = NodeSchema(
+    "AWSAccount",
+    {"id": P("id"), "name": P("name"), "inscope": P("inscope"), "foreign": P("foreign")},
+)

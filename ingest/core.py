@@ -1,0 +1,130 @@
+"""The run context and the one sync skeleton every resource module goes through.
+
+A resource module supplies ``get`` (raw input, or None when not collected), ``transform`` (pure: raw →
+rows per schema) and the schemas; ``sync_resource`` does the rest the same way everywhere:
+
+* input missing → status ``not collected``; nothing loaded, nothing cleaned up;
+* input unusable (bad file, AccessDenied, throttled) → ``failed``; previous data kept, no cleanup;
+* some per-resource inputs unusable → ``partial``; the good rows load, cleanup is skipped;
+* otherwise → ``ok``; load in schema order, then mark-and-sweep cleanup scoped to the account/cluster.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from neo4j.exceptions import DriverError, Neo4jError
+
+from graph.schema import loader
+from graph.schema.loader import CleanupResult, LoadError, NodeChange
+from graph.schema.model import NodeSchema
+from ingest.sources.errors import InputError, SourceDenied
+
+log = logging.getLogger("invgraph.ingest")
+
+
+@dataclass(frozen=True)
+class RunContext:
+    run_id: str
+    update_tag: int  # epoch milliseconds at run start; every node/relationship touched gets it
+    collected_at: datetime
+
+
+class Status(StrEnum):
+    OK = "ok"
+    PARTIAL = "partial"
+    FAILED = "failed"
+    NOT_COLLECTED = "not collected"
+
+
+@dataclass
+class ModuleResult:
+    name: str
+    scope: str
+    status: Status
+    nodes: int = 0
+    relationships: int = 0
+    errors: list[str] = field(default_factory=list)
+    labels: tuple[str, ...] = ()  # node labels this module owns (drift ignores removals when not ok)
+    changes: list[NodeChange] = field(default_factory=list)
+    removed: CleanupResult = field(default_factory=CleanupResult)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "scope": self.scope, "status": self.status.value,
+            "nodes": self.nodes, "relationships": self.relationships, "errors": self.errors,
+        }
+
+
+@dataclass
+class Transformed:
+    """What ``transform`` returns: rows per schema (in load order) and per-resource errors."""
+
+    rows: dict[NodeSchema, list[dict[str, Any]]]
+    errors: list[str] = field(default_factory=list)
+
+
+Getter = Callable[[], Any]
+Transformer = Callable[[Any], Transformed | Mapping[NodeSchema, list[dict[str, Any]]]]
+
+
+def sync_resource(
+    name: str,
+    scope: str,
+    ctx: RunContext,
+    get: Getter,
+    transform: Transformer,
+    schemas: Sequence[NodeSchema],
+    context: Mapping[str, Any],
+    cleanup: bool = True,
+) -> ModuleResult:
+    """get → transform → load → cleanup with the status rules in the module docstring."""
+    labels = tuple(s.label for s in schemas)
+    result = ModuleResult(name, scope, Status.OK, labels=labels)
+    try:
+        raw = get()
+    except (InputError, SourceDenied) as exc:
+        return _failed(result, str(exc))
+    if raw is None:
+        result.status = Status.NOT_COLLECTED
+        return result
+    try:
+        out = transform(raw)
+    except InputError as exc:
+        return _failed(result, str(exc))
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        return _failed(result, f"{name} [{scope}]: unexpected input shape: {type(exc).__name__}: {exc}")
+    transformed = out if isinstance(out, Transformed) else Transformed(dict(out))
+    if transformed.errors:
+        result.status = Status.PARTIAL
+        result.errors.extend(transformed.errors)
+    try:
+        for schema in schemas:
+            loaded = loader.load(schema, transformed.rows.get(schema, []), ctx.update_tag, **context)
+            result.nodes += loaded.nodes
+            result.relationships += loaded.relationships
+            result.changes.extend(loaded.changes)
+        if cleanup and result.status is Status.OK:
+            for schema in reversed(schemas):
+                if schema.sub_resource is None:
+                    continue
+                removed = loader.cleanup(schema, ctx.update_tag, **context)
+                result.removed.removed_nodes.extend(removed.removed_nodes)
+                result.removed.removed_relationships.extend(removed.removed_relationships)
+    except LoadError as exc:
+        return _failed(result, f"{name} [{scope}]: {exc}")
+    except (Neo4jError, DriverError) as exc:
+        return _failed(result, f"{name} [{scope}]: Neo4j error: {exc}")
+    return result
+
+
+def _failed(result: ModuleResult, message: str) -> ModuleResult:
+    log.error(message)
+    result.status = Status.FAILED
+    result.errors.append(message)
+    return result

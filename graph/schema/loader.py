@@ -42,6 +42,7 @@ class NodeChange:
     id: str
     added: bool
     before: dict[str, Any] | None  # properties before the update, for changed nodes
+    after: dict[str, Any] | None = None  # the loaded properties, for changed nodes
 
 
 @dataclass
@@ -111,14 +112,26 @@ def load(schema: NodeSchema, rows: Iterable[Mapping[str, Any]], update_tag: int,
     for batch in batches(project_rows(schema, rows)):
         records = driver.write(query, {"rows": batch, "update_tag": update_tag, **context})
         result.nodes += len(records)
+        by_id: dict[str, dict[str, Any]] | None = None
         for rec in records:
             result.relationships += rec["rels"]
-            if rec["added"] or rec["before"] is not None:
-                before = rec["before"]
-                if before is not None:
-                    before = {k: v for k, v in before.items() if k not in _BOOKKEEPING}
-                result.changes.append(NodeChange(schema.label, rec["id"], rec["added"], before))
+            if rec["added"]:
+                result.changes.append(NodeChange(schema.label, rec["id"], True, None))
+            elif rec["before"] is not None:
+                by_id = by_id if by_id is not None else {r["id"]: r for r in batch}
+                after = _graph_properties(schema, by_id[rec["id"]], context)
+                result.changes.append(NodeChange(schema.label, rec["id"], False, _strip(rec["before"]), after))
     return result
+
+
+def _graph_properties(schema: NodeSchema, row: Mapping[str, Any], context: Mapping[str, Any]) -> dict[str, Any]:
+    """The properties as stored in the graph (graph names, context values filled in), nulls left out."""
+    out = {}
+    for prop, ref in schema.properties.items():
+        value = context.get(ref.source) if ref.from_context else row.get(ref.source)
+        if value is not None:
+            out[prop] = value
+    return out
 
 
 _BOOKKEEPING = {"firstseen", "lastupdated", FINGERPRINT}

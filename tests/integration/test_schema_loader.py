@@ -61,7 +61,9 @@ def test_second_load_reports_only_changes(neo4j: str) -> None:
     assert sorted(c.id for c in first.changes if c.added) == [f"subnet-{i}" for i in range(5)]
     subnets[3] = {**subnets[3], "cidr": "10.9.9.0/24"}
     second = _sync(2, "us-east-1", vpcs, subnets)
-    assert [(c.id, c.added, c.before["cidr_block"]) for c in second.changes] == [("subnet-3", False, "10.0.3.0/24")]
+    assert [(c.id, c.added, c.before["cidr_block"], c.after["cidr_block"]) for c in second.changes] == [
+        ("subnet-3", False, "10.0.3.0/24", "10.9.9.0/24")
+    ]
     third = _sync(3, "us-east-1", vpcs, subnets)
     assert third.changes == []
 

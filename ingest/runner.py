@@ -10,7 +10,7 @@ from typing import Any
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from graph import runs
+from graph import history, runs
 from graph.schema import loader
 from ingest import registry
 from ingest.core import ModuleResult, RunContext, Status
@@ -92,6 +92,7 @@ def ingest_snapshot(path: Path, show_progress: bool = False) -> RunReport:
     skipped = [str(p.relative_to(path)) for p in snap.unclaimed()]
     status = overall_status(results)
     report = RunReport(run_id, status, results, skipped, ctx)
+    history.record(run_id, tag, results, _all_schemas())
     if status != "failed":
         for step in POST_INGEST:
             step(ctx, results)

@@ -162,6 +162,28 @@ def start(opts: ServerOptions) -> ServerState:
         proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
             cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
         )
+    # Record the pid at once, so `stop` can find a server that is still starting.
+    state_file = _state_file(data_dir)
+    state = ServerState(proc.pid, opts.port, "starting", str(data_dir), str(log), time.time())
+    state_file.write_text(json.dumps(asdict(state)))
+    try:
+        version = _wait_ready(proc, log, offset, opts, data_dir)
+    except BaseException:
+        # Interrupted or failed start: never leave an unrecorded Java process holding the store.
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        state_file.unlink(missing_ok=True)
+        raise
+    state = ServerState(proc.pid, opts.port, version, str(data_dir), str(log), time.time())
+    state_file.write_text(json.dumps(asdict(state)))
+    return state
+
+
+def _wait_ready(proc: subprocess.Popen, log: Path, offset: int, opts: ServerOptions, data_dir: Path) -> str:
     deadline = time.monotonic() + opts.start_timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -172,14 +194,11 @@ def start(opts: ServerOptions) -> ServerState:
             fh.seek(offset)
             text = fh.read().decode(errors="replace")
         if READY_MARK in text:
-            version = text.rsplit(READY_MARK, 1)[1].split()[0]
-            state = ServerState(proc.pid, opts.port, version, str(data_dir), str(log), time.time())
-            _state_file(data_dir).write_text(json.dumps(asdict(state)))
-            return state
+            return text.rsplit(READY_MARK, 1)[1].split()[0]
         time.sleep(0.2)
     raise EmbeddedError(
-        f"Neo4j did not answer on port {opts.port} within {opts.start_timeout:.0f}s; "
-        f"it is still starting (pid {proc.pid}); see the log: {log}"
+        f"Neo4j did not answer on port {opts.port} within {opts.start_timeout:.0f}s; it was stopped. "
+        f"See the log: {log}"
     )
 
 

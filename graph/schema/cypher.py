@@ -7,13 +7,24 @@ plain identifier, so a schema typo cannot turn into injected Cypher either.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 
 from graph.schema.model import Direction, NodeSchema, PropertyRef, RelSchema
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-FINGERPRINT = "invgraph_fp"  # hash of the node's loaded properties; compares runs cheaply
+FINGERPRINT = "invgraph_fp"  # row key carrying the hash of the loaded properties; compares runs cheaply
+
+
+def fingerprint_property(schema: NodeSchema) -> str:
+    """Node property holding this schema's fingerprint.
+
+    One per schema, because several schemas may write the same node (an S3 bucket's policy details, the
+    account summary on AWSAccount): each compares only the properties it owns.
+    """
+    digest = hashlib.sha1(f"{schema.label}:{sorted(schema.properties)}".encode()).hexdigest()[:8]
+    return f"{FINGERPRINT}_{digest}"
 
 
 def _ident(name: str) -> str:
@@ -72,14 +83,15 @@ def ingestion_query(schema: NodeSchema) -> str:
     labels = ":".join(_ident(x) for x in (schema.label, *schema.extra_labels))
     sets = ",\n    ".join(f"n.{_ident(k)} = {_value(v)}" for k, v in schema.properties.items() if k != "id")
     sets = f",\n    {sets}" if sets else ""
+    fp = fingerprint_property(schema)
     body = [
         "UNWIND $rows AS item",
         f"MERGE (n:{_ident(schema.label)} {{id: item.id}})",
         "ON CREATE SET n.firstseen = $update_tag",
-        f"WITH n, item, n.{FINGERPRINT} AS old_fp,",
-        f"     CASE WHEN n.{FINGERPRINT} IS NOT NULL AND n.{FINGERPRINT} <> item.{FINGERPRINT}",
+        f"WITH n, item, n.{fp} AS old_fp,",
+        f"     CASE WHEN n.{fp} IS NOT NULL AND n.{fp} <> item.{FINGERPRINT}",
         "          THEN properties(n) END AS before",
-        f"SET n:{labels}, n.lastupdated = $update_tag, n.{FINGERPRINT} = item.{FINGERPRINT}{sets}",
+        f"SET n:{labels}, n.lastupdated = $update_tag, n.{fp} = item.{FINGERPRINT}{sets}",
         "WITH n, item, old_fp, before",
     ]
     rels = [r for r in (schema.sub_resource, *schema.relationships) if r is not None]

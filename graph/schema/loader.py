@@ -120,7 +120,9 @@ def load(schema: NodeSchema, rows: Iterable[Mapping[str, Any]], update_tag: int,
             elif rec["before"] is not None:
                 by_id = by_id if by_id is not None else {r["id"]: r for r in batch}
                 after = _graph_properties(schema, by_id[rec["id"]], context)
-                result.changes.append(NodeChange(schema.label, rec["id"], False, _strip(rec["before"]), after))
+                # Compare only what this schema owns: other schemas may write other properties of the node.
+                before = {k: v for k, v in rec["before"].items() if k in schema.properties}
+                result.changes.append(NodeChange(schema.label, rec["id"], False, before, after))
     return result
 
 
@@ -134,7 +136,11 @@ def _graph_properties(schema: NodeSchema, row: Mapping[str, Any], context: Mappi
     return out
 
 
-_BOOKKEEPING = {"firstseen", "lastupdated", FINGERPRINT}
+_BOOKKEEPING = {"firstseen", "lastupdated"}
+
+
+def is_bookkeeping(prop: str) -> bool:
+    return prop in _BOOKKEEPING or prop.startswith(FINGERPRINT)
 
 
 def cleanup(schema: NodeSchema, update_tag: int, **context: Any) -> CleanupResult:
@@ -155,7 +161,7 @@ def cleanup(schema: NodeSchema, update_tag: int, **context: Any) -> CleanupResul
 
 
 def _strip(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in props.items() if k not in _BOOKKEEPING}
+    return {k: v for k, v in props.items() if not is_bookkeeping(k)}
 
 
 _ALREADY = ("EquivalentSchemaRuleAlreadyExists", "IndexAlreadyExists", "ConstraintAlreadyExists",

@@ -1,0 +1,87 @@
+# invgraph — the two commands that matter: `make demo` and `make test`.
+# Needs Python 3.11+, Java 17 or 21 (a JDK: javac compiles the Neo4j launcher) and Maven.
+# The first `make setup` downloads about 120 MB of Neo4j jars from Maven Central into
+# ~/.cache/invgraph (or $INVGRAPH_CACHE_DIR); later runs take a second or two.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON3 ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INVGRAPH := $(VENV)/bin/invgraph
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: help setup check-tools setup-browser test demo bench lint clean
+
+help:
+	@echo "make setup          create .venv, install invgraph[dev], fetch + compile the embedded Neo4j (idempotent)"
+	@echo "make demo           embedded Neo4j + 3-day sample data + API on http://127.0.0.1:8000 (Ctrl-C stops all)"
+	@echo "make test           full test suite against a real Neo4j; JUnit XML in test-output/junit.xml"
+	@echo "make bench          run every bench/bench_*.py"
+	@echo "make lint           ruff check"
+	@echo "make clean          remove .venv, test-output and .cache (stops the demo Neo4j first)"
+
+# One line naming everything that is missing, instead of a failure half-way through setup.
+check-tools:
+	@missing=(); \
+	command -v $(PYTHON3) >/dev/null 2>&1 || missing+=("$(PYTHON3) (Python 3.11+)"); \
+	if command -v $(PYTHON3) >/dev/null 2>&1 && ! $(PYTHON3) -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then \
+		missing+=("Python 3.11+ ($(PYTHON3) is $$($(PYTHON3) -c 'import platform; print(platform.python_version())'))"); fi; \
+	command -v java >/dev/null 2>&1 || [ -x "$${JAVA_HOME:-/nonexistent}/bin/java" ] || missing+=("java (OpenJDK 17 or 21: apt-get install openjdk-17-jdk)"); \
+	command -v mvn >/dev/null 2>&1 || missing+=("mvn (Maven: apt-get install maven)"); \
+	if [ $${#missing[@]} -gt 0 ]; then \
+		msg=$$(printf '%s; ' "$${missing[@]}"); echo "error: missing required tools: $${msg%; }" >&2; exit 1; fi
+
+$(PY): | check-tools
+	$(PYTHON3) -m venv $(VENV)
+
+# Re-installs only when pyproject.toml is newer than the stamp.
+$(STAMP): pyproject.toml | check-tools $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[dev]'
+	@touch $@
+
+setup: check-tools $(STAMP)
+	@$(INVGRAPH) neo4j install
+
+# The browser tests drive headless Chromium. Installed here when we are root and apt exists;
+# otherwise fail with the command to run, because `make test` must have what the tests need.
+setup-browser:
+	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing chromium for the browser tests (apt-get)"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+			|| { echo "error: apt-get install chromium failed; the browser tests need it" >&2; exit 1; }; \
+	else \
+		echo "error: chromium is missing and cannot be installed here (need root and apt-get); the browser tests need it: sudo apt-get install chromium" >&2; \
+		exit 1; \
+	fi
+
+# The suite starts its own embedded Neo4j (tests/conftest.py), or uses NEO4J_URI when set.
+# Any non-zero pytest exit fails the target, including 5 ("no tests collected").
+test: setup setup-browser
+	@mkdir -p test-output
+	@rc=0; $(PY) -m pytest -q -p no:cacheprovider --timeout=900 --junitxml=test-output/junit.xml $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; \
+	exit $$rc
+
+demo: setup
+	@scripts/demo.sh
+
+bench: setup
+	@shopt -s nullglob; benches=(bench/bench_*.py); failed=(); \
+	if [ $${#benches[@]} -eq 0 ]; then echo "no bench/bench_*.py yet"; exit 0; fi; \
+	for b in "$${benches[@]}"; do \
+		echo "== $$b"; $(PY) "$$b" || failed+=("$$b"); \
+	done; \
+	if [ $${#failed[@]} -gt 0 ]; then echo "error: failed: $${failed[*]}" >&2; exit 1; fi
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+clean:
+	@if [ -x $(INVGRAPH) ] && [ -d .cache/demo-neo4j ]; then $(INVGRAPH) neo4j stop --data-dir .cache/demo-neo4j; fi
+	rm -rf $(VENV) test-output .cache

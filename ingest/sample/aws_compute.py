@@ -27,7 +27,11 @@ def _dns(ip: str, region: str) -> str:
 
 def _public_dns(ip: str, region: str) -> str:
     host = "ec2-" + ip.replace(".", "-")
-    return f"{host}.compute-1.amazonaws.com" if region == "us-east-1" else f"{host}.{region}.compute.amazonaws.com"
+    return (
+        f"{host}.compute-1.amazonaws.com"
+        if region == "us-east-1"
+        else f"{host}.{region}.compute.amazonaws.com"
+    )
 
 
 def _association(public_ip: str, region: str) -> dict[str, str]:
@@ -64,7 +68,9 @@ def add_volume(
         "Encrypted": encrypted,
     }
     if encrypted:
-        vol["KmsKeyId"] = net.account.arn("kms", net.region, "key/" + ctx.refs[f"{net.account.account_id}:ebs-key"])
+        vol["KmsKeyId"] = net.account.arn(
+            "kms", net.region, "key/" + ctx.refs[f"{net.account.account_id}:ebs-key"]
+        )
     net.volumes.append(vol)
     return vol
 
@@ -100,7 +106,11 @@ def add_instance(
         "Status": "attached",
         "NetworkCardIndex": 0,
     }
-    private_ip_entry: dict[str, Any] = {"Primary": True, "PrivateDnsName": _dns(ip, region), "PrivateIpAddress": ip}
+    private_ip_entry: dict[str, Any] = {
+        "Primary": True,
+        "PrivateDnsName": _dns(ip, region),
+        "PrivateIpAddress": ip,
+    }
     if pub_ip:
         private_ip_entry = {"Association": _association(pub_ip, region), **private_ip_entry}
     instance_eni: dict[str, Any] = {}
@@ -270,5 +280,7 @@ def _sg_name(net: Net, group_id: str) -> str:
 def write_compute(ctx: Ctx, net: Net) -> None:
     acct, region = net.account, net.region
     ctx.files[ctx.aws_path(acct, region, "ec2", "describe-instances")] = {"Reservations": net.reservations}
-    ctx.files[ctx.aws_path(acct, region, "ec2", "describe-network-interfaces")] = {"NetworkInterfaces": net.enis}
+    ctx.files[ctx.aws_path(acct, region, "ec2", "describe-network-interfaces")] = {
+        "NetworkInterfaces": net.enis
+    }
     ctx.files[ctx.aws_path(acct, region, "ec2", "describe-volumes")] = {"Volumes": net.volumes}

@@ -1,7 +1,8 @@
 """Data and serverless services: S3 buckets, RDS instances, Lambda functions (+ URLs), EKS clusters, secrets.
 
-S3 per-bucket calls that fail on the real CLI (no bucket policy → NoSuchBucketPolicy, no public access
-block → NoSuchPublicAccessBlockConfiguration) print nothing on stdout, so those files are simply absent.
+S3 per-bucket calls that fail on the real CLI because the configuration does not exist (NoSuchBucketPolicy,
+NoSuchPublicAccessBlockConfiguration) are written as `{}`, as snapshot-format.md ("Absent configurations")
+prescribes: an absent file would mean "not collected".
 """
 
 from __future__ import annotations
@@ -43,13 +44,16 @@ class S3:
     ) -> str:
         """`block_public`: True = all four PAB settings on, False = all off, None = no PAB configured."""
         files = self.ctx.files
-        self.buckets.append({"Name": name, "CreationDate": self.ctx.clock.aws(days_old), "BucketRegion": region})
+        self.buckets.append(
+            {"Name": name, "CreationDate": self.ctx.clock.aws(days_old), "BucketRegion": region}
+        )
         files[self._path("get-bucket-location", name)] = {
             # us-east-1 is reported as a null LocationConstraint, a long-standing S3 quirk.
             "LocationConstraint": None if region == "us-east-1" else region
         }
-        if policy is not None:
-            files[self._path("get-bucket-policy", name)] = {"Policy": json.dumps(policy, separators=(",", ":"))}
+        files[self._path("get-bucket-policy", name)] = (
+            {"Policy": json.dumps(policy, separators=(",", ":"))} if policy is not None else {}
+        )
         grants = [
             {
                 "Grantee": {"ID": self.owner_id, "Type": "CanonicalUser"},
@@ -59,6 +63,7 @@ class S3:
         if public_acl:
             grants.append({"Grantee": {"Type": "Group", "URI": ALL_USERS}, "Permission": "READ"})
         files[self._path("get-bucket-acl", name)] = {"Owner": {"ID": self.owner_id}, "Grants": grants}
+        files[self._path("get-public-access-block", name)] = {}
         if block_public is not None:
             files[self._path("get-public-access-block", name)] = {
                 "PublicAccessBlockConfiguration": {
@@ -74,7 +79,9 @@ class S3:
                 default["KMSMasterKeyID"] = self.acct.arn("kms", region, "key/" + self.ctx.ids.uid())
             files[self._path("get-bucket-encryption", name)] = {
                 "ServerSideEncryptionConfiguration": {
-                    "Rules": [{"ApplyServerSideEncryptionByDefault": default, "BucketKeyEnabled": sse == "aws:kms"}]
+                    "Rules": [
+                        {"ApplyServerSideEncryptionByDefault": default, "BucketKeyEnabled": sse == "aws:kms"}
+                    ]
                 }
             }
         return name
@@ -142,7 +149,9 @@ def add_db(
         "BackupRetentionPeriod": 7,
         "DBSecurityGroups": [],
         "VpcSecurityGroups": [{"VpcSecurityGroupId": sg_id, "Status": "active"}],
-        "DBParameterGroups": [{"DBParameterGroupName": f"default.{name}16", "ParameterApplyStatus": "in-sync"}],
+        "DBParameterGroups": [
+            {"DBParameterGroupName": f"default.{name}16", "ParameterApplyStatus": "in-sync"}
+        ],
         "AvailabilityZone": subnets[0].az,
         "DBSubnetGroup": {
             "DBSubnetGroupName": group_name,
@@ -231,7 +240,9 @@ def add_function(
         "SnapStart": {"ApplyOn": "None", "OptimizationStatus": "Off"},
         "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{name}"},
     }
-    functions = ctx.files.setdefault(ctx.aws_path(account, region, "lambda", "list-functions"), {"Functions": []})
+    functions = ctx.files.setdefault(
+        ctx.aws_path(account, region, "lambda", "list-functions"), {"Functions": []}
+    )
     functions["Functions"].append(fn)
     urls = []
     if url_auth:
@@ -246,13 +257,17 @@ def add_function(
                 "InvokeMode": "BUFFERED",
             }
         )
-    ctx.files[ctx.aws_path(account, region, "lambda", "list-function-url-configs", name)] = {"FunctionUrlConfigs": urls}
+    ctx.files[ctx.aws_path(account, region, "lambda", "list-function-url-configs", name)] = {
+        "FunctionUrlConfigs": urls
+    }
     return fn
 
 
 def add_secret(ctx: Ctx, account: Account, region: str, name: str, description: str = "") -> str:
     arn = account.arn("secretsmanager", region, f"secret:{name}-{ctx.ids.suffix(6)}")
-    secrets = ctx.files.setdefault(ctx.aws_path(account, region, "secretsmanager", "list-secrets"), {"SecretList": []})
+    secrets = ctx.files.setdefault(
+        ctx.aws_path(account, region, "secretsmanager", "list-secrets"), {"SecretList": []}
+    )
     secrets["SecretList"].append(
         {
             "ARN": arn,
@@ -269,7 +284,13 @@ def add_secret(ctx: Ctx, account: Account, region: str, name: str, description: 
 
 
 def add_eks_cluster(
-    ctx: Ctx, net: Net, name: str, role_arn: str, oidc_id: str, sg_ids: tuple[str, str], public_cidrs: list[str]
+    ctx: Ctx,
+    net: Net,
+    name: str,
+    role_arn: str,
+    oidc_id: str,
+    sg_ids: tuple[str, str],
+    public_cidrs: list[str],
 ) -> dict[str, Any]:
     acct, region = net.account, net.region
     cluster = {
@@ -295,7 +316,10 @@ def add_eks_cluster(
         },
         "logging": {
             "clusterLogging": [
-                {"types": ["api", "audit", "authenticator", "controllerManager", "scheduler"], "enabled": False}
+                {
+                    "types": ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+                    "enabled": False,
+                }
             ]
         },
         "identity": {"oidc": {"issuer": f"https://oidc.eks.{region}.amazonaws.com/id/{oidc_id}"}},

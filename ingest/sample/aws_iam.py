@@ -6,12 +6,13 @@ JSON-parses every policy document, so trust policies and policy versions are JSO
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.sample.aws_compute import Profile
 from ingest.sample.context import Account, Ctx
-from ingest.sample.ids import scaled, tag_list
+from ingest.sample.ids import scaled
 
 ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 
@@ -31,7 +32,10 @@ def trust_service(service: str) -> dict[str, Any]:
 # AWS managed policies referenced by the sample (documents abbreviated except AdministratorAccess).
 AWS_MANAGED: dict[str, tuple[str, dict[str, Any]]] = {
     "AdministratorAccess": ("/", doc(allow("*", "*"))),
-    "ReadOnlyAccess": ("/", doc(allow(["ec2:Describe*", "s3:Get*", "s3:List*", "iam:Get*", "iam:List*"], "*"))),
+    "ReadOnlyAccess": (
+        "/",
+        doc(allow(["ec2:Describe*", "s3:Get*", "s3:List*", "iam:Get*", "iam:List*"], "*")),
+    ),
     "AmazonS3ReadOnlyAccess": ("/", doc(allow(["s3:Get*", "s3:List*", "s3-object-lambda:Get*"], "*"))),
     "CloudWatchAgentServerPolicy": (
         "/",
@@ -41,10 +45,19 @@ AWS_MANAGED: dict[str, tuple[str, dict[str, Any]]] = {
         "/service-role/",
         doc(allow(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], "*")),
     ),
-    "AmazonEKSClusterPolicy": ("/", doc(allow(["ec2:Describe*", "elasticloadbalancing:*", "kms:DescribeKey"], "*"))),
+    "AmazonEKSClusterPolicy": (
+        "/",
+        doc(allow(["ec2:Describe*", "elasticloadbalancing:*", "kms:DescribeKey"], "*")),
+    ),
     "AmazonEKSWorkerNodePolicy": ("/", doc(allow(["ec2:DescribeInstances", "eks:DescribeCluster"], "*"))),
-    "AmazonEKS_CNI_Policy": ("/", doc(allow(["ec2:AssignPrivateIpAddresses", "ec2:AttachNetworkInterface"], "*"))),
-    "AmazonEC2ContainerRegistryReadOnly": ("/", doc(allow(["ecr:GetAuthorizationToken", "ecr:BatchGetImage"], "*"))),
+    "AmazonEKS_CNI_Policy": (
+        "/",
+        doc(allow(["ec2:AssignPrivateIpAddresses", "ec2:AttachNetworkInterface"], "*")),
+    ),
+    "AmazonEC2ContainerRegistryReadOnly": (
+        "/",
+        doc(allow(["ecr:GetAuthorizationToken", "ecr:BatchGetImage"], "*")),
+    ),
 }
 
 
@@ -66,6 +79,8 @@ class IamBuilder:
     def __init__(self, ctx: Ctx, account: Account) -> None:
         self.ctx, self.acct, self.iam = ctx, account, Iam(account)
         self.aws_policy_ids: dict[str, str] = ctx.refs.setdefault("aws-managed-policy-ids", {})
+        self.bulk_roles: set[str] = set()
+        self.policy_arns: set[str] = set()  # AWS managed policies are listed once, on first attachment
 
     # -- entities -------------------------------------------------------------------------------
     def arn(self, kind: str, name: str, path: str = "/") -> str:
@@ -73,14 +88,13 @@ class IamBuilder:
 
     def attach(self, entity: dict[str, Any], policy_arn: str) -> None:
         name = policy_arn.rsplit("/", 1)[1]
-        if policy_arn.startswith("arn:aws:iam::aws:") and policy_arn not in self._policy_arns():
+        if policy_arn.startswith("arn:aws:iam::aws:") and policy_arn not in self.policy_arns:
             path, document = AWS_MANAGED[name]
-            pid = self.aws_policy_ids.setdefault(name, self.ctx.ids.iam("ANPA"))
-            self._add_policy(name, pid, policy_arn, path, document, days_old=2000)
+            # AWS managed policy ids are global constants: one id per policy name for the whole run.
+            if name not in self.aws_policy_ids:
+                self.aws_policy_ids[name] = self.ctx.ids.iam("ANPA")
+            self._add_policy(name, self.aws_policy_ids[name], policy_arn, path, document, days_old=2000)
         entity["AttachedManagedPolicies"].append({"PolicyName": name, "PolicyArn": policy_arn})
-
-    def _policy_arns(self) -> set[str]:
-        return {p["Arn"] for p in self.iam.policies}
 
     def _add_policy(
         self, name: str, pid: str, arn: str, path: str, document: dict[str, Any], days_old: float
@@ -102,6 +116,7 @@ class IamBuilder:
             ],
         }
         self.iam.policies.append(policy)
+        self.policy_arns.add(arn)
         return policy
 
     def policy(self, name: str, document: dict[str, Any], days_old: float = 300) -> str:
@@ -160,7 +175,9 @@ class IamBuilder:
                 "ServiceName": "s3",
                 "Region": "us-east-1",
             }
-        self._put("get-access-key-last-used", key_id, {"UserName": user["UserName"], "AccessKeyLastUsed": last_used})
+        self._put(
+            "get-access-key-last-used", key_id, {"UserName": user["UserName"], "AccessKeyLastUsed": last_used}
+        )
         return key_id
 
     def group(self, name: str, policy_arns: list[str]) -> dict[str, Any]:
@@ -182,7 +199,7 @@ class IamBuilder:
         self,
         name: str,
         trust: dict[str, Any],
-        policy_arns: list[str] = (),  # type: ignore[assignment]
+        policy_arns: Sequence[str] = (),
         inline: dict[str, dict[str, Any]] | None = None,
         profile: bool = False,
         days_old: float = 300,
@@ -279,8 +296,9 @@ class IamBuilder:
                 "GroupsQuota": 300,
             }
         }
-        # Last-accessed data for every principal: used roles touched S3 recently, IAM never.
-        for principal in [*iam.users, *iam.roles]:
+        # Last-accessed reports for users and named roles; bulk roles have none (one file per principal
+        # would dominate file count at large scale; a missing file just means "not collected").
+        for principal in [*iam.users, *(r for r in iam.roles if r["RoleName"] not in self.bulk_roles)]:
             name = principal.get("UserName") or principal["RoleName"]
             used = principal.get("RoleLastUsed", {}).get("LastUsedDate")
             services: list[dict[str, Any]] = []
@@ -296,8 +314,11 @@ class IamBuilder:
                     }
                 )
             services.append(
-                {"ServiceName": "AWS Identity and Access Management", "ServiceNamespace": "iam",
-                 "TotalAuthenticatedEntities": 0}
+                {
+                    "ServiceName": "AWS Identity and Access Management",
+                    "ServiceNamespace": "iam",
+                    "TotalAuthenticatedEntities": 0,
+                }
             )
             self._put(
                 "get-service-last-accessed-details",
@@ -337,7 +358,7 @@ def build_bulk_iam(ctx: Ctx, b: IamBuilder) -> list[Profile]:
     """Benign bulk: scoped service roles and policies, service users with recent keys."""
     acct = b.acct
     profiles: list[Profile] = []
-    n_policies = scaled(15, ctx.scale)
+    n_policies = scaled(16, ctx.scale)
     policy_arns = []
     for i in range(n_policies):
         app = _APPS[i % len(_APPS)]
@@ -348,11 +369,13 @@ def build_bulk_iam(ctx: Ctx, b: IamBuilder) -> list[Profile]:
                 doc(allow(["s3:GetObject", "s3:PutObject"], f"{bucket}/*"), allow("s3:ListBucket", bucket)),
             )
         )
-    for i in range(scaled(25, ctx.scale)):
+    for i in range(scaled(30, ctx.scale)):
         app = _APPS[i % len(_APPS)]
         kind = ("ec2.amazonaws.com", "lambda.amazonaws.com", "ecs-tasks.amazonaws.com")[i % 3]
         attached = [policy_arns[i % n_policies]] if n_policies else []
-        attached.append(managed_arn("CloudWatchAgentServerPolicy" if i % 3 == 0 else "AWSLambdaBasicExecutionRole"))
+        attached.append(
+            managed_arn("CloudWatchAgentServerPolicy" if i % 3 == 0 else "AWSLambdaBasicExecutionRole")
+        )
         role = b.role(
             f"{app}-{kind.split('.')[0]}-role-{i:04d}",
             trust_service(kind),
@@ -361,12 +384,12 @@ def build_bulk_iam(ctx: Ctx, b: IamBuilder) -> list[Profile]:
             days_old=100 + i % 500,
             used_days_ago=1 + i % 20,
         )
+        b.bulk_roles.add(role["RoleName"])
         if role["InstanceProfileList"]:
             profiles.append(b.profile_of(role))
-    for i in range(scaled(5, ctx.scale)):
+    for i in range(scaled(2, ctx.scale)):
         user = b.user(f"svc-{_APPS[i % len(_APPS)]}-{i:04d}", days_old=200 + i % 100)
-        user["AttachedManagedPolicies"].append(
-            {"PolicyName": policy_arns[i % n_policies].rsplit("/", 1)[1], "PolicyArn": policy_arns[i % n_policies]}
-        ) if n_policies else None
+        if n_policies:
+            b.attach(user, policy_arns[i % n_policies])
         b.access_key(user, days_old=20 + i % 60, last_used_days_ago=1)
     return profiles

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import random
 import string
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
-_HEX = "0123456789abcdef"
 _UPPER_ALNUM = string.ascii_uppercase + "234567"  # IAM unique ids use this base32-ish alphabet
 
 
@@ -21,7 +21,7 @@ class Ids:
         self.rng = random.Random(seed)
         self._seen: set[str] = set()
 
-    def _unique(self, make: callable) -> str:  # type: ignore[valid-type]
+    def _unique(self, make: Callable[[], str]) -> str:
         # Collisions are astronomically unlikely, but a duplicate id would silently merge two assets.
         while True:
             value = make()
@@ -30,16 +30,17 @@ class Ids:
                 return value
 
     def hex(self, n: int) -> str:
-        return "".join(self.rng.choice(_HEX) for _ in range(n))
+        return f"{self.rng.getrandbits(4 * n):0{n}x}"
 
     def aws(self, prefix: str, n: int = 17) -> str:
         """`i-0abc…`, `sg-…`, `vol-…`, `eni-…`: AWS resource ids are a prefix plus lowercase hex."""
-        return self._unique(lambda: f"{prefix}-{self.hex(n)}")
+        # Current-format (17-character) ids start with "0" in practice: i-0abc…, sg-0abc…, vol-0abc….
+        return self._unique(lambda: f"{prefix}-0{self.hex(n - 1)}" if n == 17 else f"{prefix}-{self.hex(n)}")
 
     def iam(self, prefix: str) -> str:
-        """IAM unique ids: AIDA (user), AROA (role), ANPA (policy), AGPA (group), AIPA (profile), AKIA (key)."""
+        """IAM unique ids: AIDA user, AROA role, ANPA policy, AGPA group, AIPA profile, AKIA key."""
         n = 16 if prefix == "AKIA" else 17
-        return self._unique(lambda: prefix + "".join(self.rng.choice(_UPPER_ALNUM) for _ in range(n)))
+        return self._unique(lambda: prefix + "".join(self.rng.choices(_UPPER_ALNUM, k=n)))
 
     def account(self) -> str:
         return self._unique(lambda: str(self.rng.randint(100000000000, 999999999999)))
@@ -59,7 +60,7 @@ class Ids:
     def suffix(self, n: int = 5) -> str:
         """Kubernetes generated-name suffix (lowercase consonants + digits, like the apiserver)."""
         alphabet = "bcdfghjklmnpqrstvwxz2456789"
-        return "".join(self.rng.choice(alphabet) for _ in range(n))
+        return "".join(self.rng.choices(alphabet, k=n))
 
     def ip(self, prefix: str) -> str:
         """A host address inside `prefix` ("10.0.1") — the last octet is random."""
@@ -67,8 +68,10 @@ class Ids:
 
     def public_ip(self) -> str:
         return self._unique(
-            lambda: f"{self.rng.choice((3, 18, 34, 44, 52, 54))}.{self.rng.randint(0, 255)}."
-            f"{self.rng.randint(0, 255)}.{self.rng.randint(1, 254)}"
+            lambda: (
+                f"{self.rng.choice((3, 18, 34, 44, 52, 54))}.{self.rng.randint(0, 255)}."
+                f"{self.rng.randint(0, 255)}.{self.rng.randint(1, 254)}"
+            )
         )
 
     def mac(self) -> str:

@@ -11,8 +11,17 @@ from typing import Any
 
 from ingest.sample.context import Ctx
 
-RESTRICTED_POD = {"runAsNonRoot": True, "runAsUser": 10001, "fsGroup": 10001, "seccompProfile": {"type": "RuntimeDefault"}}
-RESTRICTED_CONTAINER = {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "capabilities": {"drop": ["ALL"]}}
+RESTRICTED_POD = {
+    "runAsNonRoot": True,
+    "runAsUser": 10001,
+    "fsGroup": 10001,
+    "seccompProfile": {"type": "RuntimeDefault"},
+}
+RESTRICTED_CONTAINER = {
+    "allowPrivilegeEscalation": False,
+    "readOnlyRootFilesystem": True,
+    "capabilities": {"drop": ["ALL"]},
+}
 
 
 @dataclass
@@ -96,13 +105,40 @@ def pod_spec(w: Workload, token_volume: str) -> dict[str, Any]:
         mounts.append({"mountPath": f"/host{path}", "name": vol, "readOnly": True})
     if w.automount is not False and token_volume:
         # The service-account admission plugin injects this projected token volume into every pod.
-        volumes.append({"name": token_volume, "projected": {"defaultMode": 420, "sources": [
-            {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
-            {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
-            {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"},
-                                        "path": "namespace"}]}}]}})
-        mounts.append({"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "name": token_volume,
-                       "readOnly": True})
+        volumes.append(
+            {
+                "name": token_volume,
+                "projected": {
+                    "defaultMode": 420,
+                    "sources": [
+                        {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                        {
+                            "configMap": {
+                                "items": [{"key": "ca.crt", "path": "ca.crt"}],
+                                "name": "kube-root-ca.crt",
+                            }
+                        },
+                        {
+                            "downwardAPI": {
+                                "items": [
+                                    {
+                                        "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"},
+                                        "path": "namespace",
+                                    }
+                                ]
+                            }
+                        },
+                    ],
+                },
+            }
+        )
+        mounts.append(
+            {
+                "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount",
+                "name": token_volume,
+                "readOnly": True,
+            }
+        )
     container: dict[str, Any] = {
         "image": w.image,
         "imagePullPolicy": "Always" if w.image.endswith(":latest") else "IfNotPresent",
@@ -135,7 +171,9 @@ def pod_spec(w: Workload, token_volume: str) -> dict[str, Any]:
     return spec
 
 
-def render_workload(ctx: Ctx, rv: ResourceVersions, w: Workload, nodes: list[Node], days_old: float) -> dict[str, Any]:
+def render_workload(
+    ctx: Ctx, rv: ResourceVersions, w: Workload, nodes: list[Node], days_old: float
+) -> dict[str, Any]:
     """The controller object plus its pods (stored on `w.pods`)."""
     if not w.uid:
         w.uid, w.created = ctx.ids.uid(), ctx.clock.k8s(days_old)
@@ -144,33 +182,81 @@ def render_workload(ctx: Ctx, rv: ResourceVersions, w: Workload, nodes: list[Nod
     status: dict[str, Any]
     if w.kind == "Deployment":
         spec: dict[str, Any] = {
-            "progressDeadlineSeconds": 600, "replicas": replicas, "revisionHistoryLimit": 10,
+            "progressDeadlineSeconds": 600,
+            "replicas": replicas,
+            "revisionHistoryLimit": 10,
             "selector": {"matchLabels": w.labels},
-            "strategy": {"rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}, "type": "RollingUpdate"},
+            "strategy": {
+                "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"},
+                "type": "RollingUpdate",
+            },
         }
-        status = {"availableReplicas": replicas, "observedGeneration": w.generation, "readyReplicas": replicas,
-                  "replicas": replicas, "updatedReplicas": replicas,
-                  "conditions": [{"lastTransitionTime": w.created, "lastUpdateTime": w.created,
-                                  "message": "Deployment has minimum availability.", "reason": "MinimumReplicasAvailable",
-                                  "status": "True", "type": "Available"}]}
+        status = {
+            "availableReplicas": replicas,
+            "observedGeneration": w.generation,
+            "readyReplicas": replicas,
+            "replicas": replicas,
+            "updatedReplicas": replicas,
+            "conditions": [
+                {
+                    "lastTransitionTime": w.created,
+                    "lastUpdateTime": w.created,
+                    "message": "Deployment has minimum availability.",
+                    "reason": "MinimumReplicasAvailable",
+                    "status": "True",
+                    "type": "Available",
+                }
+            ],
+        }
         annotations = {"deployment.kubernetes.io/revision": str(w.generation)}
     elif w.kind == "DaemonSet":
-        spec = {"revisionHistoryLimit": 10, "selector": {"matchLabels": w.labels},
-                "updateStrategy": {"rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}, "type": "RollingUpdate"}}
-        status = {"currentNumberScheduled": replicas, "desiredNumberScheduled": replicas, "numberAvailable": replicas,
-                  "numberMisscheduled": 0, "numberReady": replicas, "observedGeneration": w.generation,
-                  "updatedNumberScheduled": replicas}
+        spec = {
+            "revisionHistoryLimit": 10,
+            "selector": {"matchLabels": w.labels},
+            "updateStrategy": {
+                "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1},
+                "type": "RollingUpdate",
+            },
+        }
+        status = {
+            "currentNumberScheduled": replicas,
+            "desiredNumberScheduled": replicas,
+            "numberAvailable": replicas,
+            "numberMisscheduled": 0,
+            "numberReady": replicas,
+            "observedGeneration": w.generation,
+            "updatedNumberScheduled": replicas,
+        }
         annotations = {"deprecated.daemonset.template.generation": str(w.generation)}
     else:
-        spec = {"podManagementPolicy": "OrderedReady", "replicas": replicas, "revisionHistoryLimit": 10,
-                "selector": {"matchLabels": w.labels}, "serviceName": w.name,
-                "updateStrategy": {"rollingUpdate": {"partition": 0}, "type": "RollingUpdate"}}
-        status = {"availableReplicas": replicas, "currentReplicas": replicas, "observedGeneration": w.generation,
-                  "readyReplicas": replicas, "replicas": replicas, "updatedReplicas": replicas}
+        spec = {
+            "podManagementPolicy": "OrderedReady",
+            "replicas": replicas,
+            "revisionHistoryLimit": 10,
+            "selector": {"matchLabels": w.labels},
+            "serviceName": w.name,
+            "updateStrategy": {"rollingUpdate": {"partition": 0}, "type": "RollingUpdate"},
+        }
+        status = {
+            "availableReplicas": replicas,
+            "currentReplicas": replicas,
+            "observedGeneration": w.generation,
+            "readyReplicas": replicas,
+            "replicas": replicas,
+            "updatedReplicas": replicas,
+        }
         annotations = {}
     spec["template"] = {"metadata": {"creationTimestamp": None, "labels": w.labels}, "spec": template}
-    m = {"annotations": annotations, "creationTimestamp": w.created, "generation": w.generation,
-         "labels": w.labels, "name": w.name, "namespace": w.namespace, "resourceVersion": rv.next(), "uid": w.uid}
+    m = {
+        "annotations": annotations,
+        "creationTimestamp": w.created,
+        "generation": w.generation,
+        "labels": w.labels,
+        "name": w.name,
+        "namespace": w.namespace,
+        "resourceVersion": rv.next(),
+        "uid": w.uid,
+    }
     if not annotations:
         del m["annotations"]
     controller = obj("apps/v1", w.kind, m, spec=spec, status=status)
@@ -178,7 +264,9 @@ def render_workload(ctx: Ctx, rv: ResourceVersions, w: Workload, nodes: list[Nod
     return controller
 
 
-def _pods(ctx: Ctx, rv: ResourceVersions, w: Workload, nodes: list[Node], count: int, days_old: float) -> list[dict[str, Any]]:
+def _pods(
+    ctx: Ctx, rv: ResourceVersions, w: Workload, nodes: list[Node], count: int, days_old: float
+) -> list[dict[str, Any]]:
     pods = []
     rs_hash = ctx.ids.suffix(10)
     owner_kind = {"Deployment": "ReplicaSet"}.get(w.kind, w.kind)
@@ -194,27 +282,83 @@ def _pods(ctx: Ctx, rv: ResourceVersions, w: Workload, nodes: list[Node], count:
         started = ctx.clock.k8s(days_old)
         ip = node.ip if w.host.get("hostNetwork") else node.subnet.next_ip()
         spec = pod_spec(w, f"kube-api-access-{ctx.ids.suffix(5)}")
-        spec.update({"nodeName": node.name, "preemptionPolicy": "PreemptLowerPriority", "priority": 0,
-                     "tolerations": [
-                         {"effect": "NoExecute", "key": "node.kubernetes.io/not-ready", "operator": "Exists",
-                          "tolerationSeconds": 300},
-                         {"effect": "NoExecute", "key": "node.kubernetes.io/unreachable", "operator": "Exists",
-                          "tolerationSeconds": 300}]})
-        repo = w.image.split("@")[0].rsplit(":", 1)[0] if ":" in w.image.split("/")[-1] else w.image.split("@")[0]
+        spec.update(
+            {
+                "nodeName": node.name,
+                "preemptionPolicy": "PreemptLowerPriority",
+                "priority": 0,
+                "tolerations": [
+                    {
+                        "effect": "NoExecute",
+                        "key": "node.kubernetes.io/not-ready",
+                        "operator": "Exists",
+                        "tolerationSeconds": 300,
+                    },
+                    {
+                        "effect": "NoExecute",
+                        "key": "node.kubernetes.io/unreachable",
+                        "operator": "Exists",
+                        "tolerationSeconds": 300,
+                    },
+                ],
+            }
+        )
+        repo = (
+            w.image.split("@")[0].rsplit(":", 1)[0]
+            if ":" in w.image.split("/")[-1]
+            else w.image.split("@")[0]
+        )
         digest = w.image.split("@")[1] if "@" in w.image else ctx.ids.digest()
         status = {
-            "conditions": [{"lastProbeTime": None, "lastTransitionTime": started, "status": "True", "type": t}
-                           for t in ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")],
-            "containerStatuses": [{
-                "containerID": "containerd://" + ctx.ids.hex(64), "image": w.image.split("@")[0],
-                "imageID": f"{repo}@{digest}", "lastState": {}, "name": w.name, "ready": True, "restartCount": 0,
-                "started": True, "state": {"running": {"startedAt": started}}}],
-            "hostIP": node.ip, "hostIPs": [{"ip": node.ip}], "phase": "Running", "podIP": ip, "podIPs": [{"ip": ip}],
-            "qosClass": "Burstable", "startTime": started,
+            "conditions": [
+                {"lastProbeTime": None, "lastTransitionTime": started, "status": "True", "type": t}
+                for t in (
+                    "PodReadyToStartContainers",
+                    "Initialized",
+                    "Ready",
+                    "ContainersReady",
+                    "PodScheduled",
+                )
+            ],
+            "containerStatuses": [
+                {
+                    "containerID": "containerd://" + ctx.ids.hex(64),
+                    "image": w.image.split("@")[0],
+                    "imageID": f"{repo}@{digest}",
+                    "lastState": {},
+                    "name": w.name,
+                    "ready": True,
+                    "restartCount": 0,
+                    "started": True,
+                    "state": {"running": {"startedAt": started}},
+                }
+            ],
+            "hostIP": node.ip,
+            "hostIPs": [{"ip": node.ip}],
+            "phase": "Running",
+            "podIP": ip,
+            "podIPs": [{"ip": ip}],
+            "qosClass": "Burstable",
+            "startTime": started,
         }
-        m = meta(ctx, rv, name, w.namespace, labels, days_old=days_old,
-                 ownerReferences=[{"apiVersion": "apps/v1", "blockOwnerDeletion": True, "controller": True,
-                                   "kind": owner_kind, "name": owner_name, "uid": owner_uid}])
+        m = meta(
+            ctx,
+            rv,
+            name,
+            w.namespace,
+            labels,
+            days_old=days_old,
+            ownerReferences=[
+                {
+                    "apiVersion": "apps/v1",
+                    "blockOwnerDeletion": True,
+                    "controller": True,
+                    "kind": owner_kind,
+                    "name": owner_name,
+                    "uid": owner_uid,
+                }
+            ],
+        )
         if w.kind != "StatefulSet":
             m["generateName"] = f"{owner_name}-"
         pods.append(obj("v1", "Pod", m, spec=spec, status=status))
@@ -224,38 +368,3 @@ def _pods(ctx: Ctx, rv: ResourceVersions, w: Workload, nodes: list[Node], count:
 def hash_index(name: str) -> int:
     # Stable across runs (unlike hash()), spreads workloads over nodes.
     return sum(ord(c) for c in name)
-
-
-def service(ctx: Ctx, rv: ResourceVersions, w: Workload, lb_hostname: str | None = None,
-            annotations: dict[str, str] | None = None) -> dict[str, Any]:
-    cluster_ip = f"172.20.{ctx.ids.rng.randint(0, 255)}.{ctx.ids.rng.randint(1, 254)}"
-    port: dict[str, Any] = {"name": "http", "port": 443 if lb_hostname else 80, "protocol": "TCP", "targetPort": w.port}
-    spec: dict[str, Any] = {"clusterIP": cluster_ip, "clusterIPs": [cluster_ip], "internalTrafficPolicy": "Cluster",
-                            "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack", "ports": [port],
-                            "selector": w.labels, "sessionAffinity": "None", "type": "ClusterIP"}
-    status: dict[str, Any] = {"loadBalancer": {}}
-    if lb_hostname:
-        port["nodePort"] = ctx.ids.rng.randint(30000, 32767)
-        spec.update({"allocateLoadBalancerNodePorts": True, "externalTrafficPolicy": "Cluster", "type": "LoadBalancer"})
-        status = {"loadBalancer": {"ingress": [{"hostname": lb_hostname}]}}
-    return obj("v1", "Service", meta(ctx, rv, w.name, w.namespace, w.labels, annotations), spec=spec, status=status)
-
-
-def rule(groups: list[str], resources: list[str], verbs: list[str]) -> dict[str, Any]:
-    return {"apiGroups": groups, "resources": resources, "verbs": verbs}
-
-
-def subject(kind: str, name: str, namespace: str | None = None) -> dict[str, str]:
-    s = {"kind": kind, "name": name}
-    if kind == "ServiceAccount":
-        s["namespace"] = namespace or "default"
-    else:
-        s["apiGroup"] = "rbac.authorization.k8s.io"
-    return s
-
-
-def binding(ctx: Ctx, rv: ResourceVersions, kind: str, name: str, role_kind: str, role: str,
-            subjects: list[dict[str, str]], namespace: str | None = None, days_old: float = 100,
-            labels: dict[str, str] | None = None) -> dict[str, Any]:
-    return obj("rbac.authorization.k8s.io/v1", kind, meta(ctx, rv, name, namespace, labels, days_old=days_old),
-               roleRef={"apiGroup": "rbac.authorization.k8s.io", "kind": role_kind, "name": role}, subjects=subjects)

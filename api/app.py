@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api.routers import health
+from api import errors
+from api.auth import KeyCache
+from api.body_limit import BodyLimitMiddleware
+from api.metrics import Metrics, MetricsMiddleware
+from api.routers import apikeys, audit, cypher, health, metrics
+from api.settings import get_api_settings
 from graph.driver import close_driver
 
 API_PREFIX = "/api/v1"
@@ -20,11 +25,23 @@ async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app() -> FastAPI:
+    settings = get_api_settings()  # validated here so a bad configuration stops start-up, not a request
     app = FastAPI(
         title="invgraph",
         version="0.1.0",
         description="Asset-inventory graph and query service for cloud security teams.",
         lifespan=_lifespan,
     )
+    # Per-app state (not module globals): each app, and each test, starts with its own cache and counters.
+    app.state.key_cache = KeyCache()
+    app.state.metrics = Metrics()
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Added last = outermost: counts every request, including those refused by the body limit.
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    errors.install(app)
     app.include_router(health.router, prefix=API_PREFIX)
+    app.include_router(cypher.router, prefix=API_PREFIX)
+    app.include_router(apikeys.router, prefix=API_PREFIX)
+    app.include_router(audit.router, prefix=API_PREFIX)
+    app.include_router(metrics.router)
     return app

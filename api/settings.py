@@ -5,8 +5,11 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# A bootstrap admin key shorter than this is guessable enough to refuse it in production.
+MIN_BOOTSTRAP_KEY_LENGTH = 24
 
 
 class ApiSettings(BaseSettings):
@@ -16,6 +19,41 @@ class ApiSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1, le=64)
+
+    # Ad-hoc Cypher (POST /api/v1/cypher).
+    cypher_timeout_s: float = Field(default=10.0, gt=0, le=600)
+    cypher_default_rows: int = Field(default=1000, ge=1)
+    cypher_max_rows: int = Field(default=10000, ge=1, le=1_000_000)
+    max_query_length: int = Field(default=20_000, ge=16)
+    max_parameters_bytes: int = Field(default=65_536, ge=0)
+    # Whole request body; FastAPI answers 413 before the JSON is even parsed.
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+
+    # Valid API keys are cached in-process this long: a revoked key keeps working for at most this
+    # many seconds in *other* worker processes (the process that revokes drops it at once).
+    key_cache_ttl_s: float = Field(default=30.0, ge=0, le=3600)
+    # Optional admin key accepted without a graph lookup, for first start-up in containers before any
+    # key exists. Leave unset once real keys are created.
+    bootstrap_admin_key: SecretStr | None = None
+    # Serve /metrics without an API key (only for scrapers that cannot send a bearer token).
+    metrics_public: bool = False
+
+    @model_validator(mode="after")
+    def _secure_in_production(self) -> ApiSettings:
+        if self.cypher_default_rows > self.cypher_max_rows:
+            raise ValueError("INVGRAPH_CYPHER_DEFAULT_ROWS must not exceed INVGRAPH_CYPHER_MAX_ROWS")
+        if self.environment != "production":
+            return self
+        key = self.bootstrap_admin_key.get_secret_value() if self.bootstrap_admin_key else None
+        if key is not None and len(key) < MIN_BOOTSTRAP_KEY_LENGTH:
+            raise ValueError(
+                f"INVGRAPH_BOOTSTRAP_ADMIN_KEY must be at least {MIN_BOOTSTRAP_KEY_LENGTH} characters "
+                "in production"
+            )
+        if self.metrics_public:
+            raise ValueError("INVGRAPH_METRICS_PUBLIC=true is refused in production: "
+                             "scrape with a viewer key")
+        return self
 
 
 @lru_cache(maxsize=1)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli import ingest_cmd, neo4j_cmd, sample_cmd, serve_cmd
+from cli import apikey_cmd, ingest_cmd, neo4j_cmd, sample_cmd, serve_cmd
 
 app = typer.Typer(
     name="invgraph",
@@ -38,6 +38,7 @@ def _connection(
 
 app.add_typer(neo4j_cmd.app, name="neo4j")
 app.add_typer(ingest_cmd.app, name="ingest")
+app.add_typer(apikey_cmd.app, name="apikey")
 ingest_cmd.register_runs(app)
 sample_cmd.register(app)
 serve_cmd.register(app)

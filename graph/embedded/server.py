@@ -112,6 +112,8 @@ def _write_config(opts: ServerOptions) -> Path:
     lines = {
         "server.memory.pagecache.size": opts.pagecache,
         "db.transaction.timeout": opts.tx_timeout,
+        # Deadlines are checked on this interval (default 2 s); tighter so a timed-out query stops promptly.
+        "db.transaction.monitor.check.interval": "500ms",
         "db.memory.transaction.max": opts.tx_memory_max,
         "dbms.security.allow_csv_import_from_file_urls": "false",
         "dbms.security.procedures.unrestricted": "",

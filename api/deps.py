@@ -1,0 +1,27 @@
+"""Shared dependencies: settings (tests override `get_api_settings`) and strict query strings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.errors import ApiError
+from api.settings import ApiSettings, get_api_settings
+
+Settings = Annotated[ApiSettings, Depends(get_api_settings)]
+
+
+def strict_query(*allowed: str) -> Callable[[Request], None]:
+    """Refuse unknown or repeated query parameters: a typo like `?actoin=` must not silently drop a filter."""
+
+    def check(request: Request) -> None:
+        unknown = sorted(set(request.query_params) - set(allowed))
+        if unknown:
+            raise ApiError(422, "validation_error", f"unknown query parameter(s): {', '.join(unknown)[:200]}")
+        repeated = sorted(k for k in set(request.query_params) if len(request.query_params.getlist(k)) > 1)
+        if repeated:  # every parameter here is a scalar; silently taking the last value hides mistakes
+            raise ApiError(422, "validation_error", f"repeated query parameter(s): {', '.join(repeated)}")
+
+    return check

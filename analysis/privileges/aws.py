@@ -1,0 +1,183 @@
+"""Effective AWS IAM permissions of a principal, computed from its policy documents alone.
+
+Evaluation follows IAM's order for a single account (no SCPs, resource policies or session
+policies): the identity policies' Allows (a user's include its groups'), intersected with the
+permissions boundary's Allows when there is one, minus every explicit Deny of either. Conditions
+are never evaluated: a conditional Allow becomes a conditional entry, a conditional Deny is noted on
+the entries it may cut. See ``aws_model`` for the canonical form of the result.
+
+Cost is kept low for whole-account runs by memoising: statements per unique document
+(``aws_policy``), allow entries per unique document, each document's entries after the boundary and
+the Denies that concern them, and whole results per unique combination of documents (roles stamped
+from one template share one computation). Only the union and the pruning run per principal.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from analysis.privileges.aws_actions import ALL, service_of
+from analysis.privileges.aws_combine import (
+    DenyIndex,
+    Grants,
+    apply_denies,
+    deny_one,
+    fold_services,
+    group_by_service,
+    intersect_boundary,
+    prune,
+)
+from analysis.privileges.aws_model import Decision, EffectivePermissions, Entry, entry_to_string
+from analysis.privileges.aws_policy import PolicyDocument, Statement, parse_document
+from analysis.privileges.aws_trust import Principal, assumable_by, transitive_assume
+
+__all__ = [
+    "Decision",
+    "EffectivePermissions",
+    "Entry",
+    "Principal",
+    "assumable_by",
+    "batch_mode",
+    "effective_permissions",
+    "entry_to_string",
+    "transitive_assume",
+]
+
+_ALLOWS: dict[int, dict[str, frozenset[Entry]]] = {}
+_AFFECTS: dict[tuple[int, Statement], bool] = {}
+_BOUNDED: dict[tuple[int, int], frozenset[Entry]] = {}
+_CUT: dict[tuple[int, tuple[Statement, ...]], frozenset[Entry]] = {}
+_RESULTS: dict[tuple[frozenset[int], int | None], EffectivePermissions] = {}
+_MAX_CACHE = 200_000
+
+
+def _allow_entries(statements: tuple[Statement, ...]) -> dict[str, frozenset[Entry]]:
+    """Allow entries of one document, by service (memoised per unique document)."""
+    cached = _ALLOWS.get(id(statements))
+    if cached is None:
+        out: set[Entry] = set()
+        for s in statements:
+            if s.effect != "Allow":
+                continue
+            for atom in s.actions:
+                if s.resources is not None:
+                    out.update(Entry(atom, r, (), s.condition) for r in s.resources)
+                else:
+                    out.add(Entry(atom, "*", s.not_resources or (), s.condition))
+        cached = {svc: frozenset(group) for svc, group in group_by_service(out).items()}
+        _ALLOWS[id(statements)] = cached  # statement tuples live forever in aws_policy's cache
+    return cached
+
+
+def _affecting(group: frozenset[Entry], denies: tuple[Statement, ...]) -> tuple[Statement, ...]:
+    """The Denies that change at least one entry of ``group`` (memoised per document and Deny).
+
+    A Deny on one bucket concerns every s3 entry by service but changes few documents; keying the
+    ``_cut`` memo on the Denies that matter lets principals with different Deny sets share it.
+    """
+    found = []
+    for deny in denies:
+        key = (id(group), deny)
+        hit = _AFFECTS.get(key)
+        if hit is None:
+            hit = any(deny_one(e, deny) != (e,) for e in group)
+            _AFFECTS[key] = hit
+        if hit:
+            found.append(deny)
+    return tuple(found)
+
+
+def _bounded(svc: str, group: frozenset[Entry], bound: tuple[Statement, ...]) -> frozenset[Entry]:
+    """One document's entries of one service intersected with the boundary (memoised)."""
+    key = (id(group), id(bound))
+    cached = _BOUNDED.get(key)
+    if cached is None:
+        cached = frozenset(intersect_boundary(svc, group, _allow_entries(bound)))
+        _BOUNDED[key] = cached
+    return cached
+
+
+def _cut(
+    svc: str, group: frozenset[Entry], bound: tuple[Statement, ...] | None, denies: tuple[Statement, ...]
+) -> frozenset[Entry]:
+    """One document's entries of one service after the boundary and the Denies.
+
+    Both steps work entry by entry, so they distribute over the union of documents: doing them per
+    (document, service) and memoising lets principals that share managed policies share the work.
+    """
+    if len(_CUT) + len(_AFFECTS) + len(_BOUNDED) >= _MAX_CACHE:
+        # Cleared together: their keys hold ids of frozensets that only these caches keep alive.
+        for cache in (_CUT, _AFFECTS, _BOUNDED):
+            cache.clear()
+    if bound is not None:
+        group = _bounded(svc, group, bound)
+    denies = _affecting(group, denies)
+    if not denies:
+        return group
+    key = (id(group), denies)
+    cached = _CUT.get(key)
+    if cached is None:
+        cached = frozenset(apply_denies(group, denies))
+        _CUT[key] = cached
+    return cached
+
+
+def effective_permissions(
+    policies: Iterable[PolicyDocument | str],
+    boundary: PolicyDocument | str | None = None,
+    group_policies: Iterable[PolicyDocument | str] = (),
+) -> EffectivePermissions:
+    """Effective permissions of one user, group or role.
+
+    ``policies`` are its managed and inline identity policy documents; ``group_policies`` those of
+    a user's groups (they count as the user's own); ``boundary`` its permissions boundary.
+    """
+    identity = [parse_document(d) for d in [*policies, *group_policies]]
+    bound = parse_document(boundary) if boundary is not None else None
+    key = (frozenset(id(s) for s in identity), id(bound) if bound is not None else None)
+    cached = _RESULTS.get(key)
+    if cached is not None:
+        return cached
+
+    denies = [s for stmts in identity for s in stmts if s.effect == "Deny"]
+    denies += [s for s in bound or () if s.effect == "Deny"]
+    index = DenyIndex(denies)
+    grants: Grants = defaultdict(set)
+    for statements in identity:
+        for svc, group in _allow_entries(statements).items():
+            applicable = index.for_service(svc)
+            if bound is None and not applicable:
+                grants[svc] |= group
+            elif svc == ALL or bound is not None:
+                # "*" (or a boundary) can turn one entry into entries of other services.
+                for e in _cut(svc, group, bound, applicable):
+                    grants[service_of(e.action)].add(e)
+            else:
+                grants[svc] |= _cut(svc, group, bound, applicable)
+    result = EffectivePermissions(prune(fold_services(grants)))
+
+    if len(_RESULTS) >= _MAX_CACHE:
+        _RESULTS.clear()
+    _RESULTS[key] = result
+    return result
+
+
+@contextmanager
+def batch_mode() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while evaluating many principals.
+
+    The engine allocates millions of small tuples and keeps large memo tables alive; the cyclic
+    collector then rescans them again and again (about a quarter of the CPU time in
+    ``bench/bench_privileges.py``) although none of these objects can form a cycle. Reference
+    counting still frees everything; the collector's previous state is restored on exit.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -1,0 +1,173 @@
+"""The result types of the AWS engine: ``Entry`` and ``EffectivePermissions``.
+
+Canonical form
+--------------
+An ``EffectivePermissions`` is a sorted tuple of ``Entry(action, resource, exceptions, condition,
+deny_conditions)``:
+
+* ``action`` is an action atom (``*``, ``svc:*``, lower-case ``svc:action`` or an opaque pattern for
+  actions policyuniverse does not know). Wildcards are only expanded where a Deny, ``NotAction`` or
+  a boundary cuts into them, and concrete actions that together cover a whole known service are
+  folded back into ``svc:*``;
+* ``resource`` is an IAM glob (``*`` / ``?``), case-sensitive;
+* ``exceptions`` is a sorted tuple of globs carved out of ``resource`` (``NotResource`` or a Deny on
+  a narrower resource): ``s3:getobject on * except arn:aws:s3:::secret/*``;
+* ``condition`` is the canonical JSON of the Allow's ``Condition`` block (a JSON list when several
+  blocks must all hold, e.g. identity policy AND boundary), or None when unconditional;
+* ``deny_conditions`` are canonical JSON notes ``{"condition": ..., ["resource"|"not_resource"]: ...}``
+  of conditional Denies that may remove this grant at request time.
+
+Entries are ordered by (action, resource, exceptions, deny_conditions, condition). Entries subsumed
+by a broader entry with no more caveats are dropped, so one set of effective permissions has one
+representation, and ``sha256`` (over one canonical line per entry, see ``_entry_line``) is stable
+across runs, processes and input ordering.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from operator import itemgetter
+from typing import Literal, NamedTuple
+
+from analysis.privileges.aws_actions import ALL, atom_covers, service_of
+from analysis.privileges.globs import glob_matches, sha256_lines
+
+Decision = bool | Literal["conditional"]
+
+
+class Entry(NamedTuple):
+    action: str
+    resource: str
+    exceptions: tuple[str, ...] = ()
+    condition: str | None = None
+    deny_conditions: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=1 << 18)
+def entry_to_string(entry: Entry) -> str:
+    text = f"{entry.action} on {entry.resource}"
+    if entry.exceptions:
+        text += " except " + ", ".join(entry.exceptions)
+    if entry.condition:
+        text += f" (if {entry.condition})"
+    for note in entry.deny_conditions:
+        text += f" (unless denied: {note})"
+    return text
+
+
+@lru_cache(maxsize=1 << 18)
+def _entry_line(entry: Entry) -> str:
+    """One canonical line per entry, hashed for ``sha256``: tab-separated fields, list items
+    separated by U+001F; JSON (which escapes control characters) for the rare field holding one."""
+    fields = (entry.action, entry.resource, *entry.exceptions, entry.condition or "", *entry.deny_conditions)
+    if any("\t" in f or "\x1f" in f or "\n" in f for f in fields):
+        return json.dumps(list(entry), separators=(",", ":"))
+    return "\t".join(
+        (
+            entry.action,
+            entry.resource,
+            "\x1f".join(entry.exceptions),
+            entry.condition or "",
+            "\x1f".join(entry.deny_conditions),
+        )
+    )
+
+
+def _sorted(entries: Iterable[Entry]) -> tuple[Entry, ...]:
+    # Two stable passes keep the sort in C: by condition first (None sorts as ""), then by
+    # (action, resource, exceptions, deny_conditions).
+    items = list(set(entries))
+    if any(e.condition is not None for e in items):
+        items.sort(key=lambda e: e.condition or "")
+    items.sort(key=itemgetter(0, 1, 2, 4))
+    return tuple(items)
+
+
+def _note_applies(note: str, resource: str) -> bool:
+    parsed = json.loads(note)
+    if "resource" in parsed:
+        return any(glob_matches(p, resource) for p in parsed["resource"])
+    if "not_resource" in parsed:
+        return not any(glob_matches(p, resource) for p in parsed["not_resource"])
+    return True
+
+
+class EffectivePermissions:
+    """What one principal may do; immutable, hashable, comparable by content."""
+
+    __slots__ = ("entries", "_sha256", "_by_service")
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.entries: tuple[Entry, ...] = _sorted(entries)
+        self._sha256: str | None = None
+        self._by_service: dict[str, list[Entry]] | None = None
+
+    @property
+    def sha256(self) -> str:
+        if self._sha256 is None:
+            self._sha256 = sha256_lines(map(_entry_line, self.entries))
+        return self._sha256
+
+    def entries_as_strings(self) -> list[str]:
+        return [entry_to_string(e) for e in self.entries]
+
+    def _candidates(self, action: str) -> list[Entry]:
+        if self._by_service is None:
+            index: dict[str, list[Entry]] = defaultdict(list)
+            for e in self.entries:
+                index[service_of(e.action)].append(e)
+            self._by_service = dict(index)
+        return self._by_service.get(ALL, []) + self._by_service.get(service_of(action), [])
+
+    def matching(self, action: str, resource: str | None = None) -> list[Entry]:
+        """Entries granting ``action`` (on ``resource`` when given, honouring exceptions)."""
+        action = action.strip().lower()
+        found = []
+        for e in self._candidates(action):
+            if not atom_covers(e.action, action):
+                continue
+            if resource is not None and (
+                not glob_matches(e.resource, resource) or any(glob_matches(x, resource) for x in e.exceptions)
+            ):
+                continue
+            found.append(e)
+        return found
+
+    def allows(self, action: str, resource: str) -> Decision:
+        """Decision for one concrete request: True, False, or "conditional" (depends on conditions)."""
+        decision: Decision = False
+        for e in self.matching(action, resource):
+            caveats = e.condition is not None or any(_note_applies(n, resource) for n in e.deny_conditions)
+            if not caveats:
+                return True
+            decision = "conditional"
+        return decision
+
+    def to_compact(self) -> list[list[object]]:
+        """JSON-ready rows for storage per run; ``from_compact`` restores an equal object."""
+        return [
+            [e.action, e.resource, list(e.exceptions), e.condition, list(e.deny_conditions)]
+            for e in self.entries
+        ]
+
+    @classmethod
+    def from_compact(cls, rows: Sequence[Sequence[object]]) -> EffectivePermissions:
+        return cls(
+            Entry(str(a), str(r), tuple(x), c if c is None else str(c), tuple(d))  # type: ignore[arg-type]
+            for a, r, x, c, d in rows
+        )
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, EffectivePermissions) and self.entries == other.entries
+
+    def __hash__(self) -> int:
+        return hash(self.entries)
+
+    def __repr__(self) -> str:
+        return f"EffectivePermissions({len(self.entries)} entries, sha256={self.sha256[:12]})"

@@ -86,7 +86,7 @@ def ingestion_query(schema: NodeSchema) -> str:
     fp = fingerprint_property(schema)
     body = [
         "UNWIND $rows AS item",
-        f"MERGE (n:{_ident(schema.label)} {{id: item.id}})",
+        f"MERGE (n:{_ident(schema.label)} {{id: {_value(schema.properties['id'])}}})",
         "ON CREATE SET n.firstseen = $update_tag",
         f"WITH n, item, n.{fp} AS old_fp,",
         f"     CASE WHEN n.{fp} IS NOT NULL AND n.{fp} <> item.{FINGERPRINT}",

@@ -79,10 +79,11 @@ def project_rows(schema: NodeSchema, rows: Iterable[Mapping[str, Any]]) -> Itera
         for rel in (schema.sub_resource, *schema.relationships) if rel is not None
         for r in (*rel.target_key.values(), *rel.properties.values()) if not r.from_context
     }
+    id_source = schema.properties["id"].source
     for row in rows:
-        row_id = row.get("id")
+        row_id = row.get(id_source)
         if not isinstance(row_id, str) or not row_id:
-            raise LoadError(f"{schema.label}: row without a string 'id': {str(row)[:200]}")
+            raise LoadError(f"{schema.label}: row without a string {id_source!r} (its id): {str(row)[:200]}")
         out = {k: _check_value(schema, row_id, k, row.get(k)) for k in prop_fields}
         out[FINGERPRINT] = _fingerprint(out)
         for k in rel_fields - prop_fields:
@@ -113,12 +114,13 @@ def load(schema: NodeSchema, rows: Iterable[Mapping[str, Any]], update_tag: int,
         records = driver.write(query, {"rows": batch, "update_tag": update_tag, **context})
         result.nodes += len(records)
         by_id: dict[str, dict[str, Any]] | None = None
+        id_source = schema.properties["id"].source
         for rec in records:
             result.relationships += rec["rels"]
             if rec["added"]:
                 result.changes.append(NodeChange(schema.label, rec["id"], True, None))
             elif rec["before"] is not None:
-                by_id = by_id if by_id is not None else {r["id"]: r for r in batch}
+                by_id = by_id if by_id is not None else {r[id_source]: r for r in batch}
                 after = _graph_properties(schema, by_id[rec["id"]], context)
                 # Compare only what this schema owns: other schemas may write other properties of the node.
                 before = {k: v for k, v in rec["before"].items() if k in schema.properties}

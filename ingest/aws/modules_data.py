@@ -1,5 +1,13 @@
-"""AWS data modules in load order."""
+"""AWS data modules in load order: after network/compute (RDS links to EC2Subnet / EC2SecurityGroup) and
+after IAM (Lambda links to its AWSRole); buckets before the ACL grants that point at them."""
 
+from ingest.aws import lambda_function, rds, s3, s3_acl, secretsmanager
 from ingest.registry import AwsModule
 
-DATA_MODULES: list[AwsModule] = []
+DATA_MODULES: list[AwsModule] = [
+    s3.MODULE,
+    s3_acl.MODULE,
+    rds.MODULE,
+    lambda_function.MODULE,
+    secretsmanager.MODULE,
+]

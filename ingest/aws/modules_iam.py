@@ -1,5 +1,13 @@
-"""AWS iam modules in load order."""
+"""AWS IAM modules in load order: policies before the principals that own POLICY edges to them; principals
+before keys (AWS_ACCESS_KEY / MFA_DEVICE match AWSUser); all before network/compute, which link EC2 instances
+to our AWSInstanceProfile nodes."""
 
+from ingest.aws import iam_account, iam_keys, iam_policies, iam_principals
 from ingest.registry import AwsModule
 
-IAM_MODULES: list[AwsModule] = []
+IAM_MODULES: list[AwsModule] = [
+    iam_policies.MODULE,
+    iam_principals.MODULE,
+    iam_keys.MODULE,
+    iam_account.MODULE,
+]

@@ -52,7 +52,25 @@ def convert(service: str, command: str, data: Any, path: str) -> dict[str, Any]:
         raise InputError(path, f"expected a JSON object, got {type(data).__name__}")
     if shape is None:
         return data
+    _require_listing_key(shape, command, data, path)
     return _convert(shape, data, path, "")
+
+
+def _require_listing_key(shape: Shape, command: str, data: dict[str, Any], path: str) -> None:
+    """A describe/list answer without its list key is a wrong file, not "there are none".
+
+    The CLI prints ``{"Subnets": []}`` for an empty account. Reading ``{}`` or an object of another shape as
+    "no subnets" would let cleanup delete every subnet, so such a file is refused and named.
+    """
+    members = getattr(shape, "members", {})
+    if data and not set(data) & set(members):
+        raise InputError(path, f"none of the keys of `aws … {command}` output ({', '.join(members)}) is present")
+    if not command.startswith(("describe-", "list-")):
+        return  # get-* calls: `{}` records "collected, no such configuration" (docs/snapshot-format.md)
+    listing = [name for name, m in members.items() if isinstance(m, ListShape)]
+    if listing and not set(listing) & set(data):
+        raise InputError(path, f"missing the {' / '.join(listing)} list that `aws … {command}` always prints",
+                         listing[0])
 
 
 def _convert(shape: Shape, value: Any, path: str, where: str) -> Any:

@@ -131,3 +131,23 @@ def test_collected_at_from_snapshot_json(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         Snapshot(tmp_path)
     assert err.value.field == "collected_at"
+
+
+def test_listing_without_its_list_key_is_refused_not_read_as_empty(tmp_path: Path) -> None:
+    # One subnet object saved as describe-subnets.json must not read as "no subnets" (cleanup would
+    # then delete every subnet of the region).
+    _write(tmp_path, f"aws/{ACCOUNT}/us-east-1/ec2/describe-subnets.json",
+           json.dumps({"SubnetId": "subnet-1", "VpcId": "vpc-1"}))
+    with pytest.raises(InputError, match="none of the keys"):
+        Snapshot(tmp_path).aws(ACCOUNT, "us-east-1", "ec2", "describe-subnets")
+    _write(tmp_path, f"aws/{ACCOUNT}/us-east-1/ec2/describe-subnets.json", "{}")
+    with pytest.raises(InputError) as err:
+        Snapshot(tmp_path).aws(ACCOUNT, "us-east-1", "ec2", "describe-subnets")
+    assert err.value.field == "Subnets"
+    _write(tmp_path, f"aws/{ACCOUNT}/us-east-1/ec2/describe-subnets.json", '{"Subnets": []}')
+    assert Snapshot(tmp_path).aws(ACCOUNT, "us-east-1", "ec2", "describe-subnets") == {"Subnets": []}
+
+
+def test_get_call_with_empty_object_means_none_configured(tmp_path: Path) -> None:
+    _write(tmp_path, f"aws/{ACCOUNT}/global/s3api/get-bucket-policy/b.json", "{}")
+    assert Snapshot(tmp_path).aws(ACCOUNT, "global", "s3api", "get-bucket-policy", "b") == {}

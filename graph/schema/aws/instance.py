@@ -1,0 +1,65 @@
+"""EC2Reservation and EC2Instance (Cartography; legacy labels primary, AWS-prefixed labels extra).
+
+(EC2Instance)-[:MEMBER_OF_EC2_RESERVATION]->(EC2Reservation)
+(EC2Instance)-[:PART_OF_SUBNET]->(EC2Subnet)
+(EC2Instance)-[:MEMBER_OF_EC2_SECURITY_GROUP]->(EC2SecurityGroup)
+(EC2Instance)-[:INSTANCE_PROFILE]->(AWSInstanceProfile {arn})   — the profile node is IAM's
+(EC2Instance)-[:MEMBER_OF_EKS_CLUSTER]->(EKSCluster)
+``exposed_internet`` is not a property here: the exposure analysis owns it, and a load never resets it.
+"""
+
+from graph.schema.aws.regional import regional_node
+from graph.schema.model import P, RelSchema
+
+EC2_RESERVATION = regional_node(
+    "EC2Reservation",
+    {"id": P("id"), "reservationid": P("id"), "ownerid": P("ownerid"), "requesterid": P("requesterid")},
+    extra_labels=("AWSEC2Reservation",),
+)
+
+_INSTANCE_FIELDS = (
+    "arn",
+    "publicdnsname",
+    "privatednsname",
+    "privateipaddress",
+    "publicipaddress",
+    "imageid",
+    "instancetype",
+    "monitoringstate",
+    "state",
+    "launchtime",
+    "launchtimeunix",
+    "iaminstanceprofile",
+    "availabilityzone",
+    "tenancy",
+    "platform",
+    "architecture",
+    "ebsoptimized",
+    "instancelifecycle",
+    "metadatahttptokens",
+    "metadatahttpputresponsehoplimit",
+    "metadatahttpendpoint",
+    "imdsv1enabled",
+    "imdsv2required",
+    "eks_cluster_name",
+    "ipv6address",
+    "subnetid",
+    "vpcid",
+    "keyname",
+    "name",
+)
+
+EC2_INSTANCE = regional_node(
+    "EC2Instance",
+    {"id": P("id"), "instanceid": P("id", index=True), **{f: P(f) for f in _INSTANCE_FIELDS}},
+    relationships=(
+        RelSchema("MEMBER_OF_EC2_RESERVATION", "EC2Reservation", {"id": P("reservationid")}),
+        RelSchema("PART_OF_SUBNET", "EC2Subnet", {"id": P("subnetid")}),
+        RelSchema(
+            "MEMBER_OF_EC2_SECURITY_GROUP", "EC2SecurityGroup", {"id": P("security_group_ids")}, many=True
+        ),
+        RelSchema("INSTANCE_PROFILE", "AWSInstanceProfile", {"arn": P("iaminstanceprofile")}),
+        RelSchema("MEMBER_OF_EKS_CLUSTER", "EKSCluster", {"id": P("eks_cluster_arn")}),
+    ),
+    extra_labels=("AWSEC2Instance", "ComputeInstance"),
+)

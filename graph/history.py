@@ -19,13 +19,16 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from graph import driver
-from graph.schema.loader import NodeChange
+from graph.schema.loader import NodeChange, is_bookkeeping
 from graph.schema.model import NodeSchema
 
 HISTORY_SCHEMA = [
     "CREATE INDEX assetchange_run IF NOT EXISTS FOR (c:AssetChange) ON (c.run_id)",
     "CREATE INDEX assetchange_asset IF NOT EXISTS FOR (c:AssetChange) ON (c.asset_id)",
     "CREATE INDEX relchange_run IF NOT EXISTS FOR (c:RelChange) ON (c.run_id)",
+    # The asset timeline looks relationship changes up by either endpoint.
+    "CREATE INDEX relchange_start IF NOT EXISTS FOR (c:RelChange) ON (c.start)",
+    "CREATE INDEX relchange_end IF NOT EXISTS FOR (c:RelChange) ON (c.end)",
 ]
 # Owner edges duplicate the node's own added/removed record; leaving them out keeps drift readable.
 IGNORED_REL_TYPES = {"RESOURCE"}
@@ -46,7 +49,7 @@ def property_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict
     return [
         {"property": k, "before": before.get(k), "after": after.get(k)}
         for k in keys
-        if _json(before.get(k)) != _json(after.get(k))
+        if not is_bookkeeping(k) and _json(before.get(k)) != _json(after.get(k))
     ]
 
 
@@ -54,19 +57,19 @@ def change_rows(run_id: str, scope: str, changes: Iterable[NodeChange]) -> Itera
     for c in changes:
         if c.added:
             yield {"run_id": run_id, "asset_id": c.id, "label": c.label, "kind": "added", "scope": scope,
-                   "changes": None, "before": None}
+                   "changes": None, "before": None, "after": None}
             continue
         diff = property_changes(c.before or {}, c.after or {})
         if diff:  # a fingerprint can move without a visible change (e.g. list order); skip those
             yield {"run_id": run_id, "asset_id": c.id, "label": c.label, "kind": "changed", "scope": scope,
-                   "changes": _json(diff), "before": None}
+                   "changes": _json(diff), "before": None, "after": None}
 
 
 def removal_rows(run_id: str, scope: str, removed: Iterable[tuple[str, list[str], dict[str, Any]]]
                  ) -> Iterator[dict[str, Any]]:
     for asset_id, labels, props in removed:
         yield {"run_id": run_id, "asset_id": asset_id, "label": labels[0] if labels else "", "kind": "removed",
-               "scope": scope, "changes": None, "before": _json(props)}
+               "scope": scope, "changes": None, "before": _json(props), "after": None}
 
 
 def _write_batches(query: str, rows: Iterable[dict[str, Any]]) -> int:
@@ -86,26 +89,90 @@ def _write_batches(query: str, rows: Iterable[dict[str, Any]]) -> int:
 _ASSET_CHANGE = """
 UNWIND $rows AS row
 CREATE (:AssetChange {run_id: row.run_id, asset_id: row.asset_id, label: row.label, kind: row.kind,
-                      scope: row.scope, changes: row.changes, before: row.before})
+                      scope: row.scope, changes: row.changes, before: row.before, after: row.after})
 """
 _REL_CHANGE = """
 UNWIND $rows AS row
-CREATE (:RelChange {run_id: row.run_id, start: row.start, type: row.type, end: row.end, kind: row.kind})
+CREATE (:RelChange {run_id: row.run_id, start: row.start, type: row.type, end: row.end, kind: row.kind,
+                    scope: row.scope})
 """
 
 
-def added_relationships(update_tag: int, schemas: Iterable[NodeSchema]) -> list[tuple[str, str, str]]:
-    """Relationships first seen in this run, one indexed lookup per relationship type."""
+# The owner of an endpoint (its account id, or its cluster's name) is the relationship's scope, so that drift
+# can filter relationships by account / cluster without looking their endpoints up again.
+_OWNER_SCOPE = """
+CALL (a, b) {
+  OPTIONAL MATCH (a)<-[:RESOURCE]-(oa) OPTIONAL MATCH (b)<-[:RESOURCE]-(ob)
+  RETURN coalesce(oa, ob) AS o LIMIT 1
+}
+RETURN a.id AS a, b.id AS b,
+       CASE WHEN o IS NULL THEN null WHEN o:KubernetesCluster THEN o.name ELSE o.id END AS scope
+"""
+
+
+def added_relationships(update_tag: int, schemas: Iterable[NodeSchema]
+                        ) -> list[tuple[str, str, str, str | None]]:
+    """Relationships first seen in this run (with their owner scope), one indexed lookup per type."""
     types = sorted({r.rel_type for s in schemas for r in s.relationships} - IGNORED_REL_TYPES)
-    out: list[tuple[str, str, str]] = []
+    out: list[tuple[str, str, str, str | None]] = []
     for rel_type in types:
         # rel_type comes from our frozen schemas, never from input; still checked by the schema layer.
         rows = driver.read(
-            f"MATCH (a)-[r:{rel_type}]->(b) WHERE r.firstseen = $tag RETURN a.id AS a, b.id AS b",
+            f"MATCH (a)-[r:{rel_type}]->(b) WHERE r.firstseen = $tag WITH DISTINCT a, b" + _OWNER_SCOPE,
             {"tag": update_tag},
         )
-        out += [(r["a"], rel_type, r["b"]) for r in rows]
+        out += [(r["a"], rel_type, r["b"], r["scope"]) for r in rows]
     return out
+
+
+def _added_properties(rows: list[dict[str, Any]]) -> None:
+    """Fill ``after`` of added rows with the node's stored properties (bookkeeping left out).
+
+    Drift needs them to tell a removed-then-re-added asset apart from an unchanged one, and to name assets
+    that were added and are gone again. One indexed lookup per label: cost follows the number of additions.
+    """
+    by_label: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["kind"] == "added":
+            by_label.setdefault(row["label"], []).append(row)
+    for label, items in by_label.items():
+        for start in range(0, len(items), _BATCH):
+            chunk = items[start:start + _BATCH]
+            found = driver.read(
+                f"UNWIND $ids AS id MATCH (n:`{label}` {{id: id}}) RETURN n.id AS id, properties(n) AS props",
+                {"ids": [r["asset_id"] for r in chunk]},
+            )
+            props = {f["id"]: {k: v for k, v in f["props"].items() if not is_bookkeeping(k)} for f in found}
+            for row in chunk:
+                if row["asset_id"] in props:
+                    row["after"] = _json(props[row["asset_id"]])
+
+
+def implied_removals(removed_ids: list[str], explicit: set[tuple[str, str, str]]
+                     ) -> list[dict[str, Any]]:
+    """Relationships that vanished with a removed node, found through their own earlier records.
+
+    A node cleanup detaches the node, which also deletes relationships owned by *other* schemas (a Service's
+    TARGETS to a removed pod) without reporting them. Each removed node's relationship records (indexed by
+    endpoint) are folded; those still standing are recorded as removed too. Cost follows the removals.
+    """
+    if not removed_ids:
+        return []
+    from graph.drift_fold import fold_relationships  # local: drift_fold imports nothing from here
+
+    rows = driver.read(
+        """
+        UNWIND $ids AS id
+        CALL (id) { MATCH (c:RelChange {start: id}) RETURN c UNION MATCH (c:RelChange {end: id}) RETURN c }
+        OPTIONAL MATCH (r:IngestRun {id: c.run_id})
+        RETURN DISTINCT c.start AS start, c.type AS type, c.end AS end, c.kind AS kind, c.scope AS scope,
+               r.started_at AS at, coalesce(c.seq, 0) AS seq
+        ORDER BY at, seq
+        """,
+        {"ids": removed_ids},
+    )
+    return [{"start": k[0], "type": k[1], "end": k[2], "kind": "removed", "scope": net.scope}
+            for k, net in fold_relationships(rows).items() if net.exists and k not in explicit]
 
 
 def record(run_id: str, update_tag: int, results: Iterable[Any], schemas: Iterable[NodeSchema]) -> dict[str, int]:
@@ -117,10 +184,15 @@ def record(run_id: str, update_tag: int, results: Iterable[Any], schemas: Iterab
     for res in results:
         node_rows += change_rows(run_id, res.scope, res.changes)
         node_rows += removal_rows(run_id, res.scope, res.removed.removed_nodes)
-        rel_rows += [{"run_id": run_id, "start": s, "type": t, "end": e, "kind": "removed"}
+        rel_rows += [{"run_id": run_id, "start": s, "type": t, "end": e, "kind": "removed",
+                      "scope": res.scope.split("/")[0]}
                      for s, t, e in res.removed.removed_relationships if t not in IGNORED_REL_TYPES]
-    rel_rows += [{"run_id": run_id, "start": s, "type": t, "end": e, "kind": "added"}
-                 for s, t, e in added_relationships(update_tag, schemas)]
+    rel_rows += [{"run_id": run_id, "start": s, "type": t, "end": e, "kind": "added", "scope": scope}
+                 for s, t, e, scope in added_relationships(update_tag, schemas)]
+    explicit = {(r["start"], r["type"], r["end"]) for r in rel_rows}
+    removed_ids = [r["asset_id"] for r in node_rows if r["kind"] == "removed"]
+    rel_rows += [{**r, "run_id": run_id} for r in implied_removals(removed_ids, explicit)]
+    _added_properties(node_rows)
     _write_batches(_ASSET_CHANGE, node_rows)
     _write_batches(_REL_CHANGE, rel_rows)
     counts: dict[str, int] = {}

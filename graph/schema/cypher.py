@@ -17,6 +17,9 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 FINGERPRINT = "invgraph_fp"  # row key carrying the hash of the loaded properties; compares runs cheaply
 
 
+CREATED_FLAG = "invgraph_created"  # set by ON CREATE and removed in the same statement
+
+
 def fingerprint_property(schema: NodeSchema) -> str:
     """Node property holding this schema's fingerprint.
 
@@ -54,7 +57,7 @@ def _pattern(rel: RelSchema, rel_var: str) -> str:
 
 def _rel_subquery(rel: RelSchema, index: int) -> str:
     props = "".join(f", r.{_ident(k)} = {_value(v)}" for k, v in rel.properties.items())
-    lines = ["CALL (n, item) {"]
+    lines = ["CALL (n, item) {"]  # scope clause: only the node and its row enter the subquery
     if rel.many:
         (source,) = rel.target_key.values()
         lines.append(f"  UNWIND coalesce(item.{_ident(source.source)}, []) AS key")
@@ -87,18 +90,21 @@ def ingestion_query(schema: NodeSchema) -> str:
     body = [
         "UNWIND $rows AS item",
         f"MERGE (n:{_ident(schema.label)} {{id: {_value(schema.properties['id'])}}})",
-        "ON CREATE SET n.firstseen = $update_tag",
-        f"WITH n, item, n.{fp} AS old_fp,",
+        # `added` means created by this MERGE: a second schema writing an existing node (bucket details,
+        # account summary) must not report it as new just because its own fingerprint is still unset.
+        f"ON CREATE SET n.firstseen = $update_tag, n.{CREATED_FLAG} = true",
+        f"WITH n, item, n.{fp} AS old_fp, coalesce(n.{CREATED_FLAG}, false) AS created,",
         f"     CASE WHEN n.{fp} IS NOT NULL AND n.{fp} <> item.{FINGERPRINT}",
         "          THEN properties(n) END AS before",
         f"SET n:{labels}, n.lastupdated = $update_tag, n.{fp} = item.{FINGERPRINT}{sets}",
-        "WITH n, item, old_fp, before",
+        f"REMOVE n.{CREATED_FLAG}",
+        "WITH n, item, old_fp, created, before",
     ]
     rels = [r for r in (schema.sub_resource, *schema.relationships) if r is not None]
     for i, rel in enumerate(rels):
         body.append(_rel_subquery(rel, i))
     total = " + ".join(f"rels{i}" for i in range(len(rels))) or "0"
-    body.append(f"RETURN n.id AS id, old_fp IS NULL AS added, before, {total} AS rels")
+    body.append(f"RETURN n.id AS id, created AS added, before, {total} AS rels")
     return "\n".join(body)
 
 

@@ -76,6 +76,9 @@ class NodeSchema:
             raise ValueError(f"{self.label}: every node schema needs an 'id' property (the merge key)")
         if self.sub_resource and self.sub_resource.many:
             raise ValueError(f"{self.label}: the sub-resource relationship must be one-to-one")
+        if self.sub_resource and not all(r.from_context for r in self.sub_resource.target_key.values()):
+            # Cleanup is scoped by the owner, which is one value per sync, never a per-row field.
+            raise ValueError(f"{self.label}: the sub-resource key must come from the sync context (C(...))")
 
     def __hash__(self) -> int:
         return hash((self.label, tuple(self.properties)))

@@ -1,1 +1,1 @@
-"""Kubernetes node schemas (Cartography labels, relationship types and keys; see docs/schema/kubernetes.md)."""
+"""Kubernetes node schemas: Cartography labels, relationships and keys (docs/schema/kubernetes.md)."""

@@ -16,11 +16,16 @@ def cluster_resource() -> RelSchema:
     return account_resource("KubernetesCluster", CLUSTER_ID)
 
 
-def namespace_rel(rel_type: str = "CONTAINS", direction: Direction = Direction.INWARD,
-                  source: str = "namespace") -> RelSchema:
+def namespace_rel(
+    rel_type: str = "CONTAINS", direction: Direction = Direction.INWARD, source: str = "namespace"
+) -> RelSchema:
     """Edge to the object's namespace, matched by (cluster_name, name) like Cartography."""
-    return RelSchema(rel_type, "KubernetesNamespace",
-                     {"cluster_name": C(CLUSTER_NAME), "name": P(source)}, direction=direction)
+    return RelSchema(
+        rel_type,
+        "KubernetesNamespace",
+        {"cluster_name": C(CLUSTER_NAME), "name": P(source)},
+        direction=direction,
+    )
 
 
 def workload_parent_namespace(source: str = "namespace") -> RelSchema:

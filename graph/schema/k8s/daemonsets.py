@@ -5,7 +5,9 @@ from graph.schema.model import NodeSchema, P
 
 KUBERNETES_DAEMONSET = NodeSchema(
     "KubernetesDaemonSet",
-    workload_properties(desired_number_scheduled=P("desired_number_scheduled"), number_ready=P("number_ready")),
+    workload_properties(
+        desired_number_scheduled=P("desired_number_scheduled"), number_ready=P("number_ready")
+    ),
     sub_resource=cluster_resource(),
     relationships=(workload_parent_namespace(),),
     extra_labels=("ComputeService",),

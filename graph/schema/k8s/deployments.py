@@ -5,8 +5,9 @@ from graph.schema.model import NodeSchema, P
 
 KUBERNETES_DEPLOYMENT = NodeSchema(
     "KubernetesDeployment",
-    workload_properties(replicas=P("replicas"), ready_replicas=P("ready_replicas"),
-                        available_replicas=P("available_replicas")),
+    workload_properties(
+        replicas=P("replicas"), ready_replicas=P("ready_replicas"), available_replicas=P("available_replicas")
+    ),
     sub_resource=cluster_resource(),
     relationships=(workload_parent_namespace(),),
     extra_labels=("ComputeService",),

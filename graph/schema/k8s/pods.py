@@ -46,8 +46,11 @@ KUBERNETES_POD = NodeSchema(
         workload_parent_namespace("_parent_namespace"),
         # ReplicaSets are not collected: the Deployment is found by name (ReplicaSet name minus its
         # pod-template-hash suffix) within the pod's cluster and namespace.
-        RelSchema("WORKLOAD_PARENT", "KubernetesDeployment",
-                  {"cluster_name": C(CLUSTER_NAME), "namespace": P("namespace"), "name": P("_parent_deployment")}),
+        RelSchema(
+            "WORKLOAD_PARENT",
+            "KubernetesDeployment",
+            {"cluster_name": C(CLUSTER_NAME), "namespace": P("namespace"), "name": P("_parent_deployment")},
+        ),
         RelSchema("WORKLOAD_PARENT", "KubernetesStatefulSet", {"id": P("_parent_statefulset")}),
         RelSchema("WORKLOAD_PARENT", "KubernetesDaemonSet", {"id": P("_parent_daemonset")}),
         RelSchema("RUNS_ON", "KubernetesNode", {"id": P("node_id")}),

@@ -5,8 +5,9 @@ from graph.schema.model import NodeSchema, P
 
 KUBERNETES_STATEFULSET = NodeSchema(
     "KubernetesStatefulSet",
-    workload_properties(replicas=P("replicas"), ready_replicas=P("ready_replicas"),
-                        service_name=P("service_name")),
+    workload_properties(
+        replicas=P("replicas"), ready_replicas=P("ready_replicas"), service_name=P("service_name")
+    ),
     sub_resource=cluster_resource(),
     relationships=(workload_parent_namespace(),),
     extra_labels=("ComputeService",),

@@ -106,6 +106,5 @@ def collect_s3(acct: AccountCollector) -> None:
 def _bucket_region(location: dict[str, Any] | None, listed: str | None, default: str) -> str:
     if location is None:
         return listed or default
-    constraint = location.get("LocationConstraint")
-    # Legacy answers: no constraint means us-east-1, "EU" means eu-west-1.
-    return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(constraint, constraint)
+    constraint = location.get("LocationConstraint") or "us-east-1"  # null: the bucket is in us-east-1
+    return "eu-west-1" if constraint == "EU" else str(constraint)  # "EU": the legacy name of eu-west-1

@@ -6,6 +6,8 @@ already in the report and the offline reader keeps the previous data for everyth
 
 from __future__ import annotations
 
+from typing import Any
+
 from ingest.aws.collect.caller import AccountCollector
 
 EC2_COMMANDS = (
@@ -17,7 +19,7 @@ SIMPLE_LISTS = (("rds", "describe-db-instances"), ("secretsmanager", "list-secre
 
 # A function deleted between list-functions and this call has no URL: write what the CLI prints for a
 # function without one, so its URL is recorded as gone rather than "not collected".
-LAMBDA_URLS_ABSENT = {"ResourceNotFoundException": {"FunctionUrlConfigs": []}}
+LAMBDA_URLS_ABSENT: dict[str, dict[str, Any]] = {"ResourceNotFoundException": {"FunctionUrlConfigs": []}}
 
 
 def collect_region(acct: AccountCollector, region: str) -> None:

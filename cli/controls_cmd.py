@@ -1,0 +1,191 @@
+"""`invgraph controls list|show|run|mute|accept`: saved Cypher verification controls."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="Verification controls: saved Cypher queries that check the known good state.",
+                  no_args_is_help=True)
+console = Console()
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    sarif = "sarif"
+    csv = "csv"
+
+
+def _catalogue():  # noqa: ANN202 - imported lazily so `invgraph --help` never touches Neo4j or YAML
+    from queries.catalogue import CatalogueError, load_catalogue
+
+    try:
+        return load_catalogue()
+    except CatalogueError as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command("list")
+def list_controls(
+    severity: Annotated[list[str] | None, typer.Option(help="Only these severities (repeatable).")] = None,
+    layer: Annotated[str | None, typer.Option(help="cloud, kubernetes or both.")] = None,
+) -> None:
+    """List the controls of the catalogue."""
+    from queries.service import select
+
+    table = Table("id", "severity", "layer", "domain", "maturity", "title")
+    for c in select(_catalogue(), severities=severity or ()):
+        if layer and c.meta.layer.value != layer:
+            continue
+        m = c.meta
+        table.add_row(m.id, m.severity.value, m.layer.value, m.domain.value, str(m.maturity), m.title)
+    console.print(table)
+
+
+@app.command()
+def show(control_id: Annotated[str, typer.Argument(help="Control id.")]) -> None:
+    """Show one control: metadata, parameters and query."""
+    try:
+        control = _catalogue().get(control_id)
+    except KeyError as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
+    console.print_json(control.meta.model_dump_json())
+    console.print("\n[bold]query.cypher[/bold]")
+    console.print(control.query, markup=False, highlight=False)
+    console.print("[bold]evaluated.cypher[/bold]")
+    console.print(control.evaluated_query, markup=False, highlight=False)
+
+
+def _epoch(value: str | None) -> int | None:
+    if value is None:
+        return None
+    if value.isdigit():
+        return int(value)
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return int((parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp())
+
+
+@app.command()
+def run(
+    control_id: Annotated[list[str] | None, typer.Option("--id", help="Run only these controls (repeatable).")] = None,
+    severity: Annotated[list[str] | None, typer.Option(help="Run only these severities (repeatable).")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    ingest_run: Annotated[str | None, typer.Option(help="Ingest run to evaluate (default: the latest).")] = None,
+    now: Annotated[str | None, typer.Option(help="Evaluation time, ISO or epoch seconds "
+                                                 "(default: the ingest run's collected_at).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+) -> None:
+    """Run controls against the graph, store the results and findings, print the report."""
+    from queries.catalogue import CatalogueError
+    from queries.report import summary, to_csv
+    from queries.sarif import to_sarif
+    from queries.service import execute, load_validated, select
+
+    try:
+        catalogue = load_validated()
+        controls = select(catalogue, control_id or (), severity or ())
+    except (CatalogueError, KeyError) as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    try:
+        outcome = execute(controls, ingest_run, _epoch(now))
+    except LookupError as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    report = outcome.report
+    if fmt is Format.table:
+        _print_table(report)
+        text = None
+    elif fmt is Format.json:
+        text = json.dumps(report, indent=2, default=str)
+    elif fmt is Format.csv:
+        text = to_csv(report)
+    else:
+        stored = {f["id"]: f for fs in outcome.stored.values() for f in fs}
+        text = json.dumps(to_sarif(report, catalogue.controls, suppressions=stored), indent=2, default=str)
+    if text is not None:
+        if output:
+            output.write_text(text)
+        else:
+            typer.echo(text)
+    counts = summary(report)
+    typer.secho(f"control run {report['run_id']}: {counts['pass']} pass, {counts['fail']} fail, "
+                f"{counts['error']} error", err=True)
+    # Findings are the product, not a process failure; a control that could not run is.
+    raise typer.Exit(1 if counts["error"] else 0)
+
+
+def _print_table(report: dict) -> None:
+    table = Table("control", "severity", "status", "evaluated", "failed", "asset", "state", "reason")
+    for c in report["controls"]:
+        first = [c["id"], c["severity"], c["status"], str(c["evaluated"]), str(c["failed"])]
+        if not c["findings"]:
+            table.add_row(*first, "", "", "")
+        for i, f in enumerate(c["findings"]):
+            table.add_row(*(first if i == 0 else [""] * 5), f["asset_id"], f["state"], f["reason"])
+    console.print(table)
+
+
+def _suppress(kind: str, finding_id: str, reason: str, author: str, until: str) -> None:
+    from queries.findings import suppress
+
+    try:
+        day = date.fromisoformat(until)
+        row = suppress(finding_id, kind, reason, author, day)
+    except (ValueError, LookupError) as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{kind} {row['id']} ({row['control_id']} / {row['asset_id']}) until {day.isoformat()}")
+
+
+Reason = Annotated[str, typer.Option(help="Why (required).")]
+Author = Annotated[str, typer.Option(help="Who decided (required).")]
+Until = Annotated[str, typer.Option(help="Expiry date YYYY-MM-DD (inclusive); the finding reverts after it.")]
+
+
+@app.command()
+def mute(finding_id: Annotated[str, typer.Argument(help="Finding id (sha256).")], reason: Reason, author: Author,
+         until: Until) -> None:
+    """Mute a finding until a date: kept across runs, shown as muted."""
+    _suppress("muted", finding_id, reason, author, until)
+
+
+@app.command()
+def accept(finding_id: Annotated[str, typer.Argument(help="Finding id (sha256).")], reason: Reason,
+           author: Author, until: Until) -> None:
+    """Accept a finding's risk until a date: kept across runs, shown as accepted."""
+    _suppress("accepted", finding_id, reason, author, until)
+
+
+@app.command()
+def findings(
+    control_id: Annotated[str | None, typer.Option("--id", help="Only this control.")] = None,
+    state: Annotated[str | None, typer.Option(help="new, open, resolved, reopened, muted or accepted.")] = None,
+) -> None:
+    """List stored findings with their ids (for mute / accept)."""
+    from graph import driver
+
+    rows = driver.read(
+        """
+        MATCH (f:Finding) WHERE $control IS NULL OR f.control_id = $control
+        WITH f, coalesce(f.suppression, f.state) AS shown WHERE $state IS NULL OR shown = $state
+        RETURN f.id AS id, f.control_id AS control, f.asset_id AS asset, shown AS state,
+               toString(f.first_seen) AS first_seen, toString(f.last_seen) AS last_seen
+        ORDER BY control, asset
+        """,
+        {"control": control_id, "state": state},
+    )
+    table = Table("finding id", "control", "asset", "state", "first seen", "last seen")
+    for r in rows:
+        table.add_row(r["id"], r["control"], str(r["asset"]), r["state"], r["first_seen"], r["last_seen"])
+    console.print(table)

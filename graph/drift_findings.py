@@ -1,0 +1,82 @@
+"""Finding changes between the control runs attached to two ingest runs (queries/findings.py's model).
+
+``(:Finding)-[:SEEN_IN]->(:ControlRun {ingest_run_id, at})`` tells which findings each control run saw, so
+between control run A (latest on the ``from`` ingest run) and B (latest on ``to``):
+
+* new      — seen in B, not in A, first seen after A;
+* reopened — seen in B, not in A, first seen at or before A (it was resolved in between or at A);
+* resolved — seen in A, not in B, unless B's result for that control is ``error`` (an errored control says
+  nothing about its assets; the lifecycle code follows the same rule).
+
+No control runs on either side → empty lists (a graph without the controls runner is not an error).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from graph import driver
+
+_FIELDS = (
+    "f {.id, .control_id, .asset_id, .asset_name, .label, .scope, .severity, .state, "
+    "first_seen: toString(f.first_seen), last_seen: toString(f.last_seen)} AS f"
+)
+
+
+def control_run_for(ingest_run_id: str) -> dict[str, Any] | None:
+    rows = driver.read(
+        "MATCH (c:ControlRun {ingest_run_id: $id}) RETURN c.id AS id, toString(c.at) AS at "
+        "ORDER BY c.at DESC LIMIT 1",
+        {"id": ingest_run_id},
+    )
+    return rows[0] if rows else None
+
+
+def _seen(control_run_id: str) -> dict[str, dict[str, Any]]:
+    rows = driver.read(
+        f"MATCH (f:Finding)-[:SEEN_IN]->(:ControlRun {{id: $id}}) RETURN {_FIELDS}", {"id": control_run_id}
+    )
+    return {r["f"]["id"]: r["f"] for r in rows}
+
+
+def _errored_controls(control_run_id: str) -> set[str]:
+    rows = driver.read(
+        "MATCH (:ControlRun {id: $id})-[:HAS_RESULT]->(r:ControlResult {status: 'error'}) "
+        "RETURN r.control_id AS c",
+        {"id": control_run_id},
+    )
+    return {r["c"] for r in rows}
+
+
+def finding_changes(
+    from_run: str,
+    to_run: str,
+    severity: str | None = None,
+    scope_ok: Callable[[str | None], bool] | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {"new": [], "resolved": [], "reopened": []}
+    b = control_run_for(to_run)
+    if b is None:
+        return out
+    a = control_run_for(from_run)
+    seen_b = _seen(b["id"])
+    seen_a = _seen(a["id"]) if a else {}
+    errored = _errored_controls(b["id"])
+    for fid, f in seen_b.items():
+        if fid in seen_a:
+            continue
+        reopened = a is not None and (f.get("first_seen") or "") <= a["at"]
+        out["reopened" if reopened else "new"].append(f)
+    out["resolved"] = [f for fid, f in seen_a.items() if fid not in seen_b and f["control_id"] not in errored]
+    for key, items in out.items():
+        items = [
+            f
+            for f in items
+            if (not severity or f.get("severity") == severity)
+            and (scope_ok is None or scope_ok(f.get("scope")))
+        ]
+        out[key] = sorted(
+            items, key=lambda f: (f.get("severity") or "", f["control_id"], f["asset_id"] or "")
+        )
+    return out

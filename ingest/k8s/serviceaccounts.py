@@ -1,0 +1,44 @@
+"""KubernetesServiceAccount; IRSA annotation → ASSUMES_ROLE to the AWSRole (loaded earlier by AWS modules)."""
+
+from __future__ import annotations
+
+from graph.schema.k8s.serviceaccounts import KUBERNETES_SERVICE_ACCOUNT
+from ingest.core import ModuleResult, RunContext
+from ingest.k8s.common import Items, epoch, sync_k8s
+from ingest.registry import K8sModule
+from ingest.sources.snapshot import Snapshot
+
+IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
+GKE_WORKLOAD_IDENTITY_ANNOTATION = "iam.gke.io/gcp-service-account"
+
+
+def get(snap: Snapshot, cluster: str) -> Items | None:
+    return snap.k8s(cluster, "serviceaccounts")
+
+
+def transform(items: Items, cluster: str) -> dict:
+    rows = []
+    for sa in items:
+        meta = sa["metadata"]
+        annotations = meta.get("annotations") or {}
+        rows.append(
+            {
+                "id": f"{cluster}/{meta.get('namespace')}/{meta['name']}",  # Cartography's id
+                "name": meta["name"],
+                "namespace": meta.get("namespace"),
+                "uid": meta.get("uid"),
+                "creation_timestamp": epoch(meta.get("creationTimestamp")),
+                "resource_version": meta.get("resourceVersion"),
+                "automount_service_account_token": sa.get("automountServiceAccountToken"),
+                "aws_role_arn": annotations.get(IRSA_ANNOTATION),
+                "gcp_service_account": annotations.get(GKE_WORKLOAD_IDENTITY_ANNOTATION),
+            }
+        )
+    return {KUBERNETES_SERVICE_ACCOUNT: rows}
+
+
+def sync(snap: Snapshot, ctx: RunContext, cluster: str) -> ModuleResult:
+    return sync_k8s("k8s.serviceaccounts", snap, ctx, cluster, get, transform, [KUBERNETES_SERVICE_ACCOUNT])
+
+
+MODULE = K8sModule("serviceaccounts", sync, schemas=(KUBERNETES_SERVICE_ACCOUNT,))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from cli.ingest_cmd import Format, _summary
+from cli.ingest_cmd import Format, print_summary
 
 if TYPE_CHECKING:
     from ingest.aws.collect import CollectReport
@@ -92,6 +92,6 @@ def register(collect_app: typer.Typer, ingest_app: typer.Typer) -> None:
         if fmt is Format.json:
             typer.echo(json.dumps({**run.as_json(), "collection": collected.as_json()}, indent=2))
         else:
-            _summary(run)
+            print_summary(run)
         # A failed call left its resource types "not collected" (old data kept): an ok load is only partial.
         raise typer.Exit(2 if run.exit_code == 0 and collected.errors else run.exit_code)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,12 +12,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-app = typer.Typer(help="Verification controls: saved Cypher queries that check the known good state.",
-                  no_args_is_help=True)
-console = Console()
+app = typer.Typer(
+    help="Verification controls: saved Cypher queries that check the known good state.", no_args_is_help=True
+)
 
 
-class Format(str, Enum):
+def _console() -> Console:
+    # Built per command so the width follows the terminal (or COLUMNS) at call time.
+    return Console()
+
+
+class Format(StrEnum):
     table = "table"
     json = "json"
     sarif = "sarif"
@@ -48,7 +53,7 @@ def list_controls(
             continue
         m = c.meta
         table.add_row(m.id, m.severity.value, m.layer.value, m.domain.value, str(m.maturity), m.title)
-    console.print(table)
+    _console().print(table)
 
 
 @app.command()
@@ -59,11 +64,11 @@ def show(control_id: Annotated[str, typer.Argument(help="Control id.")]) -> None
     except KeyError as exc:
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None
-    console.print_json(control.meta.model_dump_json())
-    console.print("\n[bold]query.cypher[/bold]")
-    console.print(control.query, markup=False, highlight=False)
-    console.print("[bold]evaluated.cypher[/bold]")
-    console.print(control.evaluated_query, markup=False, highlight=False)
+    _console().print_json(control.meta.model_dump_json())
+    _console().print("\n[bold]query.cypher[/bold]")
+    _console().print(control.query, markup=False, highlight=False)
+    _console().print("[bold]evaluated.cypher[/bold]")
+    _console().print(control.evaluated_query, markup=False, highlight=False)
 
 
 def _epoch(value: str | None) -> int | None:
@@ -77,13 +82,27 @@ def _epoch(value: str | None) -> int | None:
 
 @app.command()
 def run(
-    control_id: Annotated[list[str] | None, typer.Option("--id", help="Run only these controls (repeatable).")] = None,
-    severity: Annotated[list[str] | None, typer.Option(help="Run only these severities (repeatable).")] = None,
+    control_id: Annotated[
+        list[str] | None, typer.Option("--id", help="Run only these controls (repeatable).")
+    ] = None,
+    severity: Annotated[
+        list[str] | None, typer.Option(help="Run only these severities (repeatable).")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
-    ingest_run: Annotated[str | None, typer.Option(help="Ingest run to evaluate (default: the latest).")] = None,
-    now: Annotated[str | None, typer.Option(help="Evaluation time, ISO or epoch seconds "
-                                                 "(default: the ingest run's collected_at).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    ingest_run: Annotated[
+        str | None,
+        typer.Option(
+            help="Ingest run to record the results against (default: the latest finished one, "
+            "whose data the graph holds)."
+        ),
+    ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option(help="Evaluation time, ISO or epoch seconds (default: the ingest run's collected_at)."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
 ) -> None:
     """Run controls against the graph, store the results and findings, print the report."""
     from queries.catalogue import CatalogueError
@@ -119,8 +138,11 @@ def run(
         else:
             typer.echo(text)
     counts = summary(report)
-    typer.secho(f"control run {report['run_id']}: {counts['pass']} pass, {counts['fail']} fail, "
-                f"{counts['error']} error", err=True)
+    typer.secho(
+        f"control run {report['run_id']}: {counts['pass']} pass, {counts['fail']} fail, "
+        f"{counts['error']} error",
+        err=True,
+    )
     # Findings are the product, not a process failure; a control that could not run is.
     raise typer.Exit(1 if counts["error"] else 0)
 
@@ -133,7 +155,7 @@ def _print_table(report: dict) -> None:
             table.add_row(*first, "", "", "")
         for i, f in enumerate(c["findings"]):
             table.add_row(*(first if i == 0 else [""] * 5), f["asset_id"], f["state"], f["reason"])
-    console.print(table)
+    _console().print(table)
 
 
 def _suppress(kind: str, finding_id: str, reason: str, author: str, until: str) -> None:
@@ -154,15 +176,23 @@ Until = Annotated[str, typer.Option(help="Expiry date YYYY-MM-DD (inclusive); th
 
 
 @app.command()
-def mute(finding_id: Annotated[str, typer.Argument(help="Finding id (sha256).")], reason: Reason, author: Author,
-         until: Until) -> None:
+def mute(
+    finding_id: Annotated[str, typer.Argument(help="Finding id (sha256).")],
+    reason: Reason,
+    author: Author,
+    until: Until,
+) -> None:
     """Mute a finding until a date: kept across runs, shown as muted."""
     _suppress("muted", finding_id, reason, author, until)
 
 
 @app.command()
-def accept(finding_id: Annotated[str, typer.Argument(help="Finding id (sha256).")], reason: Reason,
-           author: Author, until: Until) -> None:
+def accept(
+    finding_id: Annotated[str, typer.Argument(help="Finding id (sha256).")],
+    reason: Reason,
+    author: Author,
+    until: Until,
+) -> None:
     """Accept a finding's risk until a date: kept across runs, shown as accepted."""
     _suppress("accepted", finding_id, reason, author, until)
 
@@ -170,7 +200,9 @@ def accept(finding_id: Annotated[str, typer.Argument(help="Finding id (sha256)."
 @app.command()
 def findings(
     control_id: Annotated[str | None, typer.Option("--id", help="Only this control.")] = None,
-    state: Annotated[str | None, typer.Option(help="new, open, resolved, reopened, muted or accepted.")] = None,
+    state: Annotated[
+        str | None, typer.Option(help="new, open, resolved, reopened, muted or accepted.")
+    ] = None,
 ) -> None:
     """List stored findings with their ids (for mute / accept)."""
     from graph import driver
@@ -185,7 +217,8 @@ def findings(
         """,
         {"control": control_id, "state": state},
     )
-    table = Table("finding id", "control", "asset", "state", "first seen", "last seen")
+    table = Table("control", "asset", "state", "first seen", "last seen", "finding id")
+    table.columns[-1].overflow = "fold"  # ids are what `mute` / `accept` take: never truncate them
     for r in rows:
-        table.add_row(r["id"], r["control"], str(r["asset"]), r["state"], r["first_seen"], r["last_seen"])
-    console.print(table)
+        table.add_row(r["control"], str(r["asset"]), r["state"], r["first_seen"], r["last_seen"], r["id"])
+    _console().print(table)

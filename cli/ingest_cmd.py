@@ -39,11 +39,11 @@ def snapshot(
     if fmt is Format.json:
         typer.echo(json.dumps(report.as_json(), indent=2))
     else:
-        _summary(report)
+        print_summary(report)
     raise typer.Exit(report.exit_code)
 
 
-def _summary(report) -> None:  # type: ignore[no-untyped-def]
+def print_summary(report) -> None:  # type: ignore[no-untyped-def]
     table = Table(title=f"{report.run_id}: {report.status}")
     for col in ("module", "scope", "status", "nodes", "rels", "errors"):
         table.add_column(col)

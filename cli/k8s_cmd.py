@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from cli.ingest_cmd import Format, _summary
+from cli.ingest_cmd import Format, print_summary
 
 console = Console(stderr=True)
 ContextOpt = Annotated[
@@ -73,6 +73,6 @@ def register(collect_app: typer.Typer, ingest_app: typer.Typer) -> None:
         if fmt is Format.json:
             typer.echo(json.dumps({**report.as_json(), "collection_errors": errors}, indent=2))
         else:
-            _summary(report)
+            print_summary(report)
         # A denied resource kept its old data; that is a partial run even if every module loaded.
         raise typer.Exit(max(report.exit_code, 2) if errors and report.exit_code != 1 else report.exit_code)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli import apikey_cmd, aws_cmd, ingest_cmd, neo4j_cmd, sample_cmd, serve_cmd
+from cli import apikey_cmd, aws_cmd, ingest_cmd, k8s_cmd, neo4j_cmd, sample_cmd, serve_cmd
 
 app = typer.Typer(
     name="invgraph",
@@ -41,6 +41,7 @@ app.add_typer(ingest_cmd.app, name="ingest")
 collect_app = typer.Typer(help="Write a snapshot folder from live APIs.", no_args_is_help=True)
 app.add_typer(collect_app, name="collect")
 aws_cmd.register(collect_app, ingest_cmd.app)
+k8s_cmd.register(collect_app, ingest_cmd.app)
 app.add_typer(apikey_cmd.app, name="apikey")
 ingest_cmd.register_runs(app)
 sample_cmd.register(app)

@@ -1,0 +1,95 @@
+"""`invgraph exposure compute|assets|paths`: the exposure model on demand and its results (docs/exposure.md)."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+
+app = typer.Typer(help="Internet exposure and attack paths to crown jewels.", no_args_is_help=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", help="table (default) or json.")]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(1)
+
+
+def _guard(fn: Any, *args: Any) -> dict[str, Any]:
+    from analysis.exposure.paths import ExposureTimeout, NoExposureRun
+
+    try:
+        result: dict[str, Any] = fn(*args)
+        return result
+    except (NoExposureRun, ExposureTimeout) as exc:
+        raise _fail(str(exc)) from exc
+
+
+@app.command("compute")
+def compute_cmd(fmt: FormatOpt = Format.table) -> None:
+    """Compute and store the exposure model of the current graph (also runs after every ingest)."""
+    from analysis.exposure import compute
+
+    summary = compute()
+    if fmt is Format.json:
+        typer.echo(json.dumps(summary.as_json(), indent=2))
+        return
+    typer.echo(f"exposure run {summary.run_id}: {summary.exposed} exposed assets, {summary.nodes} nodes and "
+               f"{summary.edges} hops on internet paths, {summary.crown_jewels_reachable} crown jewels reachable "
+               f"({summary.seconds:.1f}s)")
+
+
+@app.command("assets")
+def assets_cmd(
+    account: Annotated[str | None, typer.Option(help="Only this AWS account id.")] = None,
+    cluster: Annotated[str | None, typer.Option(help="Only this Kubernetes cluster.")] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="Only this exposure type (direct, elb, …).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 100,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """What the internet reaches directly, with ports and reason."""
+    from analysis.exposure.paths import exposed_assets
+
+    page = _guard(exposed_assets, account, cluster, type_, limit)
+    if fmt is Format.json:
+        typer.echo(json.dumps(page, indent=2))
+        return
+    typer.echo(f"{page['total']} exposed assets (run {page['run_id']})")
+    for a in page["assets"]:
+        typer.echo(f"{a['score']:5.1f}  {a['label']:<18} {a['name'] or a['id']:<40} {','.join(a['ports']):<16} "
+                   f"{'+'.join(a['exposure_types'])}")
+        for reason in a["reasons"]:
+            typer.echo(f"       {reason}")
+
+
+@app.command("paths")
+def paths_cmd(
+    target: Annotated[str | None, typer.Option(help="Target asset id.")] = None,
+    label: Annotated[str | None, typer.Option(help="Target label (S3Bucket, AdminRole, …).")] = None,
+    account: Annotated[str | None, typer.Option(help="Only paths through this AWS account.")] = None,
+    cluster: Annotated[str | None, typer.Option(help="Only paths through this cluster.")] = None,
+    max_hops: Annotated[int | None, typer.Option(min=1, help="Capped by INVGRAPH_EXPOSURE_MAX_HOPS.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Ranked internet → crown-jewel paths, every hop with its reason."""
+    from analysis.exposure.paths import find_paths
+
+    page = _guard(find_paths, target, label, account, cluster, max_hops, limit)
+    if fmt is Format.json:
+        typer.echo(json.dumps(page, indent=2))
+        return
+    typer.echo(f"{page['total']} paths (run {page['run_id']}, max {page['max_hops']} hops)")
+    for p in page["paths"]:
+        typer.echo(f"\n{p['score']:5.1f}  " + " -> ".join(n["name"] or n["id"] for n in p["nodes"]))
+        for node, hop in zip(p["nodes"][1:], p["hops"]):
+            typer.echo(f"       [{hop['type']}] {node['label']} {node['name']}: {hop['reason']}")

@@ -1,0 +1,123 @@
+"""`invgraph privileges creep|show`: privilege creep between runs, one principal's permissions and history."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="Effective permissions and privilege creep.", no_args_is_help=True)
+err = Console(stderr=True)
+SHOWN = 20  # entries per list in table / markdown output; JSON always has everything
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def _clip(items: list[str]) -> list[str]:
+    return items[:SHOWN] + ([f"… {len(items) - SHOWN} more"] if len(items) > SHOWN else [])
+
+
+def _admin(p: dict[str, Any]) -> str:
+    return {(False, True): "now admin", (True, False): "no longer admin"}.get((p["admin_before"], p["admin_after"]), "")
+
+
+def creep_markdown(doc: dict[str, Any]) -> str:
+    """The creep document as Markdown (also used by reports that want text rather than data)."""
+    lines = [f"## Privilege creep {doc['from']} → {doc['to']}", ""]
+    if not doc["principals"]:
+        return "\n".join([*lines, "No principal gained or lost permissions.", ""])
+    for p in doc["principals"]:
+        flag = _admin(p)
+        lines.append(f"### {p['name']} ({p['kind']}, {p['scope']}){' — **' + flag + '**' if flag else ''}")
+        lines.append(f"`{p['id']}`")
+        for title, key in (("Gained", "gained"), ("Lost", "lost"), ("May now assume", "assumable_gained"),
+                           ("New escalation paths", "escalations_gained")):
+            if p.get(key):
+                lines += ["", f"{title}:", *(f"- `{x}`" for x in _clip(p[key]))]
+        unused = p.get("unused_services") or []
+        if unused:
+            lines += ["", "Unused services: " + ", ".join(u["namespace"] for u in unused)]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    err.print(f"[red]error:[/red] {exc}")
+    return typer.Exit(1)
+
+
+@app.command("creep")
+def creep_cmd(
+    from_: Annotated[str | None, typer.Option("--from", help="Run id or date (default: the run before --to).")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Run id or date (default: the latest run).")] = None,
+    scope: Annotated[str | None, typer.Option(help="Only this AWS account / cluster / GCP scope.")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only this kind (aws-user, k8s-serviceaccount, …).")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+) -> None:
+    """Permissions gained and lost per principal between two runs."""
+    from analysis.privileges.creep import CreepError, creep
+
+    try:
+        doc = creep(from_, to, scope, kind)
+    except CreepError as exc:
+        raise _fail(exc) from exc
+    if fmt is Format.json:
+        typer.echo(json.dumps(doc, indent=2))
+    elif fmt is Format.markdown:
+        typer.echo(creep_markdown(doc))
+    else:
+        table = Table(title=f"privilege creep {doc['from']} → {doc['to']}")
+        for col in ("principal", "kind", "scope", "admin", "gained", "lost", "may now assume"):
+            table.add_column(col)
+        for p in doc["principals"]:
+            table.add_row(p["name"], p["kind"], p["scope"], _admin(p), "\n".join(_clip(p["gained"])),
+                          "\n".join(_clip(p["lost"])), "\n".join(_clip(p["assumable_gained"])))
+        Console().print(table)
+
+
+@app.command("show")
+def show_cmd(
+    principal_id: Annotated[str, typer.Argument(help="ARN, or <cluster>/ServiceAccount/<ns>/<name> etc.")],
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+) -> None:
+    """One principal's effective permissions now, and their history across runs."""
+    from analysis.privileges.creep import CreepError, show
+
+    try:
+        doc = show(principal_id)
+    except CreepError as exc:
+        raise _fail(exc) from exc
+    if fmt is Format.json:
+        typer.echo(json.dumps(doc, indent=2))
+        return
+    head = (f"{doc['name']} ({doc['kind']}, {doc['scope']}) since {doc['since_run']}"
+            f"{' — admin-equivalent' if doc['admin'] else ''}{' — removed' if doc['removed'] else ''}")
+    if fmt is Format.markdown:
+        lines = [f"## {head}", "", *(f"- `{e}`" for e in doc["entries"]), "", "| run | admin | entries | gained | lost |",
+                 "| --- | --- | --- | --- | --- |"]
+        lines += [f"| {h['run_id']} | {h['admin']} | {h['entries']} | {len(h['gained'])} | {len(h['lost'])} |"
+                  for h in doc["history"]]
+        typer.echo("\n".join(lines))
+        return
+    typer.echo(head)
+    for e in doc["entries"]:
+        typer.echo(f"  {e}")
+    if doc["escalations"]:
+        typer.echo("escalation paths: " + ", ".join(doc["escalations"]))
+    if doc["assumable_roles"]:
+        typer.echo("may assume: " + ", ".join(doc["assumable_roles"]))
+    table = Table(title="history")
+    for col in ("run", "collected_at", "admin", "entries", "gained", "lost"):
+        table.add_column(col)
+    for h in doc["history"]:
+        table.add_row(h["run_id"], h["collected_at"] or "", str(h["admin"]), str(h["entries"]),
+                      "\n".join(_clip(h["gained"])), "\n".join(_clip(h["lost"])))
+    Console().print(table)

@@ -40,6 +40,8 @@ class Snapshot:
             raise InputError(str(root), "snapshot folder does not exist")
         self.root = root
         self._claimed: set[Path] = {root / "snapshot.json"}
+        # kubectl lists are read by several modules (pods by pods, services, network policies): parse once.
+        self._k8s_cache: dict[Path, list[dict[str, Any]]] = {}
         self.collected_at = self._collected_at()
 
     # -- metadata -------------------------------------------------------------------------------------
@@ -101,6 +103,8 @@ class Snapshot:
     def k8s(self, cluster: str, resource: str) -> list[dict[str, Any]] | None:
         """The ``items`` of ``kubectl get <resource> -A -o json``, or None when not collected."""
         path = self.root / "k8s" / cluster / f"{resource}.json"
+        if path in self._k8s_cache:
+            return self._k8s_cache[path]
         if not path.is_file():
             return None
         self._claimed.add(path)
@@ -111,6 +115,7 @@ class Snapshot:
             meta = item.get("metadata") if isinstance(item, dict) else None
             if not isinstance(meta, dict) or not isinstance(meta.get("name"), str):
                 raise InputError(str(path), "item without metadata.name", f"items[{i}].metadata.name")
+        self._k8s_cache[path] = data["items"]
         return data["items"]
 
     # -- GCP ------------------------------------------------------------------------------------------

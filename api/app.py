@@ -7,12 +7,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import errors
+from api import errors, widgets
 from api.auth import KeyCache
 from api.body_limit import BodyLimitMiddleware
 from api.metrics import Metrics, MetricsMiddleware
-from api.routers import apikeys, audit, cypher, health, metrics
+from api.routers import apikeys, audit, cypher, exposure, findings, health, history, metrics
+from api.routers import privileges
+from api.routers import widgets as widgets_router
 from api.settings import get_api_settings
+from api.widgets import dashboard
 from graph.driver import close_driver
 
 API_PREFIX = "/api/v1"
@@ -35,6 +38,7 @@ def create_app() -> FastAPI:
     # Per-app state (not module globals): each app, and each test, starts with its own cache and counters.
     app.state.key_cache = KeyCache()
     app.state.metrics = Metrics()
+    widgets.install(app)  # per-run widget cache; its counters join app.state.metrics
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     # Added last = outermost: counts every request, including those refused by the body limit.
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
@@ -43,5 +47,11 @@ def create_app() -> FastAPI:
     app.include_router(cypher.router, prefix=API_PREFIX)
     app.include_router(apikeys.router, prefix=API_PREFIX)
     app.include_router(audit.router, prefix=API_PREFIX)
+    app.include_router(history.router, prefix=API_PREFIX)
+    app.include_router(privileges.router, prefix=API_PREFIX)
+    app.include_router(widgets_router.router, prefix=API_PREFIX)
+    app.include_router(findings.router, prefix=API_PREFIX)
+    app.include_router(exposure.router, prefix=API_PREFIX)
     app.include_router(metrics.router)
+    dashboard.mount(app)  # GET / and /static/*: public, see api/widgets/dashboard.py
     return app

@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from cli import apikey_cmd, aws_cmd, ingest_cmd, k8s_cmd, neo4j_cmd, sample_cmd, serve_cmd
+from cli import (
+    apikey_cmd,
+    aws_cmd,
+    history_cmd,
+    ingest_cmd,
+    k8s_cmd,
+    neo4j_cmd,
+    report_cmd,
+    sample_cmd,
+    schedule_cmd,
+    serve_cmd,
+)
 
 app = typer.Typer(
     name="invgraph",
@@ -43,6 +54,9 @@ app.add_typer(collect_app, name="collect")
 aws_cmd.register(collect_app, ingest_cmd.app)
 k8s_cmd.register(collect_app, ingest_cmd.app)
 app.add_typer(apikey_cmd.app, name="apikey")
+app.add_typer(history_cmd.app, name="history")
+app.add_typer(report_cmd.app, name="report")
+schedule_cmd.register(app)
 ingest_cmd.register_runs(app)
 sample_cmd.register(app)
 serve_cmd.register(app)

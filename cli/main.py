@@ -10,6 +10,7 @@ import typer
 from cli import (
     apikey_cmd,
     aws_cmd,
+    controls_cmd,
     history_cmd,
     ingest_cmd,
     k8s_cmd,
@@ -54,6 +55,7 @@ app.add_typer(collect_app, name="collect")
 aws_cmd.register(collect_app, ingest_cmd.app)
 k8s_cmd.register(collect_app, ingest_cmd.app)
 app.add_typer(apikey_cmd.app, name="apikey")
+app.add_typer(controls_cmd.app, name="controls")
 app.add_typer(history_cmd.app, name="history")
 app.add_typer(report_cmd.app, name="report")
 schedule_cmd.register(app)

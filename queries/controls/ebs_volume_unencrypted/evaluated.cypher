@@ -1,0 +1,1 @@
+MATCH (:AWSAccount)-[:RESOURCE]->(v:AWSEBSVolume) RETURN count(DISTINCT v) AS evaluated

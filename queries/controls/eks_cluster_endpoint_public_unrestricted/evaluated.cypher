@@ -1,0 +1,1 @@
+MATCH (:AWSAccount)-[:RESOURCE]->(c:AWSEKSCluster) RETURN count(DISTINCT c) AS evaluated

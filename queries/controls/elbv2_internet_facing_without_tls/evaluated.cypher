@@ -1,0 +1,3 @@
+MATCH (:AWSAccount)-[:RESOURCE]->(lb:AWSLoadBalancerV2)
+WHERE lb.scheme = 'internet-facing'
+RETURN count(DISTINCT lb) AS evaluated

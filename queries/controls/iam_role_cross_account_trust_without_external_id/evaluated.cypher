@@ -1,0 +1,1 @@
+MATCH (:AWSAccount)-[:RESOURCE]->(r:AWSRole) RETURN count(DISTINCT r) AS evaluated

@@ -1,0 +1,1 @@
+MATCH (:AWSAccount)-[:RESOURCE]->(u:AWSUser) RETURN count(DISTINCT u) AS evaluated

@@ -1,0 +1,9 @@
+MATCH (pod:KubernetesPod)-[:CONTAINS]->(c:KubernetesContainer)
+WHERE c.image IS NOT NULL AND NOT c.image CONTAINS '@sha256:' AND (coalesce(c.image_tag, CASE WHEN split(c.image, '/')[-1] CONTAINS ':' THEN split(split(c.image, '/')[-1], ':')[-1] ELSE 'latest' END) = 'latest')
+WITH pod, 'container ' + c.name + ' uses ' + c.image + CASE WHEN c.image ENDS WITH ':latest' THEN '' ELSE ' (no tag, i.e. latest)' END AS detail
+WITH pod, detail ORDER BY detail
+WITH pod, collect(DISTINCT detail) AS details
+RETURN pod.id AS asset_id, pod.namespace + '/' + pod.name AS asset_name, 'KubernetesPod' AS label,
+       pod.cluster_name AS scope, reduce(s = '', d IN details | s + CASE s WHEN '' THEN '' ELSE '; ' END + d)
+       AS reason
+ORDER BY asset_id

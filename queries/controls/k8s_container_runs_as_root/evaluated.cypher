@@ -1,0 +1,1 @@
+MATCH (p:KubernetesPod) RETURN count(p) AS evaluated

@@ -1,0 +1,2 @@
+MATCH (b) WHERE b:KubernetesClusterRoleBinding OR b:KubernetesRoleBinding
+RETURN count(b) AS evaluated

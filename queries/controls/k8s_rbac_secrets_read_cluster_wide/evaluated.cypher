@@ -1,0 +1,1 @@
+MATCH (b:KubernetesClusterRoleBinding) RETURN count(b) AS evaluated

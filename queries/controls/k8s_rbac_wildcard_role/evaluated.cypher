@@ -1,0 +1,1 @@
+MATCH (r) WHERE r:KubernetesRole OR r:KubernetesClusterRole RETURN count(r) AS evaluated

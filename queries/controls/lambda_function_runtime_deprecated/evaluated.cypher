@@ -1,0 +1,1 @@
+MATCH (:AWSAccount)-[:RESOURCE]->(f:AWSLambda) RETURN count(DISTINCT f) AS evaluated

@@ -1,0 +1,1 @@
+MATCH (:AWSAccount)-[:RESOURCE]->(d:AWSRDSInstance) RETURN count(DISTINCT d) AS evaluated

@@ -1,0 +1,1 @@
+MATCH (:AWSAccount)-[:RESOURCE]->(b:AWSS3Bucket) RETURN count(DISTINCT b) AS evaluated

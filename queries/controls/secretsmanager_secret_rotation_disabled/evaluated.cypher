@@ -1,0 +1,1 @@
+MATCH (:AWSAccount)-[:RESOURCE]->(s:SecretsManagerSecret) RETURN count(DISTINCT s) AS evaluated

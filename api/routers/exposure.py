@@ -1,0 +1,149 @@
+"""`GET /api/v1/exposure/assets` and `/paths`: what the internet reaches, and ranked attack paths (viewer)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+
+from analysis.exposure import paths as exposure
+from analysis.exposure.settings import ExposureSettings, get_exposure_settings
+from api.auth import Viewer
+from api.deps import strict_query
+from api.errors import ApiError, error_responses
+
+router = APIRouter(prefix="/exposure", tags=["exposure"])
+Settings = Annotated[ExposureSettings, Depends(get_exposure_settings)]
+
+
+class ExposedAssetOut(BaseModel):
+    id: str
+    name: str | None
+    label: str
+    labels: list[str]
+    account: str | None
+    cluster: str | None
+    ports: list[str] = Field(description="`22/tcp`, `1024-65535/tcp`, `all/udp`.")
+    exposure_types: list[str] = Field(
+        description="direct, elb, function-url, s3-policy, s3-acl, eks-endpoint, "
+        "k8s-service, k8s-ingress, k8s-pod"
+    )
+    reasons: list[str]
+    crown_jewel: bool
+    score: float
+
+
+class AssetsPage(BaseModel):
+    run_id: str
+    computed_at: str | None
+    total: int = Field(description="Assets matching the filters (before `limit`).")
+    assets: list[ExposedAssetOut]
+
+
+class PathNode(BaseModel):
+    id: str
+    name: str | None
+    label: str
+    labels: list[str]
+    account: str | None = None
+    cluster: str | None = None
+    crown_jewel: bool | None = None
+    sensitivity: float | None = None
+    admin: bool | None = None
+
+
+class PathHop(BaseModel):
+    type: str = Field(
+        description="internet, lb-target, k8s-route, runs-as, node-credentials, assume-role, "
+        "data-access, mounts-secret"
+    )
+    reason: str
+    ports: list[str] = []
+    access: str | None = None
+
+
+class ExposurePath(BaseModel):
+    score: float = Field(description="100 × exposure × privilege × sensitivity (docs/exposure.md).")
+    target: str
+    nodes: list[PathNode]
+    hops: list[PathHop]
+
+
+class PathsPage(BaseModel):
+    run_id: str
+    computed_at: str | None
+    max_hops: int = Field(description="Hop bound applied (the request's, capped by the server's).")
+    total: int
+    paths: list[ExposurePath]
+
+
+def _no_run(exc: exposure.NoExposureRun) -> ApiError:
+    return ApiError(404, "no_exposure_run", str(exc))
+
+
+def _timeout(exc: exposure.ExposureTimeout) -> ApiError:
+    return ApiError(504, "timeout", str(exc))
+
+
+@router.get(
+    "/assets",
+    response_model=AssetsPage,
+    responses=error_responses(404, 504),
+    dependencies=[Depends(strict_query("account", "cluster", "type", "limit"))],
+)
+def list_exposed_assets(
+    _: Viewer,
+    settings: Settings,
+    account: Annotated[str | None, Query(max_length=64, description="AWS account id.")] = None,
+    cluster: Annotated[str | None, Query(max_length=256, description="Kubernetes cluster name.")] = None,
+    type: Annotated[str | None, Query(max_length=32, description="An exposure type.")] = None,  # noqa: A002
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> AssetsPage:
+    """Assets the internet reaches directly, with ports and the reason, from the latest exposure run."""
+    try:
+        return AssetsPage(**exposure.exposed_assets(account, cluster, type, limit, settings))
+    except exposure.NoExposureRun as exc:
+        raise _no_run(exc) from exc
+    except exposure.ExposureTimeout as exc:
+        raise _timeout(exc) from exc
+
+
+@router.get(
+    "/paths",
+    response_model=PathsPage,
+    responses=error_responses(404, 504),
+    dependencies=[Depends(strict_query("target", "label", "account", "cluster", "max_hops", "limit"))],
+)
+def list_exposure_paths(
+    _: Viewer,
+    settings: Settings,
+    target: Annotated[
+        str | None, Query(max_length=2048, description="Target asset id (ARN, bucket, uid…).")
+    ] = None,
+    label: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            pattern=r"^[A-Za-z][A-Za-z0-9_]*$",
+            description="Target label, e.g. S3Bucket or AdminRole.",
+        ),
+    ] = None,
+    account: Annotated[
+        str | None, Query(max_length=64, description="Only paths through this account.")
+    ] = None,
+    cluster: Annotated[
+        str | None, Query(max_length=256, description="Only paths through this cluster.")
+    ] = None,
+    max_hops: Annotated[
+        int | None, Query(ge=1, le=64, description="Capped by INVGRAPH_EXPOSURE_MAX_HOPS.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+) -> PathsPage:
+    """Ranked internet → crown-jewel paths, every hop with its reason."""
+    try:
+        return PathsPage(**exposure.find_paths(target, label, account, cluster, max_hops, limit, settings))
+    except exposure.NoExposureRun as exc:
+        raise _no_run(exc) from exc
+    except exposure.ExposureTimeout as exc:
+        raise _timeout(exc) from exc

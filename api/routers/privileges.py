@@ -1,0 +1,114 @@
+"""`GET /api/v1/privileges/creep` and `GET /api/v1/privileges/{principal_id}` (viewer)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+
+from analysis.privileges.creep import CreepError, creep, show
+from api.auth import Viewer
+from api.deps import strict_query
+from api.errors import ApiError, error_responses
+
+router = APIRouter(prefix="/privileges", tags=["privileges"])
+
+Kind = Literal[
+    "aws-user", "aws-role", "aws-group", "k8s-user", "k8s-group", "k8s-serviceaccount", "gcp-member"
+]
+
+
+class UnusedServiceOut(BaseModel):
+    namespace: str = Field(description="Service namespace, e.g. `s3`.")
+    name: str
+    last_accessed: str | None = Field(description="Last authenticated use; null when never used.")
+
+
+class CreepPrincipalOut(BaseModel):
+    id: str
+    name: str
+    kind: Kind
+    scope: str = Field(description="AWS account id, Kubernetes cluster name or GCP scope.")
+    gained: list[str]
+    lost: list[str]
+    admin_before: bool
+    admin_after: bool
+    assumable_gained: list[str]
+    assumable_lost: list[str]
+    escalations_gained: list[str]
+    escalations_lost: list[str]
+    status: Literal["added", "removed", "changed"]
+    unused_services: list[UnusedServiceOut] | None = None
+
+
+class CreepOut(BaseModel):
+    from_: str = Field(alias="from", serialization_alias="from")
+    to: str
+    principals: list[CreepPrincipalOut]
+
+    model_config = {"populate_by_name": True}
+
+
+class HistoryItemOut(BaseModel):
+    run_id: str
+    collected_at: str | None
+    sha256: str
+    admin: bool
+    removed: bool
+    entries: int = Field(description="Number of canonical entries in this version.")
+    gained: list[str]
+    lost: list[str]
+
+
+class PrincipalPermissionsOut(BaseModel):
+    id: str
+    name: str
+    kind: Kind
+    scope: str
+    since_run: str = Field(description="Run that first saw the current permissions.")
+    removed: bool
+    sha256: str
+    admin: bool
+    escalations: list[str]
+    assumable_roles: list[str]
+    entries: list[str]
+    history: list[HistoryItemOut]
+    unused_services: list[UnusedServiceOut] | None
+
+
+@router.get(
+    "/creep",
+    response_model=CreepOut,
+    response_model_by_alias=True,
+    responses=error_responses(404),
+    dependencies=[Depends(strict_query("from", "to", "scope", "kind"))],
+)
+def get_creep(
+    _: Viewer,
+    from_: Annotated[str | None, Query(alias="from", max_length=128, description="Run id or date.")] = None,
+    to: Annotated[
+        str | None, Query(max_length=128, description="Run id or date (default: latest run).")
+    ] = None,
+    scope: Annotated[str | None, Query(max_length=256)] = None,
+    kind: Annotated[Kind | None, Query()] = None,
+) -> CreepOut:
+    """Permissions gained and lost per principal between two runs (default: latest vs previous)."""
+    try:
+        return CreepOut.model_validate(creep(from_, to, scope, kind))
+    except CreepError as exc:
+        raise ApiError(404, "not_found", str(exc)) from exc
+
+
+@router.get(
+    "/{principal_id:path}",
+    response_model=PrincipalPermissionsOut,
+    responses=error_responses(404),
+    dependencies=[Depends(strict_query())],
+)
+def get_principal(_: Viewer, principal_id: str) -> PrincipalPermissionsOut:
+    """Effective permissions of one principal (ARN or `cluster/Kind/…` id) and their history across runs."""
+    try:
+        return PrincipalPermissionsOut.model_validate(show(principal_id))
+    except CreepError as exc:
+        raise ApiError(404, "not_found", str(exc)) from exc

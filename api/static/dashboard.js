@@ -1,0 +1,303 @@
+// invgraph dashboard: asks for an API key, keeps it in sessionStorage (this tab only, gone when it closes),
+// and sends it as a Bearer token on every request. A key may also arrive as `/#key=…` (for scripted
+// browsers); it is moved into sessionStorage and removed from the address bar at once. Fragments are
+// never sent to the server, so the key does not reach access logs either.
+"use strict";
+(function () {
+  const C = window.Charts;
+  const STORE = "invgraph.apiKey";
+  const REFRESH_MS = 30000;
+  const $ = (id) => document.getElementById(id);
+  let timer = null;
+
+  function takeKeyFromFragment() {
+    const m = /(?:^#|&)key=([^&]+)/.exec(window.location.hash);
+    if (m) {
+      sessionStorage.setItem(STORE, decodeURIComponent(m[1]));
+      history.replaceState(null, "", window.location.pathname + window.location.search);
+    }
+  }
+
+  class Unauthorized extends Error {}
+  class NotFound extends Error {}
+
+  async function api(path) {
+    const key = sessionStorage.getItem(STORE);
+    const res = await fetch(path, { headers: { Authorization: "Bearer " + key }, cache: "no-store" });
+    if (res.status === 401) throw new Unauthorized("the key was refused (unknown, revoked or mistyped)");
+    if (res.status === 404) throw new NotFound(path);
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error((body.error && body.error.message) || res.status + " " + res.statusText);
+    return body;
+  }
+
+  function cell(v, cls) {
+    const td = document.createElement("td");
+    if (v instanceof Node) td.appendChild(v); else td.textContent = v === null || v === undefined ? "–" : String(v);
+    if (cls) td.className = cls;
+    if (!(v instanceof Node) && v !== null && v !== undefined) td.title = String(v);
+    return td;
+  }
+
+  function table(el, headers, rows, empty) {
+    C.clear(el);
+    const head = document.createElement("tr");
+    headers.forEach((h) => {
+      const th = document.createElement("th");
+      th.textContent = h.replace(/^#/, "");
+      if (h.startsWith("#")) th.className = "num";
+      head.appendChild(th);
+    });
+    el.appendChild(head);
+    if (!rows.length) {
+      const tr = document.createElement("tr");
+      const td = cell(empty || "nothing to show", "muted");
+      td.colSpan = headers.length;
+      tr.appendChild(td);
+      el.appendChild(tr);
+    }
+    rows.forEach((r) => {
+      const tr = document.createElement("tr");
+      r.forEach((v, i) => tr.appendChild(cell(typeof v === "number" ? C.fmt(v) : v,
+        headers[i].startsWith("#") ? "num" : "")));
+      el.appendChild(tr);
+    });
+  }
+
+  function badge(text, kind) {
+    const s = document.createElement("span");
+    s.className = "badge " + (kind || text || "");
+    s.textContent = text || "–";
+    return s;
+  }
+
+  function note(el, text) {
+    C.clear(el);
+    const p = document.createElement("p");
+    p.className = "unavailable";
+    p.textContent = text;
+    el.appendChild(p);
+  }
+
+  function stats(el, items) {
+    C.clear(el);
+    items.forEach(([value, label]) => {
+      const d = document.createElement("div");
+      d.className = "stat";
+      const b = document.createElement("b");
+      b.textContent = C.fmt(value);
+      const s = document.createElement("span");
+      s.textContent = label;
+      d.append(b, s);
+      el.appendChild(d);
+    });
+  }
+
+  const pct = (v) => (v === null || v === undefined ? "–" : (v * 100).toFixed(1) + "%");
+
+  function renderAssets(w) {
+    $("asset-total").textContent = C.fmt(w.total);
+    C.hbar($("assets-by-label"), w.by_label.slice(0, 14).map((r) => ({ label: r.label, value: r.count })),
+      { title: "assets by label" });
+    const scopes = (rows) => rows.map((r) => [r.name || r.id, r.count]);
+    table($("assets-by-account"), ["account", "#assets"], scopes(w.by_account));
+    table($("assets-by-cluster"), ["cluster", "#assets"], scopes(w.by_cluster));
+    $("assets-by-project-h").hidden = !w.by_project.length;
+    if (w.by_project.length) table($("assets-by-project"), ["project", "#assets"], scopes(w.by_project));
+    fillSelect(document.querySelector("#findings-filters [name=scope]"),
+      [...w.by_account, ...w.by_cluster, ...w.by_project].map((r) => [r.id, r.name || r.id]));
+  }
+
+  function tallyBars(rows, labelOf) {
+    return rows.map((r) => ({ label: labelOf(r), segments: [
+      { name: "open", value: r.open, color: "#d9452b" },
+      { name: "suppressed", value: r.suppressed, color: "#8aa1b8" }] }));
+  }
+  const TALLY_LEGEND = [{ name: "open", color: "#d9452b" }, { name: "suppressed", color: "#8aa1b8" }];
+
+  function renderSeverity(w) {
+    $("findings-open-total").textContent = w.available ? C.fmt(w.total_open) : "–";
+    if (!w.available) return note($("findings-severity"), w.reason);
+    C.vbar($("findings-severity"), w.severities.map((s) => ({ label: s.severity, segments: [
+      { name: s.severity + " open", value: s.open, color: C.SEVERITY_COLORS[s.severity] },
+      { name: "suppressed", value: s.suppressed, color: "#c9d3de" }] })),
+    { title: "open findings by severity", legend: [{ name: "suppressed", color: "#c9d3de" }] });
+  }
+
+  function renderDomain(w) {
+    if (!w.available) return note($("findings-domain"), w.reason);
+    C.hbar($("findings-domain"), w.domains.map((d, i) => ({ label: d.domain, value: d.open,
+      color: C.PALETTE[i % C.PALETTE.length] })), { labelWidth: 165, width: 400, barHeight: 20, title: "open findings by domain" });
+  }
+
+  function renderMaturity(w) {
+    if (!w.available) return note($("findings-maturity"), w.reason);
+    C.vbar($("findings-maturity"), tallyBars(w.levels, (l) => (l.maturity ? "level " + l.maturity : "unknown")),
+      { legend: TALLY_LEGEND, title: "findings by maturity" });
+  }
+
+  function renderRates(w) {
+    if (!w.available) return note($("control-rates"), w.reason);
+    table($("control-rates"), ["control", "severity", "status", "#evaluated", "#failed", "#pass rate", "trend"],
+      w.controls.map((c) => [c.title || c.control_id, badge(c.severity), badge(c.status), c.evaluated, c.failed,
+        pct(c.pass_rate), C.sparkline(c.trend.map((t) => t.pass_rate))]));
+    fillSelect(document.querySelector("#findings-filters [name=control]"),
+      w.controls.map((c) => [c.control_id, c.control_id]).sort());
+  }
+
+  function renderExposed(w) {
+    if (!w.available) return note($("exposed-assets"), "Not available yet: " + w.reason);
+    table($("exposed-assets"), ["asset", "label", "how", "#open findings"],
+      w.assets.map((a) => [a.name || a.id, a.label, a.exposure.join(", "), a.open_findings]));
+  }
+
+  function renderDrift(w) {
+    if (!w.available) { C.clear($("drift-by-label")); return note($("drift-summary"), w.reason); }
+    stats($("drift-summary"), [[w.assets.added, "assets added"], [w.assets.removed, "removed"],
+      [w.assets.changed, "changed"], [w.relationships.added + w.relationships.removed, "relationship changes"]]);
+    table($("drift-by-label"), ["label", "#added", "#removed", "#changed"],
+      w.by_label.slice(0, 8).map((d) => [d.label, d.added, d.removed, d.changed]),
+      w.baseline ? "first run: everything is new" : "no change");
+    table($("drift-sample"), ["kind", "label", "asset", "properties"],
+      w.sample.map((s) => [badge(s.kind, s.kind === "removed" ? "failed" : s.kind === "added" ? "ok" : "partial"),
+        s.label, s.asset_id, s.properties.join(", ")]));
+  }
+
+  function renderCreep(w) {
+    if (!w.available) { C.clear($("creep-top")); return note($("creep-summary"), "Not available yet: " + w.reason); }
+    stats($("creep-summary"), [[w.principals, "principals changed"], [w.newly_admin, "newly admin"],
+      [w.assumable_grew, "can assume more"], [w.gained_entries, "permissions gained"]]);
+    table($("creep-top"), ["principal", "kind", "#gained", "#lost", "admin"],
+      w.top.map((p) => [p.name || p.id, p.kind, p.gained, p.lost, p.admin_after ? "yes" : "no"]));
+  }
+
+  function renderRuns(w) {
+    table($("runs-table"), ["started", "status", "#modules", "#nodes", "#seconds"],
+      w.runs.map((r) => [(r.started_at || "").replace("T", " ").slice(0, 19), badge(r.status), r.modules, r.nodes,
+        r.duration_s === null ? null : Math.round(r.duration_s)]), "no ingest run yet");
+    const latest = w.runs[0];
+    $("run-info").textContent = latest ? `latest run ${latest.id} (${latest.status})` : "";
+  }
+
+  function fillSelect(select, options) {
+    const current = select.value;
+    while (select.options.length > 1) select.remove(1);
+    const seen = new Set();
+    options.forEach(([value, text]) => {
+      if (seen.has(value)) return;
+      seen.add(value);
+      select.add(new Option(text, value));
+    });
+    select.value = [...seen].includes(current) ? current : "";
+  }
+
+  async function loadFindings() {
+    const params = new URLSearchParams();
+    new FormData($("findings-filters")).forEach((v, k) => { if (v) params.set(k, v); });
+    try {
+      const page = await api("/api/v1/findings?" + params.toString());
+      if (!page.available) { $("findings-count").textContent = ""; return note($("findings-table"),
+        "No control run yet: findings appear after the controls ran once."); }
+      $("findings-count").textContent = `${C.fmt(page.total)} matching` + (page.truncated ? ", first " +
+        page.items.length + " shown" : "");
+      table($("findings-table"), ["severity", "state", "control", "asset", "scope", "reason"],
+        page.items.map((f) => [badge(f.severity), f.state, f.control_id, f.asset_name || f.asset_id, f.scope,
+          f.reason]), "no finding matches these filters");
+    } catch (e) { handle(e, $("findings-table")); }
+  }
+
+  const idOf = (n) => (n === undefined ? undefined : typeof n === "string" ? n : n.id);
+
+  function normalisePaths(doc) {
+    const list = Array.isArray(doc) ? doc : doc.paths || doc.items || [];
+    return list.filter((p) => p && Array.isArray(p.nodes) && p.nodes.length).map((p) => ({
+      title: p.title || p.summary || (p.score !== undefined ? `score ${p.score} → ${p.target || ""}` : p.id || ""),
+      nodes: p.nodes.map((n) => (typeof n === "string" ? { id: n } : { id: n.id, label: n.label ||
+        (n.labels && n.labels[0]), name: n.name })),
+      // Hops without endpoints are consecutive: hop i joins node i and node i + 1.
+      hops: (p.hops || p.edges || p.relationships || []).map((h, i) => ({
+        from: h.from || h.start || h.source || idOf(p.nodes[i]),
+        to: h.to || h.end || h.target || idOf(p.nodes[i + 1]),
+        type: [h.type || h.via || "", (h.ports || []).join(",")].filter(Boolean).join(" "),
+        reason: h.reason || "" })),
+    }));
+  }
+
+  let paths = [];
+  async function loadExposurePath() {
+    try {
+      paths = normalisePaths(await api("/api/v1/exposure/paths?limit=20"));
+    } catch (e) {
+      if (e instanceof NotFound) return note($("exposure-path"), "Exposure paths: not available yet.");
+      return handle(e, $("exposure-path"));
+    }
+    if (!paths.length) return note($("exposure-path"), "No exposure path found in the latest run.");
+    const select = $("path-select");
+    const keep = select.value;
+    while (select.options.length) select.remove(0);
+    paths.forEach((p, i) => select.add(new Option(
+      `${i + 1}. ${p.title || ""} (${p.nodes.map((n) => n.name || n.id).join(" → ")})`.slice(0, 140), String(i))));
+    // Default: the best-ranked path with at least one intermediate hop, else the best-ranked.
+    const multi = paths.findIndex((p) => p.nodes.length > 2);
+    select.value = keep && Number(keep) < paths.length ? keep : String(multi >= 0 ? multi : 0);
+    select.hidden = paths.length < 2;
+    C.pathGraph($("exposure-path"), paths[Number(select.value)]);
+  }
+
+  const WIDGETS = { "asset-counts": renderAssets, "findings-by-severity": renderSeverity,
+    "findings-by-domain": renderDomain, "findings-by-maturity": renderMaturity, "control-pass-rates": renderRates,
+    "top-exposed-assets": renderExposed, "latest-drift": renderDrift, "privilege-creep": renderCreep,
+    "runs": renderRuns };
+  const TARGET = { "asset-counts": "assets-by-label", "findings-by-severity": "findings-severity",
+    "findings-by-domain": "findings-domain", "findings-by-maturity": "findings-maturity",
+    "control-pass-rates": "control-rates", "top-exposed-assets": "exposed-assets",
+    "latest-drift": "drift-summary", "privilege-creep": "creep-summary", "runs": "runs-table" };
+
+  function handle(e, el) {
+    if (e instanceof Unauthorized) return signOut(e.message);
+    note(el, "Could not load: " + e.message);
+  }
+
+  async function loadAll() {
+    await Promise.all(Object.entries(WIDGETS).map(async ([name, render]) => {
+      try { render(await api("/api/v1/widgets/" + name)); } catch (e) { handle(e, $(TARGET[name])); }
+    }));
+    if (!sessionStorage.getItem(STORE)) return;
+    await Promise.all([loadFindings(), loadExposurePath()]);
+    $("refreshed").textContent = "updated " + new Date().toLocaleTimeString();
+    document.body.dataset.loaded = "true";  // for scripted checks: everything rendered at least once
+  }
+
+  function signOut(message) {
+    sessionStorage.removeItem(STORE);
+    clearInterval(timer);
+    $("board").hidden = true;
+    $("signout").hidden = $("refresh").hidden = true;
+    $("login").hidden = false;
+    $("login-error").textContent = message || "";
+  }
+
+  function start() {
+    $("login").hidden = true;
+    $("board").hidden = false;
+    $("signout").hidden = $("refresh").hidden = false;
+    loadAll();
+    clearInterval(timer);
+    timer = setInterval(loadAll, REFRESH_MS);
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    takeKeyFromFragment();
+    $("login-form").addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      sessionStorage.setItem(STORE, $("key-input").value.trim());
+      $("key-input").value = "";
+      start();
+    });
+    $("signout").addEventListener("click", () => signOut(""));
+    $("refresh").addEventListener("click", loadAll);
+    $("findings-filters").addEventListener("change", loadFindings);
+    $("path-select").addEventListener("change", (ev) => C.pathGraph($("exposure-path"), paths[Number(ev.target.value)]));
+    if (sessionStorage.getItem(STORE)) start(); else signOut("");
+  });
+})();

@@ -18,9 +18,19 @@ from ingest.sources.snapshot import Snapshot
 
 log = logging.getLogger("invgraph.ingest")
 
-# Steps run after a successful load (history, exposure, privileges register here as they land).
+# Analysis steps run after every load that was not a total failure, in order: effective permissions
+# first (exposure paths read them). History is recorded separately, for every run.
 PostIngest = Callable[[RunContext, list[ModuleResult]], None]
-POST_INGEST: list[PostIngest] = []
+
+
+def _default_steps() -> list[PostIngest]:
+    from analysis.exposure.compute import exposure_step
+    from analysis.privileges.steps import privileges_step
+
+    return [privileges_step, exposure_step]
+
+
+POST_INGEST: list[PostIngest] = _default_steps()
 
 
 @dataclass

@@ -157,6 +157,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--principals", type=int, default=10_000)
     parser.add_argument("--policies", type=int, default=50)
+    # Written in input order, so two engine versions can be checked for identical results.
+    parser.add_argument("--dump-hashes", type=Path, default=None, help="write one sha256 per principal")
     args = parser.parse_args()
     rng = random.Random(42)
 
@@ -184,6 +186,8 @@ def main() -> None:
             results.append(perms)
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if args.dump_hashes is not None:
+        args.dump_hashes.write_text("".join(f"{r.sha256} {len(r.entries)}\n" for r in results))
     print(
         f"principals={args.principals} policies_each={args.policies} "
         f"unique_results={len({r.sha256 for r in results})}"

@@ -1,9 +1,9 @@
-"""`invgraph exposure compute|assets|paths`: the exposure model on demand and its results (docs/exposure.md)."""
+"""`invgraph exposure compute|assets|paths`: the exposure model on demand, and its results."""
 
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -11,7 +11,7 @@ import typer
 app = typer.Typer(help="Internet exposure and attack paths to crown jewels.", no_args_is_help=True)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
 
@@ -43,16 +43,20 @@ def compute_cmd(fmt: FormatOpt = Format.table) -> None:
     if fmt is Format.json:
         typer.echo(json.dumps(summary.as_json(), indent=2))
         return
-    typer.echo(f"exposure run {summary.run_id}: {summary.exposed} exposed assets, {summary.nodes} nodes and "
-               f"{summary.edges} hops on internet paths, {summary.crown_jewels_reachable} crown jewels reachable "
-               f"({summary.seconds:.1f}s)")
+    typer.echo(
+        f"exposure run {summary.run_id}: {summary.exposed} exposed assets, {summary.nodes} nodes and "
+        f"{summary.edges} hops on internet paths, {summary.crown_jewels_reachable} crown jewels reachable "
+        f"({summary.seconds:.1f}s)"
+    )
 
 
 @app.command("assets")
 def assets_cmd(
     account: Annotated[str | None, typer.Option(help="Only this AWS account id.")] = None,
     cluster: Annotated[str | None, typer.Option(help="Only this Kubernetes cluster.")] = None,
-    type_: Annotated[str | None, typer.Option("--type", help="Only this exposure type (direct, elb, …).")] = None,
+    type_: Annotated[
+        str | None, typer.Option("--type", help="Only this exposure type (direct, elb, …).")
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=10_000)] = 100,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -65,8 +69,10 @@ def assets_cmd(
         return
     typer.echo(f"{page['total']} exposed assets (run {page['run_id']})")
     for a in page["assets"]:
-        typer.echo(f"{a['score']:5.1f}  {a['label']:<18} {a['name'] or a['id']:<40} {','.join(a['ports']):<16} "
-                   f"{'+'.join(a['exposure_types'])}")
+        typer.echo(
+            f"{a['score']:5.1f}  {a['label']:<18} {a['name'] or a['id']:<40} {','.join(a['ports']):<16} "
+            f"{'+'.join(a['exposure_types'])}"
+        )
         for reason in a["reasons"]:
             typer.echo(f"       {reason}")
 
@@ -91,5 +97,5 @@ def paths_cmd(
     typer.echo(f"{page['total']} paths (run {page['run_id']}, max {page['max_hops']} hops)")
     for p in page["paths"]:
         typer.echo(f"\n{p['score']:5.1f}  " + " -> ".join(n["name"] or n["id"] for n in p["nodes"]))
-        for node, hop in zip(p["nodes"][1:], p["hops"]):
+        for node, hop in zip(p["nodes"][1:], p["hops"], strict=True):
             typer.echo(f"       [{hop['type']}] {node['label']} {node['name']}: {hop['reason']}")

@@ -26,7 +26,9 @@ def _clip(items: list[str]) -> list[str]:
 
 
 def _admin(p: dict[str, Any]) -> str:
-    return {(False, True): "now admin", (True, False): "no longer admin"}.get((p["admin_before"], p["admin_after"]), "")
+    return {(False, True): "now admin", (True, False): "no longer admin"}.get(
+        (p["admin_before"], p["admin_after"]), ""
+    )
 
 
 def creep_markdown(doc: dict[str, Any]) -> str:
@@ -38,8 +40,12 @@ def creep_markdown(doc: dict[str, Any]) -> str:
         flag = _admin(p)
         lines.append(f"### {p['name']} ({p['kind']}, {p['scope']}){' — **' + flag + '**' if flag else ''}")
         lines.append(f"`{p['id']}`")
-        for title, key in (("Gained", "gained"), ("Lost", "lost"), ("May now assume", "assumable_gained"),
-                           ("New escalation paths", "escalations_gained")):
+        for title, key in (
+            ("Gained", "gained"),
+            ("Lost", "lost"),
+            ("May now assume", "assumable_gained"),
+            ("New escalation paths", "escalations_gained"),
+        ):
             if p.get(key):
                 lines += ["", f"{title}:", *(f"- `{x}`" for x in _clip(p[key]))]
         unused = p.get("unused_services") or []
@@ -56,10 +62,14 @@ def _fail(exc: Exception) -> typer.Exit:
 
 @app.command("creep")
 def creep_cmd(
-    from_: Annotated[str | None, typer.Option("--from", help="Run id or date (default: the run before --to).")] = None,
+    from_: Annotated[
+        str | None, typer.Option("--from", help="Run id or date (default: the run before --to).")
+    ] = None,
     to: Annotated[str | None, typer.Option("--to", help="Run id or date (default: the latest run).")] = None,
     scope: Annotated[str | None, typer.Option(help="Only this AWS account / cluster / GCP scope.")] = None,
-    kind: Annotated[str | None, typer.Option(help="Only this kind (aws-user, k8s-serviceaccount, …).")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="Only this kind (aws-user, k8s-serviceaccount, …).")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """Permissions gained and lost per principal between two runs."""
@@ -78,8 +88,15 @@ def creep_cmd(
         for col in ("principal", "kind", "scope", "admin", "gained", "lost", "may now assume"):
             table.add_column(col)
         for p in doc["principals"]:
-            table.add_row(p["name"], p["kind"], p["scope"], _admin(p), "\n".join(_clip(p["gained"])),
-                          "\n".join(_clip(p["lost"])), "\n".join(_clip(p["assumable_gained"])))
+            table.add_row(
+                p["name"],
+                p["kind"],
+                p["scope"],
+                _admin(p),
+                "\n".join(_clip(p["gained"])),
+                "\n".join(_clip(p["lost"])),
+                "\n".join(_clip(p["assumable_gained"])),
+            )
         Console().print(table)
 
 
@@ -98,13 +115,23 @@ def show_cmd(
     if fmt is Format.json:
         typer.echo(json.dumps(doc, indent=2))
         return
-    head = (f"{doc['name']} ({doc['kind']}, {doc['scope']}) since {doc['since_run']}"
-            f"{' — admin-equivalent' if doc['admin'] else ''}{' — removed' if doc['removed'] else ''}")
+    head = (
+        f"{doc['name']} ({doc['kind']}, {doc['scope']}) since {doc['since_run']}"
+        f"{' — admin-equivalent' if doc['admin'] else ''}{' — removed' if doc['removed'] else ''}"
+    )
     if fmt is Format.markdown:
-        lines = [f"## {head}", "", *(f"- `{e}`" for e in doc["entries"]), "", "| run | admin | entries | gained | lost |",
-                 "| --- | --- | --- | --- | --- |"]
-        lines += [f"| {h['run_id']} | {h['admin']} | {h['entries']} | {len(h['gained'])} | {len(h['lost'])} |"
-                  for h in doc["history"]]
+        lines = [
+            f"## {head}",
+            "",
+            *(f"- `{e}`" for e in doc["entries"]),
+            "",
+            "| run | admin | entries | gained | lost |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        lines += [
+            f"| {h['run_id']} | {h['admin']} | {h['entries']} | {len(h['gained'])} | {len(h['lost'])} |"
+            for h in doc["history"]
+        ]
         typer.echo("\n".join(lines))
         return
     typer.echo(head)
@@ -118,6 +145,12 @@ def show_cmd(
     for col in ("run", "collected_at", "admin", "entries", "gained", "lost"):
         table.add_column(col)
     for h in doc["history"]:
-        table.add_row(h["run_id"], h["collected_at"] or "", str(h["admin"]), str(h["entries"]),
-                      "\n".join(_clip(h["gained"])), "\n".join(_clip(h["lost"])))
+        table.add_row(
+            h["run_id"],
+            h["collected_at"] or "",
+            str(h["admin"]),
+            str(h["entries"]),
+            "\n".join(_clip(h["gained"])),
+            "\n".join(_clip(h["lost"])),
+        )
     Console().print(table)

@@ -8,8 +8,9 @@ the entries it may cut. See ``aws_model`` for the canonical form of the result.
 
 Cost is kept low for whole-account runs by memoising: statements per unique document
 (``aws_policy``), allow entries per unique document, each document's entries after the boundary and
-the Denies that concern them, and whole results per unique combination of documents (roles stamped
-from one template share one computation). Only the union and the pruning run per principal.
+the Denies that concern them, each service's folded, pruned, sorted and hashed entries per unique
+combination of contributing sets (``aws_finish``), and whole results per unique combination of
+documents (roles stamped from one template share one computation).
 """
 
 from __future__ import annotations
@@ -19,17 +20,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from analysis.privileges.aws_actions import ALL, service_of
+from analysis.privileges.aws_actions import ALL
 from analysis.privileges.aws_combine import (
     DenyIndex,
-    Grants,
     apply_denies,
     deny_one,
-    fold_services,
     group_by_service,
     intersect_boundary,
-    prune,
 )
+from analysis.privileges.aws_finish import finish, split_by_service
 from analysis.privileges.aws_model import Decision, EffectivePermissions, Entry, entry_to_string
 from analysis.privileges.aws_policy import PolicyDocument, Statement, parse_document
 from analysis.privileges.aws_trust import Principal, assumable_by, transitive_assume
@@ -145,19 +144,20 @@ def effective_permissions(
     denies = [s for stmts in identity for s in stmts if s.effect == "Deny"]
     denies += [s for s in bound or () if s.effect == "Deny"]
     index = DenyIndex(denies)
-    grants: Grants = defaultdict(set)
+    # Per service, the memoised sets that make up the principal's grants (see ``aws_finish``).
+    sources: dict[str, list[frozenset[Entry]]] = defaultdict(list)
     for statements in identity:
         for svc, group in _allow_entries(statements).items():
             applicable = index.for_service(svc)
             if bound is None and not applicable:
-                grants[svc] |= group
+                sources[svc].append(group)
             elif svc == ALL or bound is not None:
                 # "*" (or a boundary) can turn one entry into entries of other services.
-                for e in _cut(svc, group, bound, applicable):
-                    grants[service_of(e.action)].add(e)
+                for part_svc, part in split_by_service(_cut(svc, group, bound, applicable)).items():
+                    sources[part_svc].append(part)
             else:
-                grants[svc] |= _cut(svc, group, bound, applicable)
-    result = EffectivePermissions(prune(fold_services(grants)))
+                sources[svc].append(_cut(svc, group, bound, applicable))
+    result = finish(sources)
 
     if len(_RESULTS) >= _MAX_CACHE:
         _RESULTS.clear()

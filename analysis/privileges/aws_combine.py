@@ -11,9 +11,11 @@ Deny statements recur across thousands of principals.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from operator import itemgetter
 
 from analysis.privileges.aws_actions import (
     ALL,
@@ -157,20 +159,26 @@ def apply_denies(entries: Iterable[Entry], denies: tuple[Statement, ...]) -> set
     return out
 
 
+def fold_service(svc: str, group: set[Entry]) -> set[Entry]:
+    """Replace concrete actions of ``svc`` that together cover the whole known service with ``svc:*``."""
+    known = SERVICE_ACTIONS.get(svc)
+    if not known or len(group) < len(known):
+        return group  # the usual case: too few entries to be complete
+    by_rest: dict[tuple[object, ...], set[str]] = defaultdict(set)
+    for e in group:
+        if not has_wildcard(e.action):
+            by_rest[(e.resource, e.exceptions, e.condition, e.deny_conditions)].add(e.action)
+    for (resource, exceptions, condition, notes), actions in by_rest.items():
+        if known <= actions:
+            group -= {Entry(a, resource, exceptions, condition, notes) for a in known}  # type: ignore[arg-type]
+            group.add(Entry(f"{svc}:*", resource, exceptions, condition, notes))  # type: ignore[arg-type]
+    return group
+
+
 def fold_services(grants: Grants) -> Grants:
-    """Replace concrete actions that together cover a known service with ``svc:*``."""
+    """``fold_service`` for every service of ``grants`` (in place)."""
     for svc, group in grants.items():
-        known = SERVICE_ACTIONS.get(svc)
-        if not known or len(group) < len(known):
-            continue  # the usual case: too few entries to be complete
-        by_rest: dict[tuple[object, ...], set[str]] = defaultdict(set)
-        for e in group:
-            if not has_wildcard(e.action):
-                by_rest[(e.resource, e.exceptions, e.condition, e.deny_conditions)].add(e.action)
-        for (resource, exceptions, condition, notes), actions in by_rest.items():
-            if known <= actions:
-                group -= {Entry(a, resource, exceptions, condition, notes) for a in known}  # type: ignore[arg-type]
-                group.add(Entry(f"{svc}:*", resource, exceptions, condition, notes))  # type: ignore[arg-type]
+        grants[svc] = fold_service(svc, group)
     return grants
 
 
@@ -189,48 +197,75 @@ def _subsumes(big: Entry, small: Entry) -> bool:
     )
 
 
-def _plain(e: Entry) -> bool:
+def is_plain(e: Entry) -> bool:
     """Granted on every resource without condition, exception or conditional Deny."""
     return e.resource == "*" and not e.exceptions and e.condition is None and not e.deny_conditions
 
 
 def prune(grants: Grants) -> list[Entry]:
-    """Drop entries that a broader entry with no more caveats already grants.
+    """Drop entries that a broader entry with no more caveats already grants."""
+    everything = list(grants.get(ALL, ()))
+    if any(is_plain(e) for e in everything):
+        return [Entry(ALL, "*")]  # "* on *" without caveats covers every other entry
+    kept: list[Entry] = []
+    for svc, group in grants.items():
+        kept.extend(prune_service(svc, group, everything))
+    return kept
+
+
+def prune_service(svc: str, group: Iterable[Entry], everything: list[Entry]) -> list[Entry]:
+    """The entries of one service that no broader entry covers (``everything``: the ``*`` entries).
 
     Only ``*``, ``svc:*`` / opaque patterns of the service, or the same action on a wildcard
     resource (whose literal prefix starts ours) or on the same resource can cover an entry.
     """
-    everything = list(grants.get(ALL, ()))
-    if any(_plain(e) for e in everything):
-        return [Entry(ALL, "*")]  # "* on *" without caveats covers every other entry
     kept: list[Entry] = []
-    for svc, group in grants.items():
-        broad = everything if svc == ALL else everything + [e for e in group if has_wildcard(e.action)]
-        if svc != ALL and any(_plain(e) and is_service_wildcard(e.action) for e in broad):
-            # "svc:* on *" without caveats: only other broad entries could add anything.
-            kept.extend(e for e in broad if e not in everything and not any(_subsumes(c, e) for c in broad))
-            continue
-        by_action: dict[str, list[Entry]] = defaultdict(list)
-        for e in group:
-            by_action[e.action].append(e)
-        for same in by_action.values():
-            if len(same) == 1:  # the common case: only a broader action could cover it
-                e = same[0]
-                if not broad or not any(_subsumes(c, e) for c in broad):
-                    kept.append(e)
-                continue
-            wide = [(literal_prefix(c.resource), c) for c in same if has_wildcard(c.resource)]
-            by_resource: dict[str, list[Entry]] = defaultdict(list)
-            for c in same:
-                by_resource[c.resource].append(c)
-            for e in same:
-                if broad and any(_subsumes(c, e) for c in broad):
-                    continue
-                # Same action: a wildcard resource whose literal prefix starts ours, or our resource.
-                if any(_subsumes(c, e) for prefix, c in wide if e.resource.startswith(prefix)):
-                    continue
-                twins = by_resource[e.resource]
-                if len(twins) > 1 and any(_subsumes(c, e) for c in twins):
-                    continue
+    broad = everything if svc == ALL else everything + [e for e in group if has_wildcard(e.action)]
+    if svc != ALL and any(is_plain(e) and is_service_wildcard(e.action) for e in broad):
+        # "svc:* on *" without caveats: only other broad entries could add anything.
+        return [e for e in broad if e not in everything and not any(_subsumes(c, e) for c in broad)]
+    by_action: dict[str, list[Entry]] = defaultdict(list)
+    for e in group:
+        by_action[e.action].append(e)
+    for same in by_action.values():
+        if len(same) == 1:  # the common case: only a broader action could cover it
+            e = same[0]
+            if not broad or not any(_subsumes(c, e) for c in broad):
                 kept.append(e)
+            continue
+        by_resource: dict[str, list[Entry]] = defaultdict(list)
+        for c in same:
+            by_resource[c.resource].append(c)
+        # Same action: a wildcard resource whose literal prefix starts ours, or our resource.
+        wide_covered = _covered_by_wide(same)
+        for e in same:
+            if e in wide_covered or (broad and any(_subsumes(c, e) for c in broad)):
+                continue
+            twins = by_resource[e.resource]
+            if len(twins) > 1 and any(_subsumes(c, e) for c in twins):
+                continue
+            kept.append(e)
     return kept
+
+
+def _covered_by_wide(same: list[Entry]) -> set[Entry]:
+    """Entries of one action covered by another entry of it with a wildcard resource.
+
+    Entries whose resource starts with a wildcard entry's literal prefix are contiguous once sorted
+    by resource, so each wildcard entry is compared only with that run (usually just a few entries)
+    instead of with every entry of the action, which made long lists of bucket globs quadratic.
+    """
+    ordered = sorted(same, key=itemgetter(1))
+    keys = [e.resource for e in ordered]
+    covered: set[Entry] = set()
+    for c in same:
+        if not has_wildcard(c.resource):
+            continue
+        prefix = literal_prefix(c.resource)
+        i = bisect_left(keys, prefix)
+        while i < len(keys) and keys[i].startswith(prefix):
+            e = ordered[i]
+            if e not in covered and _subsumes(c, e):
+                covered.add(e)
+            i += 1
+    return covered

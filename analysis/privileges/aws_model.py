@@ -19,7 +19,7 @@ deny_conditions)``:
 
 Entries are ordered by (action, resource, exceptions, deny_conditions, condition). Entries subsumed
 by a broader entry with no more caveats are dropped, so one set of effective permissions has one
-representation, and ``sha256`` (over one canonical line per entry, see ``_entry_line``) is stable
+representation, and ``sha256`` (over one canonical line per entry, see ``entry_line``) is stable
 across runs, processes and input ordering.
 """
 
@@ -59,7 +59,7 @@ def entry_to_string(entry: Entry) -> str:
 
 
 @lru_cache(maxsize=1 << 18)
-def _entry_line(entry: Entry) -> str:
+def entry_line(entry: Entry) -> str:
     """One canonical line per entry, hashed for ``sha256``: tab-separated fields, list items
     separated by U+001F; JSON (which escapes control characters) for the rare field holding one."""
     fields = (entry.action, entry.resource, *entry.exceptions, entry.condition or "", *entry.deny_conditions)
@@ -76,7 +76,7 @@ def _entry_line(entry: Entry) -> str:
     )
 
 
-def _sorted(entries: Iterable[Entry]) -> tuple[Entry, ...]:
+def sort_entries(entries: Iterable[Entry]) -> tuple[Entry, ...]:
     # Two stable passes keep the sort in C: by condition first (None sorts as ""), then by
     # (action, resource, exceptions, deny_conditions).
     items = list(set(entries))
@@ -101,14 +101,24 @@ class EffectivePermissions:
     __slots__ = ("entries", "_sha256", "_by_service")
 
     def __init__(self, entries: Iterable[Entry]) -> None:
-        self.entries: tuple[Entry, ...] = _sorted(entries)
+        self.entries: tuple[Entry, ...] = sort_entries(entries)
         self._sha256: str | None = None
         self._by_service: dict[str, list[Entry]] | None = None
+
+    @classmethod
+    def from_parts(
+        cls, by_service: dict[str, list[Entry]], ordered: tuple[Entry, ...], sha256: str
+    ) -> EffectivePermissions:
+        """An already canonical result (``aws_finish`` builds it service by service): ``ordered`` is
+        sorted as ``sort_entries`` sorts it and ``sha256`` is its hash, so neither is recomputed."""
+        obj = cls.__new__(cls)
+        obj.entries, obj._sha256, obj._by_service = ordered, sha256, by_service
+        return obj
 
     @property
     def sha256(self) -> str:
         if self._sha256 is None:
-            self._sha256 = sha256_lines(map(_entry_line, self.entries))
+            self._sha256 = sha256_lines(map(entry_line, self.entries))
         return self._sha256
 
     def entries_as_strings(self) -> list[str]:

@@ -1,3 +1,33 @@
-"""GCP resource modules (Cloud Asset Inventory), in load order."""
+"""GCP resource modules (Cloud Asset Inventory), in load order: a module's relationships MATCH nodes that
+earlier modules loaded.
 
-MODULES: list = []
+hierarchy (scope node, folders, projects — every later node hangs from them) → service accounts and keys
+(instances RUNS_AS them, bindings name them) → networks → network tags → instances → firewalls (TARGET_TAG)
+→ buckets → Cloud SQL → GKE → policy bindings last (APPLIES_TO any of the above).
+"""
+
+from ingest.gcp import (
+    buckets,
+    cloudsql,
+    firewalls,
+    gke,
+    hierarchy,
+    instances,
+    network_tags,
+    networks,
+    policy_bindings,
+    service_accounts,
+)
+
+MODULES = [
+    hierarchy.MODULE,
+    service_accounts.MODULE,
+    networks.MODULE,
+    network_tags.MODULE,
+    instances.MODULE,
+    firewalls.MODULE,
+    buckets.MODULE,
+    cloudsql.MODULE,
+    gke.MODULE,
+    policy_bindings.MODULE,
+]

@@ -57,8 +57,13 @@ def scoped(
     """Both owner variants of one node type; ``project_edge`` adds GCPProject-[:RESOURCE] under an org."""
     org_rels = (project_by_number(),) if project_edge else ()
     return ScopedSchema(
-        NodeSchema(label, properties, account_resource("GCPOrganization", SCOPE_ID),
-                   (*org_rels, *relationships), extra_labels),
+        NodeSchema(
+            label,
+            properties,
+            account_resource("GCPOrganization", SCOPE_ID),
+            (*org_rels, *relationships),
+            extra_labels,
+        ),
         NodeSchema(label, properties, account_resource("GCPProject", SCOPE_ID), relationships, extra_labels),
     )
 

@@ -14,28 +14,46 @@ _PARENTS = (
 
 GCP_ORGANIZATION = NodeSchema(
     "GCPOrganization",
-    {"id": P("id"), "orgname": P("id"), "displayname": P("displayname"),
-     "lifecyclestate": P("lifecyclestate"), "asset_name": P("asset_name")},
+    {
+        "id": P("id"),
+        "orgname": P("id"),
+        "displayname": P("displayname"),
+        "lifecyclestate": P("lifecyclestate"),
+        "asset_name": P("asset_name"),
+    },
     extra_labels=("Tenant",),
 )
 
 GCP_FOLDER = scoped(
     "GCPFolder",
-    {"id": P("id"), "foldername": P("id"), "displayname": P("displayname"),
-     "lifecyclestate": P("lifecyclestate"), "parent_org": P("parent_org"), "parent_folder": P("parent_folder"),
-     "asset_name": P("asset_name"), "update_time": P("update_time")},
+    {
+        "id": P("id"),
+        "foldername": P("id"),
+        "displayname": P("displayname"),
+        "lifecyclestate": P("lifecyclestate"),
+        "parent_org": P("parent_org"),
+        "parent_folder": P("parent_folder"),
+        "asset_name": P("asset_name"),
+        "update_time": P("update_time"),
+    },
     relationships=_PARENTS,
     project_edge=False,
 ).org
 
 _PROJECT_PROPS = {
-    "id": P("id"), "projectid": P("id"), "projectnumber": P("projectnumber", index=True),
-    "displayname": P("displayname"), "lifecyclestate": P("lifecyclestate"),
-    "parent_org": P("parent_org"), "parent_folder": P("parent_folder"),
-    "asset_name": P("asset_name"), "update_time": P("update_time"),
+    "id": P("id"),
+    "projectid": P("id"),
+    "projectnumber": P("projectnumber", index=True),
+    "displayname": P("displayname"),
+    "lifecyclestate": P("lifecyclestate"),
+    "parent_org": P("parent_org"),
+    "parent_folder": P("parent_folder"),
+    "asset_name": P("asset_name"),
+    "update_time": P("update_time"),
 }
-GCP_PROJECT = scoped("GCPProject", _PROJECT_PROPS, relationships=_PARENTS, extra_labels=("Tenant",),
-                     project_edge=False).org
+GCP_PROJECT = scoped(
+    "GCPProject", _PROJECT_PROPS, relationships=_PARENTS, extra_labels=("Tenant",), project_edge=False
+).org
 # The project of a project scan is its own scope: no owner, never cleaned up.
 GCP_PROJECT_SCOPE = NodeSchema("GCPProject", _PROJECT_PROPS, relationships=_PARENTS, extra_labels=("Tenant",))
 

@@ -1,0 +1,176 @@
+"""Run the exposure model once: network → Kubernetes → identity, keep what the internet can reach,
+mark crown jewels, store. Used by the post-ingest step and ``invgraph exposure compute``."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import networkx as nx
+
+from analysis.exposure import identity, k8s, network, scoring, services, store
+from analysis.exposure.model import INTERNET, AttackGraph, Node
+from analysis.exposure.settings import ExposureSettings, get_exposure_settings
+from graph import driver
+
+log = logging.getLogger("invgraph.exposure")
+# Crown-jewel inputs read per label (labels are spliced into Cypher: only these constants).
+_PROP_LABELS = (
+    "S3Bucket",
+    "RDSInstance",
+    "SecretsManagerSecret",
+    "KubernetesSecret",
+    "AWSRole",
+    "EC2Instance",
+    "AWSLambda",
+    "KubernetesPod",
+)
+
+
+@dataclass
+class Summary:
+    run_id: str
+    nodes: int
+    edges: int
+    exposed: int
+    crown_jewels_reachable: int
+    seconds: float
+    phases: dict[str, float]
+
+    def as_json(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def build() -> tuple[AttackGraph, dict[str, float]]:
+    """The attack graph from the current inventory (no writes)."""
+    g, phases = AttackGraph(), {}
+    t = time.perf_counter()
+    net = network.compute(g)
+    services.compute(g)
+    phases["network"], t = time.perf_counter() - t, time.perf_counter()
+    k8s.compute(g, net)
+    phases["kubernetes"], t = time.perf_counter() - t, time.perf_counter()
+    identity.Identity(g).compute()
+    phases["identity"] = time.perf_counter() - t
+    return g, phases
+
+
+def _read_props(g: AttackGraph) -> None:
+    """Tags (AWS, when ingested) and Kubernetes labels feed the crown-jewel tag rule."""
+    for label in _PROP_LABELS:
+        ids = [n.id for n in g.nodes.values() if n.label == label]
+        if not ids:
+            continue
+        extra = "n.labels" if label.startswith("Kubernetes") else "null"
+        for r in driver.read(
+            f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) "
+            f"RETURN n.id AS id, n.tags AS tags, {extra} AS k8s_labels",
+            {"ids": ids},
+        ):
+            g.nodes[r["id"]].props.update({"tags": r["tags"], "k8s_labels": r["k8s_labels"]})
+
+
+def rows(
+    g: AttackGraph, settings: ExposureSettings
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
+    """Storage rows of the part of ``g`` reachable from the internet, and the number of crown jewels in it."""
+    dg = nx.DiGraph()
+    dg.add_edges_from((s, d) for s, d, _ in g.hops)
+    dist: dict[str, int] = nx.single_source_shortest_path_length(dg, INTERNET) if INTERNET in dg else {}
+    nodes, crowns = [], 0
+    entry_weight = {d: h.weight for (s, d, _), h in g.hops.items() if s == INTERNET}
+    for nid, hop_count in dist.items():
+        if nid == INTERNET:
+            continue
+        n: Node = g.nodes[nid]
+        crown, sens, why = scoring.crown_jewel(n, settings)
+        crowns += crown
+        row: dict[str, Any] = {
+            "node_id": nid,
+            "label": n.label,
+            "labels": n.labels,
+            "name": n.name or nid,
+            "account": n.account,
+            "cluster": n.cluster,
+            "dist": hop_count,
+            "crown_jewel": crown,
+            "sensitivity": sens,
+            "crown_reason": why,
+            "admin": bool(n.props.get("admin")),
+        }
+        exp = g.exposed.get(nid)
+        if exp:
+            row.update(
+                ports=sorted({p for e in exp for p in e.ports}),
+                exposure_types=sorted({e.type for e in exp}),
+                reasons=[e.reason for e in exp],
+                weight=entry_weight.get(nid, 0.7),
+            )
+        nodes.append(row)
+    edges = [
+        {
+            "src": h.src,
+            "dst": h.dst,
+            "type": h.type,
+            "reason": h.reason,
+            "ports": h.ports,
+            "access": h.access,
+            "weight": h.weight,
+            "src_dist": dist[h.src],
+        }
+        for h in g.hops.values()
+        if h.src in dist
+    ]
+    return nodes, edges, crowns
+
+
+def compute(ingest_run_id: str | None = None, settings: ExposureSettings | None = None) -> Summary:
+    settings = settings or get_exposure_settings()
+    start = time.perf_counter()
+    run_id = f"exposure-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{secrets.token_hex(3)}"
+    store.ensure_schema()
+    store.begin(run_id, ingest_run_id)
+    try:
+        g, phases = build()
+        _read_props(g)
+        nodes, edges, crowns = rows(g, settings)
+        t = time.perf_counter()
+        store.write(run_id, nodes, edges)
+        store.mark_inventory(
+            {n["node_id"]: (n["label"], n["exposure_types"]) for n in nodes if n.get("exposure_types")}
+        )
+        exposed = sum(1 for n in nodes if n.get("exposure_types"))
+        seconds = time.perf_counter() - start
+        store.finish(
+            run_id,
+            {"nodes": len(nodes), "edges": len(edges), "exposed": exposed, "seconds": seconds},
+            settings.exposure_keep_runs,
+        )
+    except Exception as exc:
+        store.fail(run_id, str(exc))
+        raise
+    phases["store"] = time.perf_counter() - t
+    summary = Summary(run_id, len(nodes), len(edges), exposed, crowns, time.perf_counter() - start, phases)
+    log.info(
+        "exposure: %d nodes, %d edges, %d exposed, %d crown jewels reachable in %.1fs",
+        summary.nodes,
+        summary.edges,
+        summary.exposed,
+        crowns,
+        summary.seconds,
+    )
+    return summary
+
+
+def exposure_step(ctx: Any, results: list[Any]) -> None:
+    """POST_INGEST step. Register it after the privileges step. A failure is recorded on its
+    ExposureRun (status failed) and logged; the previous complete run stays ``latest``, and the
+    ingest itself — already committed — is not failed by an analysis error."""
+    try:
+        compute(ctx.run_id)
+    except Exception:
+        log.exception("exposure: computation failed for run %s; previous results kept", ctx.run_id)

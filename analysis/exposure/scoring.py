@@ -1,0 +1,77 @@
+"""Crown jewels and path scores.
+
+score = 100 × exposure × privilege × sensitivity, each factor in (0, 1]:
+* exposure — how freely the internet reaches the entry point (the weight of the internet hop: 1.0 for
+  a public instance / database / bucket, 0.9 for an unauthenticated Lambda URL, 0.8 behind a load
+  balancer or Kubernetes Service, 0.6 for an EKS API endpoint that still needs credentials), times 0.9
+  per further hop (every pivot is work and a chance to be caught);
+* privilege — the strongest access the path ends with: admin-equivalent role on the path 1.0, write 0.8,
+  read 0.6, network reach only 0.5; a conditional grant counts half;
+* sensitivity — of the target: 1.0 for ids / tags configured as crown jewels, Secrets Manager secrets
+  and admin-equivalent roles; 0.9 databases and Kubernetes secrets; 0.8 buckets; 0.3 anything else.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from analysis.exposure.model import DATA_ACCESS, INTERNET_TO_ASSET, MOUNTS, Node
+from analysis.exposure.settings import ExposureSettings
+
+SENSITIVITY = {
+    "SecretsManagerSecret": 1.0,
+    "AdminRole": 1.0,
+    "RDSInstance": 0.9,
+    "KubernetesSecret": 0.9,
+    "S3Bucket": 0.8,
+}
+OTHER = 0.3
+ACCESS = {"admin": 1.0, "write": 0.8, "read": 0.6}
+NETWORK_ONLY = 0.5
+HOP_DECAY = 0.9
+
+
+def _tagged(props: dict[str, Any], tag: str) -> bool:
+    key, _, value = tag.partition("=")
+    for field in ("tags", "k8s_labels"):
+        raw = props.get(field)
+        try:
+            data = json.loads(raw) if isinstance(raw, str) else raw
+        except ValueError:
+            continue
+        if isinstance(data, dict) and str(data.get(key, "")).lower() == value.lower():
+            return True
+        if isinstance(data, list) and tag in data:
+            return True
+    return False
+
+
+def crown_jewel(node: Node, settings: ExposureSettings) -> tuple[bool, float, str | None]:
+    """(is a crown jewel, sensitivity, why)."""
+    if node.id in settings.crown_jewel_ids:
+        return True, 1.0, "configured id"
+    if _tagged(node.props, settings.crown_jewel_tag):
+        return True, 1.0, f"tag {settings.crown_jewel_tag}"
+    if node.label == "AWSRole" and node.props.get("admin") and "AdminRole" in settings.crown_jewel_labels:
+        return True, SENSITIVITY["AdminRole"], "admin-equivalent role"
+    if node.label in settings.crown_jewel_labels:
+        return True, SENSITIVITY.get(node.label, OTHER), f"label {node.label}"
+    return False, OTHER, None
+
+
+def path_score(entry_weight: float, hops: list[dict[str, Any]], nodes: list[dict[str, Any]]) -> float:
+    """Score of one path (hops and nodes as returned by paths.py)."""
+    exposure = entry_weight * HOP_DECAY ** max(0, len(hops) - 1)
+    privilege = NETWORK_ONLY
+    for h in hops:
+        access = h.get("access")
+        if h["type"] in (DATA_ACCESS, MOUNTS) and access:
+            base = ACCESS.get(access.split()[0], 0.6)
+            privilege = max(privilege, base * (0.5 if "conditional" in access else 1.0))
+        elif h["type"] == INTERNET_TO_ASSET and "S3Bucket" in nodes[-1].get("labels", []) and len(hops) == 1:
+            privilege = max(privilege, ACCESS["read"])  # anonymous read of a public bucket
+    if any(n.get("admin") for n in nodes):
+        privilege = 1.0
+    sensitivity = float(nodes[-1].get("sensitivity") or OTHER)
+    return round(100 * exposure * privilege * sensitivity, 1)

@@ -1,0 +1,140 @@
+"""Per-run storage of the attack graph, compact and indexed for the path request.
+
+* ``(:ExposureRun {run_id, ingest_run_id, status, started_at, finished_at, seconds, nodes, edges,
+  exposed, latest})`` — one per computation; ``latest`` marks the newest complete one.
+* ``(:ExposureNode {run_id, node_id, label, labels, name, account, cluster, dist, crown_jewel,
+  sensitivity, crown_reason, admin})`` — every asset on some internet path; those the internet reaches
+  directly also carry the label ``ExposedAsset`` and ``ports``, ``exposure_types``, ``reasons``, ``weight``.
+* ``(:ExposureEdge {run_id, src, dst, type, reason, ports, access, src_dist})`` — one per hop.
+  ``src_dist`` (hops from the internet to ``src``) lets the path request prune while walking backwards.
+Plus Cartography's ``exposed_internet`` / ``exposed_internet_type`` on the inventory nodes themselves.
+Older runs are deleted in batches beyond ``INVGRAPH_EXPOSURE_KEEP_RUNS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from graph import driver
+
+SCHEMA = [
+    "CREATE INDEX exposurerun_id IF NOT EXISTS FOR (r:ExposureRun) ON (r.run_id)",
+    "CREATE INDEX exposurenode_run IF NOT EXISTS FOR (n:ExposureNode) ON (n.run_id)",
+    "CREATE INDEX exposureedge_run IF NOT EXISTS FOR (e:ExposureEdge) ON (e.run_id)",
+    "CREATE INDEX exposurenode_id IF NOT EXISTS FOR (n:ExposureNode) ON (n.run_id, n.node_id)",
+    "CREATE INDEX exposurenode_crown IF NOT EXISTS FOR (n:ExposureNode) ON (n.run_id, n.crown_jewel)",
+    "CREATE INDEX exposedasset_run IF NOT EXISTS FOR (n:ExposedAsset) ON (n.run_id)",
+    "CREATE INDEX exposureedge_dst IF NOT EXISTS FOR (e:ExposureEdge) ON (e.run_id, e.dst)",
+    "CREATE INDEX exposureedge_src IF NOT EXISTS FOR (e:ExposureEdge) ON (e.run_id, e.src)",
+]
+# Labels that may carry exposed_internet (spliced into Cypher, so only these constants).
+MARKABLE = (
+    "EC2Instance",
+    "LoadBalancerV2",
+    "RDSInstance",
+    "AWSLambda",
+    "S3Bucket",
+    "EKSCluster",
+    "KubernetesService",
+    "KubernetesIngress",
+    "KubernetesPod",
+)
+_BATCH = 5_000
+
+
+def ensure_schema() -> None:
+    for stmt in SCHEMA:
+        driver.write(stmt)
+    driver.write("CALL db.awaitIndexes(300)")
+
+
+def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    for i in range(0, len(rows), _BATCH):
+        yield rows[i : i + _BATCH]
+
+
+def begin(run_id: str, ingest_run_id: str | None) -> None:
+    driver.write(
+        "CREATE (:ExposureRun {run_id: $id, ingest_run_id: $ingest, status: 'running', "
+        "started_at: datetime(), latest: false})",
+        {"id": run_id, "ingest": ingest_run_id},
+    )
+
+
+def write(run_id: str, nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> None:
+    for batch in _chunks(nodes):
+        driver.write(
+            "UNWIND $rows AS row CREATE (n:ExposureNode) SET n = row, n.run_id = $run "
+            "WITH n, row WHERE row.exposure_types IS NOT NULL SET n:ExposedAsset",
+            {"rows": batch, "run": run_id},
+        )
+    for batch in _chunks(edges):
+        driver.write(
+            "UNWIND $rows AS row CREATE (e:ExposureEdge) SET e = row, e.run_id = $run",
+            {"rows": batch, "run": run_id},
+        )
+
+
+def mark_inventory(exposed: dict[str, tuple[str, list[str]]]) -> None:
+    """exposed: asset id -> (label, exposure types). Sets and clears Cartography's properties."""
+    for label in MARKABLE:
+        rows = [{"id": i, "types": t} for i, (lbl, t) in exposed.items() if lbl == label]
+        ids = [r["id"] for r in rows]
+        driver.write(
+            f"MATCH (n:{label}) WHERE n.exposed_internet = true AND NOT n.id IN $ids "
+            "REMOVE n.exposed_internet, n.exposed_internet_type",
+            {"ids": ids},
+        )
+        for batch in _chunks(rows):
+            driver.write(
+                f"UNWIND $rows AS row MATCH (n:{label} {{id: row.id}}) "
+                "SET n.exposed_internet = true, n.exposed_internet_type = row.types",
+                {"rows": batch},
+            )
+
+
+def finish(run_id: str, stats: dict[str, Any], keep: int) -> None:
+    driver.write("MATCH (r:ExposureRun {latest: true}) SET r.latest = false")
+    driver.write(
+        "MATCH (r:ExposureRun {run_id: $id}) SET r += $stats, r.status = 'ok', r.latest = true, "
+        "r.finished_at = datetime()",
+        {"id": run_id, "stats": stats},
+    )
+    old = driver.read(
+        "MATCH (r:ExposureRun) WITH r ORDER BY r.started_at DESC SKIP $keep RETURN r.run_id AS id",
+        {"keep": keep},
+    )
+    for row in old:
+        delete_run(row["id"])
+
+
+def fail(run_id: str, message: str) -> None:
+    driver.write(
+        "MATCH (r:ExposureRun {run_id: $id}) SET r.status = 'failed', r.error = $msg, "
+        "r.finished_at = datetime()",
+        {"id": run_id, "msg": message[:500]},
+    )
+
+
+def delete_run(run_id: str) -> None:
+    with driver.session() as s:
+        for label in ("ExposureEdge", "ExposureNode"):
+            s.run(
+                f"MATCH (n:{label}) WHERE n.run_id = $id "
+                "CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+                {"id": run_id},
+            ).consume()
+        s.run("MATCH (r:ExposureRun {run_id: $id}) DELETE r", {"id": run_id}).consume()
+
+
+LATEST_RUN = (
+    "MATCH (r:ExposureRun {latest: true}) RETURN r.run_id AS run_id, r.ingest_run_id AS ingest_run_id, "
+    "toString(r.finished_at) AS computed_at, r.nodes AS nodes, r.edges AS edges, "
+    "r.exposed AS exposed, r.seconds AS seconds LIMIT 1"
+)
+
+
+def latest_run() -> dict[str, Any] | None:
+    rows = driver.read(LATEST_RUN)
+    return rows[0] if rows else None

@@ -1,0 +1,146 @@
+"""One principal's effective permissions as stored per run, and the semantic diff of two of them.
+
+A ``PrincipalRecord`` is provider-neutral: ``entries`` is the compact JSON of the engine's canonical
+form (``EffectivePermissions.to_compact()`` for AWS, ``K8sEntry`` rows for Kubernetes, ``GcpGrant``
+rows for GCP), ``sha256`` the engine's hash of it. ``kind`` says how to decode it again.
+
+The diff is *semantic*: an entry counts as lost only when the other side no longer covers it, so a
+principal whose 200 read-only entries are replaced by ``* on *`` gained ``* on *`` and lost nothing
+(the engine prunes covered entries, so a plain string-set difference would report 200 losses).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from analysis.privileges.aws_actions import ALL, service_of
+from analysis.privileges.aws_combine import _subsumes
+from analysis.privileges.aws_model import EffectivePermissions, Entry, entry_to_string
+from analysis.privileges.gcp import GcpGrant
+from analysis.privileges.k8s import K8sEntry
+
+AWS_KINDS = ("aws-user", "aws-role", "aws-group")
+K8S_KINDS = ("k8s-user", "k8s-group", "k8s-serviceaccount")
+GCP_KINDS = ("gcp-member",)
+KINDS = AWS_KINDS + K8S_KINDS + GCP_KINDS
+
+
+def provider_of(kind: str) -> str:
+    return kind.split("-", 1)[0]
+
+
+@dataclass(frozen=True)
+class PrincipalRecord:
+    """What the post-ingest step computed for one principal in one run."""
+
+    principal_id: str
+    name: str
+    kind: str
+    scope: str
+    sha256: str
+    entries: str  # compact JSON rows, see the module docstring
+    admin: bool
+    escalations: tuple[str, ...] = ()
+    assumable_roles: tuple[str, ...] = ()
+    node_label: str | None = None  # inventory node that gets admin_equivalent / escalation_paths
+    node_id: str | None = None
+
+    @property
+    def provider(self) -> str:
+        return provider_of(self.kind)
+
+
+def compact_json(rows: object) -> str:
+    return json.dumps(rows, separators=(",", ":"))
+
+
+# -- decoding ---------------------------------------------------------------------------------------
+def _aws(rows: list[list[object]]) -> list[Entry]:
+    return list(EffectivePermissions.from_compact(rows).entries)
+
+
+def _k8s(rows: list[list[object]]) -> list[K8sEntry]:
+    return [
+        K8sEntry(str(v), str(g), str(r), str(n), tuple(names), bool(url))  # type: ignore[arg-type]
+        for v, g, r, n, names, url in rows
+    ]
+
+
+def _gcp(rows: list[list[object]]) -> list[GcpGrant]:
+    return [GcpGrant(str(r), str(res), str(at), c if c is None else str(c)) for r, res, at, c in rows]
+
+
+def entry_strings(kind: str, entries_json: str | None) -> list[str]:
+    """Human-readable entries (``s3:getobject on arn:...``, ``get secrets in *``) of a stored record."""
+    if not entries_json:
+        return []
+    rows = json.loads(entries_json)
+    provider = provider_of(kind)
+    if provider == "aws":
+        return [entry_to_string(e) for e in _aws(rows)]
+    if provider == "k8s":
+        return [e.as_string() for e in _k8s(rows)]
+    return [g.as_string() for g in _gcp(rows)]
+
+
+# -- coverage ---------------------------------------------------------------------------------------
+def _aws_coverer(entries: list[Entry]) -> Callable[[Entry], bool]:
+    by_service: dict[str, list[Entry]] = defaultdict(list)
+    for e in entries:
+        by_service[service_of(e.action)].append(e)
+    present = set(entries)
+
+    def covered(e: Entry) -> bool:
+        if e in present:
+            return True
+        candidates = by_service.get(ALL, []) + by_service.get(service_of(e.action), [])
+        return any(_subsumes(c, e) for c in candidates)
+
+    return covered
+
+
+def _k8s_covers(big: K8sEntry, small: K8sEntry) -> bool:
+    if big.non_resource_url != small.non_resource_url or big.verb not in ("*", small.verb):
+        return False
+    if big.non_resource_url:
+        return big.resource == small.resource or (
+            big.resource.endswith("*") and small.resource.startswith(big.resource[:-1])
+        )
+    return (
+        big.api_group in ("*", small.api_group)
+        and big.resource in ("*", small.resource)
+        and big.namespace in ("*", small.namespace)
+        and (
+            not big.resource_names
+            or (bool(small.resource_names) and set(small.resource_names) <= set(big.resource_names))
+        )
+    )
+
+
+def _k8s_coverer(entries: list[K8sEntry]) -> Callable[[K8sEntry], bool]:
+    present = set(entries)
+    return lambda e: e in present or any(_k8s_covers(c, e) for c in entries)
+
+
+def gained_lost(kind: str, before: str | None, after: str | None) -> tuple[list[str], list[str]]:
+    """(gained, lost) entry strings, each sorted; ``None`` stands for "no permissions at all"."""
+    old_rows, new_rows = json.loads(before or "[]"), json.loads(after or "[]")
+    provider = provider_of(kind)
+    if provider == "aws":
+        old_a, new_a = _aws(old_rows), _aws(new_rows)
+        in_old, in_new = _aws_coverer(old_a), _aws_coverer(new_a)
+        gained = [entry_to_string(e) for e in new_a if not in_old(e)]
+        lost = [entry_to_string(e) for e in old_a if not in_new(e)]
+    elif provider == "k8s":
+        old_k, new_k = _k8s(old_rows), _k8s(new_rows)
+        in_old_k, in_new_k = _k8s_coverer(old_k), _k8s_coverer(new_k)
+        gained = [e.as_string() for e in new_k if not in_old_k(e)]
+        lost = [e.as_string() for e in old_k if not in_new_k(e)]
+    else:
+        old_s = {g.as_string() for g in _gcp(old_rows)}
+        new_s = {g.as_string() for g in _gcp(new_rows)}
+        gained, lost = list(new_s - old_s), list(old_s - new_s)
+    return sorted(set(gained)), sorted(set(lost))

@@ -11,6 +11,7 @@ from cli import (
     apikey_cmd,
     aws_cmd,
     controls_cmd,
+    gcp_cmd,
     history_cmd,
     ingest_cmd,
     k8s_cmd,
@@ -54,6 +55,7 @@ collect_app = typer.Typer(help="Write a snapshot folder from live APIs.", no_arg
 app.add_typer(collect_app, name="collect")
 aws_cmd.register(collect_app, ingest_cmd.app)
 k8s_cmd.register(collect_app, ingest_cmd.app)
+gcp_cmd.register(collect_app, ingest_cmd.app)
 app.add_typer(apikey_cmd.app, name="apikey")
 app.add_typer(controls_cmd.app, name="controls")
 app.add_typer(history_cmd.app, name="history")

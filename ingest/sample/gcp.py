@@ -1,0 +1,288 @@
+"""GCP part of `invgraph sample`: one organization with a folder and N projects, as Cloud Asset Inventory
+files (`gcp/<org>/cloudasset/{resource,iam-policy}.json`, the `gcloud asset list --format=json` shapes of
+tests/data/snapshots/handwritten-gcp).
+
+    gcp_days(projects, days, seed) -> (one {path: body} map per day, planted facts)
+
+Planted: project 0's bastion is open on tcp:22 from 0.0.0.0/0 and runs as a service account that can read
+that project's crown-jewel bucket; project 0 has a public bucket (allUsers) and a user-managed key; a disabled
+allow rule and a deny rule are decoys. Day 2 onward: user:eve@example.com is owner on the folder (inherited
+by every project below it). Same arguments -> same output.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+Files = dict[str, Any]
+_T = "2026-11-01T06:00:00Z"
+
+
+def _asset(
+    name: str, asset_type: str, ancestors: list[str], data: dict[str, Any], parent: str
+) -> dict[str, Any]:
+    resource = {"data": data, "discoveryName": asset_type.split("/")[1], "parent": parent, "version": "v1"}
+    return {
+        "ancestors": ancestors,
+        "assetType": asset_type,
+        "name": name,
+        "resource": resource,
+        "updateTime": _T,
+    }
+
+
+def _policy(
+    name: str, asset_type: str, ancestors: list[str], bindings: list[tuple[str, list[str]]]
+) -> dict[str, Any]:
+    policy = {
+        "bindings": [{"members": m, "role": r} for r, m in bindings],
+        "etag": "BwYk3xE1p2M=",
+        "version": 1,
+    }
+    return {
+        "ancestors": ancestors,
+        "assetType": asset_type,
+        "iamPolicy": policy,
+        "name": name,
+        "updateTime": _T,
+    }
+
+
+def _project(
+    rng: random.Random, i: int, org: str, folder: str
+) -> tuple[list[Any], list[Any], dict[str, Any]]:
+    pid, num = f"sample-prj-{i:02d}", str(rng.randrange(10**11, 10**12))
+    anc = [f"projects/{num}", f"folders/{folder}", f"organizations/{org}"]
+    crm = f"//cloudresourcemanager.googleapis.com/projects/{num}"
+    url = f"https://www.googleapis.com/compute/v1/projects/{pid}"
+    net, sub = f"{url}/global/networks/vpc", f"{url}/regions/us-central1/subnetworks/main"
+    sa, uid = f"app@{pid}.iam.gserviceaccount.com", str(rng.randrange(10**20, 10**21))
+    cpt = "//compute.googleapis.com/projects/" + pid
+    open_cidr = "0.0.0.0/0" if i == 0 else "203.0.113.0/24"
+    nic: dict[str, Any] = {"name": "nic0", "network": net, "networkIP": f"10.{i}.0.5", "subnetwork": sub}
+    if i == 0:
+        nic["accessConfigs"] = [
+            {
+                "name": "External NAT",
+                "natIP": f"34.{rng.randrange(256)}.{rng.randrange(256)}.7",
+                "networkTier": "PREMIUM",
+                "type": "ONE_TO_ONE_NAT",
+            }
+        ]
+    res = [
+        _asset(
+            crm,
+            "cloudresourcemanager.googleapis.com/Project",
+            anc,
+            {
+                "lifecycleState": "ACTIVE",
+                "name": pid,
+                "parent": {"id": folder, "type": "folder"},
+                "projectId": pid,
+                "projectNumber": num,
+            },
+            f"//cloudresourcemanager.googleapis.com/folders/{folder}",
+        ),
+        _asset(
+            f"{cpt}/global/networks/vpc",
+            "compute.googleapis.com/Network",
+            anc,
+            {"autoCreateSubnetworks": False, "name": "vpc", "selfLink": net},
+            crm,
+        ),
+        _asset(
+            f"{cpt}/regions/us-central1/subnetworks/main",
+            "compute.googleapis.com/Subnetwork",
+            anc,
+            {
+                "ipCidrRange": f"10.{i}.0.0/20",
+                "name": "main",
+                "network": net,
+                "region": f"{url}/regions/us-central1",
+                "selfLink": sub,
+            },
+            crm,
+        ),
+        _asset(
+            f"{cpt}/global/firewalls/allow-ssh",
+            "compute.googleapis.com/Firewall",
+            anc,
+            {
+                "allowed": [{"IPProtocol": "tcp", "ports": ["22"]}],
+                "direction": "INGRESS",
+                "disabled": False,
+                "name": "allow-ssh",
+                "network": net,
+                "priority": 1000,
+                "sourceRanges": [open_cidr],
+                "targetTags": ["ssh"],
+            },
+            crm,
+        ),
+        _asset(
+            f"{cpt}/global/firewalls/allow-rdp-off",
+            "compute.googleapis.com/Firewall",
+            anc,
+            {
+                "allowed": [{"IPProtocol": "tcp", "ports": ["3389"]}],
+                "direction": "INGRESS",
+                "disabled": True,
+                "name": "allow-rdp-off",
+                "network": net,
+                "priority": 1000,
+                "sourceRanges": ["0.0.0.0/0"],
+                "targetTags": ["ssh"],
+            },
+            crm,
+        ),
+        _asset(
+            f"{cpt}/global/firewalls/deny-telnet",
+            "compute.googleapis.com/Firewall",
+            anc,
+            {
+                "denied": [{"IPProtocol": "tcp", "ports": ["23"]}],
+                "direction": "INGRESS",
+                "disabled": False,
+                "name": "deny-telnet",
+                "network": net,
+                "priority": 900,
+                "sourceRanges": ["0.0.0.0/0"],
+            },
+            crm,
+        ),
+        _asset(
+            f"{cpt}/zones/us-central1-a/instances/bastion",
+            "compute.googleapis.com/Instance",
+            anc,
+            {
+                "name": "bastion",
+                "networkInterfaces": [nic],
+                "status": "RUNNING",
+                "tags": {"items": ["ssh"]},
+                "serviceAccounts": [
+                    {"email": sa, "scopes": ["https://www.googleapis.com/auth/cloud-platform"]}
+                ],
+                "zone": f"{url}/zones/us-central1-a",
+            },
+            crm,
+        ),
+        _asset(
+            f"//iam.googleapis.com/projects/{pid}/serviceAccounts/{uid}",
+            "iam.googleapis.com/ServiceAccount",
+            anc,
+            {"email": sa, "name": f"projects/{pid}/serviceAccounts/{sa}", "projectId": pid, "uniqueId": uid},
+            crm,
+        ),
+    ]
+    if i == 0:
+        res.append(
+            _asset(
+                f"//iam.googleapis.com/projects/{pid}/serviceAccounts/{uid}/keys/{rng.randrange(16**40):040x}",
+                "iam.googleapis.com/ServiceAccountKey",
+                anc,
+                {
+                    "keyType": "USER_MANAGED",
+                    "name": f"projects/{pid}/serviceAccounts/{sa}/keys/k0",
+                    "validAfterTime": "2025-01-02T03:04:05Z",
+                },
+                crm,
+            )
+        )
+    pols = [
+        _policy(
+            crm,
+            "cloudresourcemanager.googleapis.com/Project",
+            anc,
+            [("roles/owner", ["user:alice@example.com"])],
+        )
+    ]
+    for bucket, members in (
+        (f"{pid}-jewels", [f"serviceAccount:{sa}"]),
+        (f"{pid}-site", ["allUsers"] if i == 0 else []),
+    ):
+        res.append(
+            _asset(
+                f"//storage.googleapis.com/{bucket}",
+                "storage.googleapis.com/Bucket",
+                anc,
+                {
+                    "iamConfiguration": {
+                        "publicAccessPrevention": "inherited",
+                        "uniformBucketLevelAccess": {"enabled": True},
+                    },
+                    "name": bucket,
+                    "projectNumber": num,
+                },
+                crm,
+            )
+        )
+        if members:
+            pols.append(
+                _policy(
+                    f"//storage.googleapis.com/{bucket}",
+                    "storage.googleapis.com/Bucket",
+                    anc,
+                    [("roles/storage.objectViewer", members)],
+                )
+            )
+    return res, pols, {"project": pid, "number": num, "service_account": sa}
+
+
+def gcp_days(projects: int, days: int, seed: int) -> tuple[list[Files], dict[str, Any]]:
+    """One file map per day (paths relative to the day folder) and the planted facts."""
+    rng = random.Random(f"gcp-{seed}")
+    org, folder = str(rng.randrange(10**11, 10**12)), str(rng.randrange(10**11, 10**12))
+    org_name, folder_name = f"//cloudresourcemanager.googleapis.com/organizations/{org}", f"folders/{folder}"
+    res = [
+        _asset(
+            org_name,
+            "cloudresourcemanager.googleapis.com/Organization",
+            [f"organizations/{org}"],
+            {"displayName": "sample.example", "lifecycleState": "ACTIVE", "name": f"organizations/{org}"},
+            "",
+        ),
+        _asset(
+            f"//cloudresourcemanager.googleapis.com/{folder_name}",
+            "cloudresourcemanager.googleapis.com/Folder",
+            [folder_name, f"organizations/{org}"],
+            {
+                "displayName": "prod",
+                "lifecycleState": "ACTIVE",
+                "name": folder_name,
+                "parent": f"organizations/{org}",
+            },
+            org_name,
+        ),
+    ]
+    pols: list[Any] = []
+    made = [_project(rng, i, org, folder) for i in range(projects)]
+    for r, p, _ in made:
+        res, pols = res + r, pols + p
+    base = f"gcp/{org}/cloudasset"
+    out = []
+    for day in range(1, days + 1):
+        folder_bindings = [("roles/viewer", ["group:sre@example.com"])] + (
+            [("roles/owner", ["user:eve@example.com"])] if day >= 2 else []
+        )
+        day_pols = [
+            _policy(
+                f"//cloudresourcemanager.googleapis.com/{folder_name}",
+                "cloudresourcemanager.googleapis.com/Folder",
+                [folder_name, f"organizations/{org}"],
+                folder_bindings,
+            ),
+            *pols,
+        ]
+        out.append({f"{base}/resource.json": res, f"{base}/iam-policy.json": day_pols})
+    first = made[0][2] if made else {}
+    planted = {
+        "organization": org,
+        "folder": folder_name,
+        "projects": [m[2]["project"] for m in made],
+        "open_ssh_instance": first.get("project")
+        and f"projects/{first['project']}/zones/us-central1-a/instances/bastion",
+        "public_bucket": first.get("project") and f"{first['project']}-site",
+        "inherited_owner": {"member": "user:eve@example.com", "on": folder_name, "from_day": 2},
+    }
+    return out, planted

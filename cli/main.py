@@ -11,6 +11,7 @@ from cli import (
     apikey_cmd,
     aws_cmd,
     controls_cmd,
+    exposure_cmd,
     gcp_cmd,
     history_cmd,
     ingest_cmd,
@@ -58,6 +59,7 @@ k8s_cmd.register(collect_app, ingest_cmd.app)
 gcp_cmd.register(collect_app, ingest_cmd.app)
 app.add_typer(apikey_cmd.app, name="apikey")
 app.add_typer(controls_cmd.app, name="controls")
+app.add_typer(exposure_cmd.app, name="exposure")
 app.add_typer(history_cmd.app, name="history")
 app.add_typer(report_cmd.app, name="report")
 schedule_cmd.register(app)

@@ -89,6 +89,9 @@ def mark_inventory(exposed: dict[str, tuple[str, list[str]]]) -> None:
         for batch in _chunks(rows):
             driver.write(
                 f"UNWIND $rows AS row MATCH (n:{label} {{id: row.id}}) "
+                # Write only what changed: an unchanged exposure costs a read, not a write.
+                "WHERE n.exposed_internet IS NULL OR n.exposed_internet_type IS NULL "
+                "OR n.exposed_internet_type <> row.types "
                 "SET n.exposed_internet = true, n.exposed_internet_type = row.types",
                 {"rows": batch},
             )

@@ -38,9 +38,11 @@ check-tools:
 $(PY): | check-tools
 	$(PYTHON3) -m venv $(VENV)
 
-# Re-installs only when pyproject.toml is newer than the stamp.
-$(STAMP): pyproject.toml | check-tools $(PY)
-	$(PY) -m pip install --disable-pip-version-check -q -e '.[dev]'
+# Re-installs only when pyproject.toml or the constraints are newer than the stamp.
+# constraints.txt pins every transitive version we test with: installs are reproducible and pip does not
+# spend minutes backtracking through cartography's many cloud SDK dependencies.
+$(STAMP): pyproject.toml constraints.txt | check-tools $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -c constraints.txt -e '.[dev,gcp]'
 	@touch $@
 
 setup: check-tools $(STAMP)

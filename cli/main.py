@@ -17,6 +17,7 @@ from cli import (
     ingest_cmd,
     k8s_cmd,
     neo4j_cmd,
+    privileges_cmd,
     report_cmd,
     sample_cmd,
     schedule_cmd,
@@ -61,6 +62,7 @@ app.add_typer(apikey_cmd.app, name="apikey")
 app.add_typer(controls_cmd.app, name="controls")
 app.add_typer(exposure_cmd.app, name="exposure")
 app.add_typer(history_cmd.app, name="history")
+app.add_typer(privileges_cmd.app, name="privileges")
 app.add_typer(report_cmd.app, name="report")
 schedule_cmd.register(app)
 ingest_cmd.register_runs(app)

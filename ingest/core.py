@@ -6,7 +6,8 @@ rows per schema) and the schemas; ``sync_resource`` does the rest the same way e
 * input missing → status ``not collected``; nothing loaded, nothing cleaned up;
 * input unusable (bad file, AccessDenied, throttled) → ``failed``; previous data kept, no cleanup;
 * some per-resource inputs unusable → ``partial``; the good rows load, cleanup is skipped;
-* otherwise → ``ok``; load in schema order, then mark-and-sweep cleanup scoped to the account/cluster.
+* otherwise → ``ok``; load in schema order, then mark-and-sweep cleanup scoped to the account/cluster;
+* Neo4j unreachable (connection lost after the driver's retries) → the exception ends the whole run.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from neo4j.exceptions import DriverError, Neo4jError
+from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph.schema import loader
 from graph.schema.loader import CleanupResult, LoadError, NodeChange
@@ -118,6 +119,10 @@ def sync_resource(
                 result.removed.removed_relationships.extend(removed.removed_relationships)
     except LoadError as exc:
         return _failed(result, f"{name} [{scope}]: {exc}")
+    except (ServiceUnavailable, SessionExpired):
+        # Neo4j is gone (the driver already retried): stop the whole run instead of retrying every remaining
+        # module. The run stays ``running`` and the next run marks it failed (graph/runs.py).
+        raise
     except (Neo4jError, DriverError) as exc:
         return _failed(result, f"{name} [{scope}]: Neo4j error: {exc}")
     return result

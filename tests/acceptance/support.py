@@ -28,7 +28,8 @@ CLUSTER = EXPECTED["k8s_cluster"]
 AWS1 = DAY1 / "aws" / ACCOUNT
 K8S1 = DAY1 / "k8s" / CLUSTER
 
-# Run bookkeeping, never assets (docs/schema.md "Run bookkeeping").
+# Run bookkeeping (docs/schema.md "Run bookkeeping") and the post-ingest analysis records (privileges,
+# exposure): records about assets, never assets. Analysis *properties* on assets stay in the dumps.
 BOOKKEEPING_LABELS = (
     "IngestRun",
     "IngestModuleRun",
@@ -38,6 +39,10 @@ BOOKKEEPING_LABELS = (
     "AuditEvent",
     "ControlRun",
     "ControlFinding",
+    "PrincipalPermissions",
+    "ExposureRun",
+    "ExposureNode",
+    "ExposureEdge",
 )
 _NOT_BOOKKEEPING = " AND ".join(f"NOT n:{label}" for label in BOOKKEEPING_LABELS)
 

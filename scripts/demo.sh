@@ -15,7 +15,6 @@ NEO4J_PORT=${DEMO_NEO4J_PORT:-7687}
 API_PORT=${DEMO_API_PORT:-8000}
 BASE_URL="http://127.0.0.1:${API_PORT}"
 
-has_command() { "$INVGRAPH" "$@" --help >/dev/null 2>&1; }
 
 api_pid=""
 cleanup() {
@@ -53,39 +52,25 @@ fi
 export NEO4J_URI="bolt://127.0.0.1:${NEO4J_PORT}" NEO4J_USER=neo4j NEO4J_PASSWORD="" NEO4J_DATABASE=neo4j
 export INVGRAPH_ENVIRONMENT=development
 
-if has_command sample && has_command ingest; then
-    rm -rf "$SAMPLE_DIR"
-    echo "generating a 3-day sample into $SAMPLE_DIR"
-    sample_help=$("$INVGRAPH" sample --help 2>/dev/null || true)
-    if [[ "$sample_help" == *--out* ]]; then
-        "$INVGRAPH" sample --days 3 --out "$SAMPLE_DIR"
-    else
-        "$INVGRAPH" sample --days 3 "$SAMPLE_DIR"
+rm -rf "$SAMPLE_DIR"
+echo "generating a 3-day sample into $SAMPLE_DIR"
+"$INVGRAPH" sample --days 3 --out "$SAMPLE_DIR"
+# One snapshot folder per day: day-01, day-02, … (name order is chronological order). After each day the
+# saved controls run against it, so findings have a history (new / resolved / reopened) like a nightly job.
+for d in "$SAMPLE_DIR"/day-*/; do
+    echo "ingesting ${d%/}"
+    rc=0
+    "$INVGRAPH" ingest snapshot "${d%/}" || rc=$?
+    # Exit 2 is a partial run (a module skipped); good enough for a demo, anything else is not.
+    if [[ $rc -ne 0 && $rc -ne 2 ]]; then
+        echo "error: ingesting ${d%/} failed (exit $rc)" >&2
+        exit "$rc"
     fi
-    # One snapshot folder per day: day-01, day-02, … (name order is chronological order).
-    days=("$SAMPLE_DIR"/day-*/)
-    [[ -d "${days[0]}" ]] || days=("$SAMPLE_DIR")
-    for d in "${days[@]}"; do
-        echo "ingesting ${d%/}"
-        rc=0
-        "$INVGRAPH" ingest snapshot "${d%/}" || rc=$?
-        # Exit 2 is a partial run (a module skipped); good enough for a demo, anything else is not.
-        if [[ $rc -ne 0 && $rc -ne 2 ]]; then
-            echo "error: ingesting ${d%/} failed (exit $rc)" >&2
-            exit "$rc"
-        fi
-    done
-fi
+    "$INVGRAPH" controls run --format json >/dev/null
+done
 
-if has_command apikey; then
-    echo "demo API key (send it as 'Authorization: Bearer <key>'):"
-    apikey_help=$("$INVGRAPH" apikey create --help 2>/dev/null || true)
-    if [[ "$apikey_help" == *--role* ]]; then
-        "$INVGRAPH" apikey create --name demo --role admin
-    else
-        "$INVGRAPH" apikey create --name demo
-    fi
-fi
+echo "demo API key (send it as 'Authorization: Bearer <key>'; the dashboard asks for it):"
+"$INVGRAPH" apikey create --name demo --role admin
 
 "$INVGRAPH" serve --host 127.0.0.1 --port "$API_PORT" &
 api_pid=$!

@@ -43,7 +43,9 @@ def test_per_service_finish_equals_whole_prune() -> None:
     resources = ["*", "arn:aws:s3:::a/*", "arn:aws:s3:::a/b/*", "arn:aws:s3:::a/b/c", "arn:aws:s3:::b*"]
     docs = []
     for _ in range(40):
-        statements = [{"Effect": "Allow", "Action": rng.sample(actions, 2), "Resource": rng.sample(resources, 2)}]
+        statements = [
+            {"Effect": "Allow", "Action": rng.sample(actions, 2), "Resource": rng.sample(resources, 2)}
+        ]
         if rng.random() < 0.3:
             statements.append({"Effect": "Deny", "Action": "s3:putobject", "Resource": rng.choice(resources)})
         docs.append({"Version": "2012-10-17", "Statement": statements})

@@ -57,8 +57,10 @@ def print_summary(report) -> None:  # type: ignore[no-untyped-def]
     not_collected = sum(1 for m in report.modules if m.status == "not collected")
     if not_collected:
         typer.echo(f"{not_collected} module scopes not collected (no input file): their data was kept.")
+    # A file nobody read is either unknown to every module or belongs to a module that failed before
+    # reading it; the module table above says which modules failed.
     for path in report.skipped:
-        typer.echo(f"skipped (unknown file): {path}")
+        typer.echo(f"not read (unknown file, or its module failed first): {path}")
 
 
 def register_runs(root: typer.Typer) -> None:

@@ -70,5 +70,22 @@ sample_cmd.register(app)
 serve_cmd.register(app)
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    app()
+def main() -> None:
+    """Console entry point: an unreachable or refusing Neo4j is one line naming the URI, not a traceback."""
+    from neo4j.exceptions import AuthError, ServiceUnavailable
+
+    try:
+        app()
+    except ServiceUnavailable as exc:
+        from graph.settings import get_neo4j_settings
+
+        uri = get_neo4j_settings().uri
+        typer.echo(
+            f"error: cannot reach Neo4j at {uri} ({exc}). Start it with `invgraph neo4j start` "
+            "or point --neo4j-uri / NEO4J_URI at a running server.",
+            err=True,
+        )
+        raise SystemExit(1) from None
+    except AuthError as exc:
+        typer.echo(f"error: Neo4j refused the credentials (NEO4J_USER / NEO4J_PASSWORD): {exc}", err=True)
+        raise SystemExit(1) from None

@@ -35,7 +35,7 @@ def get_driver(settings: Neo4jSettings | None = None) -> Driver:
         # they would flood logs of every run, so they are switched off at the source.
         _driver = GraphDatabase.driver(
             settings.uri, auth=auth, max_connection_pool_size=settings.max_connection_pool_size,
-            notifications_min_severity="OFF",
+            notifications_min_severity="OFF", max_transaction_retry_time=settings.max_retry_time,
         )
         _driver_settings = settings
         return _driver

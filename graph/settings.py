@@ -26,6 +26,9 @@ class Neo4jSettings(BaseSettings):
     # Seconds; applied client side to every transaction so a runaway query cannot hold a worker.
     transaction_timeout: float = 120.0
     max_connection_pool_size: int = 50
+    # Seconds the driver keeps retrying a transaction on transient errors (server restarting, leader
+    # switch); also how long a command waits before reporting that Neo4j is unreachable.
+    max_retry_time: float = Field(default=30.0, ge=0)
 
     @field_validator("uri")
     @classmethod

@@ -343,8 +343,8 @@ def test_every_other_module_still_loads(broken: dict[str, Any], baseline: dict[s
     assert {k: v for k, v in statuses.items() if k not in touched} == {
         k: "ok" for k in statuses if k not in touched
     }
-    # Files a failed module never read are listed as skipped too (they are known files, not unknown ones;
-    # the table output calls them "skipped (unknown file)" — reported to the lead, not changed here).
+    # Files a failed module never read are listed as skipped too: the table prints them as "not read
+    # (unknown file, or its module failed first)".
     assert set(broken["report"]["skipped_files"]) == {
         f for c in CASES if c.corpus == broken["name"] for f in c.unread
     }

@@ -7,40 +7,44 @@ live and offline paths share one reader, transform and load. Exit codes as `inge
 
 from __future__ import annotations
 
-import json
 import logging
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from cli.ingest_cmd import Format, print_summary
+from cli.ingest_cmd import Format, collect_then_ingest
 
 if TYPE_CHECKING:
     from ingest.aws.collect import CollectReport
 
-console = Console(stderr=True)
-
 Profile = Annotated[str | None, typer.Option("--profile", help="AWS profile (default: the standard chain).")]
-Regions = Annotated[str | None, typer.Option(
-    "--regions", help="Comma-separated regions (default: every enabled region, from ec2 describe-regions).")]
-AssumeRoles = Annotated[list[str] | None, typer.Option(
-    "--assume-role", help="Role ARN to assume into another account; repeat for more accounts.")]
+Regions = Annotated[
+    str | None,
+    typer.Option(
+        "--regions",
+        help="Comma-separated regions (default: every enabled region, from ec2 describe-regions).",
+    ),
+]
+AssumeRoles = Annotated[
+    list[str] | None,
+    typer.Option("--assume-role", help="Role ARN to assume into another account; repeat for more accounts."),
+]
 ExternalId = Annotated[str | None, typer.Option("--external-id", help="External id for --assume-role.")]
 
 
-def _collect(out: Path, profile: str | None, regions: str | None, roles: list[str] | None,
-             external_id: str | None) -> CollectReport:
+def _collect(
+    out: Path, profile: str | None, regions: str | None, roles: list[str] | None, external_id: str | None
+) -> CollectReport:
     from botocore.exceptions import BotoCoreError
 
     from ingest.aws.collect import collect_aws
 
     region_list = [r.strip() for r in regions.split(",") if r.strip()] if regions else None
     try:
-        return collect_aws(out, profile=profile, regions=region_list, assume_roles=roles or [],
-                           external_id=external_id)
+        return collect_aws(
+            out, profile=profile, regions=region_list, assume_roles=roles or [], external_id=external_id
+        )
     except (FileExistsError, BotoCoreError) as exc:  # a bad --out or --profile: nothing was collected
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
@@ -56,42 +60,34 @@ def register(collect_app: typer.Typer, ingest_app: typer.Typer) -> None:
     @collect_app.command("aws")
     def collect_aws_cmd(
         out: Annotated[Path, typer.Option("--out", help="Snapshot folder to write (aws/ must be empty).")],
-        profile: Profile = None, regions: Regions = None, assume_role: AssumeRoles = None,
+        profile: Profile = None,
+        regions: Regions = None,
+        assume_role: AssumeRoles = None,
         external_id: ExternalId = None,
     ) -> None:
         """Write a snapshot folder from the live AWS APIs. Exit 0 ok, 2 some calls failed, 1 failed."""
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
         report = _collect(out, profile, regions, assume_role, external_id)
         _print_errors(report)
-        typer.echo(f"{report.status}: {report.files_written} files for accounts "
-                   f"{', '.join(report.accounts) or 'none'} in {out}")
+        typer.echo(
+            f"{report.status}: {report.files_written} files for accounts "
+            f"{', '.join(report.accounts) or 'none'} in {out}"
+        )
         raise typer.Exit(report.exit_code)
 
     @ingest_app.command("aws")
     def ingest_aws_cmd(
-        profile: Profile = None, regions: Regions = None, assume_role: AssumeRoles = None,
+        profile: Profile = None,
+        regions: Regions = None,
+        assume_role: AssumeRoles = None,
         external_id: ExternalId = None,
         fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     ) -> None:
         """Collect from the live AWS APIs and ingest as one run. Exit 0 ok, 2 partial, 1 failed."""
-        from ingest.runner import ingest_snapshot
-        from ingest.sources.errors import InputError
 
-        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-        with tempfile.TemporaryDirectory(prefix="invgraph-aws-") as tmp:
-            collected = _collect(Path(tmp), profile, regions, assume_role, external_id)
-            _print_errors(collected)
-            if not collected.accounts:
-                typer.echo("error: no AWS account could be collected", err=True)
-                raise typer.Exit(1)
-            try:
-                run = ingest_snapshot(Path(tmp), show_progress=fmt is Format.table and console.is_terminal)
-            except InputError as exc:
-                typer.echo(f"error: {exc}", err=True)
-                raise typer.Exit(1) from exc
-        if fmt is Format.json:
-            typer.echo(json.dumps({**run.as_json(), "collection": collected.as_json()}, indent=2))
-        else:
-            print_summary(run)
-        # A failed call left its resource types "not collected" (old data kept): an ok load is only partial.
-        raise typer.Exit(2 if run.exit_code == 0 and collected.errors else run.exit_code)
+        def collect(tmp: Path) -> CollectReport:
+            report = _collect(tmp, profile, regions, assume_role, external_id)
+            _print_errors(report)
+            return report
+
+        collect_then_ingest("aws", collect, lambda r: not r.accounts, fmt)

@@ -7,21 +7,16 @@ live and offline paths share one reader, transform and load. Exit codes as `inge
 
 from __future__ import annotations
 
-import json
 import logging
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from cli.ingest_cmd import Format, print_summary
+from cli.ingest_cmd import Format, collect_then_ingest
 
 if TYPE_CHECKING:
     from ingest.gcp.collect import GcpCollectReport
-
-console = Console(stderr=True)
 
 Organization = Annotated[str | None, typer.Option("--organization", help="Organization id (digits).")]
 Project = Annotated[str | None, typer.Option("--project", help="Project id.")]
@@ -70,24 +65,10 @@ def register(collect_app: typer.Typer, ingest_app: typer.Typer) -> None:
         fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     ) -> None:
         """Collect from Cloud Asset Inventory and ingest as one run. Exit 0 ok, 2 partial, 1 failed."""
-        from ingest.runner import ingest_snapshot
-        from ingest.sources.errors import InputError
 
-        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-        with tempfile.TemporaryDirectory(prefix="invgraph-gcp-") as tmp:
-            collected = _collect(Path(tmp), organization, project)
-            _print_errors(collected)
-            if not collected.files_written:
-                typer.echo("error: nothing could be collected from GCP", err=True)
-                raise typer.Exit(1)
-            try:
-                run = ingest_snapshot(Path(tmp), show_progress=fmt is Format.table and console.is_terminal)
-            except InputError as exc:
-                typer.echo(f"error: {exc}", err=True)
-                raise typer.Exit(1) from exc
-        if fmt is Format.json:
-            typer.echo(json.dumps({**run.as_json(), "collection": collected.as_json()}, indent=2))
-        else:
-            print_summary(run)
-        # A refused content type left its modules "not collected" (old data kept): ok is only partial.
-        raise typer.Exit(2 if run.exit_code == 0 and collected.errors else run.exit_code)
+        def collect(tmp: Path) -> GcpCollectReport:
+            report = _collect(tmp, organization, project)
+            _print_errors(report)
+            return report
+
+        collect_then_ingest("gcp", collect, lambda r: not r.files_written, fmt)

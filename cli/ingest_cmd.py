@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Protocol
 
 import typer
 from rich.console import Console
@@ -41,6 +43,46 @@ def snapshot(
     else:
         print_summary(report)
     raise typer.Exit(report.exit_code)
+
+
+class Collection(Protocol):
+    """What a live collector reports (ingest.aws.collect.CollectReport, ingest.gcp.collect.GcpCollectReport)."""
+
+    errors: list[Any]
+
+    def as_json(self) -> dict[str, Any]: ...
+
+
+def collect_then_ingest(
+    provider: str,
+    collect: Callable[[Path], Collection],
+    collected_nothing: Callable[[Collection], bool],
+    fmt: Format,
+) -> None:
+    """`ingest aws|gcp`: collect into a temporary snapshot folder, ingest it as one run, print, exit.
+
+    The live and offline paths share one reader, transform and load. A failed call left its resource
+    types "not collected" (old data kept), so an ok load after collection errors is only partial (2).
+    """
+    from ingest.runner import ingest_snapshot
+    from ingest.sources.errors import InputError
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    with tempfile.TemporaryDirectory(prefix=f"invgraph-{provider}-") as tmp:
+        collected = collect(Path(tmp))
+        if collected_nothing(collected):
+            typer.echo(f"error: nothing could be collected from {provider.upper()}", err=True)
+            raise typer.Exit(1)
+        try:
+            run = ingest_snapshot(Path(tmp), show_progress=fmt is Format.table and console.is_terminal)
+        except InputError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from exc
+    if fmt is Format.json:
+        typer.echo(json.dumps({**run.as_json(), "collection": collected.as_json()}, indent=2))
+    else:
+        print_summary(run)
+    raise typer.Exit(2 if run.exit_code == 0 and collected.errors else run.exit_code)
 
 
 def print_summary(report) -> None:  # type: ignore[no-untyped-def]

@@ -115,3 +115,25 @@ def test_collect_refuses_a_used_folder_and_bad_arguments(tmp_path: Path) -> None
         collect_gcp(tmp_path, organization=ORG, client=object())
     with pytest.raises(ValueError):
         collect_gcp(tmp_path, organization=ORG, project="p", client=object())
+
+
+def test_ingest_gcp_command_collects_then_ingests_and_says_partial(
+    neo4j: str, api: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`invgraph ingest gcp`: a refused content type keeps its data and turns an ok load into exit code 2."""
+    from typer.testing import CliRunner
+
+    import ingest.gcp.collect as collect_module
+    from cli.main import app
+
+    real = collect_module.collect_gcp
+    monkeypatch.setattr(collect_module, "collect_gcp", lambda out, **kw: real(out, client=_client(api), **kw))
+    _Api.deny_iam = True
+    result = CliRunner().invoke(app, ["ingest", "gcp", "--organization", ORG, "--format", "json"])
+    assert result.exit_code == 2, result.output
+    body = json.loads(result.stdout)
+    assert body["collection"]["errors"] and "iam-policy" in body["collection"]["errors"][0]
+    modules = {(m["scope"], m["name"]): m["status"] for m in body["modules"]}
+    assert modules[(ORG, "gcp.policy_bindings")] == "not collected"
+    assert modules[(ORG, "gcp.instances")] == "ok"
+    assert ids("GCPInstance")

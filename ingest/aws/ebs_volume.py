@@ -6,7 +6,7 @@ from functools import partial
 from typing import Any
 
 from graph.schema.aws.ebs_volume import EBS_VOLUME
-from ingest.aws.regional import partition, read_listing, sync_regional, tag
+from ingest.aws.regional import partition, read_listing, sync_regional, tag, tags_json
 from ingest.core import ModuleResult, RunContext
 from ingest.registry import AwsModule
 from ingest.sources.snapshot import Snapshot
@@ -34,6 +34,7 @@ def _row(v: dict[str, Any], account: str, region: str) -> dict[str, Any]:
         "type": v.get("VolumeType"),
         "kmskeyid": v.get("KmsKeyId"),
         "name": tag(v.get("Tags"), "Name"),
+        "tags": tags_json(v.get("Tags")),
         # Multi-attach volumes have several attachments; the flag is per attachment, keep "any".
         "deleteontermination": any(a.get("DeleteOnTermination") for a in attachments)
         if attachments

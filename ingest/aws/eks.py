@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.aws.eks import EKS_CLUSTER
-from ingest.aws.regional import read_each, read_listing, sync_regional
+from ingest.aws.regional import read_each, read_listing, sync_regional, tags_json
 from ingest.core import ModuleResult, RunContext, Transformed
 from ingest.registry import AwsModule
 from ingest.sources.snapshot import Snapshot
@@ -43,6 +43,9 @@ def _row(c: dict[str, Any]) -> dict[str, Any]:
         "status": c.get("status"),
         # Cartography's audit_logging: is the "audit" log type enabled.
         "audit_logging": any(e.get("enabled") and "audit" in e.get("types", []) for e in logging),
+        # Ours: every enabled control-plane log type (api, audit, authenticator, controllerManager, scheduler).
+        "enabled_logging_types": sorted({t for e in logging if e.get("enabled") for t in e.get("types", [])}),
+        "tags": tags_json(c.get("tags")),
         "authentication_mode": (c.get("accessConfig") or {}).get("authenticationMode"),
         "oidc_issuer": ((c.get("identity") or {}).get("oidc") or {}).get("issuer"),
         "vpc_id": vpc.get("vpcId"),

@@ -16,6 +16,7 @@ from graph.schema.aws import iam as s
 from ingest.aws.iam_common import get_authorization_details, policy_ids, stamp, to_json
 from ingest.aws.iam_last_accessed import last_accessed_rows
 from ingest.aws.iam_trust import TrustedPrincipals, trusted_arns
+from ingest.aws.regional import tags_json
 from ingest.core import ModuleResult, RunContext, Transformed, sync_resource
 from ingest.registry import AwsModule
 from ingest.sources.errors import InputError
@@ -71,6 +72,7 @@ def _base(item: dict[str, Any], kind: str, inline_key: str) -> dict[str, Any]:
         **stamp("createdate", item.get("CreateDate")),
         "policy_ids": policy_ids(item, inline_key),
         "permissions_boundary_arn": boundary,
+        "tags": tags_json(item.get("Tags")),  # users and roles carry Tags here; groups have none
     }
 
 

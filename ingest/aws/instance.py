@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any
 
 from graph.schema.aws.instance import EC2_INSTANCE, EC2_RESERVATION
-from ingest.aws.regional import partition, read_listing, sync_regional, tag
+from ingest.aws.regional import partition, read_listing, sync_regional, tag, tags_json
 from ingest.core import ModuleResult, RunContext
 from ingest.registry import AwsModule
 from ingest.sources.snapshot import Snapshot
@@ -72,6 +72,7 @@ def _instance(i: dict[str, Any], reservation_id: str, account: str, region: str)
         "vpcid": i.get("VpcId"),
         "keyname": i.get("KeyName"),
         "name": tag(i.get("Tags"), "Name"),
+        "tags": tags_json(i.get("Tags")),
         "eks_cluster_arn": f"arn:{partition(region)}:eks:{region}:{account}:cluster/{eks}" if eks else None,
         "security_group_ids": [g["GroupId"] for g in i.get("SecurityGroups", []) if g.get("GroupId")],
     }

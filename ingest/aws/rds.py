@@ -6,7 +6,7 @@ from functools import partial
 from typing import Any
 
 from graph.schema.aws.rds import DB_SUBNET_GROUP, RDS_INSTANCE
-from ingest.aws.regional import sync_regional
+from ingest.aws.regional import sync_regional, tags_json
 from ingest.core import ModuleResult, RunContext, Transformed
 from ingest.registry import AwsModule
 from ingest.sources.snapshot import Snapshot
@@ -63,6 +63,7 @@ def transform(raw: dict[str, Any], account: str, region: str) -> Transformed:
             endpoint_hostedzoneid=endpoint.get("HostedZoneId"),
             instance_create_time=str(created) if created else None,
             security_group_ids=[g["VpcSecurityGroupId"] for g in db.get("VpcSecurityGroups") or []],
+            tags=tags_json(db.get("TagList")),
         )
         group = db.get("DBSubnetGroup")
         if group:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -67,6 +68,16 @@ def read_each(
 def tag(tags: list[dict[str, Any]] | None, key: str) -> str | None:
     """Value of an EC2-style tag ({"Key", "Value"} pairs), or None."""
     return next((t.get("Value") for t in tags or [] if t.get("Key") == key), None)
+
+
+def tags_json(tags: list[dict[str, Any]] | dict[str, str] | None) -> str | None:
+    """Tags as canonical JSON of {key: value}: EC2-style [{"Key", "Value"}] pairs (``Tags``, ``TagList``)
+    or an EKS-style map. Kept as one property (Cartography keeps AWSTag nodes from the tagging API instead) so
+    crown-jewel rules and ad-hoc queries read a node's tags without a join; None when the API sent none."""
+    if not tags:
+        return None
+    pairs = tags.items() if isinstance(tags, dict) else ((t.get("Key"), t.get("Value")) for t in tags)
+    return json.dumps({str(k): v for k, v in pairs if k is not None}, sort_keys=True, separators=(",", ":"))
 
 
 def partition(region: str) -> str:

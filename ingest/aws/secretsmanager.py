@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from graph.schema.aws.secretsmanager import SECRETS_MANAGER_SECRET
-from ingest.aws.regional import sync_regional
+from ingest.aws.regional import sync_regional, tags_json
 from ingest.core import ModuleResult, RunContext
 from ingest.registry import AwsModule
 from ingest.sources.snapshot import Snapshot
@@ -44,6 +44,7 @@ def transform(raw: dict[str, Any]) -> dict:
         row: dict[str, Any] = {prop: secret.get(key) for prop, key in _COPIED.items()}
         row.update({prop: _epoch(secret.get(key)) for prop, key in _DATES.items()})
         row["id"] = secret["ARN"]
+        row["tags"] = tags_json(secret.get("Tags"))
         row["rotation_rules_automatically_after_days"] = (secret.get("RotationRules") or {}).get(
             "AutomaticallyAfterDays"
         )

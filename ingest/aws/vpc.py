@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.aws.vpc import AWS_VPC
-from ingest.aws.regional import read_listing, sync_regional, tag
+from ingest.aws.regional import read_listing, sync_regional, tag, tags_json
 from ingest.core import ModuleResult, RunContext
 from ingest.registry import AwsModule
 from ingest.sources.snapshot import Snapshot
@@ -40,6 +40,7 @@ def transform(raw: dict[str, Any]) -> dict:
                 "cidr_blocks": v4,
                 "ipv6_cidr_blocks": v6,
                 "name": tag(vpc.get("Tags"), "Name"),
+                "tags": tags_json(vpc.get("Tags")),
             }
         )
     return {AWS_VPC: rows}

@@ -19,6 +19,7 @@ _FIELDS = (
     "kmskeyid",
     "deleteontermination",
     "name",
+    "tags",  # ours: {key: value} JSON
 )
 
 EBS_VOLUME = regional_node(

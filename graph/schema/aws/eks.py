@@ -20,6 +20,8 @@ _FIELDS = (
     "platform_version",
     "status",
     "audit_logging",
+    "enabled_logging_types",
+    "tags",
     "authentication_mode",
     "oidc_issuer",
     "vpc_id",

@@ -86,7 +86,7 @@ _BOUNDARY = RelSchema("PERMISSIONS_BOUNDARY", "AWSPolicy", {"id": P("permissions
 _COMMON = {
     "id": P("id"),
     "arn": P("arn", index=True),
-    **_props("name", "path", "createdate", "createdate_dt"),
+    **_props("name", "path", "createdate", "createdate_dt", "tags"),  # tags: ours, {key: value} JSON
 }
 
 AWS_GROUP = NodeSchema(

@@ -19,6 +19,7 @@ EC2_RESERVATION = regional_node(
 
 _INSTANCE_FIELDS = (
     "arn",
+    "tags",  # ours: {key: value} JSON (docs/schema/aws-compute.md)
     "publicdnsname",
     "privatednsname",
     "privateipaddress",

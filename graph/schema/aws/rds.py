@@ -50,6 +50,7 @@ _PROPS = (
     "performance_insights_enabled",
     "preferred_backup_window",
     "preferred_maintenance_window",
+    "tags",  # ours: {key: value} JSON of TagList
 )
 RDS_INSTANCE = regional_node(
     "RDSInstance",

@@ -26,6 +26,7 @@ SECRETS_MANAGER_SECRET = regional_node(
                 "kms_key_id",
                 "owning_service",
                 "primary_region",
+                "tags",  # ours: {key: value} JSON
             )
         },
     },

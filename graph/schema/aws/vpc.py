@@ -17,6 +17,7 @@ AWS_VPC = regional_node(
         "cidr_blocks": P("cidr_blocks"),
         "ipv6_cidr_blocks": P("ipv6_cidr_blocks"),
         "name": P("name"),
+        "tags": P("tags"),  # ours: {key: value} JSON
     },
     extra_labels=("VirtualNetwork",),
 )

@@ -255,12 +255,13 @@ def _covered_by_wide(same: list[Entry]) -> set[Entry]:
     by resource, so each wildcard entry is compared only with that run (usually just a few entries)
     instead of with every entry of the action, which made long lists of bucket globs quadratic.
     """
+    wide = [c for c in same if has_wildcard(c.resource)]
+    if not wide:  # most actions: concrete resources only, nothing to sort
+        return set()
     ordered = sorted(same, key=itemgetter(1))
     keys = [e.resource for e in ordered]
     covered: set[Entry] = set()
-    for c in same:
-        if not has_wildcard(c.resource):
-            continue
+    for c in wide:
         prefix = literal_prefix(c.resource)
         i = bisect_left(keys, prefix)
         while i < len(keys) and keys[i].startswith(prefix):

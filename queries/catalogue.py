@@ -60,6 +60,11 @@ def _strip_comments(query: str) -> str:
     return _COMMENT.sub(lambda m: m.group(1) or "", query)
 
 
+def _strip_strings(query: str) -> str:
+    """Comments removed and string literals emptied: 'not set' in a reason is no SET clause."""
+    return _COMMENT.sub(lambda m: m.group(1)[0] * 2 if m.group(1) else "", query)
+
+
 def _unbounded(query: str) -> list[str]:
     """Variable-length patterns without an upper bound, or with one above MAX_HOPS."""
     bad = []
@@ -74,8 +79,9 @@ def _unbounded(query: str) -> list[str]:
 def _static_checks(meta: ControlMeta, name: str, query: str) -> list[str]:
     errors = []
     text = _strip_comments(query)
-    if _WRITE.search(text):
-        errors.append(f"{meta.id}: {name} contains a write clause ({_WRITE.search(text).group(0)})")  # type: ignore[union-attr]
+    write = _WRITE.search(_strip_strings(query))
+    if write:
+        errors.append(f"{meta.id}: {name} contains a write clause ({write.group(0)})")
     for pattern in _unbounded(query):
         errors.append(
             f"{meta.id}: {name} has an unbounded or too long variable-length pattern {pattern} "

@@ -20,13 +20,7 @@ def _cell(text: str) -> str:
 
 
 def _frameworks(c) -> str:  # noqa: ANN001
-    f = c.meta.frameworks
-    parts = (
-        [f"CIS AWS {x}" for x in f.cis_aws]
-        + [f"CIS K8s {x}" for x in f.cis_k8s]
-        + [f"CCM {x}" for x in f.csa_ccm]
-    )
-    return ", ".join(parts) or "—"
+    return ", ".join(c.meta.frameworks.references(short=True)) or "—"
 
 
 def render(catalogue: Catalogue) -> str:
@@ -47,8 +41,8 @@ def render(catalogue: Catalogue) -> str:
         "see `invgraph controls show ID` "
         "for the query and parameters.",
         "",
-        "Frameworks: CIS AWS Foundations Benchmark v3.0, CIS Kubernetes Benchmark, "
-        "CSA Cloud Controls Matrix v4.",
+        "Frameworks: CIS AWS Foundations Benchmark v3.0, CIS Google Cloud Platform Foundation Benchmark "
+        "v3.0, CIS Kubernetes Benchmark, CSA Cloud Controls Matrix v4.",
         "",
         "| id | title | severity | layer | domain | roadmap control | maturity | CSF function | frameworks "
         "| parameters |",

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -54,6 +54,7 @@ class Layer(StrEnum):
 
 _CIS_AWS = re.compile(r"^\d+\.\d+(\.\d+)?$")
 _CIS_K8S = re.compile(r"^\d+\.\d+\.\d+$")
+_CIS_GCP = re.compile(r"^\d+\.\d+(\.\d+)?$")
 _CCM = re.compile(r"^[A-Z]{3}-\d{2}$")
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 
@@ -65,7 +66,24 @@ class Frameworks(BaseModel):
 
     cis_aws: list[str] = Field(default_factory=list, description="CIS AWS Foundations Benchmark v3.0 ids")
     cis_k8s: list[str] = Field(default_factory=list, description="CIS Kubernetes Benchmark ids")
+    cis_gcp: list[str] = Field(
+        default_factory=list, description="CIS Google Cloud Platform Foundation Benchmark v3.0 ids"
+    )
     csa_ccm: list[str] = Field(default_factory=list, description="CSA Cloud Controls Matrix v4 ids")
+
+    # Field → (short name for tables, full name for SARIF tags), in display order.
+    NAMES: ClassVar[dict[str, tuple[str, str]]] = {
+        "cis_aws": ("CIS AWS", "CIS AWS"),
+        "cis_gcp": ("CIS GCP", "CIS GCP"),
+        "cis_k8s": ("CIS K8s", "CIS Kubernetes"),
+        "csa_ccm": ("CCM", "CSA CCM"),
+    }
+
+    def references(self, short: bool = False) -> list[str]:
+        """Every reference as "<framework> <id>", e.g. "CIS GCP 3.6" (short: "CCM IVS-03")."""
+        return [
+            f"{names[0 if short else 1]} {x}" for key, names in self.NAMES.items() for x in getattr(self, key)
+        ]
 
     @field_validator("cis_aws")
     @classmethod
@@ -76,6 +94,11 @@ class Frameworks(BaseModel):
     @classmethod
     def _cis_k8s(cls, v: list[str]) -> list[str]:
         return _check_ids(v, _CIS_K8S, "CIS Kubernetes")
+
+    @field_validator("cis_gcp")
+    @classmethod
+    def _cis_gcp(cls, v: list[str]) -> list[str]:
+        return _check_ids(v, _CIS_GCP, "CIS GCP")
 
     @field_validator("csa_ccm")
     @classmethod

@@ -18,11 +18,7 @@ _LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "not
 
 def _rule(control: Control) -> dict[str, Any]:
     m = control.meta
-    refs = (
-        [f"CIS AWS {x}" for x in m.frameworks.cis_aws]
-        + [f"CIS Kubernetes {x}" for x in m.frameworks.cis_k8s]
-        + [f"CSA CCM {x}" for x in m.frameworks.csa_ccm]
-    )
+    refs = m.frameworks.references()
     return {
         "id": m.id,
         "name": "".join(part.capitalize() for part in m.id.split("_")),
@@ -41,6 +37,7 @@ def _rule(control: Control) -> dict[str, Any]:
             "roadmap_control": m.roadmap_control,
             "maturity": m.maturity,
             "csf_function": m.csf_function.value,
+            "frameworks": {k: v for k, v in m.frameworks.model_dump().items() if v},
         },
     }
 

@@ -45,8 +45,24 @@ def test_unknown_key_is_refused(tmp_path: Path) -> None:
 
 
 def test_unknown_framework_key_is_refused(tmp_path: Path) -> None:
-    _edit_meta(_copy(tmp_path), frameworks={"cis_gcp": ["1.1"]})
-    assert any(TEMPLATE in e and "cis_gcp" in e for e in _errors(tmp_path))
+    _edit_meta(_copy(tmp_path), frameworks={"cis_azure": ["1.1"]})
+    assert any(TEMPLATE in e and "cis_azure" in e for e in _errors(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("cis_gcp", "CIS-3.6"), ("cis_gcp", "3"), ("cis_aws", "v1.4"), ("csa_ccm", "IVS3")]
+)
+def test_malformed_framework_id_is_refused(tmp_path: Path, key: str, value: str) -> None:
+    _edit_meta(_copy(tmp_path), frameworks={key: [value]})
+    errors = _errors(tmp_path)
+    assert any(e.startswith(f"{TEMPLATE}: frameworks.{key}") and value in e for e in errors), errors
+
+
+def test_cis_gcp_ids_are_accepted_and_rendered(tmp_path: Path) -> None:
+    _edit_meta(_copy(tmp_path), frameworks={"cis_gcp": ["3.6", "4.2"], "csa_ccm": ["IVS-03"]})
+    frameworks = load_catalogue(tmp_path).get(TEMPLATE).meta.frameworks
+    assert frameworks.references() == ["CIS GCP 3.6", "CIS GCP 4.2", "CSA CCM IVS-03"]
+    assert frameworks.references(short=True) == ["CIS GCP 3.6", "CIS GCP 4.2", "CCM IVS-03"]
 
 
 @pytest.mark.parametrize(
@@ -91,6 +107,16 @@ def test_write_clause_is_refused_statically(tmp_path: Path) -> None:
         "'x' AS scope, 'x' AS reason"
     )
     assert any(e.startswith(TEMPLATE) and "write clause" in e for e in _errors(tmp_path))
+
+
+def test_write_words_inside_strings_and_comments_are_not_clauses(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    (folder / "query.cypher").write_text(
+        "// delete nothing, set nothing\n"
+        "MATCH (v:AWSEBSVolume) RETURN v.id AS asset_id, v.id AS asset_name, 'x' AS label, "
+        "'x' AS scope, 'key not set; \\'merge\\' or DELETE pending' AS reason"
+    )
+    assert len(load_catalogue(tmp_path)) == 1
 
 
 @pytest.mark.parametrize("pattern", ["*", "*2..", "*..5", "*1..4", "*5"])

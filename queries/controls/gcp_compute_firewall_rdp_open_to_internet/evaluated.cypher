@@ -1,0 +1,3 @@
+MATCH (:GCPOrganization|GCPProject)-[:RESOURCE]->(fw:GCPFirewall)
+WHERE toUpper(coalesce(fw.direction, 'INGRESS')) = 'INGRESS'
+RETURN count(DISTINCT fw) AS evaluated

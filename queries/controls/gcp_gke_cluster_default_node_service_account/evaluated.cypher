@@ -1,0 +1,1 @@
+MATCH (:GCPOrganization|GCPProject)-[:RESOURCE]->(c:GKECluster) RETURN count(DISTINCT c) AS evaluated

@@ -1,0 +1,1 @@
+MATCH (:GCPOrganization|GCPProject)-[:RESOURCE]->(sa:GCPServiceAccount) RETURN count(DISTINCT sa) AS evaluated

@@ -1,0 +1,1 @@
+MATCH (:GCPOrganization|GCPProject)-[:RESOURCE]->(db:GCPCloudSQLInstance) RETURN count(DISTINCT db) AS evaluated

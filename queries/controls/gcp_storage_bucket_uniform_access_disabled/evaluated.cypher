@@ -1,0 +1,1 @@
+MATCH (:GCPOrganization|GCPProject)-[:RESOURCE]->(b:GCPBucket) RETURN count(DISTINCT b) AS evaluated

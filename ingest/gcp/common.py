@@ -8,6 +8,7 @@ no cleanup); a file that is not a list of assets fails the module with its path.
 
 from __future__ import annotations
 
+import json
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -99,7 +100,19 @@ def envelope(asset: Asset, scope: str) -> dict[str, Any]:
         "project_number": number,
         "project_id": project_id_from_name(asset["name"]) or (None if is_org(scope) else scope),
         "update_time": asset.get("updateTime"),
+        "labels": labels_json((asset.get("resource") or {}).get("data") or {}),
     }
+
+
+def labels_json(data: dict[str, Any]) -> str | None:
+    """The resource's user labels as canonical {key: value} JSON: ``labels`` (instances, buckets, disks),
+    ``resourceLabels`` (GKE clusters) or ``settings.userLabels`` (Cloud SQL); None when it has none."""
+    labels = (
+        data.get("labels") or data.get("resourceLabels") or (data.get("settings") or {}).get("userLabels")
+    )
+    if not isinstance(labels, dict) or not labels:
+        return None
+    return json.dumps(labels, sort_keys=True, separators=(",", ":"))
 
 
 def project_id_from_name(name: str) -> str | None:

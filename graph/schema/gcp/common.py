@@ -74,4 +74,5 @@ ASSET = {
     "project_id": P("project_id"),
     "project_number": P("project_number"),
     "update_time": P("update_time"),
+    "labels": P("labels"),  # ours: the resource's user labels as {key: value} JSON
 }

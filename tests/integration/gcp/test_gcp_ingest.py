@@ -20,6 +20,7 @@ from .gcp_support import (
     make_snapshot,
     project_snapshot,
     props,
+    read,
     rels,
     run,
     statuses,
@@ -350,3 +351,25 @@ def test_bad_asset_is_named_the_rest_loads_without_cleanup(neo4j: str, tmp_path:
         "acme-dev-scratch",
         "acme-dev-scratch-2",
     }
+
+
+def test_user_labels_are_stored_as_json_maps(neo4j: str, tmp_path: Path) -> None:
+    """labels (instances, buckets), settings.userLabels (Cloud SQL) and resourceLabels (GKE) → ``labels``."""
+    run(make_snapshot(tmp_path))
+    expected = {}
+    for asset in read("day1", "resource"):
+        data = asset["resource"]["data"]
+        found = (
+            data.get("labels") or data.get("resourceLabels") or (data.get("settings") or {}).get("userLabels")
+        )
+        if found:
+            expected[asset["name"]] = found
+    assert len(expected) >= 4, "the hand-written snapshot should carry labels on several asset types"
+    rows = driver.read(
+        "MATCH (n) WHERE n.asset_name IN $names AND n.labels IS NOT NULL "
+        "RETURN n.asset_name AS name, n.labels AS labels",
+        {"names": list(expected)},
+    )
+    assert {r["name"]: json.loads(r["labels"]) for r in rows} == expected
+    unlabelled = driver.read("MATCH (b:GCPBucket {id: 'acme-public-site'}) RETURN b.labels AS labels")
+    assert unlabelled == [{"labels": None}]

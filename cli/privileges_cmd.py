@@ -102,7 +102,9 @@ def creep_cmd(
 
 @app.command("show")
 def show_cmd(
-    principal_id: Annotated[str, typer.Argument(help="ARN, or <cluster>/ServiceAccount/<ns>/<name> etc.")],
+    principal_id: Annotated[
+        str, typer.Argument(help="ARN, <cluster>/ServiceAccount/<ns>/<name>, <gcp scope>/<member> …")
+    ],
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """One principal's effective permissions now, and their history across runs."""

@@ -53,8 +53,8 @@ export NEO4J_URI="bolt://127.0.0.1:${NEO4J_PORT}" NEO4J_USER=neo4j NEO4J_PASSWOR
 export INVGRAPH_ENVIRONMENT=development
 
 rm -rf "$SAMPLE_DIR"
-echo "generating a 3-day sample into $SAMPLE_DIR"
-"$INVGRAPH" sample --days 3 --out "$SAMPLE_DIR"
+echo "generating a 3-day sample (AWS, Kubernetes, GCP) into $SAMPLE_DIR"
+"$INVGRAPH" sample --days 3 --gcp-projects 2 --out "$SAMPLE_DIR"
 # One snapshot folder per day: day-01, day-02, … (name order is chronological order). After each day the
 # saved controls run against it, so findings have a history (new / resolved / reopened) like a nightly job.
 for d in "$SAMPLE_DIR"/day-*/; do

@@ -6,7 +6,9 @@ rows for GCP), ``sha256`` the engine's hash of it. ``kind`` says how to decode i
 
 The diff is *semantic*: an entry counts as lost only when the other side no longer covers it, so a
 principal whose 200 read-only entries are replaced by ``* on *`` gained ``* on *`` and lost nothing
-(the engine prunes covered entries, so a plain string-set difference would report 200 losses).
+(the engine prunes covered entries, so a plain string-set difference would report 200 losses). For GCP a
+grant is held while the same role (or a basic role nesting it) is granted on the same resource, wherever the
+binding is set.
 """
 
 from __future__ import annotations
@@ -125,6 +127,29 @@ def _k8s_coverer(entries: list[K8sEntry]) -> Callable[[K8sEntry], bool]:
     return lambda e: e in present or any(_k8s_covers(c, e) for c in entries)
 
 
+# Basic roles nest: an owner holds every editor permission, an editor every viewer one.
+_GCP_IMPLIED = {
+    "roles/owner": ("roles/owner", "roles/editor", "roles/viewer"),
+    "roles/editor": ("roles/editor", "roles/viewer"),
+}
+
+
+def _gcp_coverer(grants: list[GcpGrant]) -> Callable[[GcpGrant], bool]:
+    """A grant is covered by the same (or a nesting basic) role on the same resource, unconditionally or
+    under the same condition — wherever it was set: a grant that moves from the project to its folder is
+    still held."""
+    held: dict[tuple[str, str], set[str | None]] = defaultdict(set)
+    for g in grants:
+        for role in _GCP_IMPLIED.get(g.role, (g.role,)):
+            held[(role, g.resource)].add(g.condition)
+
+    def covered(g: GcpGrant) -> bool:
+        conditions = held.get((g.role, g.resource), set())
+        return None in conditions or g.condition in conditions
+
+    return covered
+
+
 def gained_lost(kind: str, before: str | None, after: str | None) -> tuple[list[str], list[str]]:
     """(gained, lost) entry strings, each sorted; ``None`` stands for "no permissions at all"."""
     old_rows, new_rows = json.loads(before or "[]"), json.loads(after or "[]")
@@ -140,7 +165,8 @@ def gained_lost(kind: str, before: str | None, after: str | None) -> tuple[list[
         gained = [e.as_string() for e in new_k if not in_old_k(e)]
         lost = [e.as_string() for e in old_k if not in_new_k(e)]
     else:
-        old_s = {g.as_string() for g in _gcp(old_rows)}
-        new_s = {g.as_string() for g in _gcp(new_rows)}
-        gained, lost = list(new_s - old_s), list(old_s - new_s)
+        old_g, new_g = _gcp(old_rows), _gcp(new_rows)
+        in_old_g, in_new_g = _gcp_coverer(old_g), _gcp_coverer(new_g)
+        gained = [g.as_string() for g in new_g if not in_old_g(g)]
+        lost = [g.as_string() for g in old_g if not in_new_g(g)]
     return sorted(set(gained)), sorted(set(lost))

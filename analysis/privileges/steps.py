@@ -6,9 +6,10 @@ IAM module leaves the previous graph (and so the previous permissions) in place,
 from a half-loaded graph would read as "lost all permissions". ``partial`` counts as collected:
 the good rows were loaded and only cleanup was skipped, which can hide a removal but never invent one.
 
-Providers plug in through ``PROVIDERS``: the GCP one is a hook until GCP ingestion lands — append a
-``Provider("gcp", {<module names>}, compute)`` whose ``compute`` returns ``PrincipalRecord`` s of kind
-``gcp-member`` (built with ``gcp.gcp_permissions``); nothing else needs to change.
+Providers plug in through ``PROVIDERS``: a ``Provider(name, {<module names>}, compute)`` whose ``compute``
+returns ``PrincipalRecord`` s for the given scopes (AWS accounts, clusters, GCP organizations / projects).
+For GCP, a missing ``iam-policy`` file makes ``gcp.policy_bindings`` *not collected*: the bindings stay in the
+graph, so a recompute (triggered by the other modules) reads the same grants and reports no creep.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 
 from analysis.privileges import store
 from analysis.privileges.graph_aws import compute_accounts
+from analysis.privileges.graph_gcp import compute_scopes
 from analysis.privileges.graph_k8s import compute_clusters
 from analysis.privileges.records import PrincipalRecord
 from ingest.core import ModuleResult, RunContext, Status
@@ -41,6 +43,9 @@ PROVIDERS: list[Provider] = [
         "k8s",
         frozenset({"k8s.roles", "k8s.clusterroles", "k8s.rolebindings", "k8s.clusterrolebindings"}),
         compute_clusters,
+    ),
+    Provider(
+        "gcp", frozenset({"gcp.hierarchy", "gcp.service_accounts", "gcp.policy_bindings"}), compute_scopes
     ),
 ]
 

@@ -162,6 +162,7 @@ _NODE_LABELS = frozenset(
         "KubernetesGroup",
         "KubernetesServiceAccount",
         "GCPPrincipal",
+        "GCPServiceAccount",
     }
 )
 

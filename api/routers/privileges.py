@@ -107,7 +107,7 @@ def get_creep(
     dependencies=[Depends(strict_query())],
 )
 def get_principal(_: Viewer, principal_id: str) -> PrincipalPermissionsOut:
-    """Effective permissions of one principal (ARN or `cluster/Kind/…` id) and their history across runs."""
+    """Effective permissions of one principal (ARN, `cluster/Kind/…`, `scope/member`) and their history."""
     try:
         return PrincipalPermissionsOut.model_validate(show(principal_id))
     except CreepError as exc:

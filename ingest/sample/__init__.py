@@ -1,6 +1,6 @@
-"""`invgraph sample`: write a realistic multi-day AWS + Kubernetes snapshot environment.
+"""`invgraph sample`: write a realistic multi-day AWS + Kubernetes (+ GCP) snapshot environment.
 
-    generate(out, accounts=2, clusters=1, scale=1.0, days=3, seed=42, start=None) -> manifest dict
+    generate(out, accounts=2, clusters=1, scale=1.0, days=3, seed=42, start=None, gcp_projects=0) -> manifest
 
 writes `<out>/day-01/ … day-NN/` (snapshot folders in the layout of docs/snapshot-format.md) and
 `<out>/planted.json` (planted findings, decoys, drift and privilege creep). Same arguments → same bytes.
@@ -20,6 +20,7 @@ from ingest.sample.context import PRIMARY_REGION, Account, Ctx
 from ingest.sample.ids import Clock, Ids
 from ingest.sample.k8s import Cluster
 from ingest.sample.plan import DayPlan
+from ingest.sample.plan_gcp import add_gcp
 from ingest.sample.writer import PRETTY_MAX_SCALE, Writer, clear_previous, count_assets, write_manifest
 
 __all__ = ["generate", "DEFAULT_START"]
@@ -37,10 +38,15 @@ def generate(
     days: int = 3,
     seed: int = 42,
     start: date | None = None,
+    gcp_projects: int = 0,
 ) -> dict[str, Any]:
-    """Write the sample environment under `out` and return the manifest (also written as planted.json)."""
-    if accounts < 1 or clusters < 0 or days < 1 or scale <= 0:
-        raise ValueError("need accounts >= 1, clusters >= 0, days >= 1 and scale > 0")
+    """Write the sample environment under `out` and return the manifest (also written as planted.json).
+
+    ``gcp_projects`` > 0 adds one GCP organization (a folder holding that many projects) under
+    ``gcp/<org>/cloudasset/``; 0 (the library default) writes AWS and Kubernetes only.
+    """
+    if accounts < 1 or clusters < 0 or days < 1 or scale <= 0 or gcp_projects < 0:
+        raise ValueError("need accounts >= 1, clusters >= 0, days >= 1, scale > 0 and gcp_projects >= 0")
     out = Path(out)
     ids = Ids(seed)
     clock = Clock(start or DEFAULT_START)
@@ -72,6 +78,7 @@ def generate(
 
     day_files = DayPlan(ctx, built, days).run()
     m = ctx.manifest
+    gcp = add_gcp(day_files, m, gcp_projects, seed) if gcp_projects else None
     manifest: dict[str, Any] = {
         "generator": {
             "seed": seed,
@@ -80,10 +87,12 @@ def generate(
             "clusters": clusters,
             "days": days,
             "start": (start or DEFAULT_START).isoformat(),
+            "gcp_projects": gcp_projects,
         },
         "accounts": [{"account_id": a.account_id, "name": a.name} for a in accts],
         "external_accounts": [{"account_id": vendor_account, "name": "vendor"}],
         "clusters": [{"name": s.name, "account_id": s.account.account_id, "region": s.region} for s in specs],
+        "gcp": gcp,
         "days": [
             {"day": d, "folder": f"day-{d:02d}", "collected_at": clock.collected_at(d)}
             for d in range(1, days + 1)

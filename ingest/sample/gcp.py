@@ -175,15 +175,17 @@ def _project(
             crm,
         ),
     ]
+    key = ""
     if i == 0:
+        key = f"projects/{pid}/serviceAccounts/{sa}/keys/{rng.randrange(16**40):040x}"
         res.append(
             _asset(
-                f"//iam.googleapis.com/projects/{pid}/serviceAccounts/{uid}/keys/{rng.randrange(16**40):040x}",
+                f"//iam.googleapis.com/projects/{pid}/serviceAccounts/{uid}/keys/{key.rsplit('/', 1)[-1]}",
                 "iam.googleapis.com/ServiceAccountKey",
                 anc,
                 {
                     "keyType": "USER_MANAGED",
-                    "name": f"projects/{pid}/serviceAccounts/{sa}/keys/k0",
+                    "name": key,
                     "validAfterTime": "2025-01-02T03:04:05Z",
                 },
                 crm,
@@ -226,7 +228,7 @@ def _project(
                     [("roles/storage.objectViewer", members)],
                 )
             )
-    return res, pols, {"project": pid, "number": num, "service_account": sa}
+    return res, pols, {"project": pid, "number": num, "service_account": sa, "uid": uid, "key": key}
 
 
 def gcp_days(projects: int, days: int, seed: int) -> tuple[list[Files], dict[str, Any]]:
@@ -284,5 +286,10 @@ def gcp_days(projects: int, days: int, seed: int) -> tuple[list[Files], dict[str
         and f"projects/{first['project']}/zones/us-central1-a/instances/bastion",
         "public_bucket": first.get("project") and f"{first['project']}-site",
         "inherited_owner": {"member": "user:eve@example.com", "on": folder_name, "from_day": 2},
+        "project_numbers": {m[2]["project"]: m[2]["number"] for m in made},
+        "service_account": first.get("service_account"),  # project 0's app SA (bastion runs as it)
+        "service_account_id": first.get("uid"),
+        "service_account_key": first.get("key"),
+        "crown_jewels_bucket": first.get("project") and f"{first['project']}-jewels",
     }
     return out, planted

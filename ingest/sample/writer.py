@@ -1,7 +1,8 @@
 """Serialize day file maps to snapshot folders, count assets, and write planted.json.
 
 Formatting: the AWS CLI prints JSON with indent=4 and keys in API order; kubectl prints indent=4 with keys
-sorted (it marshals unstructured maps). We keep both conventions when scale <= 5. Above that, files are
+sorted (it marshals unstructured maps); gcloud's `--format=json` prints indent=2 with keys sorted. We keep
+these conventions when scale <= 5. Above that, files are
 written compact (`separators=(",", ":")`) because pretty-printing 100k assets triples size and time.
 Either way each file ends with a newline, like the CLIs' stdout.
 """
@@ -53,6 +54,13 @@ def count_assets(files: Files) -> dict[str, int]:
         if parts[0] == "k8s":
             add(f"k8s:{parts[2][:-5]}", len(body["items"]))
             continue
+        if parts[0] == "gcp":  # gcp/<scope>/cloudasset/{resource,iam-policy}.json: lists of assets
+            if parts[-1] == "resource.json":
+                for asset in body:
+                    add(f"gcp:{asset['assetType']}", 1)
+            else:
+                add("gcp:iam-policy", len(body))
+            continue
         suffix = "/".join(parts[-2:])
         if suffix in _AWS_COUNTED:
             key, nested = _AWS_COUNTED[suffix]
@@ -77,9 +85,10 @@ class Writer:
         cached = self._cache.get(path)
         if cached is not None and cached[0] is body:
             return cached[1]
-        sort = path.startswith("k8s/")
+        sort = path.startswith(("k8s/", "gcp/"))
         if self.pretty:
-            text = json.dumps(body, indent=4, sort_keys=sort, ensure_ascii=False)
+            indent = 2 if path.startswith("gcp/") else 4
+            text = json.dumps(body, indent=indent, sort_keys=sort, ensure_ascii=False)
         else:
             text = json.dumps(body, separators=(",", ":"), sort_keys=sort, ensure_ascii=False)
         data = (text + "\n").encode()

@@ -79,3 +79,27 @@ def test_changes_and_creep_report() -> None:
     ]
     assert [c.principal for c in creep(report)] == ["new", "r1"]
     assert gained_by_service(creep(report)) == {"iam": 1, "s3": 1}
+
+
+def test_gcp_record_diff_is_semantic() -> None:
+    from analysis.privileges.records import compact_json, gained_lost
+
+    def rows(*grants: tuple[str, str, str, str | None]) -> str:
+        return compact_json([list(g) for g in grants])
+
+    direct = rows(("roles/owner", "projects/app", "projects/app", None))
+    via_folder = rows(
+        ("roles/owner", "folders/10", "folders/10", None),
+        ("roles/owner", "projects/app", "folders/10", None),
+    )
+    # The project grant moved to the folder: still held on the project, so only the folder grant is new.
+    assert gained_lost("gcp-member", direct, via_folder) == (["roles/owner on folders/10"], [])
+    assert gained_lost("gcp-member", via_folder, direct) == ([], ["roles/owner on folders/10"])
+    editor = rows(("roles/editor", "projects/app", "projects/app", None))
+    assert gained_lost("gcp-member", direct, editor) == ([], ["roles/owner on projects/app"])
+    assert gained_lost("gcp-member", editor, direct) == (["roles/owner on projects/app"], [])
+    cond = rows(("roles/editor", "projects/app", "projects/app", '{"title":"t"}'))
+    assert gained_lost("gcp-member", editor, cond) == ([], ["roles/editor on projects/app"])
+    # Dropping the condition widens the grant: gained, and the conditional one is covered (not lost).
+    assert gained_lost("gcp-member", cond, editor) == (["roles/editor on projects/app"], [])
+    assert gained_lost("gcp-member", None, direct) == (["roles/owner on projects/app"], [])

@@ -1,5 +1,6 @@
-"""Run the exposure model once: network → Kubernetes → identity, keep what the internet can reach,
-mark crown jewels, store. Used by the post-ingest step and ``invgraph exposure compute``."""
+"""Run the exposure model once: network (AWS, GCP) → Kubernetes → identity (AWS, GCP), keep what the
+internet can reach, mark crown jewels, store. Used by the post-ingest step and
+``invgraph exposure compute``."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from typing import Any
 
 import networkx as nx
 
-from analysis.exposure import identity, k8s, network, scoring, services, store
+from analysis.exposure import gcp, identity, k8s, network, scoring, services, store
+from analysis.exposure.gcp_identity import GcpIdentity
 from analysis.exposure.model import INTERNET, AttackGraph, Node
 from analysis.exposure.settings import ExposureSettings, get_exposure_settings
 from graph import driver
@@ -52,10 +54,14 @@ def build() -> tuple[AttackGraph, dict[str, float]]:
     net = network.compute(g)
     services.compute(g)
     phases["network"], t = time.perf_counter() - t, time.perf_counter()
+    gcp.compute(g)
+    phases["gcp"], t = time.perf_counter() - t, time.perf_counter()
     k8s.compute(g, net)
     phases["kubernetes"], t = time.perf_counter() - t, time.perf_counter()
     identity.Identity(g).compute()
-    phases["identity"] = time.perf_counter() - t
+    phases["identity"], t = time.perf_counter() - t, time.perf_counter()
+    GcpIdentity(g).compute()  # after identity.py: it follows the Kubernetes service accounts reached there
+    phases["gcp"] += time.perf_counter() - t
     return g, phases
 
 

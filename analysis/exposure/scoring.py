@@ -3,12 +3,13 @@
 score = 100 × exposure × privilege × sensitivity, each factor in (0, 1]:
 * exposure — how freely the internet reaches the entry point (the weight of the internet hop: 1.0 for
   a public instance / database / bucket, 0.9 for an unauthenticated Lambda URL, 0.8 behind a load
-  balancer or Kubernetes Service, 0.6 for an EKS API endpoint that still needs credentials), times 0.9
+  balancer or Kubernetes Service, 0.6 for an EKS / GKE API endpoint that still needs credentials), times 0.9
   per further hop (every pivot is work and a chance to be caught);
 * privilege — the strongest access the path ends with: admin-equivalent role on the path 1.0, write 0.8,
   read 0.6, network reach only 0.5; a conditional grant counts half;
 * sensitivity — of the target: 1.0 for ids / tags configured as crown jewels, Secrets Manager secrets
-  and admin-equivalent roles; 0.9 databases and Kubernetes secrets; 0.8 buckets; 0.3 anything else.
+  and admin-equivalent roles / GCP service accounts; 0.9 databases (RDS, Cloud SQL) and Kubernetes
+  secrets; 0.8 buckets (S3, Cloud Storage); 0.3 anything else.
 """
 
 from __future__ import annotations
@@ -23,9 +24,13 @@ SENSITIVITY = {
     "SecretsManagerSecret": 1.0,
     "AdminRole": 1.0,
     "RDSInstance": 0.9,
+    "GCPCloudSQLInstance": 0.9,
     "KubernetesSecret": 0.9,
     "S3Bucket": 0.8,
+    "GCPBucket": 0.8,
 }
+ADMIN_LABELS = ("AWSRole", "GCPServiceAccount")  # identities that may be admin-equivalent
+PUBLIC_READ = ("S3Bucket", "GCPBucket")
 OTHER = 0.3
 ACCESS = {"admin": 1.0, "write": 0.8, "read": 0.6}
 NETWORK_ONLY = 0.5
@@ -53,8 +58,13 @@ def crown_jewel(node: Node, settings: ExposureSettings) -> tuple[bool, float, st
         return True, 1.0, "configured id"
     if _tagged(node.props, settings.crown_jewel_tag):
         return True, 1.0, f"tag {settings.crown_jewel_tag}"
-    if node.label == "AWSRole" and node.props.get("admin") and "AdminRole" in settings.crown_jewel_labels:
-        return True, SENSITIVITY["AdminRole"], "admin-equivalent role"
+    if node.label in ADMIN_LABELS and node.props.get("admin") and "AdminRole" in settings.crown_jewel_labels:
+        grants = node.props.get("admin_grants")
+        return (
+            True,
+            SENSITIVITY["AdminRole"],
+            "admin-equivalent " + (f"service account ({', '.join(grants)})" if grants else "role"),
+        )
     if node.label in settings.crown_jewel_labels:
         return True, SENSITIVITY.get(node.label, OTHER), f"label {node.label}"
     return False, OTHER, None
@@ -69,7 +79,11 @@ def path_score(entry_weight: float, hops: list[dict[str, Any]], nodes: list[dict
         if h["type"] in (DATA_ACCESS, MOUNTS) and access:
             base = ACCESS.get(access.split()[0], 0.6)
             privilege = max(privilege, base * (0.5 if "conditional" in access else 1.0))
-        elif h["type"] == INTERNET_TO_ASSET and "S3Bucket" in nodes[-1].get("labels", []) and len(hops) == 1:
+        elif (
+            h["type"] == INTERNET_TO_ASSET
+            and len(hops) == 1
+            and any(lbl in PUBLIC_READ for lbl in nodes[-1].get("labels", []))
+        ):
             privilege = max(privilege, ACCESS["read"])  # anonymous read of a public bucket
     if any(n.get("admin") for n in nodes):
         privilege = 1.0

@@ -8,12 +8,15 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # "AdminRole" is not a graph label: it stands for AWSRole nodes whose effective permissions are
-# admin-equivalent (see identity.py), the one crown jewel that is a privilege rather than data.
+# admin-equivalent (see identity.py) and GCP service accounts with roles/owner or roles/editor on a
+# project or above (gcp_identity.py), the one crown jewel that is a privilege rather than data.
 DEFAULT_CROWN_JEWEL_LABELS = (
     "S3Bucket",
     "RDSInstance",
     "SecretsManagerSecret",
     "KubernetesSecret",
+    "GCPBucket",
+    "GCPCloudSQLInstance",
     "AdminRole",
 )
 

@@ -39,6 +39,10 @@ MARKABLE = (
     "KubernetesService",
     "KubernetesIngress",
     "KubernetesPod",
+    "GCPInstance",
+    "GCPCloudSQLInstance",
+    "GCPBucket",
+    "GKECluster",
 )
 _BATCH = 5_000
 

@@ -27,7 +27,7 @@ class ExposedAssetOut(BaseModel):
     ports: list[str] = Field(description="`22/tcp`, `1024-65535/tcp`, `all/udp`.")
     exposure_types: list[str] = Field(
         description="direct, elb, function-url, s3-policy, s3-acl, eks-endpoint, "
-        "k8s-service, k8s-ingress, k8s-pod"
+        "k8s-service, k8s-ingress, k8s-pod, gke-endpoint, gcs-public-iam"
     )
     reasons: list[str]
     crown_jewel: bool
@@ -95,7 +95,9 @@ def _timeout(exc: exposure.ExposureTimeout) -> ApiError:
 def list_exposed_assets(
     _: Viewer,
     settings: Settings,
-    account: Annotated[str | None, Query(max_length=64, description="AWS account id.")] = None,
+    account: Annotated[
+        str | None, Query(max_length=64, description="AWS account id or GCP project id.")
+    ] = None,
     cluster: Annotated[str | None, Query(max_length=256, description="Kubernetes cluster name.")] = None,
     type: Annotated[str | None, Query(max_length=32, description="An exposure type.")] = None,  # noqa: A002
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from graph import driver, history, runs
+from graph.schema.labels import primary_label
 from graph.schema.loader import is_bookkeeping
 
 # Our own bookkeeping nodes: never assets.
@@ -130,7 +131,7 @@ def snapshot_pass() -> dict[str, Any]:
         old = prev.get(aid)
         if old is not None and old[0] == fp:
             continue
-        label = labels[0] if labels else ""
+        label = primary_label(labels)
         state = {
             "id": aid,
             "fp": fp,
@@ -174,7 +175,7 @@ def snapshot_pass() -> dict[str, Any]:
             changes.append(
                 {
                     "asset_id": aid,
-                    "label": labels[0] if labels else "",
+                    "label": primary_label(labels),
                     "kind": "changed",
                     "scope": _scope(labels, props),
                     "changes": json.dumps(diff, default=str),

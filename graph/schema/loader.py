@@ -63,7 +63,9 @@ def _check_value(schema: NodeSchema, row_id: Any, key: str, value: Any) -> Any:
         return value
     if isinstance(value, (list, tuple)) and all(isinstance(v, _SCALAR) for v in value):
         return list(value)
-    raise LoadError(f"{schema.label} {row_id!r}: field {key!r} has a {type(value).__name__}, not a property value")
+    raise LoadError(
+        f"{schema.label} {row_id!r}: field {key!r} has a {type(value).__name__}, not a property value"
+    )
 
 
 def _fingerprint(values: Mapping[str, Any]) -> str:
@@ -76,8 +78,10 @@ def project_rows(schema: NodeSchema, rows: Iterable[Mapping[str, Any]]) -> Itera
     prop_fields = {r.source for r in schema.properties.values() if not r.from_context}
     rel_fields = {
         r.source
-        for rel in (schema.sub_resource, *schema.relationships) if rel is not None
-        for r in (*rel.target_key.values(), *rel.properties.values()) if not r.from_context
+        for rel in (schema.sub_resource, *schema.relationships)
+        if rel is not None
+        for r in (*rel.target_key.values(), *rel.properties.values())
+        if not r.from_context
     }
     id_source = schema.properties["id"].source
     for row in rows:
@@ -106,7 +110,9 @@ def batches(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         yield batch
 
 
-def load(schema: NodeSchema, rows: Iterable[Mapping[str, Any]], update_tag: int, **context: Any) -> LoadResult:
+def load(
+    schema: NodeSchema, rows: Iterable[Mapping[str, Any]], update_tag: int, **context: Any
+) -> LoadResult:
     """MERGE the rows as ``schema`` nodes (with relationships) and report what was new or changed."""
     query = ingestion_query(schema)
     result = LoadResult()
@@ -128,7 +134,9 @@ def load(schema: NodeSchema, rows: Iterable[Mapping[str, Any]], update_tag: int,
     return result
 
 
-def _graph_properties(schema: NodeSchema, row: Mapping[str, Any], context: Mapping[str, Any]) -> dict[str, Any]:
+def _graph_properties(
+    schema: NodeSchema, row: Mapping[str, Any], context: Mapping[str, Any]
+) -> dict[str, Any]:
     """The properties as stored in the graph (graph names, context values filled in), nulls left out."""
     out = {}
     for prop, ref in schema.properties.items():
@@ -158,7 +166,12 @@ def cleanup(schema: NodeSchema, update_tag: int, **context: Any) -> CleanupResul
             out.removed_relationships += [(r["start"], r["type"], r["end"]) for r in rows]
     query = node_cleanup_query(schema)
     while rows := driver.write(query, params):
-        out.removed_nodes += [(r["id"], r["labels"], _strip(r["props"])) for r in rows]
+        # The schema's label first: labels(n) comes back in label-token order, which depends on which label
+        # the database happened to see first (ObjectStorage from a GCP bucket before S3Bucket, say).
+        out.removed_nodes += [
+            (r["id"], [schema.label, *(x for x in r["labels"] if x != schema.label)], _strip(r["props"]))
+            for r in rows
+        ]
     return out
 
 
@@ -166,8 +179,13 @@ def _strip(props: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if not is_bookkeeping(k)}
 
 
-_ALREADY = ("EquivalentSchemaRuleAlreadyExists", "IndexAlreadyExists", "ConstraintAlreadyExists",
-            "ConstraintWithNameAlreadyExists", "IndexWithNameAlreadyExists")
+_ALREADY = (
+    "EquivalentSchemaRuleAlreadyExists",
+    "IndexAlreadyExists",
+    "ConstraintAlreadyExists",
+    "ConstraintWithNameAlreadyExists",
+    "IndexWithNameAlreadyExists",
+)
 
 
 def ensure_indexes(schemas: Iterable[NodeSchema]) -> None:
@@ -189,5 +207,7 @@ def ensure_indexes(schemas: Iterable[NodeSchema]) -> None:
                 with driver.session() as s:
                     s.run(stmt).consume()
             except ClientError as exc:
-                if not any(code in (exc.code or "") for code in _ALREADY) and "already exists" not in str(exc):
+                if not any(code in (exc.code or "") for code in _ALREADY) and "already exists" not in str(
+                    exc
+                ):
                     raise

@@ -8,7 +8,7 @@ changed); in the graph it is one or more nodes. The expansion rules, all explici
 * a changed ``IpPermissions`` of an SG is IpRule / IpRange nodes added or removed under ``<sg id>/``;
 * Kubernetes objects are identified by uid in planted.json and by ``<cluster>/<ns>/<name>`` in the graph for
   RBAC objects: resolved through the node's ``uid`` property (or the stored ``after``/``before`` props);
-* ``Tags.Owner`` is not modelled by the ingest (only the ``Name`` tag is stored), so it cannot appear.
+* a tag change (``Tags.Owner``) is a change of the instance's ``tags`` property (every tag is stored).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 from graph import driver
 
-NOT_MODELLED_PROPERTIES = {"Tags.Owner", "tag:Owner"}
+NOT_MODELLED_PROPERTIES: set[str] = set()  # every planted property is stored now
 
 
 def graph_id(asset_id: str) -> str:

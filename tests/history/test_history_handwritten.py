@@ -29,7 +29,7 @@ HW = DATA / "snapshots" / "handwritten"
 EXPECTED = json.loads((HW / "EXPECTED.json").read_text())["drift_day1_to_day2"]
 # Facts of EXPECTED.json the graph does not model (the ingest stores only the Name tag and no
 # AttachmentCount), and the owner edge, which history leaves out on purpose (the node's removal says it).
-NOT_MODELLED = {("EC2Instance", "tag:Owner"), ("AWSPolicy", "AttachmentCount")}
+NOT_MODELLED = {("AWSPolicy", "AttachmentCount")}
 OWNER_REL = "RESOURCE"
 
 

@@ -37,7 +37,9 @@ def _ids(label: str) -> set[str]:
     return {r["id"] for r in driver.read(f"MATCH (n:{label}) RETURN n.id AS id")}
 
 
-def _sync(tag: int, region: str, vpcs: list[dict], subnets: list[dict], account: str = "111") -> loader.LoadResult:
+def _sync(
+    tag: int, region: str, vpcs: list[dict], subnets: list[dict], account: str = "111"
+) -> loader.LoadResult:
     loader.load(ACCOUNT, [{"id": account, "name": "a"}], tag)
     loader.load(VPC, vpcs, tag, AWS_ID=account, region=region)
     return loader.load(SUBNET, subnets, tag, AWS_ID=account, region=region)
@@ -45,11 +47,18 @@ def _sync(tag: int, region: str, vpcs: list[dict], subnets: list[dict], account:
 
 def test_load_merges_nodes_and_relationships(neo4j: str) -> None:
     loader.ensure_indexes([ACCOUNT, VPC, SUBNET, TAGGED])
-    res = _sync(1, "us-east-1", [{"id": "vpc-1", "cidr": "10.0.0.0/16"}],
-                [{"id": "subnet-1", "cidr": "10.0.1.0/24", "vpc": "vpc-1"}])
+    res = _sync(
+        1,
+        "us-east-1",
+        [{"id": "vpc-1", "cidr": "10.0.0.0/16"}],
+        [{"id": "subnet-1", "cidr": "10.0.1.0/24", "vpc": "vpc-1"}],
+    )
     assert (res.nodes, res.relationships) == (1, 2)
-    assert _rels() == {("111", "RESOURCE", "vpc-1"), ("111", "RESOURCE", "subnet-1"),
-                       ("subnet-1", "MEMBER_OF_EC2_VPC", "vpc-1")}
+    assert _rels() == {
+        ("111", "RESOURCE", "vpc-1"),
+        ("111", "RESOURCE", "subnet-1"),
+        ("subnet-1", "MEMBER_OF_EC2_VPC", "vpc-1"),
+    }
     loader.load(TAGGED, [{"id": "t1", "key": "env", "subnets": ["subnet-1", "subnet-404"]}], 1, AWS_ID="111")
     assert ("subnet-1", "TAGGED", "t1") in _rels()
 
@@ -69,8 +78,18 @@ def test_second_load_reports_only_changes(neo4j: str) -> None:
 
 
 def test_cleanup_is_scoped_to_account_and_region(neo4j: str) -> None:
-    _sync(1, "us-east-1", [{"id": "vpc-e", "cidr": "10.0.0.0/16"}], [{"id": "subnet-e", "cidr": "x", "vpc": "vpc-e"}])
-    _sync(1, "eu-west-1", [{"id": "vpc-w", "cidr": "10.1.0.0/16"}], [{"id": "subnet-w", "cidr": "x", "vpc": "vpc-w"}])
+    _sync(
+        1,
+        "us-east-1",
+        [{"id": "vpc-e", "cidr": "10.0.0.0/16"}],
+        [{"id": "subnet-e", "cidr": "x", "vpc": "vpc-e"}],
+    )
+    _sync(
+        1,
+        "eu-west-1",
+        [{"id": "vpc-w", "cidr": "10.1.0.0/16"}],
+        [{"id": "subnet-w", "cidr": "x", "vpc": "vpc-w"}],
+    )
     _sync(1, "us-east-1", [{"id": "vpc-b", "cidr": "10.2.0.0/16"}], [], account="222")
     # Run 2 sees us-east-1 of account 111 only, where subnet-e is gone.
     _sync(2, "us-east-1", [{"id": "vpc-e", "cidr": "10.0.0.0/16"}], [])
@@ -88,3 +107,18 @@ def test_stale_relationship_is_removed_but_node_kept(neo4j: str) -> None:
     out = loader.cleanup(SUBNET, 2, AWS_ID="111", region="us-east-1")
     assert out.removed_relationships == [("subnet-1", "MEMBER_OF_EC2_VPC", "vpc-1")]
     assert ("subnet-1", "MEMBER_OF_EC2_VPC", "vpc-2") in _rels()
+
+
+def test_removed_nodes_name_the_schema_label_whatever_the_token_order(neo4j: str) -> None:
+    """Neo4j returns labels(n) in label-token order. A database that first saw the generic extra label (a GCP
+    bucket's ObjectStorage before any S3 bucket) would otherwise name removed nodes by the generic label."""
+    generic = "InvgraphTestGenericLabel"
+    driver.write(f"CREATE (:{generic} {{id: 'token-first'}})")  # the generic label's token exists first
+    driver.write(f"MATCH (n:{generic}) DELETE n")
+    schema = NodeSchema("InvgraphTestWidget", {"id": P("id")}, account_resource(), extra_labels=(generic,))
+    loader.load(NodeSchema("AWSAccount", {"id": P("id")}), [{"id": "111"}], 1)
+    loader.load(schema, [{"id": "w-1"}], 1, AWS_ID="111")
+    (token_order,) = driver.read("MATCH (n:InvgraphTestWidget) RETURN labels(n) AS l")
+    assert token_order["l"][0] == generic  # the situation the loader must not depend on
+    removed = loader.cleanup(schema, 2, AWS_ID="111")
+    assert removed.removed_nodes == [("w-1", ["InvgraphTestWidget", generic], {"id": "w-1"})]

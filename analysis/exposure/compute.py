@@ -30,6 +30,10 @@ _PROP_LABELS = (
     "EC2Instance",
     "AWSLambda",
     "KubernetesPod",
+    "GCPBucket",
+    "GCPCloudSQLInstance",
+    "GCPInstance",
+    "GKECluster",
 )
 
 
@@ -66,12 +70,12 @@ def build() -> tuple[AttackGraph, dict[str, float]]:
 
 
 def _read_props(g: AttackGraph) -> None:
-    """Tags (AWS, when ingested) and Kubernetes labels feed the crown-jewel tag rule."""
+    """AWS tags and Kubernetes / GCP labels (all {key: value}) feed the crown-jewel tag rule."""
     for label in _PROP_LABELS:
         ids = [n.id for n in g.nodes.values() if n.label == label]
         if not ids:
             continue
-        extra = "n.labels" if label.startswith("Kubernetes") else "null"
+        extra = "n.labels" if label.startswith(("Kubernetes", "GCP", "GKE")) else "null"
         for r in driver.read(
             f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) "
             f"RETURN n.id AS id, n.tags AS tags, {extra} AS k8s_labels",

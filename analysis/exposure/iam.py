@@ -152,7 +152,7 @@ class Roles:
                             s["id"],
                             DATA_ACCESS,
                             f"{node.name} may {action} on {res} ({self._granting(role, action, res)}){cond}",
-                            access=access + cond.strip(),
+                            access=access + cond,  # "write (conditional)": path_score reads the first word
                         )
                     )
                     break  # strongest access first; one edge per (role, store)

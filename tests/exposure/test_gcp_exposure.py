@@ -143,3 +143,31 @@ def test_summary_times_the_gcp_phase(loaded: dict[str, Any]) -> None:
     summary = loaded["summary"]
     assert summary.exposed == 4 and "gcp" in summary.phases
     print(f"exposure on handwritten-gcp: {summary.seconds:.3f}s, phases {summary.phases}")
+
+
+def test_a_gcp_label_marks_a_crown_jewel(loaded: dict[str, Any]) -> None:
+    """INVGRAPH_CROWN_JEWEL_TAG matches GCP user labels: with only the tag rule (no crown-jewel labels), the
+    bucket labelled data-class=restricted in resource.json is a crown jewel, the unlabelled public one not."""
+    from analysis.exposure import compute
+    from analysis.exposure.settings import ExposureSettings
+
+    raw = json.loads((ROOT / "day1" / "gcp" / "734561238901" / "cloudasset" / "resource.json").read_text())
+    labelled = {
+        a["resource"]["data"]["name"]
+        for a in raw
+        if a["assetType"] == "storage.googleapis.com/Bucket"
+        and (a["resource"]["data"].get("labels") or {}).get("data-class") == "restricted"
+    }
+    assert labelled == {JEWELS}
+    summary = compute(
+        settings=ExposureSettings(crown_jewel_labels=(), crown_jewel_tag="data-class=restricted")
+    )
+    rows = driver.read(
+        "MATCH (n:ExposureNode {run_id: $run}) WHERE n.label = 'GCPBucket' "
+        "RETURN n.node_id AS id, n.crown_jewel AS crown, n.crown_reason AS why",
+        {"run": summary.run_id},
+    )
+    crowns = {r["id"]: (r["crown"], r["why"]) for r in rows}
+    assert crowns[JEWELS] == (True, "tag data-class=restricted")
+    assert crowns["acme-public-site"][0] is False
+    compute()  # leave the default computation as the latest for the tests below

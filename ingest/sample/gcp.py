@@ -12,6 +12,7 @@ by every project below it). Same arguments -> same output.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from typing import Any
 
@@ -19,10 +20,108 @@ Files = dict[str, Any]
 _T = "2026-11-01T06:00:00Z"
 
 
+_DISCOVERY = {
+    "cloudresourcemanager": "https://cloudresourcemanager.googleapis.com/$discovery/rest",
+    "compute": "https://www.googleapis.com/discovery/v1/apis/compute/v1/rest",
+    "iam": "https://iam.googleapis.com/$discovery/rest",
+    "storage": "https://www.googleapis.com/discovery/v1/apis/storage/v1/rest",
+}
+_CREATED = "2024-02-01T12:00:00.000-08:00"  # compute's creationTimestamp format (RFC 3339 with offset)
+
+
+def _numeric_id(name: str) -> str:
+    """The 19-digit resource id the APIs return, derived from the name (no random draw: adding fields must
+    not shift any other generated value)."""
+    return str(int(hashlib.sha256(name.encode()).hexdigest()[:15], 16) + 10**18)
+
+
+def _complete(asset_type: str, name: str, data: dict[str, Any]) -> str:
+    """Fill in the fields the real API always returns for this type (as in the hand-written snapshot);
+    returns the asset's ``location``."""
+    kind = asset_type.split("/")[1]
+    if asset_type.startswith("compute."):
+        data.setdefault("id", _numeric_id(name))
+        data.setdefault("creationTimestamp", _CREATED)
+        if "selfLink" not in data:
+            data["selfLink"] = (
+                "https://www.googleapis.com/compute/v1/" + name.split("compute.googleapis.com/")[1]
+            )
+        if kind == "Network":
+            data.setdefault("routingConfig", {"routingMode": "REGIONAL"})
+        elif kind == "Subnetwork":
+            data.setdefault("privateIpGoogleAccess", False)
+            data.setdefault("purpose", "PRIVATE")
+            data.setdefault("stackType", "IPV4_ONLY")
+            data.setdefault("gatewayAddress", data["ipCidrRange"].rsplit(".", 2)[0] + ".0.1")
+        elif kind == "Firewall":
+            data.setdefault("logConfig", {"enable": False})
+        elif kind == "Instance":
+            zone = data["zone"].rsplit("/", 1)[-1]
+            data.setdefault("canIpForward", False)
+            data.setdefault("cpuPlatform", "Intel Cascade Lake")
+            data.setdefault("deletionProtection", False)
+            data.setdefault("labelFingerprint", "42WmSpB8rSM=")
+            data.setdefault("machineType", data["zone"] + "/machineTypes/e2-small")
+            data["tags"].setdefault("fingerprint", "6smc4R4d39I=")
+            for nic in data.get("networkInterfaces", []):
+                nic.setdefault("fingerprint", "q1w2e3r4t5Y=")
+                nic.setdefault("kind", "compute#networkInterface")
+                nic.setdefault("stackType", "IPV4_ONLY")
+                for config in nic.get("accessConfigs", []):
+                    config.setdefault("kind", "compute#accessConfig")
+            return zone
+        return "global" if "/global/" in name else name.split("/regions/")[1].split("/")[0]
+    if kind == "Bucket":
+        bucket = data["name"]
+        iam = data.setdefault("iamConfiguration", {})
+        if "uniformBucketLevelAccess" in iam:  # the API mirrors it under its legacy name
+            iam.setdefault("bucketPolicyOnly", dict(iam["uniformBucketLevelAccess"]))
+        data.setdefault("etag", "CAE=")
+        data.setdefault("id", bucket)
+        data.setdefault("kind", "storage#bucket")
+        data.setdefault("location", "US")
+        data.setdefault("locationType", "multi-region")
+        data.setdefault("metageneration", "1")
+        data.setdefault("selfLink", f"https://www.googleapis.com/storage/v1/b/{bucket}")
+        data.setdefault("storageClass", "STANDARD")
+        data.setdefault("timeCreated", "2024-02-01T20:00:00.000Z")
+        data.setdefault("updated", "2024-02-01T20:00:00.000Z")
+        data.setdefault("versioning", {"enabled": False})
+        return "us"
+    if kind == "ServiceAccount":
+        data.setdefault("displayName", data["email"].split("@")[0])
+        data.setdefault("etag", "MDEwMjE5MjA=")
+        data.setdefault("oauth2ClientId", data["uniqueId"])
+    elif kind == "ServiceAccountKey":
+        data.setdefault("keyAlgorithm", "KEY_ALG_RSA_2048")
+        data.setdefault("keyOrigin", "GOOGLE_PROVIDED")
+        data.setdefault("validBeforeTime", "9999-12-31T23:59:59Z")
+    elif kind in ("Project", "Folder", "Organization"):
+        data.setdefault(
+            "createTime" if kind != "Organization" else "creationTime", "2019-03-04T10:11:12.000Z"
+        )
+        if kind == "Organization":
+            data.setdefault("owner", {"directoryCustomerId": "C0s4mpl3"})
+        return ""  # resource-manager assets carry no location
+    return "global"
+
+
 def _asset(
     name: str, asset_type: str, ancestors: list[str], data: dict[str, Any], parent: str
 ) -> dict[str, Any]:
-    resource = {"data": data, "discoveryName": asset_type.split("/")[1], "parent": parent, "version": "v1"}
+    location = _complete(asset_type, name, data)
+    resource = {
+        "data": data,
+        "discoveryDocumentUri": _DISCOVERY[asset_type.split(".", 1)[0]],
+        "discoveryName": asset_type.split("/")[1],
+        "location": location,
+        "parent": parent,
+        "version": "v1",
+    }
+    if not location:
+        del resource["location"]
+    if not parent:  # the organization has no parent
+        del resource["parent"]
     return {
         "ancestors": ancestors,
         "assetType": asset_type,
@@ -88,7 +187,7 @@ def _project(
             f"{cpt}/global/networks/vpc",
             "compute.googleapis.com/Network",
             anc,
-            {"autoCreateSubnetworks": False, "name": "vpc", "selfLink": net},
+            {"autoCreateSubnetworks": False, "name": "vpc", "selfLink": net, "subnetworks": [sub]},
             crm,
         ),
         _asset(
@@ -110,6 +209,7 @@ def _project(
             anc,
             {
                 "allowed": [{"IPProtocol": "tcp", "ports": ["22"]}],
+                "description": "SSH to bastion hosts",
                 "direction": "INGRESS",
                 "disabled": False,
                 "name": "allow-ssh",
@@ -156,6 +256,7 @@ def _project(
             "compute.googleapis.com/Instance",
             anc,
             {
+                "labels": {"env": "prod", "role": "bastion"},
                 "name": "bastion",
                 "networkInterfaces": [nic],
                 "status": "RUNNING",
@@ -188,7 +289,7 @@ def _project(
                     "name": key,
                     "validAfterTime": "2025-01-02T03:04:05Z",
                 },
-                crm,
+                f"//iam.googleapis.com/projects/{pid}/serviceAccounts/{uid}",  # a key's parent is its account
             )
         )
     pols = [
@@ -213,6 +314,7 @@ def _project(
                         "publicAccessPrevention": "inherited",
                         "uniformBucketLevelAccess": {"enabled": True},
                     },
+                    "labels": {"data-class": "restricted" if bucket.endswith("-jewels") else "public"},
                     "name": bucket,
                     "projectNumber": num,
                 },

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from ingest.sample import generate
+from ingest.sample.gcp import gcp_days
 
 SMALL = {"accounts": 1, "clusters": 0, "scale": 0.1}
 EVE = "user:eve@example.com"
@@ -155,3 +156,32 @@ def test_cli_option_and_default(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, [*common, "--gcp-projects", "0", "--out", str(tmp_path / "none")])
     assert result.exit_code == 0, result.output
     assert not (tmp_path / "none" / "day-01" / "gcp").exists()
+
+
+def test_assets_have_the_fields_the_hand_written_gcloud_output_has() -> None:
+    """Per asset type, the sample writes every envelope, resource and data field the hand-written snapshot
+    (copied from real `gcloud asset list` output) has — no simplified shapes downstream code could rely on."""
+    from collections import defaultdict
+
+    files, _ = gcp_days(2, 1, 42)
+    sample = [a for path, body in files[0].items() if path.endswith("resource.json") for a in body]
+    real_path = Path(__file__).resolve().parents[1] / "data" / "snapshots" / "handwritten-gcp" / "day1"
+    real = json.loads(next(real_path.rglob("resource.json")).read_text())
+
+    def fields(assets: list[dict[str, Any]]) -> dict[str, tuple[set[str], set[str], set[str]]]:
+        out: dict[str, tuple[set[str], set[str], set[str]]] = defaultdict(lambda: (set(), set(), set()))
+        for a in assets:
+            top, res, data = out[a["assetType"]]
+            top |= set(a)
+            res |= set(a["resource"])
+            data |= set(a["resource"]["data"])
+        return out
+
+    ours, theirs = fields(sample), fields(real)
+    shared = set(ours) & set(theirs)
+    assert len(shared) >= 9
+    for asset_type in shared:
+        for level, mine, reference in zip(
+            ("envelope", "resource", "data"), ours[asset_type], theirs[asset_type], strict=True
+        ):
+            assert reference <= mine, (asset_type, level, sorted(reference - mine))

@@ -11,8 +11,7 @@ from api import errors, widgets
 from api.auth import KeyCache
 from api.body_limit import BodyLimitMiddleware
 from api.metrics import Metrics, MetricsMiddleware
-from api.routers import apikeys, audit, cypher, exposure, findings, health, history, metrics
-from api.routers import privileges
+from api.routers import apikeys, audit, cypher, exposure, findings, health, history, metrics, privileges
 from api.routers import widgets as widgets_router
 from api.settings import get_api_settings
 from api.widgets import dashboard

@@ -38,8 +38,10 @@ def full_ingest(day: Path) -> None:
     elapsed = time.perf_counter() - t0
     nodes, rels = counts()
     history = driver.read("MATCH (c:AssetChange) RETURN count(c) AS c")[0]["c"]
-    print(f"full ingest: status={report.status}, {nodes:,} nodes + {rels:,} relationships in {elapsed:.1f}s "
-          f"= {(nodes + rels) / elapsed:,.0f} items/s (incl. {history:,} history records)")
+    print(
+        f"full ingest: status={report.status}, {nodes:,} nodes + {rels:,} relationships in {elapsed:.1f}s "
+        f"= {(nodes + rels) / elapsed:,.0f} items/s (incl. {history:,} history records)"
+    )
     t0 = time.perf_counter()
     ingest_snapshot(day)
     print(f"re-ingest of the same snapshot (idempotent, nothing changed): {time.perf_counter() - t0:.1f}s")
@@ -90,7 +92,9 @@ def compare_loaders(day: Path) -> None:
     prepare()
     with driver.session() as s:
         for account, region, d in theirs:
-            carto_load(s, EC2ReservationSchema(), d.reservation_list, Region=region, AWS_ID=account, lastupdated=1)
+            carto_load(
+                s, EC2ReservationSchema(), d.reservation_list, Region=region, AWS_ID=account, lastupdated=1
+            )
         t0 = time.perf_counter()
         for account, region, d in theirs:
             carto_load(s, EC2InstanceSchema(), d.instance_list, Region=region, AWS_ID=account, lastupdated=1)
@@ -103,9 +107,16 @@ def compare_loaders(day: Path) -> None:
     for batch in loader.batches(bare_rows):
         driver.write("UNWIND $rows AS r CREATE (n:BenchBare) SET n = r", {"rows": batch})
     bare_s = time.perf_counter() - t0
-    print(f"  invgraph loader.load : {n / ours_s:10,.0f} nodes/s  ({ours_s:.2f}s; graph {ours_items:,} items)")
-    print(f"  cartography load()   : {n / carto_s:10,.0f} nodes/s  ({carto_s:.2f}s; graph {carto_items:,} items)")
-    print(f"  bare UNWIND CREATE   : {n / bare_s:10,.0f} nodes/s  ({bare_s:.2f}s; no MERGE, no index, no rels)")
+    print(
+        f"  invgraph loader.load : {n / ours_s:10,.0f} nodes/s  ({ours_s:.2f}s; graph {ours_items:,} items)"
+    )
+    print(
+        f"  cartography load()   : {n / carto_s:10,.0f} nodes/s  "
+        f"({carto_s:.2f}s; graph {carto_items:,} items)"
+    )
+    print(
+        f"  bare UNWIND CREATE   : {n / bare_s:10,.0f} nodes/s  ({bare_s:.2f}s; no MERGE, no index, no rels)"
+    )
     print(f"  invgraph / cartography = {carto_s / ours_s:.2f}x ; invgraph / bare = {bare_s / ours_s:.2f}")
 
 

@@ -22,7 +22,9 @@ def neo4j_for_bench(heap: str = "2g", pagecache: str = "1g") -> Iterator[str]:
         yield os.environ["NEO4J_URI"]
         return
     data = Path(tempfile.mkdtemp(prefix="invgraph-bench-"))
-    state = server.start(server.ServerOptions(data_dir=data, port=server.free_port(), heap=heap, pagecache=pagecache))
+    state = server.start(
+        server.ServerOptions(data_dir=data, port=server.free_port(), heap=heap, pagecache=pagecache)
+    )
     os.environ["NEO4J_URI"] = state.uri
     get_neo4j_settings.cache_clear()
     try:
@@ -40,8 +42,10 @@ def wipe() -> None:
 
 
 def counts() -> tuple[int, int]:
-    row = driver.read("CALL () { MATCH (n) RETURN count(n) AS n } CALL () { MATCH ()-[r]->() RETURN count(r) AS r } "
-                      "RETURN n, r")[0]
+    row = driver.read(
+        "CALL () { MATCH (n) RETURN count(n) AS n } CALL () { MATCH ()-[r]->() RETURN count(r) AS r } "
+        "RETURN n, r"
+    )[0]
     return row["n"], row["r"]
 
 

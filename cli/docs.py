@@ -32,8 +32,12 @@ def _param_line(p: Any) -> str:
 
 def render() -> str:
     root = typer.main.get_command(app)
-    lines = ["# Command line reference", "",
-             "Generated from the code by `python -m cli.docs`; a test keeps it in sync.", ""]
+    lines = [
+        "# Command line reference",
+        "",
+        "Generated from the code by `python -m cli.docs`; a test keeps it in sync.",
+        "",
+    ]
     for path, cmd in _walk(root, ["invgraph"]):
         params = [p for p in cmd.params if p.name not in ("help", "install_completion", "show_completion")]
         if hasattr(cmd, "commands") and len(path) > 1 and not params:
@@ -41,7 +45,12 @@ def render() -> str:
             continue
         lines += [f"### `{' '.join(path)}`", "", (cmd.help or "").strip(), ""]
         if params:
-            lines += ["| option | meaning | default |", "|---|---|---|", *(_param_line(p) for p in params), ""]
+            lines += [
+                "| option | meaning | default |",
+                "|---|---|---|",
+                *(_param_line(p) for p in params),
+                "",
+            ]
     return "\n".join(lines) + "\n"
 
 

@@ -46,7 +46,7 @@ def snapshot(
 
 
 class Collection(Protocol):
-    """What a live collector reports (ingest.aws.collect.CollectReport, ingest.gcp.collect.GcpCollectReport)."""
+    """What a live collector reports (ingest.aws.collect.CollectReport, ingest.gcp.collect's report)."""
 
     errors: list[Any]
 

@@ -15,7 +15,9 @@ app = typer.Typer(help="Run the embedded Neo4j Community 5.26 server (loopback o
 
 DataDir = Annotated[
     Path | None,
-    typer.Option("--data-dir", help="Store folder (default ~/.local/share/invgraph/neo4j; env INVGRAPH_NEO4J_DATA)."),
+    typer.Option(
+        "--data-dir", help="Store folder (default ~/.local/share/invgraph/neo4j; env INVGRAPH_NEO4J_DATA)."
+    ),
 ]
 
 
@@ -54,8 +56,13 @@ def start(
     """Start Neo4j in the background; returns when Bolt answers."""
     began = time.monotonic()
     opts = server.ServerOptions(
-        data_dir=_data_dir(data_dir), port=port, heap=heap, pagecache=pagecache,
-        tx_timeout=tx_timeout, tx_memory_max=tx_memory, start_timeout=wait,
+        data_dir=_data_dir(data_dir),
+        port=port,
+        heap=heap,
+        pagecache=pagecache,
+        tx_timeout=tx_timeout,
+        tx_memory_max=tx_memory,
+        start_timeout=wait,
     )
     try:
         state = server.start(opts)

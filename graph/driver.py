@@ -34,8 +34,11 @@ def get_driver(settings: Neo4jSettings | None = None) -> Driver:
         # Server notifications (deprecations, unknown property keys in optional lookups) are not errors;
         # they would flood logs of every run, so they are switched off at the source.
         _driver = GraphDatabase.driver(
-            settings.uri, auth=auth, max_connection_pool_size=settings.max_connection_pool_size,
-            notifications_min_severity="OFF", max_transaction_retry_time=settings.max_retry_time,
+            settings.uri,
+            auth=auth,
+            max_connection_pool_size=settings.max_connection_pool_size,
+            notifications_min_severity="OFF",
+            max_transaction_retry_time=settings.max_retry_time,
         )
         _driver_settings = settings
         return _driver
@@ -79,7 +82,9 @@ def read(query: str, parameters: Mapping[str, Any] | None = None, timeout: float
         return s.execute_read(_rows_work(query, parameters, timeout))
 
 
-def write(query: str, parameters: Mapping[str, Any] | None = None, timeout: float | None = None) -> list[dict]:
+def write(
+    query: str, parameters: Mapping[str, Any] | None = None, timeout: float | None = None
+) -> list[dict]:
     """Run a write query in a retried WRITE transaction and return the rows as plain dicts."""
     with session() as s:
         return s.execute_write(_rows_work(query, parameters, timeout))

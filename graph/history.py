@@ -56,20 +56,45 @@ def property_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict
 def change_rows(run_id: str, scope: str, changes: Iterable[NodeChange]) -> Iterator[dict[str, Any]]:
     for c in changes:
         if c.added:
-            yield {"run_id": run_id, "asset_id": c.id, "label": c.label, "kind": "added", "scope": scope,
-                   "changes": None, "before": None, "after": None}
+            yield {
+                "run_id": run_id,
+                "asset_id": c.id,
+                "label": c.label,
+                "kind": "added",
+                "scope": scope,
+                "changes": None,
+                "before": None,
+                "after": None,
+            }
             continue
         diff = property_changes(c.before or {}, c.after or {})
         if diff:  # a fingerprint can move without a visible change (e.g. list order); skip those
-            yield {"run_id": run_id, "asset_id": c.id, "label": c.label, "kind": "changed", "scope": scope,
-                   "changes": _json(diff), "before": None, "after": None}
+            yield {
+                "run_id": run_id,
+                "asset_id": c.id,
+                "label": c.label,
+                "kind": "changed",
+                "scope": scope,
+                "changes": _json(diff),
+                "before": None,
+                "after": None,
+            }
 
 
-def removal_rows(run_id: str, scope: str, removed: Iterable[tuple[str, list[str], dict[str, Any]]]
-                 ) -> Iterator[dict[str, Any]]:
+def removal_rows(
+    run_id: str, scope: str, removed: Iterable[tuple[str, list[str], dict[str, Any]]]
+) -> Iterator[dict[str, Any]]:
     for asset_id, labels, props in removed:
-        yield {"run_id": run_id, "asset_id": asset_id, "label": labels[0] if labels else "", "kind": "removed",
-               "scope": scope, "changes": None, "before": _json(props), "after": None}
+        yield {
+            "run_id": run_id,
+            "asset_id": asset_id,
+            "label": labels[0] if labels else "",
+            "kind": "removed",
+            "scope": scope,
+            "changes": None,
+            "before": _json(props),
+            "after": None,
+        }
 
 
 def _write_batches(query: str, rows: Iterable[dict[str, Any]]) -> int:
@@ -110,8 +135,9 @@ RETURN a.id AS a, b.id AS b,
 """
 
 
-def added_relationships(update_tag: int, schemas: Iterable[NodeSchema]
-                        ) -> list[tuple[str, str, str, str | None]]:
+def added_relationships(
+    update_tag: int, schemas: Iterable[NodeSchema]
+) -> list[tuple[str, str, str, str | None]]:
     """Relationships first seen in this run (with their owner scope), one indexed lookup per type."""
     types = sorted({r.rel_type for s in schemas for r in s.relationships} - IGNORED_REL_TYPES)
     out: list[tuple[str, str, str, str | None]] = []
@@ -137,7 +163,7 @@ def _added_properties(rows: list[dict[str, Any]]) -> None:
             by_label.setdefault(row["label"], []).append(row)
     for label, items in by_label.items():
         for start in range(0, len(items), _BATCH):
-            chunk = items[start:start + _BATCH]
+            chunk = items[start : start + _BATCH]
             found = driver.read(
                 f"UNWIND $ids AS id MATCH (n:`{label}` {{id: id}}) RETURN n.id AS id, properties(n) AS props",
                 {"ids": [r["asset_id"] for r in chunk]},
@@ -148,8 +174,7 @@ def _added_properties(rows: list[dict[str, Any]]) -> None:
                     row["after"] = _json(props[row["asset_id"]])
 
 
-def implied_removals(removed_ids: list[str], explicit: set[tuple[str, str, str]]
-                     ) -> list[dict[str, Any]]:
+def implied_removals(removed_ids: list[str], explicit: set[tuple[str, str, str]]) -> list[dict[str, Any]]:
     """Relationships that vanished with a removed node, found through their own earlier records.
 
     A node cleanup detaches the node, which also deletes relationships owned by *other* schemas (a Service's
@@ -171,11 +196,16 @@ def implied_removals(removed_ids: list[str], explicit: set[tuple[str, str, str]]
         """,
         {"ids": removed_ids},
     )
-    return [{"start": k[0], "type": k[1], "end": k[2], "kind": "removed", "scope": net.scope}
-            for k, net in fold_relationships(rows).items() if net.exists and k not in explicit]
+    return [
+        {"start": k[0], "type": k[1], "end": k[2], "kind": "removed", "scope": net.scope}
+        for k, net in fold_relationships(rows).items()
+        if net.exists and k not in explicit
+    ]
 
 
-def record(run_id: str, update_tag: int, results: Iterable[Any], schemas: Iterable[NodeSchema]) -> dict[str, int]:
+def record(
+    run_id: str, update_tag: int, results: Iterable[Any], schemas: Iterable[NodeSchema]
+) -> dict[str, int]:
     """Store the run's node and relationship changes; returns counts per kind."""
     ensure_schema()
     results = list(results)
@@ -184,11 +214,22 @@ def record(run_id: str, update_tag: int, results: Iterable[Any], schemas: Iterab
     for res in results:
         node_rows += change_rows(run_id, res.scope, res.changes)
         node_rows += removal_rows(run_id, res.scope, res.removed.removed_nodes)
-        rel_rows += [{"run_id": run_id, "start": s, "type": t, "end": e, "kind": "removed",
-                      "scope": res.scope.split("/")[0]}
-                     for s, t, e in res.removed.removed_relationships if t not in IGNORED_REL_TYPES]
-    rel_rows += [{"run_id": run_id, "start": s, "type": t, "end": e, "kind": "added", "scope": scope}
-                 for s, t, e, scope in added_relationships(update_tag, schemas)]
+        rel_rows += [
+            {
+                "run_id": run_id,
+                "start": s,
+                "type": t,
+                "end": e,
+                "kind": "removed",
+                "scope": res.scope.split("/")[0],
+            }
+            for s, t, e in res.removed.removed_relationships
+            if t not in IGNORED_REL_TYPES
+        ]
+    rel_rows += [
+        {"run_id": run_id, "start": s, "type": t, "end": e, "kind": "added", "scope": scope}
+        for s, t, e, scope in added_relationships(update_tag, schemas)
+    ]
     explicit = {(r["start"], r["type"], r["end"]) for r in rel_rows}
     removed_ids = [r["asset_id"] for r in node_rows if r["kind"] == "removed"]
     rel_rows += [{**r, "run_id": run_id} for r in implied_removals(removed_ids, explicit)]

@@ -31,7 +31,8 @@ def new_run(source: str, collected_at: datetime) -> tuple[str, int]:
     ensure_schema()
     driver.write(
         "MATCH (r:IngestRun {status: 'running'}) "
-        "SET r.status = 'failed', r.error = 'interrupted: the process or Neo4j stopped before the run finished'"
+        "SET r.status = 'failed', "
+        "r.error = 'interrupted: the process or Neo4j stopped before the run finished'"
     )
     update_tag = int(time.time() * 1000)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -73,7 +74,9 @@ def list_runs(limit: int = 50) -> list[dict[str, Any]]:
         """,
         {"limit": limit},
     )
-    return [{**r["run"], "modules": sorted(r["modules"], key=lambda m: (m["scope"], m["name"]))} for r in rows]
+    return [
+        {**r["run"], "modules": sorted(r["modules"], key=lambda m: (m["scope"], m["name"]))} for r in rows
+    ]
 
 
 def modules_json(results: list[Any]) -> list[dict[str, Any]]:

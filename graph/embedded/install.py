@@ -46,7 +46,9 @@ def java_major(java: str) -> int:
         raise EmbeddedError(f"Java not found or not runnable ({java}): install OpenJDK 17 or 21") from exc
     match = re.search(r'version "(\d+)(?:\.(\d+))?', out.stderr + out.stdout)
     if not match:
-        raise EmbeddedError(f"cannot read the Java version from `{java} -version`: {out.stderr.strip()[:200]}")
+        raise EmbeddedError(
+            f"cannot read the Java version from `{java} -version`: {out.stderr.strip()[:200]}"
+        )
     major = int(match.group(1))
     return int(match.group(2)) if major == 1 and match.group(2) else major
 
@@ -55,7 +57,9 @@ def find_java() -> tuple[str, int]:
     home = os.environ.get("JAVA_HOME")
     java = str(Path(home) / "bin" / "java") if home else shutil.which("java")
     if not java or not Path(java).exists():
-        raise EmbeddedError("Java is missing: Neo4j 5.26 needs OpenJDK 17 or 21 (apt-get install openjdk-17-jdk)")
+        raise EmbeddedError(
+            "Java is missing: Neo4j 5.26 needs OpenJDK 17 or 21 (apt-get install openjdk-17-jdk)"
+        )
     major = java_major(java)
     if major not in SUPPORTED_JAVA:
         raise EmbeddedError(
@@ -71,8 +75,14 @@ def _resolve_jars(lib_dir: Path) -> None:
     tmp = lib_dir.with_name("lib.partial")
     shutil.rmtree(tmp, ignore_errors=True)
     cmd = [
-        mvn, "-B", "-q", "-f", str(POM), "dependency:copy-dependencies",
-        f"-DoutputDirectory={tmp}", "-DincludeScope=runtime",
+        mvn,
+        "-B",
+        "-q",
+        "-f",
+        str(POM),
+        "dependency:copy-dependencies",
+        f"-DoutputDirectory={tmp}",
+        "-DincludeScope=runtime",
     ]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
@@ -91,7 +101,8 @@ def _compile_launcher(java: str, lib_dir: Path, classes_dir: Path) -> None:
     classes_dir.mkdir(parents=True, exist_ok=True)
     proc = subprocess.run(
         [javac, "-d", str(classes_dir), "-cp", f"{lib_dir}/*", str(LAUNCHER_SOURCE)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     if proc.returncode != 0:
         raise EmbeddedError(f"compiling the Neo4j launcher failed: {proc.stderr.strip()[:400]}")

@@ -159,9 +159,16 @@ def start(opts: ServerOptions) -> ServerState:
     log = _log_file(data_dir)
     log.parent.mkdir(parents=True, exist_ok=True)
     cmd = [
-        runtime.java, f"-Xms{opts.heap}", f"-Xmx{opts.heap}", *JVM_FLAGS,
-        "-cp", f"{runtime.classes_dir}:{runtime.lib_dir}/*",
-        "InvgraphNeo4j", str(data_dir / "home"), str(opts.port), str(config),
+        runtime.java,
+        f"-Xms{opts.heap}",
+        f"-Xmx{opts.heap}",
+        *JVM_FLAGS,
+        "-cp",
+        f"{runtime.classes_dir}:{runtime.lib_dir}/*",
+        "InvgraphNeo4j",
+        str(data_dir / "home"),
+        str(opts.port),
+        str(config),
     ]
     offset = log.stat().st_size if log.exists() else 0
     with open(log, "ab") as out:
@@ -195,7 +202,9 @@ def _wait_ready(proc: subprocess.Popen, log: Path, offset: int, opts: ServerOpti
         if proc.poll() is not None:
             if _lock_holder_hint(log):
                 raise EmbeddedError(f"data folder {data_dir} is locked by another Neo4j process (see {log})")
-            raise EmbeddedError(f"Neo4j exited with code {proc.returncode} during start-up: {_tail(log)} (log: {log})")
+            raise EmbeddedError(
+                f"Neo4j exited with code {proc.returncode} during start-up: {_tail(log)} (log: {log})"
+            )
         with open(log, "rb") as fh:
             fh.seek(offset)
             text = fh.read().decode(errors="replace")
@@ -234,6 +243,13 @@ def _reap(pid: int) -> None:
 
 
 __all__ = [
-    "NEO4J_VERSION", "EmbeddedError", "ServerOptions", "ServerState",
-    "default_data_dir", "free_port", "read_state", "start", "stop",
+    "NEO4J_VERSION",
+    "EmbeddedError",
+    "ServerOptions",
+    "ServerState",
+    "default_data_dir",
+    "free_port",
+    "read_state",
+    "start",
+    "stop",
 ]

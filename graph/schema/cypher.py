@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
+from functools import cache
 
 from graph.schema.model import Direction, NodeSchema, PropertyRef, RelSchema
 
@@ -75,7 +75,7 @@ def _rel_subquery(rel: RelSchema, index: int) -> str:
     return "\n".join(lines)
 
 
-@lru_cache(maxsize=None)
+@cache
 def ingestion_query(schema: NodeSchema) -> str:
     """UNWIND the rows, MERGE each node on ``id``, set its properties, MERGE its relationships.
 
@@ -121,36 +121,42 @@ def _scope_match(schema: NodeSchema) -> tuple[str, str]:
     return match, scope
 
 
-@lru_cache(maxsize=None)
+@cache
 def node_cleanup_query(schema: NodeSchema) -> str:
     """Delete (in batches) this scope's nodes that the current run did not touch; return what was deleted."""
     match, scope = _scope_match(schema)
-    return "\n".join([
-        match,
-        f"WHERE n.lastupdated <> $update_tag{scope}",
-        "WITH n LIMIT $limit",
-        "WITH n, n.id AS id, labels(n) AS labels, properties(n) AS props",
-        "DETACH DELETE n",
-        "RETURN id, labels, props",
-    ])
+    return "\n".join(
+        [
+            match,
+            f"WHERE n.lastupdated <> $update_tag{scope}",
+            "WITH n LIMIT $limit",
+            "WITH n, n.id AS id, labels(n) AS labels, properties(n) AS props",
+            "DETACH DELETE n",
+            "RETURN id, labels, props",
+        ]
+    )
 
 
-@lru_cache(maxsize=None)
+@cache
 def rel_cleanup_queries(schema: NodeSchema) -> tuple[str, ...]:
     """Delete this scope's stale relationships of each type the schema owns; return what was deleted."""
     match, scope = _scope_match(schema)
     out = []
     for rel in schema.relationships:
-        out.append("\n".join([
-            match,
-            f"WHERE true{scope}",
-            f"MATCH {_pattern(rel, 'r')}",
-            f"WHERE t:{_ident(rel.target_label)} AND r.lastupdated <> $update_tag",
-            "WITH r LIMIT $limit",
-            "WITH r, startNode(r).id AS start, type(r) AS type, endNode(r).id AS end",
-            "DELETE r",
-            "RETURN start, type, end",
-        ]))
+        out.append(
+            "\n".join(
+                [
+                    match,
+                    f"WHERE true{scope}",
+                    f"MATCH {_pattern(rel, 'r')}",
+                    f"WHERE t:{_ident(rel.target_label)} AND r.lastupdated <> $update_tag",
+                    "WITH r LIMIT $limit",
+                    "WITH r, startNode(r).id AS start, type(r) AS type, endNode(r).id AS end",
+                    "DELETE r",
+                    "RETURN start, type, end",
+                ]
+            )
+        )
     return tuple(out)
 
 
@@ -165,14 +171,16 @@ def index_statements(schema: NodeSchema) -> list[str]:
     for prop, ref in schema.properties.items():
         if ref.index and prop != "id":
             stmts.append(
-                f"CREATE INDEX {label.lower()}_{_ident(prop).lower()} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+                f"CREATE INDEX {label.lower()}_{_ident(prop).lower()} IF NOT EXISTS "
+                f"FOR (n:{label}) ON (n.{prop})"
             )
     for rel in filter(None, (schema.sub_resource, *schema.relationships)):
         target = _ident(rel.target_label)
         for prop in rel.target_key:
             if prop != "id":
                 stmts.append(
-                    f"CREATE INDEX {target.lower()}_{_ident(prop).lower()} IF NOT EXISTS FOR (n:{target}) ON (n.{prop})"
+                    f"CREATE INDEX {target.lower()}_{_ident(prop).lower()} IF NOT EXISTS "
+                    f"FOR (n:{target}) ON (n.{prop})"
                 )
         rtype = _ident(rel.rel_type)
         stmts.append(

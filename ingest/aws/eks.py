@@ -43,7 +43,8 @@ def _row(c: dict[str, Any]) -> dict[str, Any]:
         "status": c.get("status"),
         # Cartography's audit_logging: is the "audit" log type enabled.
         "audit_logging": any(e.get("enabled") and "audit" in e.get("types", []) for e in logging),
-        # Ours: every enabled control-plane log type (api, audit, authenticator, controllerManager, scheduler).
+        # Ours: every enabled control-plane log type (api, audit, authenticator, controllerManager,
+        # scheduler).
         "enabled_logging_types": sorted({t for e in logging if e.get("enabled") for t in e.get("types", [])}),
         "tags": tags_json(c.get("tags")),
         "authentication_mode": (c.get("accessConfig") or {}).get("authenticationMode"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import botocore.session
@@ -28,7 +28,7 @@ def _session() -> botocore.session.Session:
     return botocore.session.get_session()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _operations(service: str) -> dict[str, str]:
     """CLI command name → botocore operation name (the CLI derives its names with the same xform)."""
     from botocore import xform_name
@@ -64,13 +64,16 @@ def _require_listing_key(shape: Shape, command: str, data: dict[str, Any], path:
     """
     members = getattr(shape, "members", {})
     if data and not set(data) & set(members):
-        raise InputError(path, f"none of the keys of `aws … {command}` output ({', '.join(members)}) is present")
+        raise InputError(
+            path, f"none of the keys of `aws … {command}` output ({', '.join(members)}) is present"
+        )
     if not command.startswith(("describe-", "list-")):
         return  # get-* calls: `{}` records "collected, no such configuration" (docs/snapshot-format.md)
     listing = [name for name, m in members.items() if isinstance(m, ListShape)]
     if listing and not set(listing) & set(data):
-        raise InputError(path, f"missing the {' / '.join(listing)} list that `aws … {command}` always prints",
-                         listing[0])
+        raise InputError(
+            path, f"missing the {' / '.join(listing)} list that `aws … {command}` always prints", listing[0]
+        )
 
 
 def _convert(shape: Shape, value: Any, path: str, where: str) -> Any:

@@ -24,14 +24,18 @@ def _load_json(path: Path) -> Any:
     if size == 0:
         raise InputError(str(path), "empty file")
     if size > MAX_INPUT_BYTES:
-        raise InputError(str(path), f"file is {size} bytes, over the limit of {MAX_INPUT_BYTES} (INVGRAPH_MAX_INPUT_BYTES)")
+        raise InputError(
+            str(path), f"file is {size} bytes, over the limit of {MAX_INPUT_BYTES} (INVGRAPH_MAX_INPUT_BYTES)"
+        )
     try:
         with path.open("rb") as fh:
             return json.loads(fh.read().decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise InputError(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
-        raise InputError(str(path), f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+        raise InputError(
+            str(path), f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from exc
 
 
 class Snapshot:
@@ -77,7 +81,9 @@ class Snapshot:
     def aws_regions(self, account: str) -> list[str]:
         return [r for r in self._subdirs("aws", account) if r != "global"]
 
-    def aws_path(self, account: str, region: str, service: str, command: str, resource: str | None = None) -> Path:
+    def aws_path(
+        self, account: str, region: str, service: str, command: str, resource: str | None = None
+    ) -> Path:
         base = self.root / "aws" / account / region / service
         return base / command / f"{resource}.json" if resource is not None else base / f"{command}.json"
 

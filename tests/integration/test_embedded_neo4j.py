@@ -52,13 +52,17 @@ def test_second_start_on_the_same_folder_or_port_is_refused(neo4j: str, tmp_path
 def test_crash_recovery_and_folder_lock(tmp_path) -> None:
     """SIGKILL mid-life, restart recovers committed data; a second process on the folder is refused."""
     data = tmp_path / "store"
-    state = server.start(server.ServerOptions(data_dir=data, port=server.free_port(), heap="512m", pagecache="64m"))
+    state = server.start(
+        server.ServerOptions(data_dir=data, port=server.free_port(), heap="512m", pagecache="64m")
+    )
     try:
         with neo4j_lib.GraphDatabase.driver(state.uri) as d:
             d.execute_query("CREATE (:Durable {v: 7})", database_="neo4j")
         os.kill(state.pid, signal.SIGKILL)
         _wait_gone(state.pid)
-        state = server.start(server.ServerOptions(data_dir=data, port=server.free_port(), heap="512m", pagecache="64m"))
+        state = server.start(
+            server.ServerOptions(data_dir=data, port=server.free_port(), heap="512m", pagecache="64m")
+        )
         with neo4j_lib.GraphDatabase.driver(state.uri) as d:
             records = d.execute_query("MATCH (n:Durable) RETURN n.v AS v", database_="neo4j").records
         assert [r["v"] for r in records] == [7]

@@ -23,11 +23,21 @@ def _write(root: Path, rel: str, content: str | bytes) -> Path:
 
 
 INSTANCES = {
-    "Reservations": [{
-        "ReservationId": "r-0123456789abcdef0", "OwnerId": ACCOUNT, "Groups": [],
-        "Instances": [{"InstanceId": "i-0abc", "LaunchTime": "2026-11-20T08:12:44+00:00",
-                       "State": {"Code": 16, "Name": "running"}, "EbsOptimized": False}],
-    }]
+    "Reservations": [
+        {
+            "ReservationId": "r-0123456789abcdef0",
+            "OwnerId": ACCOUNT,
+            "Groups": [],
+            "Instances": [
+                {
+                    "InstanceId": "i-0abc",
+                    "LaunchTime": "2026-11-20T08:12:44+00:00",
+                    "State": {"Code": 16, "Name": "running"},
+                    "EbsOptimized": False,
+                }
+            ],
+        }
+    ]
 }
 
 
@@ -64,12 +74,18 @@ def test_unreadable_files_name_the_file(tmp_path: Path, content: str | bytes, me
     ("mutate", "field"),
     [
         (lambda d: d.update(Reservations={"not": "a list"}), "Reservations"),
-        (lambda d: d["Reservations"][0]["Instances"][0].update(LaunchTime="yesterday"),
-         "Reservations[0].Instances[0].LaunchTime"),
-        (lambda d: d["Reservations"][0]["Instances"][0].update(EbsOptimized="no"),
-         "Reservations[0].Instances[0].EbsOptimized"),
-        (lambda d: d["Reservations"][0]["Instances"][0]["State"].update(Code="16"),
-         "Reservations[0].Instances[0].State.Code"),
+        (
+            lambda d: d["Reservations"][0]["Instances"][0].update(LaunchTime="yesterday"),
+            "Reservations[0].Instances[0].LaunchTime",
+        ),
+        (
+            lambda d: d["Reservations"][0]["Instances"][0].update(EbsOptimized="no"),
+            "Reservations[0].Instances[0].EbsOptimized",
+        ),
+        (
+            lambda d: d["Reservations"][0]["Instances"][0]["State"].update(Code="16"),
+            "Reservations[0].Instances[0].State.Code",
+        ),
     ],
 )
 def test_wrong_types_name_the_field(tmp_path: Path, mutate, field: str) -> None:  # type: ignore[no-untyped-def]
@@ -83,27 +99,49 @@ def test_wrong_types_name_the_field(tmp_path: Path, mutate, field: str) -> None:
 
 def test_huge_file_is_refused_with_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(snapshot_mod, "MAX_INPUT_BYTES", 1024)
-    _write(tmp_path, f"aws/{ACCOUNT}/us-east-1/ec2/describe-instances.json",
-           json.dumps({"Reservations": [INSTANCES["Reservations"][0]] * 50}))
+    _write(
+        tmp_path,
+        f"aws/{ACCOUNT}/us-east-1/ec2/describe-instances.json",
+        json.dumps({"Reservations": [INSTANCES["Reservations"][0]] * 50}),
+    )
     with pytest.raises(InputError, match="over the limit"):
         Snapshot(tmp_path).aws(ACCOUNT, "us-east-1", "ec2", "describe-instances")
 
 
 def test_per_resource_names_with_odd_characters(tmp_path: Path) -> None:
     name = "weird.bucket-ünï cödé"
-    _write(tmp_path, f"aws/{ACCOUNT}/global/s3api/get-bucket-policy/{name}.json", json.dumps({"Policy": "{}"}))
+    _write(
+        tmp_path, f"aws/{ACCOUNT}/global/s3api/get-bucket-policy/{name}.json", json.dumps({"Policy": "{}"})
+    )
     snap = Snapshot(tmp_path)
     assert snap.aws_resources(ACCOUNT, "global", "s3api", "get-bucket-policy") == [name]
     assert snap.aws(ACCOUNT, "global", "s3api", "get-bucket-policy", name) == {"Policy": "{}"}
 
 
 def test_iam_policy_documents_stay_decoded(tmp_path: Path) -> None:
-    doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"},
-                                                   "Action": "sts:AssumeRole"}]}
-    body = {"UserDetailList": [], "GroupDetailList": [], "Policies": [], "RoleDetailList": [{
-        "RoleName": "r", "RoleId": "AROA1", "Arn": f"arn:aws:iam::{ACCOUNT}:role/r", "Path": "/",
-        "CreateDate": "2026-01-01T00:00:00+00:00", "AssumeRolePolicyDocument": doc,
-        "InstanceProfileList": [], "RolePolicyList": [], "AttachedManagedPolicies": [], "Tags": []}]}
+    doc = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}],
+    }
+    body = {
+        "UserDetailList": [],
+        "GroupDetailList": [],
+        "Policies": [],
+        "RoleDetailList": [
+            {
+                "RoleName": "r",
+                "RoleId": "AROA1",
+                "Arn": f"arn:aws:iam::{ACCOUNT}:role/r",
+                "Path": "/",
+                "CreateDate": "2026-01-01T00:00:00+00:00",
+                "AssumeRolePolicyDocument": doc,
+                "InstanceProfileList": [],
+                "RolePolicyList": [],
+                "AttachedManagedPolicies": [],
+                "Tags": [],
+            }
+        ],
+    }
     _write(tmp_path, f"aws/{ACCOUNT}/global/iam/get-account-authorization-details.json", json.dumps(body))
     out = Snapshot(tmp_path).aws(ACCOUNT, "global", "iam", "get-account-authorization-details")
     assert out["RoleDetailList"][0]["AssumeRolePolicyDocument"] == doc
@@ -136,8 +174,11 @@ def test_collected_at_from_snapshot_json(tmp_path: Path) -> None:
 def test_listing_without_its_list_key_is_refused_not_read_as_empty(tmp_path: Path) -> None:
     # One subnet object saved as describe-subnets.json must not read as "no subnets" (cleanup would
     # then delete every subnet of the region).
-    _write(tmp_path, f"aws/{ACCOUNT}/us-east-1/ec2/describe-subnets.json",
-           json.dumps({"SubnetId": "subnet-1", "VpcId": "vpc-1"}))
+    _write(
+        tmp_path,
+        f"aws/{ACCOUNT}/us-east-1/ec2/describe-subnets.json",
+        json.dumps({"SubnetId": "subnet-1", "VpcId": "vpc-1"}),
+    )
     with pytest.raises(InputError, match="none of the keys"):
         Snapshot(tmp_path).aws(ACCOUNT, "us-east-1", "ec2", "describe-subnets")
     _write(tmp_path, f"aws/{ACCOUNT}/us-east-1/ec2/describe-subnets.json", "{}")

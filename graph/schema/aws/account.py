@@ -1,6 +1,6 @@
 """AWSAccount and AWSRegion — the owners every AWS resource hangs from (Cartography labels)."""
 
-from graph.schema.model import C, NodeSchema, P
+from graph.schema.model import NodeSchema, P
 
 AWS_ACCOUNT = NodeSchema(
     "AWSAccount",

@@ -84,7 +84,8 @@ def test_role_tags_from_authorization_details(loaded: None) -> None:
 
 
 def test_an_aws_tag_marks_a_crown_jewel(loaded: None) -> None:
-    """bastion (Owner=alice in describe-instances) is internet-exposed: with the tag rule set to Owner=alice it
+    """bastion (Owner=alice in describe-instances) is internet-exposed: with the tag rule set to
+    Owner=alice it
     is stored as a crown jewel because of its tag, and an instance without the tag is not."""
     from analysis.exposure import compute
     from analysis.exposure.settings import ExposureSettings

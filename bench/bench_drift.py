@@ -15,11 +15,15 @@ import argparse
 import json
 import random
 import shutil
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import counts, neo4j_for_bench, peak_rss_mb, wipe
+# `make bench` runs `python bench/bench_drift.py`: the repository root must be importable as well.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import counts, neo4j_for_bench, peak_rss_mb, wipe  # noqa: E402
 
 
 def _mutate(src: Path, dst: Path, fraction: float, seed: int) -> int:

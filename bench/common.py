@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import resource
-import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from graph import driver
-from graph.embedded import server
-from graph.settings import get_neo4j_settings
+from graph.embedded import throwaway
 
 
 @contextmanager
 def neo4j_for_bench(heap: str = "2g", pagecache: str = "1g") -> Iterator[str]:
-    if os.environ.get("NEO4J_URI"):
-        yield os.environ["NEO4J_URI"]
-        return
-    data = Path(tempfile.mkdtemp(prefix="invgraph-bench-"))
-    state = server.start(
-        server.ServerOptions(data_dir=data, port=server.free_port(), heap=heap, pagecache=pagecache)
-    )
-    os.environ["NEO4J_URI"] = state.uri
-    get_neo4j_settings.cache_clear()
-    try:
-        yield state.uri
-    finally:
-        driver.close_driver()
-        server.stop(data)
-        os.environ.pop("NEO4J_URI", None)
-        shutil.rmtree(data, ignore_errors=True)
+    with throwaway.neo4j_uri(heap=heap, pagecache=pagecache, prefix="invgraph-bench-") as uri:
+        yield uri
 
 
 def wipe() -> None:

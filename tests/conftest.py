@@ -7,16 +7,13 @@ cannot start, the suite fails loudly.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from graph import driver as graph_driver
-from graph.embedded import server
+from graph.embedded import throwaway
 from graph.settings import get_neo4j_settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -26,21 +23,8 @@ OUTPUT = REPO / "test-output"
 
 @pytest.fixture(scope="session")
 def neo4j_uri() -> Iterator[str]:
-    if os.environ.get("NEO4J_URI"):
-        yield os.environ["NEO4J_URI"]
-        return
-    data_dir = Path(tempfile.mkdtemp(prefix="invgraph-test-neo4j-"))
-    opts = server.ServerOptions(data_dir=data_dir, port=server.free_port(), heap="1g", pagecache="256m")
-    state = server.start(opts)
-    os.environ["NEO4J_URI"] = state.uri
-    get_neo4j_settings.cache_clear()
-    try:
-        yield state.uri
-    finally:
-        graph_driver.close_driver()
-        server.stop(data_dir)
-        os.environ.pop("NEO4J_URI", None)
-        shutil.rmtree(data_dir, ignore_errors=True)
+    with throwaway.neo4j_uri(heap="1g", pagecache="256m", prefix="invgraph-test-neo4j-") as uri:
+        yield uri
 
 
 def _wipe() -> None:

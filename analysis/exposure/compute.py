@@ -112,6 +112,8 @@ def rows(
             "crown_reason": why,
             "admin": bool(n.props.get("admin")),
         }
+        if n.props.get("guardrails"):  # AWS roles: the SCPs/RCPs applied, or why none were
+            row["guardrails"] = n.props["guardrails"]
         exp = g.exposed.get(nid)
         if exp:
             row.update(

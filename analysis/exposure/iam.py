@@ -12,6 +12,15 @@ from typing import Any
 from analysis.exposure.model import ASSUME, DATA_ACCESS, AttackGraph, Hop, node_from
 from analysis.privileges import EffectivePermissions, assumable_by, effective_permissions, is_admin
 from analysis.privileges.aws import batch_mode
+from analysis.privileges.aws_model import Reach
+from analysis.privileges.guardrails import (
+    GOVERNED,
+    AccountGuardrails,
+    RequestContext,
+    is_service_linked,
+    levels_for,
+    read_accounts,
+)
 from graph import driver
 
 _ACCT = "OPTIONAL MATCH (acct:AWSAccount)-[:RESOURCE]->(r) "
@@ -50,11 +59,30 @@ class Roles:
         self._parsed: dict[str, Any] = {}
         self._alone: dict[str, EffectivePermissions] = {}
         self._has: dict[tuple[str, str], bool] = {}
+        self.guardrails: dict[str, AccountGuardrails] = {}
 
     def _doc(self, text: str) -> Any:
         if text not in self._parsed:
             self._parsed[text] = json.loads(text)
         return self._parsed[text]
+
+    def _levels(self, role: str) -> tuple:
+        """SCP levels of the role's account, then RCP levels (its data stores are in the same account,
+        so the same organization's RCPs cap them); none for service-linked roles."""
+        account = self.g.nodes[role].account or ""
+        if account not in self.guardrails:
+            self.guardrails.update(read_accounts([account]))
+        g = self.guardrails.get(account)
+        if g is None or is_service_linked(role):
+            return ()
+        ctx = RequestContext(g.org, account, g.org, account)
+        return levels_for(g, "SCP", ctx) + levels_for(g, "RCP", ctx)
+
+    def guardrail_note(self, role: str) -> str:
+        g = self.guardrails.get(self.g.nodes[role].account or "")
+        if g is None or g.status != GOVERNED or is_service_linked(role):
+            return ""
+        return "; ".join(x for x in (g.note("SCP"), g.note("RCP") if g.rcps else "") if x)
 
     def _load_perms(self, ids: list[str]) -> None:
         todo = [i for i in ids if i not in self.perms]
@@ -63,17 +91,24 @@ class Roles:
                 docs = [(n or "?", d) for n, d in r["docs"] if d]
                 self.docs[r["rid"]] = docs
                 self.perms[r["rid"]] = effective_permissions(
-                    [self._doc(d) for _, d in docs], self._doc(r["boundary"]) if r["boundary"] else None
+                    [self._doc(d) for _, d in docs],
+                    self._doc(r["boundary"]) if r["boundary"] else None,
+                    scp_levels=self._levels(r["rid"]),
                 )
                 node = self.g.nodes[r["rid"]]
                 node.props["admin"] = is_admin(self.perms[r["rid"]], r["rid"])
+                g = self.guardrails.get(node.account or "")
+                if is_service_linked(r["rid"]):
+                    node.props["guardrails"] = "service-linked role: exempt from SCPs and RCPs"
+                elif g is not None:
+                    node.props["guardrails"] = g.note()
 
     def _granting(self, role: str, action: str, resource: str) -> str:
         names = []
         for n, d in self.docs.get(role, []):
             if d not in self._alone:
                 self._alone[d] = effective_permissions([self._doc(d)])
-            if self._alone[d].allows(action, resource):
+            if self._alone[d].reach(action, resource)[0] is not False:
                 names.append(n)
         return f"policy {', '.join(names)}" if names else "combined policies"
 
@@ -132,13 +167,13 @@ class Roles:
             if perms is None:
                 continue
             for s in by_acct.get(node.account or "", []):
-                for access, action, res in _checks(s):
+                for access, action, target, what in _checks(s):
                     # Most roles grant no such action at all: one lookup per (role, action), not per store.
                     if (role, action) not in self._has:
                         self._has[role, action] = bool(perms.matching(action))
                     if not self._has[role, action]:
                         continue
-                    decision = perms.allows(action, res)
+                    decision, reached = perms.reach(action, target)
                     if decision is False:
                         continue
                     label = next(
@@ -146,30 +181,61 @@ class Roles:
                     )
                     g.node(node_from(s, label))
                     cond = " (conditional)" if decision == "conditional" else ""
+                    scope = narrowing(reached[0], target, what)
+                    guard = self.guardrail_note(role)
                     g.hop(
                         Hop(
                             role,
                             s["id"],
                             DATA_ACCESS,
-                            f"{node.name} may {action} on {res} ({self._granting(role, action, res)}){cond}",
-                            access=access + cond,  # "write (conditional)": path_score reads the first word
+                            f"{node.name} may {action} on {reached[0].narrowed}"
+                            + _granted_on(reached[0])
+                            + f" ({self._granting(role, action, target)}){cond}"
+                            + (f"; within {guard}" if guard else ""),
+                            # "read on `exports/*` (conditional)": path_score reads the first word.
+                            access=access + scope + cond,
                         )
                     )
                     break  # strongest access first; one edge per (role, store)
 
 
-def _checks(s: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(access, action, resource) per data store, strongest first."""
+def _checks(s: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(access, action, target resource set, what a narrowed grant reaches) per store, strongest first.
+
+    The target is the set of resources the action acts on (every object of a bucket, every database
+    user of an instance); a grant on any part of it is access, narrowed (see ``narrowing``).
+    """
     if "S3Bucket" in s["labels"]:
         objects = f"arn:aws:s3:::{s['id']}/*"
-        return [("write", "s3:PutObject", objects), ("read", "s3:GetObject", objects)]
+        return [("write", "s3:PutObject", objects, "objects"), ("read", "s3:GetObject", objects, "objects")]
     if "SecretsManagerSecret" in s["labels"]:
+        # The ARN as list-secrets prints it, random 6-character suffix included: a grant on
+        # ``secret:prod/db-??????`` or ``secret:prod/*`` matches it, one on ``secret:prod/db`` does not.
         return [
-            ("write", "secretsmanager:PutSecretValue", s["id"]),
-            ("read", "secretsmanager:GetSecretValue", s["id"]),
+            ("write", "secretsmanager:PutSecretValue", s["id"], "secret"),
+            ("read", "secretsmanager:GetSecretValue", s["id"], "secret"),
         ]
-    out = [("admin", "rds:ModifyDBInstance", s["id"])]  # can reset the master password
+    out = [("admin", "rds:ModifyDBInstance", s["id"], "instance")]  # can reset the master password
     if s["iam_auth"] and s["dbi"]:
         acct = s["id"].split(":")[4]
-        out.append(("read", "rds-db:connect", f"arn:aws:rds-db:{s['region']}:{acct}:dbuser:{s['dbi']}/*"))
+        users = f"arn:aws:rds-db:{s['region']}:{acct}:dbuser:{s['dbi']}/*"
+        out.append(("read", "rds-db:connect", users, "dbuser"))
     return out
+
+
+def _granted_on(reach: Reach) -> str:
+    # A secret's grant is a name pattern ("secret:prod/*"): name it beside the secret it matched.
+    grant = reach.entry.resource
+    return "" if grant in (reach.narrowed, "*") else f" (grant on {grant})"
+
+
+def narrowing(reach: Reach, target: str, what: str) -> str:
+    """" on `exports/*`", " as `app_user`": the part of the store a grant reaches, "" when all of it."""
+    if reach.narrowed == target and not reach.exceptions:
+        return ""
+    base = target[:-1] if target.endswith("*") else target
+    shown = reach.narrowed[len(base) :] if reach.narrowed.startswith(base) else reach.narrowed
+    text = f" as `{shown}`" if what == "dbuser" else f" on `{shown}`"
+    if reach.exceptions:
+        text += " except " + ", ".join(f"`{x[len(base):] if x.startswith(base) else x}`" for x in reach.exceptions)
+    return text

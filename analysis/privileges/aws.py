@@ -1,8 +1,9 @@
 """Effective AWS IAM permissions of a principal, computed from its policy documents alone.
 
-Evaluation follows IAM's order for a single account (no SCPs, resource policies or session
-policies): the identity policies' Allows (a user's include its groups'), intersected with the
-permissions boundary's Allows when there is one, minus every explicit Deny of either. Conditions
+Evaluation follows IAM's order (no resource or session policies): the identity policies' Allows (a
+user's include its groups'), intersected with the permissions boundary's Allows when there is one and
+with each level of the organization's service control policies (``caps``: root, OUs, account; one
+level allows what *any* of its SCPs allows), minus every explicit Deny of any of them. Conditions
 are never evaluated: a conditional Allow becomes a conditional entry, a conditional Deny is noted on
 the entries it may cut. See ``aws_model`` for the canonical form of the result.
 
@@ -34,6 +35,7 @@ from analysis.privileges.aws_policy import PolicyDocument, Statement, parse_docu
 from analysis.privileges.aws_trust import Principal, assumable_by, transitive_assume
 
 __all__ = [
+    "level_statements",
     "Decision",
     "EffectivePermissions",
     "Entry",
@@ -49,7 +51,10 @@ _ALLOWS: dict[int, dict[str, frozenset[Entry]]] = {}
 _AFFECTS: dict[tuple[int, Statement], bool] = {}
 _BOUNDED: dict[tuple[int, int], frozenset[Entry]] = {}
 _CUT: dict[tuple[int, tuple[Statement, ...]], frozenset[Entry]] = {}
-_RESULTS: dict[tuple[frozenset[int], int | None], EffectivePermissions] = {}
+_RESULTS: dict[tuple[frozenset[int], int | None, tuple[int, ...]], EffectivePermissions] = {}
+# One statements tuple per distinct level of SCPs (the union of the level's documents), kept alive
+# here so that its id is a sound memo key for ``_ALLOWS`` / ``_BOUNDED``.
+_LEVELS: dict[tuple[int, ...], tuple[Statement, ...]] = {}
 _MAX_CACHE = 200_000
 
 
@@ -99,8 +104,35 @@ def _bounded(svc: str, group: frozenset[Entry], bound: tuple[Statement, ...]) ->
     return cached
 
 
+def _caps(
+    bound: tuple[Statement, ...] | None, levels: tuple[tuple[Statement, ...], ...]
+) -> tuple[tuple[Statement, ...], ...]:
+    """The allow-lists a grant must also fall inside: the boundary, then every SCP level that does not
+    allow ``*`` on ``*`` unconditionally (``FullAWSAccess`` levels cap nothing and are skipped)."""
+    out = (bound,) if bound is not None else ()
+    return out + tuple(level for level in levels if not _allows_everything(level))
+
+
+def _allows_everything(statements: tuple[Statement, ...]) -> bool:
+    return any(
+        s.effect == "Allow" and ALL in s.actions and s.resources == ("*",) and s.condition is None
+        for s in statements
+    )
+
+
+def level_statements(docs: Iterable[PolicyDocument | str]) -> tuple[Statement, ...]:
+    """One SCP level (the policies attached to one root, OU or account) as one statements tuple."""
+    parsed = [parse_document(d) for d in docs]
+    key = tuple(id(p) for p in parsed)
+    found = _LEVELS.get(key)
+    if found is None:
+        found = tuple(s for p in parsed for s in p)
+        _LEVELS[key] = found
+    return found
+
+
 def _cut(
-    svc: str, group: frozenset[Entry], bound: tuple[Statement, ...] | None, denies: tuple[Statement, ...]
+    svc: str, group: frozenset[Entry], bounds: tuple[tuple[Statement, ...], ...], denies: tuple[Statement, ...]
 ) -> frozenset[Entry]:
     """One document's entries of one service after the boundary and the Denies.
 
@@ -111,7 +143,7 @@ def _cut(
         # Cleared together: their keys hold ids of frozensets that only these caches keep alive.
         for cache in (_CUT, _AFFECTS, _BOUNDED):
             cache.clear()
-    if bound is not None:
+    for bound in bounds:
         group = _bounded(svc, group, bound)
     denies = _affecting(group, denies)
     if not denies:
@@ -128,35 +160,43 @@ def effective_permissions(
     policies: Iterable[PolicyDocument | str],
     boundary: PolicyDocument | str | None = None,
     group_policies: Iterable[PolicyDocument | str] = (),
+    scp_levels: tuple[tuple[Statement, ...], ...] = (),
 ) -> EffectivePermissions:
     """Effective permissions of one user, group or role.
 
     ``policies`` are its managed and inline identity policy documents; ``group_policies`` those of
-    a user's groups (they count as the user's own); ``boundary`` its permissions boundary.
+    a user's groups (they count as the user's own); ``boundary`` its permissions boundary;
+    ``scp_levels`` the SCPs that govern its account, one ``level_statements`` per root / OU / account.
     """
     identity = [parse_document(d) for d in [*policies, *group_policies]]
     bound = parse_document(boundary) if boundary is not None else None
-    key = (frozenset(id(s) for s in identity), id(bound) if bound is not None else None)
+    key = (
+        frozenset(id(s) for s in identity),
+        id(bound) if bound is not None else None,
+        tuple(id(level) for level in scp_levels),
+    )
     cached = _RESULTS.get(key)
     if cached is not None:
         return cached
 
     denies = [s for stmts in identity for s in stmts if s.effect == "Deny"]
     denies += [s for s in bound or () if s.effect == "Deny"]
+    denies += [s for level in scp_levels for s in level if s.effect == "Deny"]
+    bounds = _caps(bound, scp_levels)
     index = DenyIndex(denies)
     # Per service, the memoised sets that make up the principal's grants (see ``aws_finish``).
     sources: dict[str, list[frozenset[Entry]]] = defaultdict(list)
     for statements in identity:
         for svc, group in _allow_entries(statements).items():
             applicable = index.for_service(svc)
-            if bound is None and not applicable:
+            if not bounds and not applicable:
                 sources[svc].append(group)
-            elif svc == ALL or bound is not None:
+            elif svc == ALL or bounds:
                 # "*" (or a boundary) can turn one entry into entries of other services.
-                for part_svc, part in split_by_service(_cut(svc, group, bound, applicable)).items():
+                for part_svc, part in split_by_service(_cut(svc, group, bounds, applicable)).items():
                     sources[part_svc].append(part)
             else:
-                sources[svc].append(_cut(svc, group, bound, applicable))
+                sources[svc].append(_cut(svc, group, bounds, applicable))
     result = finish(sources)
 
     if len(_RESULTS) >= _MAX_CACHE:

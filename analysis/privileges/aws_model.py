@@ -33,7 +33,7 @@ from operator import itemgetter
 from typing import Literal, NamedTuple
 
 from analysis.privileges.aws_actions import ALL, atom_covers, service_of
-from analysis.privileges.globs import glob_matches, sha256_lines
+from analysis.privileges.globs import glob_covers, glob_matches, globs_may_overlap, intersect_globs, sha256_lines
 
 Decision = bool | Literal["conditional"]
 
@@ -93,6 +93,35 @@ def _note_applies(note: str, resource: str) -> bool:
     if "not_resource" in parsed:
         return not any(glob_matches(p, resource) for p in parsed["not_resource"])
     return True
+
+
+def _note_overlaps(note: str, target: str) -> bool:
+    """Whether a conditional Deny noted on an entry can touch some resource of ``target``."""
+    parsed = json.loads(note)
+    if "resource" in parsed:
+        return any(globs_may_overlap(p, target) for p in parsed["resource"])
+    if "not_resource" in parsed:
+        return not any(glob_covers(p, target) for p in parsed["not_resource"])
+    return True
+
+
+class Reach(NamedTuple):
+    """What one grant reaches of a target resource set (``EffectivePermissions.reach``).
+
+    ``narrowed`` is the pattern of the part reached: the target itself when the grant covers it,
+    the grant's own pattern when the target covers the grant (``bucket/exports/*`` of
+    ``bucket/*``), and the grant's pattern too for a partial overlap of two wildcard patterns (the
+    exact intersection is not always one glob). ``exceptions`` are the carve-outs still inside it.
+    """
+
+    entry: Entry
+    narrowed: str
+    exceptions: tuple[str, ...]
+    conditional: bool
+
+    @property
+    def full(self) -> bool:
+        return not self.exceptions
 
 
 class EffectivePermissions:
@@ -155,6 +184,32 @@ class EffectivePermissions:
                 return True
             decision = "conditional"
         return decision
+
+    def reach(self, action: str, target: str) -> tuple[Decision, list[Reach]]:
+        """Resource-set intersection: does some grant of ``action`` overlap the set ``target``?
+
+        ``target`` is a pattern for the resources of one store (``arn:aws:s3:::b/*``, every object
+        of the bucket); a grant is access when its resource pattern overlaps it (exactly, with
+        ``*`` / ``?`` on both sides) and its exceptions do not cover the whole overlap. Returns the
+        decision (True / "conditional" / False) and what each granting entry reaches, unconditional
+        and widest first.
+        """
+        found: list[Reach] = []
+        for e in self._candidates(action.strip().lower()):
+            if not atom_covers(e.action, action.strip().lower()):
+                continue
+            if not globs_may_overlap(e.resource, target):
+                continue
+            narrowed = intersect_globs(e.resource, target) or e.resource
+            if any(glob_covers(x, narrowed) for x in e.exceptions):
+                continue
+            inside = tuple(x for x in e.exceptions if globs_may_overlap(x, narrowed))
+            conditional = e.condition is not None or any(_note_overlaps(n, narrowed) for n in e.deny_conditions)
+            found.append(Reach(e, narrowed, inside, conditional))
+        found.sort(key=lambda r: (r.conditional, r.narrowed != target, bool(r.exceptions), r.narrowed))
+        if not found:
+            return False, []
+        return (True if not found[0].conditional else "conditional"), found
 
     def to_compact(self) -> list[list[object]]:
         """JSON-ready rows for storage per run; ``from_compact`` restores an equal object."""

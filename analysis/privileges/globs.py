@@ -81,7 +81,7 @@ def _literal_suffix(pattern: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def globs_may_overlap(a: str, b: str) -> bool:
-    """False only when no string can match both patterns (checked on literal prefix and suffix)."""
+    """True exactly when at least one string matches both patterns (``*`` and ``?`` on both sides)."""
     if not has_wildcard(a) and not has_wildcard(b):
         return a == b
     if not has_wildcard(a):
@@ -90,7 +90,44 @@ def globs_may_overlap(a: str, b: str) -> bool:
         return glob_matches(a, b)
     pa, pb = literal_prefix(a), literal_prefix(b)
     sa, sb = _literal_suffix(a), _literal_suffix(b)
-    return (pa.startswith(pb) or pb.startswith(pa)) and (sa.endswith(sb) or sb.endswith(sa))
+    if not ((pa.startswith(pb) or pb.startswith(pa)) and (sa.endswith(sb) or sb.endswith(sa))):
+        return False  # cheap rejection: the literal ends already disagree
+    return _product_nonempty(a, b)
+
+
+def _product_nonempty(a: str, b: str) -> bool:
+    """Whether the product of the two glob automata accepts some string.
+
+    State (i, j) = a[:i] and b[:j] consumed by a common prefix. A ``*`` may match nothing (advance
+    past it) or absorb the next character the other pattern produces; a literal or ``?`` on both
+    sides advances both when the characters are compatible. A ``*`` facing a ``*`` never needs to
+    absorb it: skipping either star reaches the same strings. Searched depth first over at most
+    (len(a)+1)(len(b)+1) states, so it is exact and quadratic at worst.
+    """
+    n, m = len(a), len(b)
+    seen: set[tuple[int, int]] = set()
+    stack = [(0, 0)]
+    while stack:
+        i, j = stack.pop()
+        if (i, j) in seen:
+            continue
+        seen.add((i, j))
+        if i == n and j == m:
+            return True
+        ca = a[i] if i < n else None
+        cb = b[j] if j < m else None
+        if ca == "*":
+            stack.append((i + 1, j))
+            if cb is not None and cb != "*":
+                stack.append((i, j + 1))
+        if cb == "*":
+            stack.append((i, j + 1))
+            if ca is not None and ca != "*":
+                stack.append((i + 1, j))
+        if ca is not None and cb is not None and ca != "*" and cb != "*":
+            if ca == "?" or cb == "?" or ca == cb:
+                stack.append((i + 1, j + 1))
+    return False
 
 
 @lru_cache(maxsize=1 << 16)

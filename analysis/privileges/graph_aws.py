@@ -19,6 +19,7 @@ from analysis.privileges.aws_model import EffectivePermissions
 from analysis.privileges.aws_policy import PolicyDocument
 from analysis.privileges.aws_trust import Principal, assumable_by, transitive_assume
 from analysis.privileges.escalation import escalation_paths, is_admin
+from analysis.privileges.guardrails import RequestContext, is_service_linked, levels_for, read_accounts
 from analysis.privileges.records import PrincipalRecord, compact_json
 from graph import driver
 
@@ -90,11 +91,22 @@ def _trust_graph(principals: Iterable[_Principal]) -> dict[str, list[Principal]]
 
 def compute_accounts(accounts: Iterable[str]) -> list[PrincipalRecord]:
     """Records for every principal of ``accounts``; role assumption is resolved across all of them."""
+    accounts = list(accounts)
     principals = [p for account in accounts for p in read_account(account)]
+    guardrails = read_accounts(accounts)
     perms: dict[str, EffectivePermissions] = {}
+    notes: dict[str, str] = {}
     with batch_mode():
+        levels: dict[str, tuple] = {}
+        for account in accounts:
+            g = guardrails.get(account)
+            levels[account] = levels_for(g, "SCP", RequestContext(g.org if g else None, account))
         for p in principals:
-            perms[p.arn] = effective_permissions(p.policies, p.boundary, p.group_policies)
+            g = guardrails.get(p.account)
+            slr = p.label == "AWSRole" and is_service_linked(p.arn)
+            notes[p.arn] = "service-linked role: exempt from SCPs" if slr else (g.note() if g else "")
+            scps = () if slr else levels[p.account]
+            perms[p.arn] = effective_permissions(p.policies, p.boundary, p.group_policies, scps)
         # Groups cannot call sts:AssumeRole themselves; their members carry the group's grants.
         callers = {p.arn: perms[p.arn] for p in principals if p.label != "AWSGroup"}
         reach = transitive_assume(_trust_graph(principals), callers)
@@ -116,6 +128,7 @@ def compute_accounts(accounts: Iterable[str]) -> list[PrincipalRecord]:
                     assumable_roles=tuple(sorted(reach.get(p.arn, ()))) if p.label != "AWSGroup" else (),
                     node_label=p.label,
                     node_id=p.arn,
+                    guardrails=notes[p.arn],
                 )
             )
     return records

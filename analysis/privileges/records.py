@@ -49,6 +49,9 @@ class PrincipalRecord:
     assumable_roles: tuple[str, ...] = ()
     node_label: str | None = None  # inventory node that gets admin_equivalent / escalation_paths
     node_id: str | None = None
+    # Which organization guardrails capped the entries (AWS: the SCPs by name and level), or why none
+    # did ("organizations not collected: identity policies alone").
+    guardrails: str = ""
 
     @property
     def provider(self) -> str:

@@ -65,6 +65,7 @@ def _row(rec: PrincipalRecord, removed: bool = False) -> dict[str, Any]:
         "escalations": list(rec.escalations),
         "assumable_roles": list(rec.assumable_roles),
         "removed": removed,
+        "guardrails": rec.guardrails,
     }
 
 
@@ -138,7 +139,7 @@ def mark_nodes(records: Iterable[PrincipalRecord]) -> None:
     for rec in records:
         if rec.node_label and rec.node_id:
             by_label.setdefault(rec.node_label, []).append(
-                {"id": rec.node_id, "admin": rec.admin, "esc": list(rec.escalations)}
+                {"id": rec.node_id, "admin": rec.admin, "esc": list(rec.escalations), "guard": rec.guardrails}
             )
     for label, rows in by_label.items():
         if label not in _NODE_LABELS:  # labels are spliced into Cypher: only known constants
@@ -148,7 +149,9 @@ def mark_nodes(records: Iterable[PrincipalRecord]) -> None:
                 f"UNWIND $rows AS row MATCH (n:{label} {{id: row.id}}) "
                 "WHERE n.admin_equivalent IS NULL OR n.admin_equivalent <> row.admin "
                 "OR n.escalation_paths IS NULL OR n.escalation_paths <> row.esc "
-                "SET n.admin_equivalent = row.admin, n.escalation_paths = row.esc",
+                "OR coalesce(n.guardrails, '') <> row.guard "
+                "SET n.admin_equivalent = row.admin, n.escalation_paths = row.esc, "
+                "n.guardrails = CASE row.guard WHEN '' THEN null ELSE row.guard END",
                 {"rows": rows[start : start + 10_000]},
             )
 

@@ -237,5 +237,6 @@ def narrowing(reach: Reach, target: str, what: str) -> str:
     shown = reach.narrowed[len(base) :] if reach.narrowed.startswith(base) else reach.narrowed
     text = f" as `{shown}`" if what == "dbuser" else f" on `{shown}`"
     if reach.exceptions:
-        text += " except " + ", ".join(f"`{x[len(base):] if x.startswith(base) else x}`" for x in reach.exceptions)
+        cut = [x[len(base) :] if x.startswith(base) else x for x in reach.exceptions]
+        text += " except " + ", ".join(f"`{x}`" for x in cut)
     return text

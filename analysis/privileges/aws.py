@@ -132,7 +132,10 @@ def level_statements(docs: Iterable[PolicyDocument | str]) -> tuple[Statement, .
 
 
 def _cut(
-    svc: str, group: frozenset[Entry], bounds: tuple[tuple[Statement, ...], ...], denies: tuple[Statement, ...]
+    svc: str,
+    group: frozenset[Entry],
+    bounds: tuple[tuple[Statement, ...], ...],
+    denies: tuple[Statement, ...],
 ) -> frozenset[Entry]:
     """One document's entries of one service after the boundary and the Denies.
 

@@ -33,7 +33,13 @@ from operator import itemgetter
 from typing import Literal, NamedTuple
 
 from analysis.privileges.aws_actions import ALL, atom_covers, service_of
-from analysis.privileges.globs import glob_covers, glob_matches, globs_may_overlap, intersect_globs, sha256_lines
+from analysis.privileges.globs import (
+    glob_covers,
+    glob_matches,
+    globs_may_overlap,
+    intersect_globs,
+    sha256_lines,
+)
 
 Decision = bool | Literal["conditional"]
 
@@ -204,7 +210,8 @@ class EffectivePermissions:
             if any(glob_covers(x, narrowed) for x in e.exceptions):
                 continue
             inside = tuple(x for x in e.exceptions if globs_may_overlap(x, narrowed))
-            conditional = e.condition is not None or any(_note_overlaps(n, narrowed) for n in e.deny_conditions)
+            notes = e.deny_conditions
+            conditional = e.condition is not None or any(_note_overlaps(n, narrowed) for n in notes)
             found.append(Reach(e, narrowed, inside, conditional))
         found.sort(key=lambda r: (r.conditional, r.narrowed != target, bool(r.exceptions), r.narrowed))
         if not found:

@@ -41,7 +41,8 @@ ACCOUNTS = """
 UNWIND $accounts AS a
 OPTIONAL MATCH (acct:AWSAccount {id: a})
 OPTIONAL MATCH (org:AWSOrganization {id: acct.org_id})
-OPTIONAL MATCH (start) WHERE (start:AWSOrganizationalUnit OR start:AWSOrganizationRoot) AND start.id = acct.org_parent_id
+OPTIONAL MATCH (start) WHERE (start:AWSOrganizationalUnit OR start:AWSOrganizationRoot)
+                        AND start.id = acct.org_parent_id
 OPTIONAL MATCH chain = (start)-[:PARENT*0..10]->(:AWSOrganizationRoot)
 RETURN a AS account, org.id AS org, org.management_account_id AS management,
        coalesce(org.scp_enabled, false) AS scp, coalesce(org.rcp_enabled, false) AS rcp,

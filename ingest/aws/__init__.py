@@ -1,6 +1,7 @@
 """AWS resource modules, in load order (owners before members; see ingest/registry.py).
 
-account → organizations (management account folder only; it MERGEs member accounts) → IAM (roles and instance profiles that compute refers to) → network and compute → data stores.
+account → organizations (management account folder only; it MERGEs member accounts) → IAM (roles and
+instance profiles that compute refers to) → network and compute → data stores.
 """
 
 from ingest.aws import account, organizations

@@ -90,13 +90,17 @@ def _content(described: dict[str, Any] | None, pid: str) -> str | None:
     try:
         return to_json(json.loads(text))
     except json.JSONDecodeError as exc:
-        raise InputError(f"describe-policy/{pid}.json", f"Content is not JSON: {exc.msg}", "Policy.Content") from exc
+        raise InputError(
+            f"describe-policy/{pid}.json", f"Content is not JSON: {exc.msg}", "Policy.Content"
+        ) from exc
 
 
 def transform(raw: dict[str, Any]) -> Transformed:
     org = raw["organization"]
     org_id = org["Id"]
-    types = {t["Type"] for r in raw["roots"] for t in r.get("PolicyTypes") or [] if t.get("Status") == "ENABLED"}
+    types = {
+        t["Type"] for r in raw["roots"] for t in r.get("PolicyTypes") or [] if t.get("Status") == "ENABLED"
+    }
     rows: dict[Any, list[dict[str, Any]]] = {s: [] for s in ORGANIZATION_SCHEMAS}
     rows[AWS_ORGANIZATION].append(
         {
@@ -119,7 +123,9 @@ def transform(raw: dict[str, Any]) -> Transformed:
                 "arn": root.get("Arn"),
                 "name": root.get("Name"),
                 "org_id": org_id,
-                "policy_types": sorted(t["Type"] for t in root.get("PolicyTypes") or [] if t.get("Status") == "ENABLED"),
+                "policy_types": sorted(
+                    t["Type"] for t in root.get("PolicyTypes") or [] if t.get("Status") == "ENABLED"
+                ),
             }
         )
     root_of: dict[str, str] = {r: r for r in root_ids}
@@ -180,7 +186,10 @@ def transform(raw: dict[str, Any]) -> Transformed:
 
 def _parent(org_id: str, parent: str, root_ids: set[str]) -> dict[str, str | None]:
     key = f"{org_id}/{parent}"
-    return {"parent_root_id": key if parent in root_ids else None, "parent_ou_id": None if parent in root_ids else key}
+    return {
+        "parent_root_id": key if parent in root_ids else None,
+        "parent_ou_id": None if parent in root_ids else key,
+    }
 
 
 def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:

@@ -56,7 +56,9 @@ def test_tree_and_policies_load_with_cartography_labels(loaded: dict[str, Any]) 
         (f"{ORG}/ou-a1b2-sandb0x1", "Sandbox", f"{ORG}/r-a1b2"),
         (f"{ORG}/ou-a1b2-pr0dacct", "Prod", f"{ORG}/ou-a1b2-wrkl0ad5"),
     }
-    accounts = driver.read("MATCH (a:AWSAccount)-[:PARENT]->(p) RETURN a.id AS id, p.id AS parent, a.inscope AS s")
+    accounts = driver.read(
+        "MATCH (a:AWSAccount)-[:PARENT]->(p) RETURN a.id AS id, p.id AS parent, a.inscope AS s"
+    )
     assert {(r["id"], r["parent"], r["s"]) for r in accounts} == {
         (MGMT, f"{ORG}/r-a1b2", True),
         (PROD, f"{ORG}/ou-a1b2-pr0dacct", True),
@@ -72,7 +74,9 @@ def test_tree_and_policies_load_with_cartography_labels(loaded: dict[str, Any]) 
         (True, "SandboxAllowList", f"{ORG}/ou-a1b2-sandb0x1"),
         (False, "EnforceOrgIdentities", f"{ORG}/r-a1b2"),
     }
-    org = driver.read("MATCH (o:AWSOrganization) RETURN o.id AS id, o.management_account_id AS m, o.rcp_enabled AS r")
+    org = driver.read(
+        "MATCH (o:AWSOrganization) RETURN o.id AS id, o.management_account_id AS m, o.rcp_enabled AS r"
+    )
     assert [(o["id"], o["m"], o["r"]) for o in org] == [(ORG, MGMT, True)]
 
 
@@ -88,7 +92,8 @@ def test_scps_cap_admin_and_name_the_guardrail(loaded: dict[str, Any]) -> None:
     slr = _role(PROD, "AWSServiceRoleForBackup", "/aws-service-role/backup.amazonaws.com/")
     assert "service-linked" in flags[slr][1]
     entries = driver.read(
-        "MATCH (r:PrincipalPermissions {principal_id: $id, latest: true}) RETURN r.entries AS e, r.guardrails AS g",
+        "MATCH (r:PrincipalPermissions {principal_id: $id, latest: true}) "
+        "RETURN r.entries AS e, r.guardrails AS g",
         {"id": _role(SANDBOX, "sandbox-admin")},
     )[0]
     assert '"s3:*"' in entries["e"] and '"ec2:*"' in entries["e"] and '"iam:' not in entries["e"]
@@ -105,7 +110,14 @@ def _data_hops(roles: list[str]) -> dict[tuple[str, str], tuple[str, str]]:
 
 def test_least_privilege_grants_create_narrowed_paths_and_scps_remove_them(loaded: dict[str, Any]) -> None:
     slr = _role(PROD, "AWSServiceRoleForBackup", "/aws-service-role/backup.amazonaws.com/")
-    names = ["exports-reader", "orders-app", "payments-app", "legacy-secret-reader", "restricted-reader", "ops-admin"]
+    names = [
+        "exports-reader",
+        "orders-app",
+        "payments-app",
+        "legacy-secret-reader",
+        "restricted-reader",
+        "ops-admin",
+    ]
     hops = _data_hops([_role(PROD, n) for n in names] + [slr])
     by_role = {(s.rsplit("/", 1)[-1], d.split(":")[-1]): v for (s, d), v in hops.items()}
     access, reason = by_role[("exports-reader", "acme-prod-data")]
@@ -113,7 +125,10 @@ def test_least_privilege_grants_create_narrowed_paths_and_scps_remove_them(loade
     access, reason = by_role[("orders-app", "orders-db")]
     assert access == "read as `app_user`" and "rds-db:connect" in reason
     access, reason = by_role[("payments-app", "prod/payments/stripe-key-Qm3T9z")]
-    assert access == "read" and "grant on arn:aws:secretsmanager:us-east-1:222222222222:secret:prod/payments/*" in reason
+    assert (
+        access == "read"
+        and "grant on arn:aws:secretsmanager:us-east-1:222222222222:secret:prod/payments/*" in reason
+    )
     # AWS matches secret ARNs with their random suffix: a grant on the bare name reaches nothing.
     assert not [k for k in by_role if k[0] == "legacy-secret-reader"]
     # The Prod SCP denies s3:* on the restricted bucket: the grant is there, the path is not...

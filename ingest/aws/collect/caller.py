@@ -75,6 +75,21 @@ class AccountCollector:
             self._record(exc, region, service, command, resource)
             return None
 
+    def probe(
+        self, region: str, service: str, command: str, quiet: frozenset[str],
+    ) -> dict[str, Any] | None:
+        """Like ``fetch``, but the error codes in ``quiet`` mean "does not apply here" and are not recorded
+        (AWS Organizations answers AccessDenied in every account that is not its administrator)."""
+        try:
+            return self._invoke(region, service, command, None)
+        except ClientError as exc:
+            if str(exc.response.get("Error", {}).get("Code", "")) not in quiet:
+                self._record(exc, region, service, command, None)
+            return None
+        except CALL_ERRORS as exc:
+            self._record(exc, region, service, command, None)
+            return None
+
     def call(
         self, region: str, service: str, command: str, params: Mapping[str, Any] | None = None,
         resource: str | None = None, absent: Mapping[str, dict[str, Any]] | None = None,

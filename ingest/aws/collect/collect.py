@@ -18,6 +18,7 @@ import boto3
 from ingest.aws.collect import sessions
 from ingest.aws.collect.caller import AccountCollector
 from ingest.aws.collect.global_calls import collect_iam, collect_s3
+from ingest.aws.collect.organizations_calls import collect_organizations
 from ingest.aws.collect.regional_calls import collect_region
 from ingest.aws.collect.report import CollectReport
 from ingest.aws.collect.sessions import SessionFactory
@@ -56,7 +57,9 @@ def collect_aws(
                                                                           endpoint_url)
         report.accounts.append(account)
         report.regions[account] = account_regions
-        tasks: list[Callable[[], None]] = [partial(collect_iam, acct), partial(collect_s3, acct)]
+        tasks: list[Callable[[], None]] = [
+            partial(collect_iam, acct), partial(collect_s3, acct), partial(collect_organizations, acct)
+        ]
         tasks += [partial(collect_region, acct, region) for region in account_regions]
         # Calls are I/O-bound and independent across regions; map re-raises any bug in a task.
         with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix=f"collect-{account}") as pool:

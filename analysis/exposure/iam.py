@@ -75,7 +75,7 @@ class Roles:
         g = self.guardrails.get(account)
         if g is None or is_service_linked(role):
             return ()
-        ctx = RequestContext(g.org, account, g.org, account)
+        ctx = RequestContext(g.org, account, g.org, account, principal_arn=role)
         return levels_for(g, "SCP", ctx) + levels_for(g, "RCP", ctx)
 
     def guardrail_note(self, role: str) -> str:

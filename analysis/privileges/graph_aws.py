@@ -97,15 +97,12 @@ def compute_accounts(accounts: Iterable[str]) -> list[PrincipalRecord]:
     perms: dict[str, EffectivePermissions] = {}
     notes: dict[str, str] = {}
     with batch_mode():
-        levels: dict[str, tuple] = {}
-        for account in accounts:
-            g = guardrails.get(account)
-            levels[account] = levels_for(g, "SCP", RequestContext(g.org if g else None, account))
         for p in principals:
             g = guardrails.get(p.account)
             slr = p.label == "AWSRole" and is_service_linked(p.arn)
             notes[p.arn] = "service-linked role: exempt from SCPs" if slr else (g.note() if g else "")
-            scps = () if slr else levels[p.account]
+            ctx = RequestContext(g.org if g else None, p.account, principal_arn=p.arn)
+            scps = () if slr else levels_for(g, "SCP", ctx)
             perms[p.arn] = effective_permissions(p.policies, p.boundary, p.group_policies, scps)
         # Groups cannot call sts:AssumeRole themselves; their members carry the group's grants.
         callers = {p.arn: perms[p.arn] for p in principals if p.label != "AWSGroup"}

@@ -15,15 +15,16 @@ The status says why nothing applies when nothing does, so "no SCP" is never sile
   (guessing the missing level would either invent or remove access);
 * ``governed`` — the levels apply.
 
-Deny conditions on organization keys (``aws:PrincipalOrgID``, ``aws:PrincipalAccount``,
-``aws:ResourceOrgID``, ``aws:ResourceAccount``, ``aws:PrincipalIsAWSService``) are decided here, because
-the principal's and the resource's organization are known; any other key leaves the Deny conditional.
+Deny conditions on keys known for the principal and the resource (``aws:PrincipalArn``,
+``aws:PrincipalOrgID``, ``aws:PrincipalAccount``, ``aws:ResourceOrgID``, ``aws:ResourceAccount``,
+``aws:PrincipalIsAWSService``) are decided here: "deny the root user" or "deny principals outside the
+organization" then cut exactly who they cut. Any other key leaves the Deny conditional.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from analysis.privileges.aws import level_statements
@@ -142,9 +143,11 @@ class RequestContext:
     principal_account: str
     resource_org: str | None = None
     resource_account: str | None = None
+    principal_arn: str | None = None
 
     def value(self, key: str) -> str | None | bool:
         return {
+            "aws:principalarn": self.principal_arn if self.principal_arn is not None else False,
             "aws:principalorgid": self.principal_org,
             "aws:principalaccount": self.principal_account,
             "aws:resourceorgid": self.resource_org,
@@ -160,7 +163,30 @@ def levels_for(
     if g is None or g.status != GOVERNED:
         return ()
     levels = g.scps if kind == "SCP" else g.rcps
-    return tuple(level_statements([resolve(doc, ctx) for _, doc in lv.policies]) for lv in levels)
+    return tuple(level_statements([_resolved(doc, ctx) for _, doc in lv.policies]) for lv in levels)
+
+
+# (id(doc), context) -> (doc, resolved): one resolved object per distinct outcome, so the engine's
+# identity-keyed memo tables are shared by every principal the outcome is the same for. A document
+# that never tests aws:PrincipalArn resolves the same for every principal of an account.
+_RESOLVED: dict[tuple[int, RequestContext], tuple[dict[str, Any], dict[str, Any]]] = {}
+_NAMES_ARN: dict[int, tuple[dict[str, Any], bool]] = {}
+
+
+def _resolved(doc: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+    names = _NAMES_ARN.get(id(doc))
+    if names is None or names[0] is not doc:
+        names = (doc, "aws:principalarn" in json.dumps(doc).lower())
+        _NAMES_ARN[id(doc)] = names
+    if not names[1]:
+        ctx = replace(ctx, principal_arn=None)
+    hit = _RESOLVED.get((id(doc), ctx))
+    if hit is None or hit[0] is not doc:
+        if len(_RESOLVED) > 200_000:
+            _RESOLVED.clear()
+        hit = (doc, resolve(doc, ctx))
+        _RESOLVED[(id(doc), ctx)] = hit
+    return hit[1]
 
 
 def resolve(doc: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:

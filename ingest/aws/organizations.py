@@ -83,16 +83,37 @@ def get(snap: Snapshot, account: str) -> dict[str, Any] | None:
     return raw
 
 
-def _content(described: dict[str, Any] | None, pid: str) -> str | None:
+def _content(described: dict[str, Any] | None, pid: str) -> dict[str, Any] | None:
     if described is None:
         return None
     text = described["Policy"]["Content"]
     try:
-        return to_json(json.loads(text))
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"describe-policy/{pid}.json", f"Content is not JSON: {exc.msg}", "Policy.Content"
         ) from exc
+
+
+def _facts(doc: dict[str, Any] | None) -> dict[str, Any]:
+    """What the guardrail controls ask of a policy, so they stay plain Cypher: the actions it denies
+    outright on every resource, and whether it denies anything to the root user."""
+    if doc is None:
+        return {"deny_actions": None, "restricts_root_user": None}
+    denied: set[str] = set()
+    root_user = False
+    raw = doc.get("Statement", [])
+    for s in [raw] if isinstance(raw, dict) else raw:
+        if s.get("Effect") != "Deny":
+            continue
+        cond = json.dumps(s.get("Condition") or {}).lower()
+        if "aws:principalarn" in cond and ":root" in cond:
+            root_user = True
+        if s.get("Condition") or "Action" not in s or s.get("Resource", "*") not in ("*", ["*"]):
+            continue
+        actions = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
+        denied.update(str(a).lower() for a in actions)
+    return {"deny_actions": sorted(denied), "restricts_root_user": root_user}
 
 
 def transform(raw: dict[str, Any]) -> Transformed:
@@ -164,8 +185,10 @@ def transform(raw: dict[str, Any]) -> Transformed:
         by_type: dict[str, list[str]] = {"ROOT": [], "ORGANIZATIONAL_UNIT": [], "ACCOUNT": []}
         for t in (targets or {}).get("Targets", []):
             by_type.setdefault(t["Type"], []).append(t["TargetId"])
+        content = _content(described, pid)
         rows[POLICY_TYPES[kind]].append(
             {
+                **_facts(content),
                 "id": f"{org_id}/{pid}",
                 "policy_id": pid,
                 "arn": summary.get("Arn"),
@@ -174,7 +197,7 @@ def transform(raw: dict[str, Any]) -> Transformed:
                 "type": summary.get("Type", kind),
                 "aws_managed": summary.get("AwsManaged"),
                 "org_id": org_id,
-                "document": _content(described, pid),
+                "document": to_json(content) if content is not None else None,
                 "root_targets": [f"{org_id}/{x}" for x in by_type["ROOT"]],
                 "ou_targets": [f"{org_id}/{x}" for x in by_type["ORGANIZATIONAL_UNIT"]],
                 "account_targets": by_type["ACCOUNT"],

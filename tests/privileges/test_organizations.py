@@ -71,6 +71,7 @@ def test_tree_and_policies_load_with_cartography_labels(loaded: dict[str, Any]) 
     assert {("AWSServiceControlPolicy" in r["labels"], r["name"], r["target"]) for r in attached} == {
         (True, "DenyLeaveOrganization", f"{ORG}/r-a1b2"),
         (True, "ProtectRestrictedData", f"{ORG}/ou-a1b2-pr0dacct"),
+        (True, "DenyRootUser", f"{ORG}/ou-a1b2-wrkl0ad5"),
         (True, "SandboxAllowList", f"{ORG}/ou-a1b2-sandb0x1"),
         (False, "EnforceOrgIdentities", f"{ORG}/r-a1b2"),
     }
@@ -136,7 +137,8 @@ def test_least_privilege_grants_create_narrowed_paths_and_scps_remove_them(loade
     assert not [k for k in by_role if k == ("ops-admin", "acme-prod-restricted")]
     # ... except for the service-linked role, which SCPs do not govern.
     assert ("AWSServiceRoleForBackup", "acme-prod-restricted") in by_role
-    # The RCP's Deny is for principals outside the organization: decided, not left "conditional".
+    # The RCP's Deny is for principals outside the organization, DenyRootUser for the root user: both
+    # decided for these roles, not left "conditional".
     assert "conditional" not in by_role[("exports-reader", "acme-prod-data")][0]
     assert "within SCPs of o-a1b2c3d4e5" in by_role[("exports-reader", "acme-prod-data")][1]
 

@@ -100,6 +100,10 @@ _POLICY_PROPS = {
     "aws_managed": P("aws_managed"),
     "org_id": P("org_id", index=True),
     "document": P("document"),  # canonical JSON of describe-policy's Content (like AWSPolicy.document)
+    # ours, for the guardrail controls: lower-cased actions denied unconditionally on "*", and whether a
+    # Deny is conditioned on the root user's ARN (aws:PrincipalArn like arn:aws:iam::*:root)
+    "deny_actions": P("deny_actions"),
+    "restricts_root_user": P("restricts_root_user"),
 }
 _TARGETS = (
     RelSchema("APPLIES_TO", "AWSOrganizationRoot", {"id": P("root_targets")}, many=True),

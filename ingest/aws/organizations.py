@@ -150,9 +150,11 @@ def transform(raw: dict[str, Any]) -> Transformed:
             }
         )
     root_of: dict[str, str] = {r: r for r in root_ids}
+    path: dict[str, list[str]] = {r: [f"{org_id}/{r}"] for r in root_ids}  # root … this OU
     for parent, ous in raw["ous"].items():  # parents come before children (breadth-first order)
         for ou in ous:
             root_of[ou["Id"]] = root_of.get(parent, parent)
+            path[ou["Id"]] = [*path.get(parent, [f"{org_id}/{parent}"]), f"{org_id}/{ou['Id']}"]
             rows[AWS_ORGANIZATIONAL_UNIT].append(
                 {
                     "id": f"{org_id}/{ou['Id']}",
@@ -178,6 +180,7 @@ def transform(raw: dict[str, Any]) -> Transformed:
                     "org_id": org_id,
                     "org_account_name": a.get("Name"),
                     "org_parent_id": f"{org_id}/{parent}",
+                    "org_path": path.get(parent, [f"{org_id}/{parent}"]),
                     **_parent(org_id, parent, root_ids),
                 }
             )

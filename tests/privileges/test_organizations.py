@@ -154,3 +154,28 @@ def test_organizations_not_collected_is_identity_alone_and_said(aws_only: str, t
     assert flags[_role(SANDBOX, "sandbox-admin")][0] is True
     hops = _data_hops([_role(PROD, "restricted-reader")])
     assert [v[0] for v in hops.values()] == ["read"]
+
+
+def test_guardrail_controls_on_the_handwritten_organization(loaded: dict[str, Any]) -> None:
+    from queries.catalogue import load_catalogue
+    from queries.runner import latest_target, run_controls
+
+    ids = [
+        "organizations_account_only_full_aws_access",
+        "organizations_leave_organization_not_denied",
+        "organizations_root_user_not_restricted",
+        "organizations_scp_policy_type_disabled",
+        "organizations_rcp_policy_type_disabled",
+    ]
+    catalogue = load_catalogue()
+    results = {r.control.id: r for r in run_controls([catalogue.get(i) for i in ids], latest_target())}
+    failing = {i: sorted(row["asset_id"] for row in results[i].rows) for i in ids}
+    assert failing == {
+        "organizations_account_only_full_aws_access": [],
+        "organizations_leave_organization_not_denied": [],  # DenyLeaveOrganization is on the root
+        "organizations_root_user_not_restricted": [SANDBOX],  # DenyRootUser covers Workloads only
+        "organizations_scp_policy_type_disabled": [],
+        "organizations_rcp_policy_type_disabled": [],
+    }
+    # the management account is exempt from SCPs: two member accounts evaluated
+    assert results["organizations_root_user_not_restricted"].evaluated == 2

@@ -83,6 +83,7 @@ AWS_ORGANIZATION_ACCOUNT = NodeSchema(
         "org_id": P("org_id"),
         "org_account_name": P("org_account_name"),  # ours: Cartography's `name` is the alias here
         "org_parent_id": P("org_parent_id"),  # ours: the root or OU id the evaluation starts from
+        "org_path": P("org_path"),  # ours: ids of the root and each OU down to the parent, root first
     },
     relationships=(
         RelSchema("PARENT", "AWSOrganizationRoot", {"id": P("parent_root_id")}),

@@ -1,0 +1,1 @@
+MATCH (o:AWSOrganization) RETURN count(o) AS evaluated

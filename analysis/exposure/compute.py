@@ -148,6 +148,8 @@ def compute(ingest_run_id: str | None = None, settings: ExposureSettings | None 
     store.begin(run_id, ingest_run_id)
     try:
         g, phases = build()
+        for asset, why in sorted(g.cleared.items()):
+            log.info("exposure: %s not exposed: %s", asset, why)
         _read_props(g)
         nodes, edges, crowns = rows(g, settings)
         t = time.perf_counter()

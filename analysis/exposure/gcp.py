@@ -25,6 +25,7 @@ from typing import Any
 
 from analysis.exposure import ports as P
 from analysis.exposure.model import AttackGraph, node_from
+from analysis.privileges.gcp_org_policy import effective_for_projects
 from graph import driver
 
 # The project a node belongs to (Cartography's project edge; under a project scan, the scope itself).
@@ -311,6 +312,9 @@ def _gke(g: AttackGraph) -> None:
         )
 
 
+PAP = "storage.publicAccessPrevention"
+
+
 def _buckets(g: AttackGraph) -> None:
     reasons: dict[str, tuple[dict[str, Any], list[str]]] = {}
     for r in driver.read(PUBLIC_BUCKETS):
@@ -320,11 +324,19 @@ def _buckets(g: AttackGraph) -> None:
         who = ", ".join(r["who"] or [])
         text = f"binding {r['role']} on {where(r['at_labels'], r['at'])} grants {who}{cond}"
         reasons.setdefault(r["id"], (r, []))[1].append(text)
+    # The bucket's own 'inherited' defers to storage.publicAccessPrevention on its project / folders /
+    # organization: enforced there, allUsers / allAuthenticatedUsers bindings have no effect.
+    org = effective_for_projects(PAP, [r["account"] for r, _ in reasons.values() if r["account"]])
     for r, why in reasons.values():
         pap = r["pap"] or "unset"
+        eff = org.get(r["account"])
+        if eff is not None and eff.enforced and not eff.conditional:
+            g.cleared[r["id"]] = f"public binding blocked: {eff.describe()}"
+            continue
+        policy = f"; org policy {eff.describe()}" if eff is not None and eff.collected else ""
         g.expose(
             node_from(r, "GCPBucket"),
             "gcs-public-iam",
             ["443/tcp"],
-            f"{'; '.join(sorted(why))}; public access prevention '{pap}' (not enforced)",
+            f"{'; '.join(sorted(why))}; public access prevention '{pap}' (not enforced){policy}",
         )

@@ -56,6 +56,9 @@ class AttackGraph:
     nodes: dict[str, Node] = field(default_factory=dict)
     hops: dict[tuple[str, str, str], Hop] = field(default_factory=dict)
     exposed: dict[str, list[Exposed]] = field(default_factory=dict)
+    # Assets that would be exposed but for an enforced guardrail (GCP public access prevention set by an
+    # organization policy): asset id -> the guardrail, logged by the run so the decision is visible.
+    cleared: dict[str, str] = field(default_factory=dict)
 
     def node(self, n: Node) -> Node:
         old = self.nodes.get(n.id)

@@ -3,7 +3,8 @@ earlier modules loaded.
 
 hierarchy (scope node, folders, projects — every later node hangs from them) → service accounts and keys
 (instances RUNS_AS them, bindings name them) → networks → network tags → instances → firewalls (TARGET_TAG)
-→ buckets → Cloud SQL → GKE → policy bindings last (APPLIES_TO any of the above).
+→ buckets → Cloud SQL → GKE → policy bindings (APPLIES_TO any of the above) → organization policies
+(APPLIES_TO the hierarchy).
 """
 
 from ingest.gcp import (
@@ -15,6 +16,7 @@ from ingest.gcp import (
     instances,
     network_tags,
     networks,
+    org_policies,
     policy_bindings,
     service_accounts,
 )
@@ -30,4 +32,5 @@ MODULES = [
     cloudsql.MODULE,
     gke.MODULE,
     policy_bindings.MODULE,
+    org_policies.MODULE,
 ]

@@ -128,6 +128,15 @@ class Snapshot:
     def gcp_scopes(self) -> list[str]:
         return self._subdirs("gcp")
 
+    def gcp_file(self, scope: str, service: str, name: str) -> Any:
+        """``gcp/<scope>/<service>/<name>.json`` as parsed JSON (gcloud output other than Cloud Asset
+        listings: org policies in the v2 form, IAM deny policies), or None when it was not collected."""
+        path = self.root / "gcp" / scope / service / f"{name}.json"
+        if not path.is_file():
+            return None
+        self._claimed.add(path)
+        return _load_json(path)
+
     def gcp(self, scope: str, content_type: str) -> list[dict[str, Any]] | None:
         """Assets of ``gcloud asset list`` (.json array) or ``gcloud asset export`` (.jsonl), or None."""
         base = self.root / "gcp" / scope / "cloudasset"

@@ -72,3 +72,22 @@ def test_org_policies_not_collected_leave_the_bucket_exposed(neo4j_uri: str, tmp
     assert g.cleared == {}
     marks = driver.read("MATCH (o:GCPOrganization) RETURN o.org_policies_collected AS c")
     assert [m["c"] for m in marks] == [None]
+
+
+def test_guardrail_controls_on_the_organization(neo4j_uri: str, tmp_path: Path) -> None:
+    from queries.catalogue import load_catalogue
+    from queries.runner import latest_target, run_controls
+
+    ingest_and_compute(_snapshot(tmp_path, True))
+    gcp = [c for c in load_catalogue() if c.id.startswith("gcp_org_")]
+    results = {r.control.id: r for r in run_controls(gcp, latest_target())}
+    failing = sorted(i for i, r in results.items() if r.status == "fail")
+    assert failing == [
+        "gcp_org_default_network_creation_not_skipped",  # enforced only under a tag condition
+        "gcp_org_service_account_key_creation_allowed",  # enforced on acme-prod only, not the organization
+        "gcp_org_sql_authorized_networks_not_restricted",
+        "gcp_org_uniform_bucket_level_access_not_enforced",
+    ]
+    assert all(r.evaluated == 1 for r in results.values())
+    reason = results["gcp_org_default_network_creation_not_skipped"].rows[0]["reason"]
+    assert reason.startswith("compute.skipDefaultNetworkCreation is enforced on organizations/734561238901 only")

@@ -1,0 +1,11 @@
+// Evaluated only where the organization's policies were collected: "not collected" is not "not set".
+MATCH (o:GCPOrganization) WHERE coalesce(o.org_policies_collected, false)
+OPTIONAL MATCH (p:GCPOrgPolicy {constraint: 'iam.allowedPolicyMemberDomains'})-[:APPLIES_TO]->(o)
+WITH o, p WHERE p IS NULL OR coalesce(p.reset, false) OR p.all_values = 'ALLOW' OR (p.all_values IS NULL AND size(coalesce(p.allowed_values, [])) = 0) OR coalesce(p.conditional, false)
+RETURN o.id AS asset_id, coalesce(o.displayname, o.id) AS asset_name, 'GCPOrganization' AS label, o.id AS scope,
+       CASE WHEN p IS NULL THEN 'iam.allowedPolicyMemberDomains is not set on ' + o.id
+            WHEN coalesce(p.reset, false) THEN 'iam.allowedPolicyMemberDomains is reset to the default (allow all) on ' + o.id
+            WHEN p.all_values = 'ALLOW' THEN 'iam.allowedPolicyMemberDomains allows all values on ' + o.id
+            WHEN coalesce(p.conditional, false) THEN 'iam.allowedPolicyMemberDomains on ' + o.id + ' has conditional rules'
+            ELSE 'iam.allowedPolicyMemberDomains on ' + o.id + ' lists no allowed value' END + ': bindings may name members of any domain' AS reason
+ORDER BY asset_id

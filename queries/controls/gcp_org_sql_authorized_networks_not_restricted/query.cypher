@@ -1,0 +1,10 @@
+// Evaluated only where the organization's policies were collected: "not collected" is not "not set".
+MATCH (o:GCPOrganization) WHERE coalesce(o.org_policies_collected, false)
+OPTIONAL MATCH (p:GCPOrgPolicy {constraint: 'sql.restrictAuthorizedNetworks'})-[:APPLIES_TO]->(o)
+WITH o, p WHERE p IS NULL OR coalesce(p.reset, false) OR NOT coalesce(p.enforced, false) OR coalesce(p.conditional, false)
+RETURN o.id AS asset_id, coalesce(o.displayname, o.id) AS asset_name, 'GCPOrganization' AS label, o.id AS scope,
+       CASE WHEN p IS NULL THEN 'sql.restrictAuthorizedNetworks is not set on ' + o.id
+            WHEN coalesce(p.reset, false) THEN 'sql.restrictAuthorizedNetworks is reset to the default on ' + o.id
+            WHEN coalesce(p.conditional, false) THEN 'sql.restrictAuthorizedNetworks is enforced on ' + o.id + ' only under a condition'
+            ELSE 'sql.restrictAuthorizedNetworks is set to not enforced on ' + o.id END + ': instances may authorize public networks' AS reason
+ORDER BY asset_id

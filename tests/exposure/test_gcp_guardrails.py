@@ -90,4 +90,6 @@ def test_guardrail_controls_on_the_organization(neo4j_uri: str, tmp_path: Path) 
     ]
     assert all(r.evaluated == 1 for r in results.values())
     reason = results["gcp_org_default_network_creation_not_skipped"].rows[0]["reason"]
-    assert reason.startswith("compute.skipDefaultNetworkCreation is enforced on organizations/734561238901 only")
+    assert reason.startswith(
+        "compute.skipDefaultNetworkCreation is enforced on organizations/734561238901 only under a condition"
+    )

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ingest.sample import plan_k8s
+from ingest.sample import aws_org, plan_k8s
 from ingest.sample.aws_env import ClusterSpec, build_account
 from ingest.sample.aws_network import finalize_subnets
 from ingest.sample.context import PRIMARY_REGION, Account, Ctx
@@ -78,6 +78,10 @@ def generate(
 
     day_files = DayPlan(ctx, built, days).run()
     m = ctx.manifest
+    org_files = aws_org.organization_files(ctx, accts, seed)
+    for files in day_files:  # the same organization every day
+        files.update(org_files)
+    aws_org.plant(m, accts, org_files)
     gcp = add_gcp(day_files, m, gcp_projects, seed) if gcp_projects else None
     manifest: dict[str, Any] = {
         "generator": {

@@ -333,6 +333,39 @@ def _project(
     return res, pols, {"project": pid, "number": num, "service_account": sa, "uid": uid, "key": key}
 
 
+def org_policies(org_name: str, org: str) -> list[dict[str, Any]]:
+    """``gcloud asset list --content-type=org-policy``: the organization sets domain-restricted sharing and
+    uniform bucket-level access; public access prevention, key creation, SQL networks, external IPs and the
+    default network are left unset (the planted guardrail gaps)."""
+
+    def policy(constraint: str, body: dict[str, Any], etag: str) -> dict[str, Any]:
+        return {
+            "constraint": f"constraints/{constraint}",
+            **body,
+            "etag": etag,
+            "updateTime": "2026-06-02T09:14:07.318Z",
+        }
+
+    return [
+        {
+            "name": org_name,
+            "assetType": "cloudresourcemanager.googleapis.com/Organization",
+            "orgPolicy": [
+                policy(
+                    "iam.allowedPolicyMemberDomains",
+                    {"listPolicy": {"allowedValues": ["C0sampl3x"]}},
+                    "BwYa1Dq0Wm8=",
+                ),
+                policy(
+                    "storage.uniformBucketLevelAccess", {"booleanPolicy": {"enforced": True}}, "BwYa1Dq1c2E="
+                ),
+            ],
+            "ancestors": [f"organizations/{org}"],
+            "updateTime": "2026-06-02T09:14:07.318Z",
+        }
+    ]
+
+
 def gcp_days(projects: int, days: int, seed: int) -> tuple[list[Files], dict[str, Any]]:
     """One file map per day (paths relative to the day folder) and the planted facts."""
     rng = random.Random(f"gcp-{seed}")
@@ -378,7 +411,13 @@ def gcp_days(projects: int, days: int, seed: int) -> tuple[list[Files], dict[str
             ),
             *pols,
         ]
-        out.append({f"{base}/resource.json": res, f"{base}/iam-policy.json": day_pols})
+        out.append(
+            {
+                f"{base}/resource.json": res,
+                f"{base}/iam-policy.json": day_pols,
+                f"{base}/org-policy.json": org_policies(org_name, org),
+            }
+        )
     first = made[0][2] if made else {}
     planted = {
         "organization": org,

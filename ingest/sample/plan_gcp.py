@@ -36,7 +36,45 @@ def add_gcp(day_files: list[Files], manifest: Manifest, projects: int, seed: int
     }
 
 
+_ORG_GAPS = {
+    "gcp_org_public_access_prevention_not_enforced": "storage.publicAccessPrevention is not set.",
+    "gcp_org_service_account_key_creation_allowed": "iam.disableServiceAccountKeyCreation is not set.",
+    "gcp_org_sql_authorized_networks_not_restricted": "sql.restrictAuthorizedNetworks is not set.",
+    "gcp_org_vm_external_ip_not_restricted": "compute.vmExternalIpAccess is not set.",
+    "gcp_org_default_network_creation_not_skipped": "compute.skipDefaultNetworkCreation is not set.",
+}
+_ORG_SET = {
+    "gcp_org_domain_restricted_sharing_off": "iam.allowedPolicyMemberDomains allows customer C0sampl3x only.",
+    "gcp_org_uniform_bucket_level_access_not_enforced": "storage.uniformBucketLevelAccess is enforced.",
+}
+
+
+def _plant_org_policies(m: Manifest, org: str) -> None:
+    name = f"organizations/{org}"
+    for kind, text in _ORG_GAPS.items():
+        m.plant(
+            f"gcp-{kind.removeprefix('gcp_').replace('_', '-')}",
+            kind,
+            "gcp",
+            org,
+            name,
+            "sample.example",
+            text,
+        )
+    for kind, text in _ORG_SET.items():
+        m.decoy(
+            f"gcp-{kind.removeprefix('gcp_').replace('_', '-')}",
+            kind,
+            "gcp",
+            org,
+            name,
+            "sample.example",
+            text,
+        )
+
+
 def _plant(m: Manifest, facts: dict[str, Any], org: str, days: int) -> None:
+    _plant_org_policies(m, org)
     p0 = facts["projects"][0]
     fw = f"projects/{p0}/global/firewalls"
     bastion = facts["open_ssh_instance"]

@@ -58,7 +58,7 @@ def count_assets(files: Files) -> dict[str, int]:
             if parts[-1] == "resource.json":
                 for asset in body:
                     add(f"gcp:{asset['assetType']}", 1)
-            else:
+            elif parts[-1] == "iam-policy.json":
                 add("gcp:iam-policy", len(body))
             continue
         suffix = "/".join(parts[-2:])

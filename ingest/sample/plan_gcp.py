@@ -63,7 +63,7 @@ def _plant_org_policies(m: Manifest, org: str) -> None:
         )
     for kind, text in _ORG_SET.items():
         m.decoy(
-            f"gcp-{kind.removeprefix('gcp_').replace('_', '-')}",
+            f"decoy-gcp-{kind.removeprefix('gcp_').replace('_', '-')}",
             kind,
             "gcp",
             org,

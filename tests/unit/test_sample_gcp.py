@@ -62,6 +62,7 @@ def test_files_are_cloud_asset_listings(env: tuple[Path, dict[str, Any]]) -> Non
         folder = out / f"day-{day:02d}" / "gcp"
         assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.json")) == [
             f"{org}/cloudasset/iam-policy.json",
+            f"{org}/cloudasset/org-policy.json",
             f"{org}/cloudasset/resource.json",
         ]
         text = (folder / org / "cloudasset" / "resource.json").read_text()
@@ -94,6 +95,11 @@ def test_planted_facts_and_days(env: tuple[Path, dict[str, Any]]) -> None:
         "gcp-sa-user-managed-key",
         "gcp-xlayer-internet-to-bucket",
         "gcp-iam-owner-inherited-from-folder",
+        "gcp-org-public-access-prevention-not-enforced",
+        "gcp-org-service-account-key-creation-allowed",
+        "gcp-org-sql-authorized-networks-not-restricted",
+        "gcp-org-vm-external-ip-not-restricted",
+        "gcp-org-default-network-creation-not-skipped",
     }
     assert set(decoys) == {
         "decoy-gcp-bucket-private",
@@ -101,6 +107,8 @@ def test_planted_facts_and_days(env: tuple[Path, dict[str, Any]]) -> None:
         "decoy-gcp-firewall-deny",
         "decoy-gcp-firewall-ssh-restricted",
         "decoy-gcp-instance-no-external-ip",
+        "decoy-gcp-org-domain-restricted-sharing-off",
+        "decoy-gcp-org-uniform-bucket-level-access-not-enforced",
     }
     assert all(i["scope"] == org for i in [*planted.values(), *decoys.values()])
     texts = {

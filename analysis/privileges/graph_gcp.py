@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analysis.privileges.gcp import ADMIN_ROLES, GcpPermissions, gcp_findings, gcp_permissions
+from analysis.privileges.gcp_deny import DenyRule, apply_deny, read_rules
 from analysis.privileges.records import PrincipalRecord, compact_json
 from graph import driver
 from graph.schema.gcp.common import is_org, scope_node_id
@@ -61,6 +62,16 @@ RETURN b.resource AS resource, b.resource_type AS type, b.project_number AS numb
        b.has_condition AS has_condition
 ORDER BY b.id
 """
+_DENIES = """
+MATCH (o:{owner} {{id: $owner}})
+OPTIONAL MATCH (o)-[:RESOURCE]->(d:GCPDenyPolicy)
+RETURN coalesce(o.deny_policies_collected, false) AS collected,
+       collect({{id: d.id, name: d.display_name, attachment: d.attachment, rules: d.rules}}) AS denies
+"""
+_ROLES = """
+MATCH (:{owner} {{id: $owner}})-[:RESOURCE]->(r:GCPRole)
+RETURN r.id AS id, r.permissions AS permissions
+"""
 _SERVICE_ACCOUNTS = """
 MATCH (:{owner} {{id: $owner}})-[:RESOURCE]->(s:GCPServiceAccount)
 RETURN s.id AS id, s.email AS email
@@ -75,6 +86,9 @@ class ScopeIam:
     policies: dict[str, dict[str, Any]] = field(default_factory=dict)
     parents: dict[str, str] = field(default_factory=dict)
     service_accounts: dict[str, str] = field(default_factory=dict)  # email -> GCPServiceAccount id
+    deny_collected: bool = False
+    deny_rules: dict[str, list[DenyRule]] = field(default_factory=dict)  # attachment -> rules
+    roles: dict[str, frozenset[str]] = field(default_factory=dict)  # role -> included permissions
 
 
 class _Names:
@@ -138,10 +152,16 @@ def read_scope(scope: str) -> ScopeIam:
             parent = names.project(row["number"])
             if parent and parent != resource:
                 out.parents[resource] = parent
+    for row in driver.read(_DENIES.format(owner=owner_label), params):
+        out.deny_collected = bool(row["collected"])
+        out.deny_rules = read_rules([d for d in row["denies"] if d["id"]], projects)
+    if out.deny_rules:
+        for row in driver.read(_ROLES.format(owner=owner_label), params):
+            out.roles[row["id"]] = frozenset(row["permissions"] or [])
     return out
 
 
-def record(iam: ScopeIam, member: str, perms: GcpPermissions) -> PrincipalRecord:
+def record(iam: ScopeIam, member: str, perms: GcpPermissions, guardrails: str = "") -> PrincipalRecord:
     findings = gcp_findings(perms)
     admin = any(g.role in ADMIN_ROLES for g in perms.grants)
     kind, _, ident = member.partition(":")
@@ -157,6 +177,7 @@ def record(iam: ScopeIam, member: str, perms: GcpPermissions) -> PrincipalRecord
         escalations=tuple(f.name for f in findings if not f.name.startswith("admin-equivalent:")),
         node_label="GCPServiceAccount" if node_id else None,
         node_id=node_id,
+        guardrails=guardrails,
     )
 
 
@@ -171,5 +192,12 @@ def compute_scopes(scopes: Iterable[str]) -> list[PrincipalRecord]:
         for email in iam.service_accounts:
             member = f"serviceAccount:{email}"
             perms.setdefault(member, GcpPermissions(member, ()))
-        out.extend(record(iam, member, perms[member]) for member in sorted(perms))
+        for member in sorted(perms):
+            # Deny before allow: the grants a deny rule empties entirely are dropped before findings.
+            if not iam.deny_collected:
+                note = "deny policies not collected: allow bindings alone"
+                out.append(record(iam, member, perms[member], note))
+                continue
+            denied, notes = apply_deny(member, perms[member], iam.deny_rules, iam.parents, iam.roles)
+            out.append(record(iam, member, denied, "; ".join(notes)))
     return out

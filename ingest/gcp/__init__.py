@@ -10,6 +10,7 @@ hierarchy (scope node, folders, projects â€” every later node hangs from them) â
 from ingest.gcp import (
     buckets,
     cloudsql,
+    deny_policies,
     firewalls,
     gke,
     hierarchy,
@@ -33,4 +34,5 @@ MODULES = [
     gke.MODULE,
     policy_bindings.MODULE,
     org_policies.MODULE,
+    deny_policies.MODULE,
 ]

@@ -25,7 +25,8 @@ ORG_POLICY = "org-policy"
 _CRM = "//cloudresourcemanager.googleapis.com/"
 
 
-def _target(resource: str) -> dict[str, Any]:
+def target_of(resource: str) -> dict[str, Any]:
+    """APPLIES_TO keys for a policy set on ``organizations/N``, ``folders/N`` or ``projects/<n or id>``."""
     kind, _, ident = resource.partition("/")
     if kind == "organizations":
         return {"resource_type": "organization", "target_org": resource}
@@ -42,7 +43,7 @@ def _base(resource: str, constraint: str, form: str) -> dict[str, Any]:
         "constraint": short,
         "resource": resource,
         "form": form,
-        **_target(resource),
+        **target_of(resource),
         "enforced": None,
         "allowed_values": [],
         "denied_values": [],

@@ -1,4 +1,5 @@
-"""`invgraph collect gcp`: Cloud Asset Inventory → ``<out>/gcp/<id>/cloudasset/{resource,iam-policy}.json``.
+"""`invgraph collect gcp`: Cloud Asset Inventory → ``<out>/gcp/<id>/cloudasset/<content type>.json`` for the
+content types ``resource``, ``iam-policy`` and ``org-policy`` (deny policies need ``gcloud iam policies``).
 
 Each file holds what ``gcloud asset list --organization|--project=<id> --content-type=<t> --format=json``
 prints: the assets as the API's camelCase JSON (protobuf JSON mapping), so the offline reader cannot tell a
@@ -15,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-CONTENT_TYPES = {"resource": "RESOURCE", "iam-policy": "IAM_POLICY"}
+CONTENT_TYPES = {"resource": "RESOURCE", "iam-policy": "IAM_POLICY", "org-policy": "ORG_POLICY"}
 
 
 @dataclass

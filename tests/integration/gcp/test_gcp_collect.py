@@ -20,7 +20,14 @@ from google.cloud import asset_v1  # noqa: E402
 
 from ingest.gcp.collect import collect_gcp  # noqa: E402
 
-from .gcp_support import ORG, ids, read, run, statuses  # noqa: E402
+from .gcp_support import ORG, REPO, ids, read, run, statuses  # noqa: E402
+
+# The hand-written org-policy listing (v1 form, gcloud asset list --content-type=org-policy).
+ORG_POLICIES = json.loads(
+    (
+        REPO / "tests/data/snapshots/handwritten-gcp-guardrails/gcp" / ORG / "cloudasset/org-policy.json"
+    ).read_text()
+)
 
 
 class _Api(BaseHTTPRequestHandler):
@@ -48,6 +55,8 @@ class _Api(BaseHTTPRequestHandler):
                     },
                 )
             return self._send(200, {"assets": read("day1", "iam-policy"), "readTime": "2026-11-20T06:00:00Z"})
+        if query.get("contentType") in ("ORG_POLICY", "4"):
+            return self._send(200, {"assets": ORG_POLICIES, "readTime": "2026-11-20T06:00:00Z"})
         assets = read("day1", "resource")
         half = len(assets) // 2
         if query.get("pageToken") == "p2":
@@ -87,11 +96,12 @@ def _client(endpoint: str) -> asset_v1.AssetServiceClient:
 
 def test_collect_writes_what_gcloud_prints(api: str, tmp_path: Path) -> None:
     report = collect_gcp(tmp_path, organization=ORG, client=_client(api))
-    assert (report.status, report.files_written, report.errors) == ("ok", 2, [])
+    assert (report.status, report.files_written, report.errors) == ("ok", 3, [])
     folder = tmp_path / "gcp" / ORG / "cloudasset"
     # Both pages, camelCase, unchanged: the collected files equal the gcloud output they were recorded from.
     assert json.loads((folder / "resource.json").read_text()) == read("day1", "resource")
     assert json.loads((folder / "iam-policy.json").read_text()) == read("day1", "iam-policy")
+    assert json.loads((folder / "org-policy.json").read_text()) == ORG_POLICIES
     assert json.loads((tmp_path / "snapshot.json").read_text())["collected_at"].endswith("Z")
     assert any(r.endswith("&p2") for r in _Api.requests)
 
@@ -99,7 +109,7 @@ def test_collect_writes_what_gcloud_prints(api: str, tmp_path: Path) -> None:
 def test_permission_denied_writes_no_file_and_is_reported(neo4j: str, api: str, tmp_path: Path) -> None:
     _Api.deny_iam = True
     report = collect_gcp(tmp_path, organization=ORG, client=_client(api))
-    assert (report.status, report.exit_code, report.files_written) == ("partial", 2, 1)
+    assert (report.status, report.exit_code, report.files_written) == ("partial", 2, 2)
     assert len(report.errors) == 1 and "iam-policy" in report.errors[0] and "denied" in report.errors[0]
     assert not (tmp_path / "gcp" / ORG / "cloudasset" / "iam-policy.json").exists()
     result = run(tmp_path)

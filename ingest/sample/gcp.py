@@ -416,6 +416,8 @@ def gcp_days(projects: int, days: int, seed: int) -> tuple[list[Files], dict[str
                 f"{base}/resource.json": res,
                 f"{base}/iam-policy.json": day_pols,
                 f"{base}/org-policy.json": org_policies(org_name, org),
+                # gcloud iam policies list --kind=denypolicies: the organization has none (collected, empty).
+                f"gcp/{org}/iam/denypolicies.json": [],
             }
         )
     first = made[0][2] if made else {}

@@ -29,6 +29,14 @@ LABELS = {
     "decoy-gcp-firewall-deny": "GCPFirewall",
     "decoy-gcp-firewall-ssh-restricted": "GCPFirewall",
     "decoy-gcp-instance-no-external-ip": "GCPInstance",
+    # organization-policy gaps and settings: the finding's asset is the organization
+    "gcp-org-public-access-prevention-not-enforced": "GCPOrganization",
+    "gcp-org-service-account-key-creation-allowed": "GCPOrganization",
+    "gcp-org-sql-authorized-networks-not-restricted": "GCPOrganization",
+    "gcp-org-vm-external-ip-not-restricted": "GCPOrganization",
+    "gcp-org-default-network-creation-not-skipped": "GCPOrganization",
+    "decoy-gcp-org-domain-restricted-sharing-off": "GCPOrganization",
+    "decoy-gcp-org-uniform-bucket-level-access-not-enforced": "GCPOrganization",
 }
 
 

@@ -7,11 +7,15 @@ Organizations "Service control policies" and "SCP evaluation"; [RCP] "Resource c
 [RES] "IAM JSON policy elements: Resource" (wildcards, case sensitivity); [S3] "Policy resources for
 Amazon S3"; [SM] Secrets Manager "Resource-based and identity-based policies" (the 6-character suffix);
 [RDS] "Creating and using an IAM policy for IAM database access"; [KMS] "Using aliases to control access
-to KMS keys"; [GLOB] pattern-vs-pattern overlap, the intersection the resource-set checks rely on.
+to KMS keys"; [GLOB] pattern-vs-pattern overlap, the intersection the resource-set checks rely on;
+[GCP-ORGPOL] Organization Policy "Understanding hierarchy evaluation" (inheritFromParent, restoreDefault,
+list merges); [GCP-DENY] IAM "Deny policies" (principal identifiers, exception principals and permissions,
+denial conditions, permission format ``service.googleapis.com/resource.verb``).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any, NamedTuple
 
 import pytest
@@ -504,3 +508,175 @@ def test_glob_overlap(a: str, b: str, expected: bool) -> None:
 
 def test_corpus_size() -> None:
     assert len(CASES) + len(RCP_CASES) + len(OVERLAPS) >= 60
+
+
+# -- GCP organization policy hierarchy evaluation [GCP-ORGPOL: "Understanding hierarchy evaluation"] ---------
+def _pol(resource: str, **fields: Any) -> dict[str, Any]:
+    base = {"resource": resource, "kind": "boolean", "enforced": False, "reset": False}
+    return {**base, **fields}
+
+
+ORGPOL_CASES: dict[str, tuple[list[dict[str, Any] | None], dict[str, Any]]] = {
+    "bool-inherited-from-org": ([_pol("organizations/1", enforced=True), None, None], {"enforced": True}),
+    "bool-project-overrides": (
+        [_pol("organizations/1", enforced=True), None, _pol("projects/p", enforced=False)],
+        {"enforced": False},
+    ),
+    "bool-folder-overrides-then-project-unset": (
+        [_pol("organizations/1"), _pol("folders/2", enforced=True), None],
+        {"enforced": True},
+    ),
+    "bool-restore-default": (
+        [_pol("organizations/1", enforced=True), None, _pol("projects/p", kind="reset", reset=True)],
+        {"enforced": False},
+    ),
+    "list-replace-without-inherit": (
+        [
+            _pol("organizations/1", kind="list", allowed_values=["A"]),
+            None,
+            _pol("projects/p", kind="list", allowed_values=["B"]),
+        ],
+        {"allowed": {"B"}},
+    ),
+    "list-merge-with-inherit": (
+        [
+            _pol("organizations/1", kind="list", allowed_values=["A"]),
+            None,
+            _pol("projects/p", kind="list", allowed_values=["B"], inherit_from_parent=True),
+        ],
+        {"allowed": {"A", "B"}},
+    ),
+    "list-parent-deny-survives-merge": (
+        [
+            _pol("organizations/1", kind="list", denied_values=["X"]),
+            None,
+            _pol("projects/p", kind="list", allowed_values=["X", "Y"], inherit_from_parent=True),
+        ],
+        {"allowed": {"Y"}, "denied": {"X"}},
+    ),
+    "list-reset-to-allow-all": (
+        [
+            _pol("organizations/1", kind="list", all_values="DENY"),
+            _pol("folders/2", kind="reset", reset=True),
+            None,
+        ],
+        {"all_values": None, "allowed": set()},
+    ),
+    "conditional-rule-marks-result": (
+        [_pol("organizations/1", enforced=True, conditional=True), None, None],
+        {"enforced": True, "conditional": True},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ORGPOL_CASES))
+def test_gcp_org_policy_merge(name: str) -> None:
+    from analysis.privileges.gcp_org_policy import merge
+
+    chain, expected = ORGPOL_CASES[name]
+    got = merge("c", chain)
+    for key, value in expected.items():
+        assert getattr(got, key) == value, (name, key, got)
+
+
+# -- GCP IAM deny policies [GCP-DENY: "Deny policies", principal identifiers, permission formats] ----------
+def _deny(principals: list[str], permissions: list[str], **extra: Any) -> str:
+    rule: dict[str, Any] = {"deniedPrincipals": principals, "deniedPermissions": permissions, **extra}
+    return json.dumps([{"denyRule": rule}])
+
+
+BUCKET_ADMIN = frozenset({"storage.buckets.delete", "storage.buckets.get", "resourcemanager.projects.get"})
+DENY_CASES: dict[str, tuple[str, str, str, str]] = {
+    # name: (member, attachment, rules JSON, expected outcome: kept | removed | partial | conditional)
+    "user-subject-all-perms-removed": (
+        "user:eve@example.com",
+        "folders/2",
+        _deny(
+            ["principal://goog/subject/eve@example.com"],
+            ["storage.googleapis.com/*", "cloudresourcemanager.googleapis.com/*"],
+        ),
+        "removed",
+    ),
+    "public-all-names-everyone-partial": (
+        "user:bob@example.com",
+        "organizations/1",
+        _deny(["principalSet://goog/public:all"], ["storage.googleapis.com/buckets.delete"]),
+        "partial",
+    ),
+    "exception-principal-spared": (
+        "group:admins@example.com",
+        "organizations/1",
+        _deny(
+            ["principalSet://goog/public:all"],
+            ["storage.googleapis.com/buckets.delete"],
+            exceptionPrincipals=["principalSet://goog/group/admins@example.com"],
+        ),
+        "kept",
+    ),
+    "group-rule-does-not-reach-user": (
+        "user:bob@example.com",
+        "organizations/1",
+        _deny(["principalSet://goog/group/admins@example.com"], ["storage.googleapis.com/*"]),
+        "kept",
+    ),
+    "service-account-identifier": (
+        "serviceAccount:ci@p.iam.gserviceaccount.com",
+        "projects/p",
+        _deny(
+            ["principal://iam.googleapis.com/projects/-/serviceAccounts/ci@p.iam.gserviceaccount.com"],
+            ["storage.googleapis.com/*", "cloudresourcemanager.googleapis.com/projects.get"],
+        ),
+        "removed",
+    ),
+    "exception-permission-keeps-grant": (
+        "user:eve@example.com",
+        "organizations/1",
+        _deny(
+            ["principal://goog/subject/eve@example.com"],
+            ["storage.googleapis.com/*", "cloudresourcemanager.googleapis.com/*"],
+            exceptionPermissions=["storage.googleapis.com/buckets.get"],
+        ),
+        "partial",
+    ),
+    "denial-condition-keeps-grant": (
+        "user:eve@example.com",
+        "organizations/1",
+        _deny(
+            ["principal://goog/subject/eve@example.com"],
+            ["storage.googleapis.com/*", "cloudresourcemanager.googleapis.com/*"],
+            denialCondition={"expression": "resource.matchTag('1/env', 'prod')"},
+        ),
+        "conditional",
+    ),
+    "other-project-attachment-unrelated": (
+        "user:eve@example.com",
+        "projects/other",
+        _deny(["principal://goog/subject/eve@example.com"], ["storage.googleapis.com/*"]),
+        "kept",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DENY_CASES))
+def test_gcp_deny_policy(name: str) -> None:
+    from analysis.privileges.gcp import GcpGrant, GcpPermissions
+    from analysis.privileges.gcp_deny import apply_deny, rules_of
+
+    member, attachment, rules_json, expected = DENY_CASES[name]
+    parents = {"projects/p": "folders/2", "folders/2": "organizations/1"}
+    grant = GcpGrant("roles/bucketAdmin", "projects/p", "projects/p")
+    rules = {attachment: rules_of("policy", attachment, rules_json)}
+    perms, notes = apply_deny(
+        member, GcpPermissions(member, [grant]), rules, parents, {"roles/bucketAdmin": BUCKET_ADMIN}
+    )
+    outcome = {
+        "removed": not perms.grants,
+        "partial": perms.grants == (grant,) and any("permissions denied" in n for n in notes),
+        "conditional": perms.grants == (grant,) and any("conditionally denied" in n for n in notes),
+        "kept": perms.grants == (grant,) and notes == [],
+    }
+    assert outcome[expected], (name, perms.grants, notes)
+
+
+def test_corpus_size_with_gcp() -> None:
+    assert len(CASES) + len(RCP_CASES) + len(ORGPOL_CASES) + len(DENY_CASES) >= 60

@@ -9,6 +9,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
+from analysis.exposure.iam_cross import cross_account
 from analysis.exposure.model import ASSUME, DATA_ACCESS, AttackGraph, Hop, node_from
 from analysis.privileges import EffectivePermissions, assumable_by, effective_permissions, is_admin
 from analysis.privileges.aws import batch_mode
@@ -60,8 +61,9 @@ class Roles:
         self._alone: dict[str, EffectivePermissions] = {}
         self._has: dict[tuple[str, str], bool] = {}
         self.guardrails: dict[str, AccountGuardrails] = {}
+        self.boundary: dict[str, Any] = {}  # role -> its parsed permissions boundary
 
-    def _doc(self, text: str) -> Any:
+    def doc(self, text: str) -> Any:
         if text not in self._parsed:
             self._parsed[text] = json.loads(text)
         return self._parsed[text]
@@ -90,9 +92,11 @@ class Roles:
             for r in driver.read(ROLE_DOCS, {"ids": todo}) if todo else []:
                 docs = [(n or "?", d) for n, d in r["docs"] if d]
                 self.docs[r["rid"]] = docs
+                if r["boundary"]:
+                    self.boundary[r["rid"]] = self.doc(r["boundary"])
                 self.perms[r["rid"]] = effective_permissions(
-                    [self._doc(d) for _, d in docs],
-                    self._doc(r["boundary"]) if r["boundary"] else None,
+                    [self.doc(d) for _, d in docs],
+                    self.boundary.get(r["rid"]),
                     scp_levels=self._levels(r["rid"]),
                 )
                 node = self.g.nodes[r["rid"]]
@@ -103,11 +107,11 @@ class Roles:
                 elif g is not None:
                     node.props["guardrails"] = g.note()
 
-    def _granting(self, role: str, action: str, resource: str) -> str:
+    def granting(self, role: str, action: str, resource: str) -> str:
         names = []
         for n, d in self.docs.get(role, []):
             if d not in self._alone:
-                self._alone[d] = effective_permissions([self._doc(d)])
+                self._alone[d] = effective_permissions([self.doc(d)])
             if self._alone[d].reach(action, resource)[0] is not False:
                 names.append(n)
         return f"policy {', '.join(names)}" if names else "combined policies"
@@ -190,13 +194,14 @@ class Roles:
                             DATA_ACCESS,
                             f"{node.name} may {action} on {reached[0].narrowed}"
                             + _granted_on(reached[0])
-                            + f" ({self._granting(role, action, target)}){cond}"
+                            + f" ({self.granting(role, action, target)}){cond}"
                             + (f"; within {guard}" if guard else ""),
                             # "read on `exports/*` (conditional)": path_score reads the first word.
                             access=access + scope + cond,
                         )
                     )
                     break  # strongest access first; one edge per (role, store)
+        cross_account(self, roles)
 
 
 def _checks(s: dict[str, Any]) -> list[tuple[str, str, str, str]]:

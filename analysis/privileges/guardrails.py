@@ -144,11 +144,13 @@ class RequestContext:
     resource_org: str | None = None
     resource_account: str | None = None
     principal_arn: str | None = None
+    # False when the principal's account's organizations were not collected: its org is unknown, not absent.
+    principal_org_known: bool = True
 
     def value(self, key: str) -> str | None | bool:
         return {
             "aws:principalarn": self.principal_arn if self.principal_arn is not None else False,
-            "aws:principalorgid": self.principal_org,
+            "aws:principalorgid": self.principal_org if self.principal_org_known else False,
             "aws:principalaccount": self.principal_account,
             "aws:resourceorgid": self.resource_org,
             "aws:resourceaccount": self.resource_account,

@@ -179,3 +179,39 @@ def test_guardrail_controls_on_the_handwritten_organization(loaded: dict[str, An
     }
     # the management account is exempt from SCPs: two member accounts evaluated
     assert results["organizations_root_user_not_restricted"].evaluated == 2
+
+
+PARTNER = "444455556666"
+
+
+def test_rcp_blocks_cross_account_access_from_outside_the_organization(loaded: dict[str, Any]) -> None:
+    sandbox, partner = _role(SANDBOX, "sandbox-reader"), _role(PARTNER, "partner-reader")
+    g = AttackGraph()
+    for rid in (sandbox, partner):
+        g.node(Node(rid, "AWSRole", rid.rsplit("/", 1)[-1], ["AWSRole", "AWSPrincipal"], rid.split(":")[4]))
+    Roles(g).compute()
+    hops = {(s, d): h for (s, d, t), h in g.hops.items() if t == "data-access"}
+    # Both the sandbox role's policy and the bucket policy allow; the perimeter RCP spares org members.
+    hop = hops[(sandbox, "acme-prod-shared")]
+    assert (
+        hop.access == "read"
+        and "across accounts" in hop.reason
+        and "bucket policy of acme-prod-shared" in hop.reason
+    )
+    assert "within RCPs of o-a1b2c3d4e5: EnforceOrgIdentities (root Root)" in hop.reason
+    # The partner: admitted by the bucket policy, allowed by its own policy, but outside the organization.
+    assert (partner, "acme-prod-shared") not in hops
+    assert g.cleared[f"{partner} -> acme-prod-shared"] == f"s3:GetObject blocked by the guardrails of {PROD}"
+
+
+def test_without_organizations_the_partner_reaches_the_shared_bucket(aws_only: str, tmp_path: Path) -> None:
+    copy = tmp_path / "snap"
+    shutil.copytree(ROOT, copy)
+    shutil.rmtree(copy / "aws" / MGMT / "global" / "organizations")
+    assert ingest_snapshot(copy).status == "ok"
+    partner = _role(PARTNER, "partner-reader")
+    g = AttackGraph()
+    g.node(Node(partner, "AWSRole", "partner-reader", ["AWSRole", "AWSPrincipal"], PARTNER))
+    Roles(g).compute()
+    (hop,) = [h for (s, d, t), h in g.hops.items() if t == "data-access"]
+    assert (hop.dst, hop.access) == ("acme-prod-shared", "read")

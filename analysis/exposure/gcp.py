@@ -97,6 +97,7 @@ WITH b, t, bk WHERE coalesce(bk.iam_config_public_access_prevention, '') <> 'enf
 RETURN bk.id AS id, bk.name AS name, labels(bk) AS labels, coalesce(bk.project_id, proj) AS account,
        bk.iam_config_public_access_prevention AS pap, b.role AS role, b.public_members AS who,
        coalesce(b.has_condition, false) AS conditional, b.condition_title AS title,
+       b.condition_expression AS expression,
        t.id AS at, labels(t) AS at_labels
 """
 )
@@ -120,6 +121,12 @@ SERVICE_ROLES = {
     "legacyObjectReader": "read",
     "legacyBucketReader": "read",
 }
+
+
+def condition_note(r: dict[str, Any]) -> str:
+    """" (conditional: <title>: <expression>)": an IAM Condition is kept, never evaluated, and shown whole."""
+    parts = [p for p in (r.get("title"), r.get("expression")) if p]
+    return f" (conditional: {': '.join(parts) or 'IAM condition'})"
 
 
 def access_of(role: str, label: str) -> str | None:
@@ -320,7 +327,7 @@ def _buckets(g: AttackGraph) -> None:
     for r in driver.read(PUBLIC_BUCKETS):
         if access_of(r["role"], "GCPBucket") is None:
             continue
-        cond = f" (conditional: {r['title'] or 'IAM condition'})" if r["conditional"] else ""
+        cond = condition_note(r) if r["conditional"] else ""
         who = ", ".join(r["who"] or [])
         text = f"binding {r['role']} on {where(r['at_labels'], r['at'])} grants {who}{cond}"
         reasons.setdefault(r["id"], (r, []))[1].append(text)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from analysis.exposure.gcp import PROJECT, access_of, where
+from analysis.exposure.gcp import PROJECT, access_of, condition_note, where
 from analysis.exposure.model import ASSUME, DATA_ACCESS, NODE_ESCAPE, RUNS_AS, AttackGraph, Hop, Node
 from graph import driver
 
@@ -95,6 +95,7 @@ CALL (t, b) {{
 }}
 {PROJECT.format(v="r")}
 RETURN sid, b.role AS role, coalesce(b.has_condition, false) AS conditional, b.condition_title AS title,
+       b.condition_expression AS expression,
        t.id AS at, labels(t) AS at_labels, r.id AS id, coalesce(r.email, r.name, r.id) AS name,
        labels(r) AS labels, coalesce(r.project_id, proj) AS account, coalesce(r.disabled, false) AS disabled
 """
@@ -307,7 +308,7 @@ class GcpIdentity:
         src = self.g.nodes[r["sid"]]
         label = next(x for x in ("GCPServiceAccount", "GCPBucket", "GCPCloudSQLInstance") if x in r["labels"])
         at = where(r["at_labels"], r["at"])
-        cond = f" (conditional: {r['title'] or 'IAM condition'})" if r["conditional"] else ""
+        cond = condition_note(r) if r["conditional"] else ""
         if label == "GCPServiceAccount":
             if r["id"] == r["sid"] or r["disabled"]:
                 return None

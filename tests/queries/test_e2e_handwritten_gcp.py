@@ -104,7 +104,10 @@ def test_at_least_twelve_gcp_controls_ran_without_error(runs: Runs) -> None:
     for outcome in runs.values():
         assert len(_gcp(outcome)) >= 12
         assert [c["id"] for c in outcome.report["controls"] if c["status"] == "error"] == []
-        assert [c["id"] for c in _gcp(outcome) if not c["evaluated"]] == []
+        # Org-policy controls evaluate only where org policies were collected; this snapshot has none.
+        org = [c for c in _gcp(outcome) if c["id"].startswith("gcp_org_")]
+        assert org and all(not c["evaluated"] and not c["findings"] for c in org)
+        assert [c["id"] for c in _gcp(outcome) if not c["evaluated"] and c not in org] == []
 
 
 def test_every_mapped_control_exists(runs: Runs) -> None:

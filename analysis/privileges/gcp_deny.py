@@ -14,8 +14,8 @@ to each affected grant is written as a note for the record's ``guardrails``:
 
 Principals are matched on the v2 identifiers deny policies use: ``principal://goog/subject/<email>``
 (``user:``), ``principalSet://goog/group/<email>`` (``group:``), ``principal://iam.googleapis.com/projects/-/
-serviceAccounts/<email>`` (``serviceAccount:``), ``principalSet://goog/public:all`` (everyone). Group
-membership is not expanded: a rule on a group does not reach a user granted directly.
+serviceAccounts/<email>`` (``serviceAccount:``), ``principalSet://goog/public:all`` (everyone); a rule on a
+group reaches its members when Cloud Identity memberships were collected (``GCPGroup``), not otherwise.
 Permissions: ``storage.buckets.delete`` is ``storage.googleapis.com/buckets.delete`` in a deny rule
 (``resourcemanager.*`` is ``cloudresourcemanager.googleapis.com/*``); ``*`` wildcards match as in IAM.
 """
@@ -23,7 +23,7 @@ Permissions: ``storage.buckets.delete`` is ``storage.googleapis.com/buckets.dele
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,9 +64,9 @@ def rules_of(policy: str, attachment: str, rules_json: str) -> list[DenyRule]:
     return out
 
 
-def identifiers(member: str) -> set[str]:
+def identifiers(member: str, groups: Iterable[str] = ()) -> set[str]:
     kind, _, ident = member.partition(":")
-    ids = {EVERYONE}
+    ids = {EVERYONE} | {f"principalSet://goog/group/{g}" for g in groups}
     if kind == "user":
         ids.add(f"principal://goog/subject/{ident}")
     elif kind == "group":
@@ -76,8 +76,8 @@ def identifiers(member: str) -> set[str]:
     return ids
 
 
-def names(rule: DenyRule, member: str) -> bool:
-    ids = identifiers(member)
+def names(rule: DenyRule, member: str, groups: Iterable[str] = ()) -> bool:
+    ids = identifiers(member, groups)
     return bool(ids & rule.principals) and not (ids & rule.exception_principals)
 
 
@@ -107,12 +107,15 @@ def apply_deny(
     rules: Mapping[str, list[DenyRule]],
     parents: Mapping[str, str],
     roles: Mapping[str, frozenset[str]],
+    groups: Iterable[str] = (),
 ) -> tuple[GcpPermissions, list[str]]:
-    """The member's grants after the deny rules attached along each grant's hierarchy, and the notes."""
+    """The member's grants after the deny rules attached along each grant's hierarchy, and the notes.
+    ``groups``: the Cloud Identity groups the member is in (a rule naming one of them names the member)."""
+    groups = tuple(groups)
     kept: list[GcpGrant] = []
     notes: list[str] = []
     for g in perms.grants:
-        found = [r for a in _chain(g.resource, parents) for r in rules.get(a, []) if names(r, member)]
+        found = [r for a in _chain(g.resource, parents) for r in rules.get(a, []) if names(r, member, groups)]
         if not found:
             kept.append(g)
             continue

@@ -68,6 +68,11 @@ OPTIONAL MATCH (o)-[:RESOURCE]->(d:GCPDenyPolicy)
 RETURN coalesce(o.deny_policies_collected, false) AS collected,
        collect({{id: d.id, name: d.display_name, attachment: d.attachment, rules: d.rules}}) AS denies
 """
+_GROUPS = """
+MATCH (:{owner} {{id: $owner}})-[:RESOURCE]->(g:GCPGroup)
+RETURN g.id AS id, g.members AS members, g.member_kinds AS kinds
+"""
+_KINDS = {"USER": "user", "SERVICE_ACCOUNT": "serviceAccount", "GROUP": "group"}
 _ROLES = """
 MATCH (:{owner} {{id: $owner}})-[:RESOURCE]->(r:GCPRole)
 RETURN r.id AS id, r.permissions AS permissions
@@ -89,6 +94,7 @@ class ScopeIam:
     deny_collected: bool = False
     deny_rules: dict[str, list[DenyRule]] = field(default_factory=dict)  # attachment -> rules
     roles: dict[str, frozenset[str]] = field(default_factory=dict)  # role -> included permissions
+    groups: dict[str, list[str]] = field(default_factory=dict)  # group:<email> -> direct members (user:…, …)
 
 
 class _Names:
@@ -152,6 +158,12 @@ def read_scope(scope: str) -> ScopeIam:
             parent = names.project(row["number"])
             if parent and parent != resource:
                 out.parents[resource] = parent
+    for row in driver.read(_GROUPS.format(owner=owner_label), params):
+        out.groups[f"group:{row['id']}"] = [
+            f"{_KINDS[k]}:{m}"
+            for m, k in zip(row["members"] or [], row["kinds"] or [], strict=False)
+            if k in _KINDS
+        ]
     for row in driver.read(_DENIES.format(owner=owner_label), params):
         out.deny_collected = bool(row["collected"])
         out.deny_rules = read_rules([d for d in row["denies"] if d["id"]], projects)
@@ -187,6 +199,7 @@ def compute_scopes(scopes: Iterable[str]) -> list[PrincipalRecord]:
     for scope in scopes:
         iam = read_scope(scope)
         perms = gcp_permissions(iam.policies, iam.parents)
+        member_of = _expand_groups(iam, perms)
         # Every service account of the scope gets a record, granted or not, so one that loses its last
         # grant is recorded (and its node's flags reset) instead of keeping a stale admin_equivalent.
         for email in iam.service_accounts:
@@ -198,6 +211,27 @@ def compute_scopes(scopes: Iterable[str]) -> list[PrincipalRecord]:
                 note = "deny policies not collected: allow bindings alone"
                 out.append(record(iam, member, perms[member], note))
                 continue
-            denied, notes = apply_deny(member, perms[member], iam.deny_rules, iam.parents, iam.roles)
+            groups = [g.partition(":")[2] for g in member_of.get(member, ())]
+            denied, notes = apply_deny(member, perms[member], iam.deny_rules, iam.parents, iam.roles, groups)
             out.append(record(iam, member, denied, "; ".join(notes)))
     return out
+
+
+def _expand_groups(iam: ScopeIam, perms: dict[str, GcpPermissions]) -> dict[str, set[str]]:
+    """Members of collected Cloud Identity groups hold their groups' grants too (nested groups followed);
+    returns member -> its groups. Without memberships a ``group:`` member is only its own principal."""
+    member_of: dict[str, set[str]] = {}
+    for group in iam.groups:
+        todo, seen = [group], {group}
+        while todo:
+            for m in iam.groups.get(todo.pop(), []):
+                member_of.setdefault(m, set()).add(group)
+                if m.startswith("group:") and m not in seen:
+                    seen.add(m)
+                    todo.append(m)
+    for member, groups in member_of.items():
+        inherited = [g for group in groups for g in (perms[group].grants if group in perms else ())]
+        if inherited:
+            own = perms[member].grants if member in perms else ()
+            perms[member] = GcpPermissions(member, [*own, *inherited])
+    return member_of

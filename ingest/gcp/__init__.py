@@ -13,6 +13,7 @@ from ingest.gcp import (
     deny_policies,
     firewalls,
     gke,
+    groups,
     hierarchy,
     instances,
     network_tags,
@@ -35,4 +36,5 @@ MODULES = [
     policy_bindings.MODULE,
     org_policies.MODULE,
     deny_policies.MODULE,
+    groups.MODULE,
 ]

@@ -333,6 +333,20 @@ def _project(
     return res, pols, {"project": pid, "number": num, "service_account": sa, "uid": uid, "key": key}
 
 
+SRE_MEMBERSHIPS = [
+    {
+        "name": f"groups/01sre4x7q2m9k1c/memberships/{n}",
+        "preferredMemberKey": {"id": email},
+        "roles": [{"name": "MEMBER"}],
+        "type": "USER",
+    }
+    for n, email in (
+        ("115203998760041122339", "dana@example.com"),
+        ("104778215566210987431", "li@example.com"),
+    )
+]
+
+
 def org_policies(org_name: str, org: str) -> list[dict[str, Any]]:
     """``gcloud asset list --content-type=org-policy``: the organization sets domain-restricted sharing and
     uniform bucket-level access; public access prevention, key creation, SQL networks, external IPs and the
@@ -418,6 +432,8 @@ def gcp_days(projects: int, days: int, seed: int) -> tuple[list[Files], dict[str
                 f"{base}/org-policy.json": org_policies(org_name, org),
                 # gcloud iam policies list --kind=denypolicies: the organization has none (collected, empty).
                 f"gcp/{org}/iam/denypolicies.json": [],
+                # gcloud identity groups memberships list --group-email=sre@example.com
+                f"gcp/{org}/cloudidentity/memberships/sre@example.com.json": SRE_MEMBERSHIPS,
             }
         )
     first = made[0][2] if made else {}

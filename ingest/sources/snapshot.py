@@ -137,6 +137,18 @@ class Snapshot:
         self._claimed.add(path)
         return _load_json(path)
 
+    def gcp_folder(self, scope: str, service: str, folder: str) -> dict[str, Any] | None:
+        """``gcp/<scope>/<service>/<folder>/<name>.json`` files as {name: parsed JSON}, or None when the
+        folder was not collected (per-resource gcloud output, e.g. one membership list per group)."""
+        base = self.root / "gcp" / scope / service / folder
+        if not base.is_dir():
+            return None
+        out = {}
+        for path in sorted(base.glob("*.json")):
+            self._claimed.add(path)
+            out[path.stem] = _load_json(path)
+        return out
+
     def gcp(self, scope: str, content_type: str) -> list[dict[str, Any]] | None:
         """Assets of ``gcloud asset list`` (.json array) or ``gcloud asset export`` (.jsonl), or None."""
         base = self.root / "gcp" / scope / "cloudasset"

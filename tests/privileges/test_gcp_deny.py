@@ -78,3 +78,13 @@ def test_without_deny_policies_the_grant_stays_and_the_record_says_so(gcp_step: 
     eve = _latest("user:eve@example.com")
     assert eve["roles"] == ["roles/owner"] and eve["admin"] is True
     assert eve["guardrails"] == "deny policies not collected: allow bindings alone"
+
+
+def test_group_members_hold_the_group_grants_when_memberships_are_collected(
+    gcp_step: str, tmp_path: Path
+) -> None:
+    assert ingest_snapshot(_day(tmp_path, "day1", deny=True)).status == "ok"
+    # sre@ holds roles/viewer on the folder; carol is a member, dan through the nested group oncall@.
+    for member in ("user:carol@example.com", "user:dan@example.com", "group:oncall@example.com"):
+        assert _latest(member)["roles"] == ["roles/viewer"], member
+    assert _latest("group:sre@example.com")["roles"] == ["roles/viewer"]

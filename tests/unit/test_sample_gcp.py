@@ -64,6 +64,7 @@ def test_files_are_cloud_asset_listings(env: tuple[Path, dict[str, Any]]) -> Non
             f"{org}/cloudasset/iam-policy.json",
             f"{org}/cloudasset/org-policy.json",
             f"{org}/cloudasset/resource.json",
+            f"{org}/cloudidentity/memberships/sre@example.com.json",
             f"{org}/iam/denypolicies.json",
         ]
         text = (folder / org / "cloudasset" / "resource.json").read_text()

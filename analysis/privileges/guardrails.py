@@ -123,8 +123,14 @@ def read_accounts(accounts: list[str]) -> dict[str, AccountGuardrails]:
             for tid, label in levels:
                 docs = [(n, d) for t, n, d in attached.get(tid, []) if t == kind]
                 missing = [n for n, d in docs if d is None]
+                if g.status == INCOMPLETE:
+                    break  # the first gap found is the one named
                 if missing:
                     g.status, g.detail = INCOMPLETE, f"document of {', '.join(missing)} not collected"
+                elif not docs:
+                    # AWS keeps at least one policy of an enabled type on every target (FullAWSAccess /
+                    # RCPFullAWSAccess): none here means its policies were not collected, not "allow nothing".
+                    g.status, g.detail = INCOMPLETE, f"no {kind} of {label} collected"
                 into.append(Level(label, tuple((n, json.loads(d)) for n, d in docs if d is not None)))
         if g.status == INCOMPLETE:
             g.scps, g.rcps = [], []

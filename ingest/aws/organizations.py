@@ -68,10 +68,15 @@ def get(snap: Snapshot, account: str) -> dict[str, Any] | None:
             into[parent] = got.get(key, [])
         todo.extend(ou["Id"] for ou in raw["ous"].get(parent, []))
     raw["policies"] = {}
+    enabled = {
+        t["Type"] for r in raw["roots"] for t in r.get("PolicyTypes") or [] if t.get("Status") == "ENABLED"
+    }
     for kind in POLICY_TYPES:
         listed = _read(snap, account, "list-policies", kind)
         if listed is None:
-            continue  # that policy type was not collected (or is not enabled): nothing to say about it
+            if kind in enabled:  # enabled but not listed: the evaluation must not read it as "none attached"
+                raw["missing"].append(f"list-policies/{kind}.json")
+            continue
         for summary in listed.get("Policies", []):
             pid = summary["Id"]
             described = _read(snap, account, "describe-policy", pid)
@@ -79,20 +84,19 @@ def get(snap: Snapshot, account: str) -> dict[str, Any] | None:
             for name, value in (("describe-policy", described), ("list-targets-for-policy", targets)):
                 if value is None:
                     raw["missing"].append(f"{name}/{pid}.json")
-            raw["policies"][pid] = (kind, summary, described, targets)
+            path = str(snap.aws_path(account, "global", _SERVICE, "describe-policy", pid))
+            raw["policies"][pid] = (kind, summary, described, targets, path)
     return raw
 
 
-def _content(described: dict[str, Any] | None, pid: str) -> dict[str, Any] | None:
+def _content(described: dict[str, Any] | None, path: str) -> dict[str, Any] | None:
     if described is None:
         return None
     text = described["Policy"]["Content"]
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(
-            f"describe-policy/{pid}.json", f"Content is not JSON: {exc.msg}", "Policy.Content"
-        ) from exc
+        raise InputError(path, f"Content is not JSON: {exc.msg}", "Policy.Content") from exc
 
 
 def _facts(doc: dict[str, Any] | None) -> dict[str, Any]:
@@ -184,11 +188,11 @@ def transform(raw: dict[str, Any]) -> Transformed:
                     **_parent(org_id, parent, root_ids),
                 }
             )
-    for pid, (kind, summary, described, targets) in raw["policies"].items():
+    for pid, (kind, summary, described, targets, path) in raw["policies"].items():
         by_type: dict[str, list[str]] = {"ROOT": [], "ORGANIZATIONAL_UNIT": [], "ACCOUNT": []}
         for t in (targets or {}).get("Targets", []):
             by_type.setdefault(t["Type"], []).append(t["TargetId"])
-        content = _content(described, pid)
+        content = _content(described, path)
         rows[POLICY_TYPES[kind]].append(
             {
                 **_facts(content),

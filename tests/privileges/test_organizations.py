@@ -215,3 +215,20 @@ def test_without_organizations_the_partner_reaches_the_shared_bucket(aws_only: s
     Roles(g).compute()
     (hop,) = [h for (s, d, t), h in g.hops.items() if t == "data-access"]
     assert (hop.dst, hop.access) == ("acme-prod-shared", "read")
+
+
+def test_missing_policy_listing_is_incomplete_not_allow_nothing(aws_only: str, tmp_path: Path) -> None:
+    copy = tmp_path / "snap"
+    shutil.copytree(ROOT, copy)
+    (
+        copy / "aws" / MGMT / "global" / "organizations" / "list-policies" / "RESOURCE_CONTROL_POLICY.json"
+    ).unlink()
+    report = ingest_snapshot(copy)
+    modules = report.as_json()["modules"]
+    (org,) = [m for m in modules if m["name"] == "aws.organizations" and m["scope"] == MGMT]
+    assert org["status"] == "partial" and any("RESOURCE_CONTROL_POLICY.json" in e for e in org["errors"])
+    # RCPs are enabled but none was collected: identity policies alone, said; never "levels allow nothing".
+    admin, note = _flags()[_role(PROD, "ops-admin")]
+    assert admin is True
+    expected = "organizations incomplete (no RESOURCE_CONTROL_POLICY of root Root collected)"
+    assert note == f"{expected}: identity policies alone"

@@ -170,7 +170,8 @@ def _print_table(report: dict) -> None:
         "control", "severity", "status", "evaluated", "failed", "unknown", "asset", "state", "reason"
     )
     for c in report["controls"]:
-        first = [c["id"], c["severity"], c["status"], str(c["evaluated"]), str(c["failed"]), str(c["unknown"])]
+        first = [c["id"], c["severity"], c["status"], str(c["evaluated"]), str(c["failed"])]
+        first.append(str(c["unknown"]))
         lines = [(f["asset_id"], f["state"], f["reason"]) for f in c["findings"]]
         lines += [(u["asset_id"], "unknown", unknown_reason(u)) for u in c["unknowns"]]
         if c["status"] == "error":

@@ -42,7 +42,9 @@ def report_section(from_run_id: str, to_run_id: str) -> list[str]:
             lines.append(f"error: {r['control_id']}: {r['error']}")
     for r in rows:
         if r["unknown"]:
-            missing = sorted({p for u in json.loads(r["unknown_assets"] or "[]") for p in u.get("missing", [])})
+            missing = sorted(
+                {p for u in json.loads(r["unknown_assets"] or "[]") for p in u.get("missing", [])}
+            )
             lines.append(
                 f"unknown: {r['control_id']}: {r['unknown']} asset(s) undecided, not collected: "
                 f"{', '.join(missing)}"

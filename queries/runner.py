@@ -4,7 +4,8 @@ A control is ``error`` whenever one of its queries raises, or returns rows that 
 (missing columns, null asset id). It is never reported as ``pass`` on data it could not read — the habit
 Prowler's broad ``except`` gets wrong. Nor on data that was never collected: a node lacking a property the
 control ``requires`` (control.yaml) is *unknown*, listed with what is missing, and a failing row for it is
-dropped. Status: ``error`` > ``fail`` (some asset fails) > ``unknown`` (none fails, some undecided) > ``pass``.
+dropped. Status: ``error`` > ``fail`` (some asset fails) > ``unknown`` (none fails, some undecided) >
+``pass``.
 """
 
 from __future__ import annotations

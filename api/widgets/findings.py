@@ -1,7 +1,8 @@
 """Findings widgets: by severity, by domain, by maturity, and control pass rates with their trend.
 
 Source: `(:Finding {control_id, severity, state, suppression})` and
-`(:ControlRun)-[:HAS_RESULT]->(:ControlResult {control_id, status, evaluated, failed, unknown, error})` written by
+`(:ControlRun)-[:HAS_RESULT]->(:ControlResult {control_id, status, evaluated, failed, unknown, error})`
+written by
 queries/findings.py. "open" means new, open or reopened and not muted/accepted — the same reading as
 `queries.findings.findings_for`, where a live suppression wins over the lifecycle state.
 """

@@ -5,9 +5,9 @@ permissions and creep for every scope the graph holds, exposure, then the contro
 same code the ingest runs; where Cartography's model differs from ours, the adapters beside each reader
 (``analysis/privileges/cartography_aws.py``, ``analysis/exposure/cartography_s3.py``) read it.
 
-A scope is only computed from data that is there: an AWS account with principals, a Kubernetes cluster whose
-roles carry their ``rules`` (Cartography flattens rules into per-role lists, not adapted yet — those clusters
-are reported under ``skipped``, never computed as "no permissions"), a GCP scope with policy bindings.
+A scope is only computed from data that is there: an AWS account with principals, a Kubernetes cluster with
+roles (Cartography's flattened rules read by ``analysis/privileges/cartography_k8s.py``), a GCP scope with
+policy bindings.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from ingest.core import ModuleResult, RunContext, Status
 
 SCOPES = {
     "aws": "MATCH (a:AWSAccount)-[:RESOURCE]->(:AWSPrincipal) RETURN DISTINCT a.id AS scope",
-    "k8s": "MATCH (c:KubernetesCluster)-[:RESOURCE]->(r) WHERE (r:KubernetesRole OR r:KubernetesClusterRole) "
-    "RETURN DISTINCT c.name AS scope, count(r.rules) > 0 AS ours",
+    "k8s": "MATCH (c:KubernetesCluster)-[:RESOURCE]->(r) WHERE r:KubernetesRole OR r:KubernetesClusterRole "
+    "RETURN DISTINCT c.name AS scope",
     "gcp": "MATCH (b:GCPPolicyBinding)-[:APPLIES_TO]->(t) WHERE t:GCPOrganization OR t:GCPProject "
     "OR t:GCPFolder RETURN DISTINCT t.id AS scope",
 }
@@ -41,7 +41,6 @@ class AnalyzeReport:
     run_id: str
     history: dict[str, Any] | None = None
     privileges: dict[str, list[str]] = field(default_factory=dict)
-    skipped: dict[str, str] = field(default_factory=dict)  # scope -> why it was not computed
     exposure: dict[str, Any] | None = None
     controls: dict[str, int] | None = None
     control_run_id: str | None = None
@@ -53,18 +52,13 @@ class AnalyzeReport:
         return out
 
 
-def scopes() -> tuple[list[ModuleResult], dict[str, str]]:
-    """A collected ModuleResult per (provider module, scope) the graph has data for, and the skipped ones."""
-    results, skipped = [], {}
+def scopes() -> list[ModuleResult]:
+    """A collected ModuleResult per (provider module, scope) the graph has data for."""
+    results = []
     for provider in PROVIDERS:
         for row in driver.read(SCOPES[provider.name]):
-            if provider.name == "k8s" and not row["ours"]:
-                skipped[f"k8s {row['scope']}"] = (
-                    "roles without `rules` (Cartography's flattened RBAC): permissions not computed"
-                )
-                continue
             results += [ModuleResult(m, str(row["scope"]), Status.OK) for m in sorted(provider.modules)]
-    return results, skipped
+    return results
 
 
 def analyze(from_cartography: bool, controls: bool = True) -> AnalyzeReport:
@@ -77,7 +71,7 @@ def analyze(from_cartography: bool, controls: bool = True) -> AnalyzeReport:
     run_id, tag = rows[0]["id"], rows[0]["tag"]
     collected = rows[0]["collected"].to_native() if rows[0]["collected"] else datetime.now(UTC)
     report = AnalyzeReport(run_id, history)
-    results, report.skipped = scopes()
+    results = scopes()
     # The run's own update tag: creep compares permission versions by the tags of the runs they belong to.
     privileges_step(RunContext(run_id, tag, collected), results)
     if LAST_REPORT:

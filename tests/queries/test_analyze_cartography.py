@@ -1,8 +1,11 @@
 """`invgraph analyze --from-cartography` on a graph Cartography 0.143's own loaders wrote, synced twice.
 
-Day 1 and day 2 of the hand-written snapshot (AWS CLI v2 output) go through Cartography's transform and
-``load_*`` functions (tests/queries/test_cartography_compat.py); day 2 also gives ci-bot an inline ``*`` policy
-through Cartography's ``transform_policy_data`` / ``load_policy_data``. Cartography's own EC2 exposure analysis
+Day 1 and day 2 of the hand-written snapshot (AWS CLI v2 and ``kubectl -o json`` output) go through
+Cartography's transform and ``load_*`` functions (tests/queries/test_cartography_compat.py,
+tests/queries/cartography_k8s.py), with a GCP project in Compute API shapes
+(tests/queries/cartography_gcp.py);
+day 2 also gives ci-bot an inline ``*`` policy through Cartography's ``transform_policy_data`` /
+``load_policy_data``. Cartography's own EC2 exposure analysis
 job runs after each sync. Then our analyses run on that graph: no control errors and no control passes on
 data Cartography does not collect; privileges and creep for the AdministratorAccess and inline ``*`` users;
 the public buckets found from Cartography's statement and ACL nodes; drift filtered by account; and
@@ -23,6 +26,7 @@ from analysis.analyze import analyze
 from analysis.privileges.creep import creep
 from graph import driver
 from graph.drift import Filters, drift
+from tests.queries import cartography_gcp, cartography_k8s
 from tests.queries import test_cartography_compat as compat
 
 ACCOUNT = compat.ACCOUNT
@@ -39,6 +43,8 @@ def _sync(session: Any, day: Path, tag: int, monkeypatch: pytest.MonkeyPatch) ->
     if day == DAY2:
         data = iam.transform_policy_data(INLINE_STAR, "inline")
         iam.load_policy_data(session, data, tag, ACCOUNT)
+    cartography_k8s.load_cluster(session, day.parents[2] / "k8s" / cartography_k8s.CLUSTER, tag)
+    cartography_gcp.load_project(session, tag)
     deps = {"ec2:instance", "ec2:security_group"}
     params = {"UPDATE_TAG": tag, "AWS_ID": ACCOUNT}
     run_typed_analysis_and_ensure_deps(AWS_EC2_ASSET_EXPOSURE_INSTANCE, deps, deps, params, session)
@@ -105,3 +111,53 @@ def test_analyze_on_a_cartography_graph(two_runs: list[Any]) -> None:
     assert changed, doc["assets"]
     other = drift(day1.run_id, day2.run_id, Filters("999999999999", None, None, None))
     assert not other["assets"]["changed"] and not other["assets"]["added"]
+
+
+def test_kubernetes_and_gcp_on_a_cartography_graph(two_runs: list[Any]) -> None:
+    day1, day2 = two_runs
+    status = {c["id"]: c for c in day2.controls_report["controls"]}
+    # Cartography collects hostNetwork / hostPID (decided) but not privileged nor the merged securityContext.
+    assert status["k8s_pod_host_network"]["status"] == "fail"
+    assert status["k8s_pod_privileged_container"]["status"] == "unknown"
+    assert {u["missing"][0] for u in status["k8s_pod_privileged_container"]["unknowns"]} == {"privileged"}
+    assert status["k8s_container_may_run_as_root"]["status"] in ("unknown", "fail")
+    assert status["k8s_container_may_run_as_root"]["unknown"] > 0
+
+    # Exposure: the LoadBalancer Service (ports from its pods' containers) to its pods, the GCE instance.
+    exposed = {
+        r["id"]: (r["label"], r["t"])
+        for r in driver.read(
+            "MATCH (n) WHERE n.invgraph_exposed "
+            "RETURN n.id AS id, head(labels(n)) AS label, n.invgraph_exposure_types AS t"
+        )
+    }
+    services = {
+        r["id"]: r["name"]
+        for r in driver.read("MATCH (s:KubernetesService) RETURN s.id AS id, s.name AS name")
+    }
+    exposed_services = {services[i] for i in exposed if i in services}
+    assert "payments-lb" in exposed_services, exposed
+    payments_pods = {
+        r["id"]
+        for r in driver.read(
+            "MATCH (:KubernetesService {name: 'payments-lb'})-[:TARGETS]->(p:KubernetesPod) RETURN p.id AS id"
+        )
+    }
+    assert payments_pods and payments_pods <= set(exposed)
+    web1 = "projects/acme-prod/zones/us-central1-a/instances/web-1"
+    db1 = "projects/acme-prod/zones/us-central1-a/instances/db-1"
+    assert exposed.get(web1) == ("GCPInstance", ["direct"]), exposed
+    assert db1 not in exposed
+    ports = driver.read(
+        "MATCH (r:ExposureRun {latest: true}) MATCH (n:ExposedAsset {run_id: r.run_id, node_id: $id}) "
+        "RETURN n.ports AS ports",
+        {"id": web1},
+    )
+    assert ports[0]["ports"] == ["22/tcp"]  # allow-sa-only (8080) targets another service account
+
+    # RBAC permissions from Cartography's flattened rules and SUBJECT edges.
+    assert day2.privileges["k8s"] == [cartography_k8s.CLUSTER]
+    admin = driver.read(
+        "MATCH (u:KubernetesUser) WHERE u.admin_equivalent RETURN u.name AS name"
+    )
+    assert "dev@example.com" in {r["name"] for r in admin}, admin

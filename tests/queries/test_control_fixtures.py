@@ -22,7 +22,7 @@ def test_catalogue_has_at_least_forty_controls() -> None:
 @pytest.mark.parametrize("control", CONTROLS, ids=lambda c: c.id)
 def test_every_control_has_fail_and_pass_fixture(control: Control) -> None:
     wanted = {"fail", "pass"} | ({"unknown"} if control.meta.requires else set())
-    assert set(control.fixtures) == wanted, f"{control.id}: fixtures {sorted(control.fixtures)}, want {wanted}"
+    assert set(control.fixtures) == wanted, f"{control.id}: has {sorted(control.fixtures)}, wants {wanted}"
     assert read_fixture(control.fixtures["fail"]).expect, f"{control.id}: fail.yaml expects no asset"
     assert read_fixture(control.fixtures["pass"]).expect == [], f"{control.id}: pass.yaml must expect []"
 

@@ -91,7 +91,7 @@ def test_sarif_validates_against_the_official_schema(outcome, output_dir: Path) 
     (output_dir / "controls.sarif").write_text(json.dumps(sarif, indent=2))
     run = sarif["runs"][0]
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
-    assert set(rules) == set(IDS)
+    assert set(rules) == {*IDS, UNDECIDED}
     assert rules["s3_bucket_public_policy"]["properties"]["security-severity"] == "9.5"
     assert "Remediation" in rules["s3_bucket_public_policy"]["help"]["text"]
     assert run["invocations"][0]["executionSuccessful"] is False
@@ -99,11 +99,11 @@ def test_sarif_validates_against_the_official_schema(outcome, output_dir: Path) 
     location = result["locations"][0]["logicalLocations"][0]
     assert location["fullyQualifiedName"].startswith("sg-") and location["kind"] == "resource"
     assert len(result["partialFingerprints"]["invgraphFindingId/v1"]) == 64
-    assert len(run["results"]) == 4 + 3
+    assert len(run["results"]) == 4 + 3 + 1  # the undecided EKS cluster: a result of kind open
 
 
 def test_csv_has_one_line_per_finding(outcome) -> None:  # noqa: ANN001
     out, _ = outcome
     rows = list(csv.DictReader(io.StringIO(to_csv(out.report))))
-    assert len(rows) == 4 + 3 + 1  # the errored control gets one line without asset
-    assert {r["status"] for r in rows} == {"fail", "error"}
+    assert len(rows) == 4 + 3 + 1 + 1  # the errored control: one line without asset; the unknown asset
+    assert {r["status"] for r in rows} == {"fail", "error", "unknown"}

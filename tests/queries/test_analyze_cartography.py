@@ -43,7 +43,7 @@ def _sync(session: Any, day: Path, tag: int, monkeypatch: pytest.MonkeyPatch) ->
     if day == DAY2:
         data = iam.transform_policy_data(INLINE_STAR, "inline")
         iam.load_policy_data(session, data, tag, ACCOUNT)
-    cartography_k8s.load_cluster(session, day.parents[2] / "k8s" / cartography_k8s.CLUSTER, tag)
+    cartography_k8s.load_cluster(session, day.parents[1] / "k8s" / cartography_k8s.CLUSTER, tag)
     cartography_gcp.load_project(session, tag)
     deps = {"ec2:instance", "ec2:security_group"}
     params = {"UPDATE_TAG": tag, "AWS_ID": ACCOUNT}

@@ -21,6 +21,8 @@ from analysis.privileges.steps import LAST_REPORT, PROVIDERS, privileges_step
 from graph import driver
 from graph.history_snapshot import snapshot_pass
 from ingest.core import ModuleResult, RunContext, Status
+from queries.report import summary
+from queries.service import execute, load_validated
 
 SCOPES = {
     "aws": "MATCH (a:AWSAccount)-[:RESOURCE]->(:AWSPrincipal) RETURN DISTINCT a.id AS scope",
@@ -62,8 +64,6 @@ def scopes() -> list[ModuleResult]:
 
 
 def analyze(from_cartography: bool, controls: bool = True) -> AnalyzeReport:
-    from queries.service import execute, load_validated
-
     history = snapshot_pass() if from_cartography else None
     rows = driver.read(RUN, {"id": history["run_id"] if history else None})
     if not rows:
@@ -81,8 +81,5 @@ def analyze(from_cartography: bool, controls: bool = True) -> AnalyzeReport:
         outcome = execute(list(load_validated()), run_id)
         report.control_run_id = outcome.run_id
         report.controls_report = outcome.report
-        counts = {s: 0 for s in ("pass", "fail", "unknown", "error")}
-        for c in outcome.report["controls"]:
-            counts[c["status"]] += 1
-        report.controls = counts
+        report.controls = summary(outcome.report)
     return report

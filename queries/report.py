@@ -18,7 +18,7 @@ from typing import Any
 
 from queries.findings import finding_id
 from queries.models import SEVERITY_ORDER
-from queries.runner import ControlResult
+from queries.runner import STATUSES, ControlResult
 
 FINDING_KEYS = ("asset_id", "asset_name", "label", "scope", "reason", "state")
 
@@ -90,7 +90,7 @@ def unknown_reason(u: dict[str, Any]) -> str:
 
 
 def summary(report: dict[str, Any]) -> dict[str, int]:
-    counts = {"pass": 0, "fail": 0, "unknown": 0, "error": 0}
+    counts = dict.fromkeys(STATUSES, 0)
     for c in report["controls"]:
         counts[c["status"]] += 1
     return counts

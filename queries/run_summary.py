@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from graph import driver
+from queries.runner import STATUSES
 
 _LATEST = """
 MATCH (r:ControlRun)
@@ -32,7 +33,7 @@ def report_section(from_run_id: str, to_run_id: str) -> list[str]:
     rows = latest_results(to_run_id)
     if not rows:
         return []
-    counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("pass", "fail", "unknown", "error")}
+    counts = {s: sum(1 for r in rows if r["status"] == s) for s in STATUSES}
     lines = [
         f"control run {rows[0]['run_id']}: {counts['pass']} pass, {counts['fail']} fail, "
         f"{counts['unknown']} unknown, {counts['error']} error"

@@ -3,7 +3,7 @@
 The hand-written snapshot (AWS account 123456789012 and EKS cluster prod-eks, day 1 then day 2) is
 1. ingested by invgraph (post-ingest privileges and exposure), then the controls run — the reference;
 2. on a wiped graph, loaded by Cartography's own ``transform_*`` / ``load_*`` functions (the loaders of
-   tests/queries/test_cartography_compat.py and tests/queries/cartography_k8s.py) and analysed with
+   tests/queries/test_cartography_compat.py, cartography_aws_network.py and cartography_k8s.py) and analysed with
    ``analyze(from_cartography=True)``.
 It prints, side by side, the seconds of the analyses, the controls that agree / differ / are unknown on the
 Cartography graph, the exposed assets and the admin principals each way. Scale: this one small estate (about
@@ -28,7 +28,7 @@ from graph import driver  # noqa: E402
 from ingest.runner import ingest_snapshot  # noqa: E402
 from queries.catalogue import load_catalogue  # noqa: E402
 from queries.service import execute  # noqa: E402
-from tests.queries import cartography_k8s  # noqa: E402
+from tests.queries import cartography_aws_network, cartography_k8s  # noqa: E402
 from tests.queries import test_cartography_compat as compat  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent / "tests" / "data" / "snapshots" / "handwritten"
@@ -73,6 +73,7 @@ def cartography() -> tuple[float, float, dict[str, Any], set[str], set[str]]:
         t = time.perf_counter()
         with driver.session() as session:
             compat.load_with_cartography(session)
+            cartography_aws_network.load_network(session, compat.DAY1, compat.ACCOUNT, tag)
             cartography_k8s.load_cluster(session, ROOT / day / "k8s" / cartography_k8s.CLUSTER, tag)
         load_s += time.perf_counter() - t
         t = time.perf_counter()

@@ -11,7 +11,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cartography.intel.kubernetes import clusters, namespaces, networkpolicies, pods, rbac, services
+from cartography.intel.kubernetes import (
+    clusters,
+    namespaces,
+    networkpolicies,
+    pods,
+    rbac,
+    services,
+    workloads,
+)
 from kubernetes.client import ApiClient
 
 CLUSTER = "prod-eks"
@@ -35,7 +43,21 @@ def load_cluster(session: Any, folder: Path, tag: int) -> None:
     ids = {"cluster_id": CLUSTER_ID, "cluster_name": CLUSTER}
     ns = namespaces.transform_namespaces(_items(folder, "namespaces", "V1NamespaceList"))
     namespaces.load_namespaces(session, ns, tag, CLUSTER, CLUSTER_ID)
-    all_pods = pods.transform_pods(_items(folder, "pods", "V1PodList"), CLUSTER, workloads_available=False)
+    # Controllers first (the snapshot has no ReplicaSets, Jobs or CronJobs), so pods link to their DaemonSet.
+    workloads.load_workloads(
+        session,
+        workloads.transform_deployments(_items(folder, "deployments", "V1DeploymentList")),
+        workloads.transform_statefulsets(_items(folder, "statefulsets", "V1StatefulSetList")),
+        workloads.transform_daemonsets(_items(folder, "daemonsets", "V1DaemonSetList")),
+        [],
+        [],
+        [],
+        tag,
+        **ids,
+    )
+    all_pods = pods.transform_pods(
+        _items(folder, "pods", "V1PodList"), CLUSTER, replicaset_owner_map={}, workloads_available=True
+    )
     pods.load_pods(session, all_pods, tag, **ids)
     pods.load_containers(session, pods.transform_containers(all_pods), tag, **ids)
     svcs = services.transform_services(_items(folder, "services", "V1ServiceList"), all_pods)

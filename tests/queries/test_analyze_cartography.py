@@ -26,7 +26,7 @@ from analysis.analyze import analyze
 from analysis.privileges.creep import creep
 from graph import driver
 from graph.drift import Filters, drift
-from tests.queries import cartography_gcp, cartography_k8s
+from tests.queries import cartography_aws_network, cartography_gcp, cartography_k8s
 from tests.queries import test_cartography_compat as compat
 
 ACCOUNT = compat.ACCOUNT
@@ -40,6 +40,7 @@ def _sync(session: Any, day: Path, tag: int, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(compat, "DAY1", day)
     monkeypatch.setattr(compat, "TAG", tag)
     compat.load_with_cartography(session)
+    cartography_aws_network.load_network(session, day, ACCOUNT, tag)
     if day == DAY2:
         data = iam.transform_policy_data(INLINE_STAR, "inline")
         iam.load_policy_data(session, data, tag, ACCOUNT)

@@ -3,8 +3,8 @@
 The hand-written snapshot (AWS account 123456789012 and EKS cluster prod-eks, day 1 then day 2) is
 1. ingested by invgraph (post-ingest privileges and exposure), then the controls run — the reference;
 2. on a wiped graph, loaded by Cartography's own ``transform_*`` / ``load_*`` functions (the loaders of
-   tests/queries/test_cartography_compat.py, cartography_aws_network.py and cartography_k8s.py) and analysed with
-   ``analyze(from_cartography=True)``.
+   tests/queries/test_cartography_compat.py, cartography_aws_network.py and cartography_k8s.py) and
+   analysed with ``analyze(from_cartography=True)``.
 It prints, side by side, the seconds of the analyses, the controls that agree / differ / are unknown on the
 Cartography graph, the exposed assets and the admin principals each way. Scale: this one small estate (about
 170 assets; a Cartography-built graph of a synthetic 100k-asset estate did not fit the session).

@@ -129,8 +129,8 @@ def test_kubernetes_and_gcp_on_a_cartography_graph(two_runs: list[Any]) -> None:
         r["id"]: (r["label"], r["t"])
         for r in driver.read(
             "MATCH (n) WHERE n.invgraph_exposed "
-            "RETURN n.id AS id, CASE WHEN n:GCPInstance THEN 'GCPInstance' ELSE head(labels(n)) END AS label, "
-            "n.invgraph_exposure_types AS t"
+            "RETURN n.id AS id, n.invgraph_exposure_types AS t, "
+            "CASE WHEN n:GCPInstance THEN 'GCPInstance' ELSE head(labels(n)) END AS label"
         )
     }
     services = {

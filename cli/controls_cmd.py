@@ -164,8 +164,6 @@ def run(
 
 
 def _print_table(report: dict) -> None:
-    from queries.report import unknown_reason
-
     table = Table(
         "control", "severity", "status", "evaluated", "failed", "unknown", "asset", "state", "reason"
     )
@@ -173,7 +171,9 @@ def _print_table(report: dict) -> None:
         first = [c["id"], c["severity"], c["status"], str(c["evaluated"]), str(c["failed"])]
         first.append(str(c["unknown"]))
         lines = [(f["asset_id"], f["state"], f["reason"]) for f in c["findings"]]
-        lines += [(u["asset_id"], "unknown", unknown_reason(u)) for u in c["unknowns"]]
+        if c["unknowns"]:  # one line per control: the assets are in --format json / csv / sarif
+            missing = sorted({p for u in c["unknowns"] for p in u["missing"]})
+            lines.append((f"{c['unknown']} asset(s)", "unknown", f"not collected: {', '.join(missing)}"))
         if c["status"] == "error":
             lines.insert(0, ("", "error", c["error"] or ""))
         if not lines:

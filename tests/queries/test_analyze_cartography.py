@@ -104,6 +104,7 @@ def test_analyze_on_a_cartography_graph(two_runs: list[Any]) -> None:
         )
     }
     assert exposed.get("acme-public-assets") == ["s3-policy"]
+    assert exposed.get("i-0b45a1c2d3e4f5061") == ["direct"]  # the bastion: public IP, route, SG 22 open
     assert exposed.get("acme-acl-public") == ["s3-acl"]
 
     # Drift between the two history passes, scoped by the owning account (sub-resource relationship).

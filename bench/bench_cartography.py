@@ -96,7 +96,8 @@ def main() -> int:
     print(f"graph: {nodes} nodes after invgraph's own two ingests")
     print(f"{'':34} {'invgraph ingest':>16} {'cartography graph':>18}")
     # Ours: two whole ingests (load + post-ingest steps) and the controls; Cartography's: two `analyze` runs.
-    print(f"{'ingest+analyses / analyze (s)':34} {own_s:16.1f} {carto_s:18.1f}   (cartography load: {load_s:.1f} s)")
+    label = "ingest+analyses / analyze (s)"
+    print(f"{label:34} {own_s:16.1f} {carto_s:18.1f}   (cartography load: {load_s:.1f} s)")
     print(f"{'controls erroring':34} {sum(1 for v in own.values() if v[0] == 'error'):16d} {len(errors):18d}")
     print(f"{'controls: same status and assets':34} {len(same):16d} {len(same):18d}")
     print(f"{'controls: unknown on cartography':34} {'':16} {len(unknown):18d}   {', '.join(unknown)}")

@@ -37,7 +37,8 @@ def render(catalogue: Catalogue) -> str:
         "`query.cypher` returning one row per failing asset (`asset_id, asset_name, label, scope, reason`), "
         "`evaluated.cypher` counting the assets evaluated (pass rate = 1 − failed/evaluated), "
         "and a FAIL and a "
-        "PASS fixture under `fixtures/` (plus an UNKNOWN one when the control `requires` properties). Run them with `invgraph controls run`; "
+        "PASS fixture under `fixtures/` (plus an UNKNOWN one when the control `requires` properties). "
+        "Run them with `invgraph controls run`; "
         "see `invgraph controls show ID` "
         "for the query and parameters.",
         "",

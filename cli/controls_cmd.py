@@ -103,8 +103,19 @@ def run(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
     ] = None,
+    fail_on_unknown: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-unknown",
+            help="Exit 3 when some asset could not be decided (its data was not collected) and none errored.",
+        ),
+    ] = False,
 ) -> None:
-    """Run controls against the graph, store the results and findings, print the report."""
+    """Run controls against the graph, store the results and findings, print the report.
+
+    Exit codes: 0 every control ran (findings are the product), 1 a control errored (its message is in
+    every output), 2 bad catalogue or options, 3 with --fail-on-unknown: some result unknown.
+    """
     from queries.catalogue import CatalogueError
     from queries.report import summary, to_csv
     from queries.sarif import to_sarif
@@ -140,21 +151,35 @@ def run(
     counts = summary(report)
     typer.secho(
         f"control run {report['run_id']}: {counts['pass']} pass, {counts['fail']} fail, "
-        f"{counts['error']} error",
+        f"{counts['unknown']} unknown, {counts['error']} error",
         err=True,
     )
+    for c in report["controls"]:
+        if c["status"] == "error":
+            typer.secho(f"error: control {c['id']}: {c['error']}", fg=typer.colors.RED, err=True)
     # Findings are the product, not a process failure; a control that could not run is.
-    raise typer.Exit(1 if counts["error"] else 0)
+    if counts["error"]:
+        raise typer.Exit(1)
+    raise typer.Exit(3 if fail_on_unknown and counts["unknown"] else 0)
 
 
 def _print_table(report: dict) -> None:
-    table = Table("control", "severity", "status", "evaluated", "failed", "asset", "state", "reason")
+    table = Table(
+        "control", "severity", "status", "evaluated", "failed", "unknown", "asset", "state", "reason"
+    )
     for c in report["controls"]:
         first = [c["id"], c["severity"], c["status"], str(c["evaluated"]), str(c["failed"])]
-        if not c["findings"]:
+        first.append(str(c["unknown"]))
+        lines = [(f["asset_id"], f["state"], f["reason"]) for f in c["findings"]]
+        if c["unknowns"]:  # one line per control: the assets are in --format json / csv / sarif
+            missing = sorted({p for u in c["unknowns"] for p in u["missing"]})
+            lines.append((f"{c['unknown']} asset(s)", "unknown", f"not collected: {', '.join(missing)}"))
+        if c["status"] == "error":
+            lines.insert(0, ("", "error", c["error"] or ""))
+        if not lines:
             table.add_row(*first, "", "", "")
-        for i, f in enumerate(c["findings"]):
-            table.add_row(*(first if i == 0 else [""] * 5), f["asset_id"], f["state"], f["reason"])
+        for i, (asset, state, reason) in enumerate(lines):
+            table.add_row(*(first if i == 0 else [""] * 6), str(asset), state, reason)
     _console().print(table)
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cli import (
+    analyze_cmd,
     apikey_cmd,
     aws_cmd,
     controls_cmd,
@@ -68,6 +69,7 @@ schedule_cmd.register(app)
 ingest_cmd.register_runs(app)
 sample_cmd.register(app)
 serve_cmd.register(app)
+analyze_cmd.register(app)
 
 
 def main() -> None:

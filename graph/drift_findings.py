@@ -13,6 +13,7 @@ No control runs on either side → empty lists (a graph without the controls run
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -49,6 +50,16 @@ def _errored_controls(control_run_id: str) -> set[str]:
     return {r["c"] for r in rows}
 
 
+def _undecided(control_run_id: str) -> set[tuple[str, str]]:
+    """(control, asset) pairs the run could not decide (required data not collected): not resolved."""
+    rows = driver.read(
+        "MATCH (:ControlRun {id: $id})-[:HAS_RESULT]->(r:ControlResult) WHERE r.unknown > 0 "
+        "RETURN r.control_id AS c, r.unknown_assets AS assets",
+        {"id": control_run_id},
+    )
+    return {(r["c"], str(u["asset_id"])) for r in rows for u in json.loads(r["assets"] or "[]")}
+
+
 def finding_changes(
     from_run: str,
     to_run: str,
@@ -63,12 +74,19 @@ def finding_changes(
     seen_b = _seen(b["id"])
     seen_a = _seen(a["id"]) if a else {}
     errored = _errored_controls(b["id"])
+    undecided = _undecided(b["id"])
     for fid, f in seen_b.items():
         if fid in seen_a:
             continue
         reopened = a is not None and (f.get("first_seen") or "") <= a["at"]
         out["reopened" if reopened else "new"].append(f)
-    out["resolved"] = [f for fid, f in seen_a.items() if fid not in seen_b and f["control_id"] not in errored]
+    out["resolved"] = [
+        f
+        for fid, f in seen_a.items()
+        if fid not in seen_b
+        and f["control_id"] not in errored
+        and (f["control_id"], str(f["asset_id"])) not in undecided
+    ]
     for key, items in out.items():
         items = [
             f

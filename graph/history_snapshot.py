@@ -48,7 +48,8 @@ _SEP = "\x1f"
 
 
 def _skip(prop: str) -> bool:
-    return is_bookkeeping(prop) or prop.startswith("_")
+    # invgraph_exposed*: the exposure analysis's marks (analysis output with runs of its own), not inventory.
+    return is_bookkeeping(prop) or prop.startswith(("_", "invgraph_exposed", "invgraph_exposure"))
 
 
 def fingerprint(labels: list[str], props: dict[str, Any]) -> str:
@@ -65,15 +66,26 @@ def _own(labels: list[str]) -> bool:
     return any(label in OWN_LABELS for label in labels)
 
 
-def _read_nodes() -> dict[str, tuple[list[str], dict[str, Any]]]:
+# The owner by the sub-resource relationship both we and Cartography write: (owner)-[:RESOURCE]->(node).
+_NODES = """
+MATCH (n) WHERE n.id IS NOT NULL
+OPTIONAL MATCH (o)-[:RESOURCE]->(n) WHERE o:AWSAccount OR o:KubernetesCluster OR o:GCPProject
+WITH n, head(collect(CASE WHEN o:KubernetesCluster THEN o.name ELSE o.id END)) AS owner
+RETURN n.id AS id, labels(n) AS l, properties(n) AS p, owner
+"""
+
+
+def _read_nodes() -> tuple[dict[str, tuple[list[str], dict[str, Any]]], dict[str, str]]:
+    """(id -> (labels, properties)), (id -> owner: account / project id or cluster name) of every asset."""
     out: dict[str, tuple[list[str], dict[str, Any]]] = {}
+    owners: dict[str, str] = {}
     with driver.session(read_only=True) as s:
-        for rec in s.run(
-            "MATCH (n) WHERE n.id IS NOT NULL RETURN n.id AS id, labels(n) AS l, properties(n) AS p"
-        ):
+        for rec in s.run(_NODES):
             if not _own(rec["l"]):
                 out[str(rec["id"])] = (rec["l"], {k: v for k, v in rec["p"].items() if not _skip(k)})
-    return out
+                if rec["owner"] is not None:
+                    owners[str(rec["id"])] = str(rec["owner"])
+    return out, owners
 
 
 def _read_rels() -> set[str]:
@@ -100,8 +112,15 @@ def _previous() -> tuple[dict[str, tuple[str, str, str | None]], set[str] | None
     return states, rels
 
 
-def _scope(labels: list[str], props: dict[str, Any]) -> str:
-    # Cartography keeps no scope property; the account / cluster id when present is the best cheap hint.
+def _scope(labels: list[str], props: dict[str, Any], owner: str | None = None) -> str:
+    """The owner by sub-resource relationship (so `history drift --account/--cluster` filter); an account or
+    cluster is its own scope; else a property naming one (nodes hanging below another asset)."""
+    if owner:
+        return owner
+    if "AWSAccount" in labels or "GCPProject" in labels:
+        return str(props.get("id") or "")
+    if "KubernetesCluster" in labels and props.get("name"):
+        return str(props["name"])
     for key in ("accountid", "account_id", "cluster_name", "cluster_id"):
         if props.get(key):
             return str(props[key])
@@ -119,7 +138,7 @@ def snapshot_pass() -> dict[str, Any]:
     history.ensure_schema()
     driver.write("CREATE INDEX assetstate_id IF NOT EXISTS FOR (s:AssetState) ON (s.asset_id)")
     run_id, _ = runs.new_run(SOURCE, datetime.now(UTC))
-    nodes, rels = _read_nodes(), _read_rels()
+    (nodes, owners), rels = _read_nodes(), _read_rels()
     t_read = time.perf_counter()
     prev, prev_rels = _previous()
     first = not prev and prev_rels is None
@@ -136,7 +155,7 @@ def snapshot_pass() -> dict[str, Any]:
             "id": aid,
             "fp": fp,
             "label": label,
-            "scope": _scope(labels, props),
+            "scope": _scope(labels, props, owners.get(aid)),
             "props": json.dumps(props, sort_keys=True, default=str),
         }
         states.append(state)
@@ -177,7 +196,7 @@ def snapshot_pass() -> dict[str, Any]:
                     "asset_id": aid,
                     "label": primary_label(labels),
                     "kind": "changed",
-                    "scope": _scope(labels, props),
+                    "scope": _scope(labels, props, owners.get(aid)),
                     "changes": json.dumps(diff, default=str),
                     "before": None,
                     "after": None,

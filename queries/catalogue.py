@@ -17,6 +17,7 @@ from neo4j import Session
 from pydantic import ValidationError
 
 from queries.models import RESULT_COLUMNS, Control, ControlMeta
+from queries.runner import unknown_query
 
 DEFAULT_ROOT = Path(__file__).resolve().parent / "controls"
 # Supplied by the runner, never by a control's defaults: "now" keeps time-dependent controls reproducible.
@@ -123,9 +124,14 @@ def _load_one(folder: Path) -> tuple[Control | None, list[str]]:
         errors += _static_checks(meta, fname, queries[fname])
     if len(queries) < 2:
         return None, errors
+    has_unknown = (folder / "fixtures" / "unknown.yaml").is_file()
+    if meta.requires and not has_unknown:
+        errors.append(f"{meta.id}: declares `requires` but has no fixtures/unknown.yaml")
+    if has_unknown and not meta.requires:
+        errors.append(f"{meta.id}: has fixtures/unknown.yaml but declares no `requires`")
     fixtures = {
         k: folder / "fixtures" / f"{k}.yaml"
-        for k in ("fail", "pass")
+        for k in ("fail", "pass", "unknown")
         if (folder / "fixtures" / f"{k}.yaml").is_file()
     }
     # Returned even when it has errors, so that a mis-named copy is also reported as a duplicate id.
@@ -182,4 +188,10 @@ def explain_errors(control: Control, session: Session) -> list[str]:
                 f"{control.id}: identity fields {sorted(set(control.meta.identity) - columns)} "
                 "are not result columns"
             )
+    for req in control.meta.requires:
+        query, req_params = unknown_query(req)
+        try:
+            session.run("EXPLAIN " + query, req_params).consume()
+        except Exception as exc:  # noqa: BLE001 - reported against the control like the queries
+            errors.append(f"{control.id}: requires {req.label} fails EXPLAIN: {exc}")
     return errors

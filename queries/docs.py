@@ -37,7 +37,8 @@ def render(catalogue: Catalogue) -> str:
         "`query.cypher` returning one row per failing asset (`asset_id, asset_name, label, scope, reason`), "
         "`evaluated.cypher` counting the assets evaluated (pass rate = 1 − failed/evaluated), "
         "and a FAIL and a "
-        "PASS fixture under `fixtures/`. Run them with `invgraph controls run`; "
+        "PASS fixture under `fixtures/` (plus an UNKNOWN one when the control `requires` properties). "
+        "Run them with `invgraph controls run`; "
         "see `invgraph controls show ID` "
         "for the query and parameters.",
         "",
@@ -56,6 +57,34 @@ def render(catalogue: Catalogue) -> str:
             f"{_cell(m.roadmap_control)} | {m.maturity} | {m.csf_function.value} | {_frameworks(c)} | "
             f"{params} |"
         )
+    lines += [
+        "",
+        "## Results: pass, fail, unknown, error",
+        "",
+        "Each control's result is one of: **pass** (every evaluated asset passes), **fail** (some asset "
+        "fails: one finding each), **unknown** (none fails, but some asset lacks a property the control "
+        "`requires`, so it cannot be decided — listed with the missing property, never counted as a pass), "
+        "**error** (a query failed; the message is in every output and open findings are kept as they were). "
+        "An asset lacking required data is unknown even when the query returned it as failing, and its open "
+        "finding is neither resolved nor renewed. The table, JSON (`unknown`, `unknowns`, `error`), CSV "
+        "(columns `unknown`, `error`, `missing`; one line per unknown asset with state `unknown`), SARIF "
+        "(results of kind `open`; errors as tool execution notifications), the `control-pass-rates` widget "
+        "and the nightly report (section \"Control results\") keep the four apart.",
+        "",
+        "`invgraph controls run` exit codes: **0** every control ran (findings are the product, not a "
+        "failure), **1** a control errored, **2** bad catalogue, control id or option, **3** only with "
+        "`--fail-on-unknown`: some asset was undecided and none errored.",
+        "",
+        "### Required data",
+        "",
+        "| control | label | properties (missing = unknown) | written by |",
+        "|---|---|---|---|",
+    ]
+    for c in controls:
+        for r in c.meta.requires:
+            lines.append(
+                f"| `{c.id}` | `{r.label}` | {', '.join(f'`{p}`' for p in r.properties)} | {_cell(r.why)} |"
+            )
     lines += [
         "",
         "## Coverage by domain and maturity",

@@ -1,6 +1,7 @@
 """Findings with a stable identity and a lifecycle, stored against the control run that saw them.
 
-(:ControlRun {id, ingest_run_id, at})-[:HAS_RESULT]->(:ControlResult {control_id, status, evaluated, failed})
+(:ControlRun {id, ingest_run_id, at})-[:HAS_RESULT]->(:ControlResult {control_id, status, evaluated, failed,
+    unknown, unknown_assets (JSON list of {asset_id, asset_name, label, scope, missing}), error})
 (:Finding {id, control_id, asset_id, …, state, first_seen, last_seen})-[:SEEN_IN]->(:ControlRun)
 
 ``state`` is the lifecycle (new → open → resolved → reopened → open …); a mute or an acceptance is kept
@@ -48,7 +49,8 @@ def record_run(results: list[ControlResult], target: EvaluationTarget, at: datet
         WITH r
         UNWIND $results AS c
         CREATE (r)-[:HAS_RESULT]->(:ControlResult {run_id: $id, control_id: c.control_id, status: c.status,
-               evaluated: c.evaluated, failed: c.failed, error: c.error, duration_ms: c.duration_ms})
+               evaluated: c.evaluated, failed: c.failed, error: c.error, duration_ms: c.duration_ms,
+               unknown: c.unknown, unknown_assets: c.unknown_assets})
         """,
         {
             "id": run_id,
@@ -63,6 +65,8 @@ def record_run(results: list[ControlResult], target: EvaluationTarget, at: datet
                     "failed": r.failed,
                     "error": r.error,
                     "duration_ms": r.duration_ms,
+                    "unknown": r.unknown,
+                    "unknown_assets": json.dumps(r.unknown_rows, default=str),
                 }
                 for r in results
             ],
@@ -110,13 +114,19 @@ def _advance(result: ControlResult, run_id: str, at: datetime) -> None:
             "severity": control.meta.severity.value,
         },
     )
+    # An asset now unknown (its data was not collected) keeps its finding as it was: not resolved.
     driver.write(
         """
         MATCH (f:Finding {control_id: $control})
-        WHERE f.state <> 'resolved' AND NOT f.id IN $seen
+        WHERE f.state <> 'resolved' AND NOT f.id IN $seen AND NOT f.asset_id IN $undecided
         SET f.state = 'resolved', f.resolved_at = datetime($at)
         """,
-        {"control": control.id, "seen": [r["id"] for r in rows], "at": at.isoformat()},
+        {
+            "control": control.id,
+            "seen": [r["id"] for r in rows],
+            "undecided": [u["asset_id"] for u in result.unknown_rows],
+            "at": at.isoformat(),
+        },
     )
 
 

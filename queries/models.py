@@ -113,6 +113,49 @@ def _check_ids(values: list[str], pattern: re.Pattern[str], name: str) -> list[s
     return values
 
 
+_LABEL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+_PROPERTY = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+class Requirement(BaseModel):
+    """Properties a control needs on every node of a label to decide pass or fail.
+
+    A node of ``label`` lacking any of ``properties`` is *unknown* for the control (listed with what is
+    missing), and a failing row for that node is dropped: a verdict on data that never arrived is no
+    verdict. ``asset_id`` names the property the control reports as the asset id (``arn`` for EKS).
+    The label is spliced into the generated query, so it must be a plain identifier (checked here).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    label: str
+    properties: list[str] = Field(min_length=1)
+    asset_id: str = "id"
+    why: str = Field(default="", description="Which collector writes these properties (shown with unknown).")
+
+    @field_validator("label")
+    @classmethod
+    def _label(cls, v: str) -> str:
+        if not _LABEL.match(v):
+            raise ValueError(f"label {v!r} is not a plain node label")
+        return v
+
+    @field_validator("properties")
+    @classmethod
+    def _props(cls, v: list[str]) -> list[str]:
+        bad = [p for p in v if not _PROPERTY.match(p)]
+        if bad:
+            raise ValueError(f"not property names: {bad}")
+        return v
+
+    @field_validator("asset_id")
+    @classmethod
+    def _asset_id(cls, v: str) -> str:
+        if not _PROPERTY.match(v):
+            raise ValueError(f"asset_id {v!r} is not a property name")
+        return v
+
+
 class ControlMeta(BaseModel):
     """The contents of ``control.yaml``."""
 
@@ -132,6 +175,7 @@ class ControlMeta(BaseModel):
     remediation: str
     identity: list[str] = Field(default_factory=lambda: ["asset_id"], min_length=1)
     parameters: dict[str, Any] = Field(default_factory=dict)
+    requires: list[Requirement] = Field(default_factory=list)
 
     @field_validator("id")
     @classmethod

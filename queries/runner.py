@@ -1,8 +1,11 @@
-"""Run controls against the graph and classify each as pass / fail / error.
+"""Run controls against the graph and classify each as pass / fail / unknown / error.
 
-A control is ``error`` whenever its query or its evaluated-count query raises, or returns rows that break
-the result contract (missing columns, null asset id). It is never reported as ``pass`` on data it could not
-read — the habit Prowler's broad ``except`` gets wrong.
+A control is ``error`` whenever one of its queries raises, or returns rows that break the result contract
+(missing columns, null asset id). It is never reported as ``pass`` on data it could not read — the habit
+Prowler's broad ``except`` gets wrong. Nor on data that was never collected: a node lacking a property the
+control ``requires`` (control.yaml) is *unknown*, listed with what is missing, and a failing row for it is
+dropped. Status: ``error`` > ``fail`` (some asset fails) > ``unknown`` (none fails, some undecided) >
+``pass``.
 """
 
 from __future__ import annotations
@@ -17,21 +20,38 @@ import neo4j
 from neo4j import ManagedTransaction, Session
 
 from graph import driver
-from queries.models import RESULT_COLUMNS, Control
+from queries.models import RESULT_COLUMNS, Control, Requirement
+
+STATUSES = ("pass", "fail", "unknown", "error")
+# The owner of a node by its sub-resource relationship (ours and Cartography's): the scope of an unknown.
+_UNKNOWN = """
+MATCH (n:`{label}`)
+WITH n, [p IN $properties WHERE n[p] IS NULL] AS missing WHERE size(missing) > 0
+OPTIONAL MATCH (o)-[:RESOURCE]->(n) WHERE o:AWSAccount OR o:KubernetesCluster OR o:GCPProject
+WITH n, missing, head(collect(CASE WHEN o:KubernetesCluster THEN o.name ELSE o.id END)) AS owner
+RETURN coalesce(n[$asset_id], n.id) AS asset_id, coalesce(n.name, n[$asset_id], n.id) AS asset_name,
+       $label AS label, coalesce(owner, n.cluster_name) AS scope, missing
+ORDER BY asset_id
+"""
 
 
 @dataclass
 class ControlResult:
     control: Control
-    status: str  # pass | fail | error
+    status: str  # pass | fail | unknown | error
     evaluated: int | None
     rows: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
     duration_ms: int = 0
+    unknown_rows: list[dict[str, Any]] = field(default_factory=list)  # {asset_id, …, missing: [props]}
 
     @property
     def failed(self) -> int:
         return len(self.rows)
+
+    @property
+    def unknown(self) -> int:
+        return len(self.unknown_rows)
 
 
 @dataclass(frozen=True)
@@ -60,6 +80,27 @@ def _check_rows(rows: list[dict[str, Any]]) -> str | None:
     return None
 
 
+def unknown_query(req: Requirement) -> tuple[str, dict[str, Any]]:
+    """The query listing nodes of ``req.label`` without every required property (label validated on load)."""
+    return _UNKNOWN.format(label=req.label), {
+        "properties": list(req.properties),
+        "asset_id": req.asset_id,
+        "label": req.label,
+    }
+
+
+def _unknowns(control: Control, session: Session, timeout: float | None) -> list[dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for req in control.meta.requires:
+        query, params = unknown_query(req)
+        for row in session.execute_read(_read_rows(query, params, timeout)):
+            seen = out.setdefault(str(row["asset_id"]), {**row, "missing": []})
+            seen["missing"] = sorted({*seen["missing"], *row["missing"]})
+            if req.why:
+                seen["why"] = req.why
+    return [out[k] for k in sorted(out)]
+
+
 def run_control(
     control: Control, session: Session, params: Mapping[str, Any], timeout: float | None = None
 ) -> ControlResult:
@@ -68,6 +109,7 @@ def run_control(
         rows = session.execute_read(_read_rows(control.query, params, timeout))
         counted = session.execute_read(_read_rows(control.evaluated_query, params, timeout))
         evaluated = int(counted[0]["evaluated"]) if counted else 0
+        unknown = _unknowns(control, session, timeout)
     except Exception as exc:  # noqa: BLE001 - any failure is this control's error, the others still run
         message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
         return ControlResult(
@@ -81,8 +123,13 @@ def run_control(
     unique: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in rows:
         unique.setdefault(tuple(row.get(k) for k in control.meta.identity), row)
-    rows = list(unique.values())
-    return ControlResult(control, "fail" if rows else "pass", max(evaluated, len(rows)), rows, duration_ms=ms)
+    # A row about an asset whose required data is missing is no verdict: that asset is unknown instead.
+    undecided = {str(u["asset_id"]) for u in unknown}
+    rows = [r for r in unique.values() if str(r["asset_id"]) not in undecided]
+    status = "fail" if rows else "unknown" if unknown else "pass"
+    return ControlResult(
+        control, status, max(evaluated, len(rows)), rows, duration_ms=ms, unknown_rows=unknown
+    )
 
 
 def control_parameters(

@@ -1,5 +1,9 @@
 """SARIF 2.1.0 rendering: rules are controls, results are failing assets (logical locations).
 
+An asset the control could not decide (its required properties were not collected) is a result of kind
+``open`` ("not enough information to decide", level ``none``); an erroring control is a tool execution
+notification carrying the error message.
+
 Assets are not files, so results carry ``logicalLocations`` (the asset id as fully qualified name) rather
 than physical ones; ``partialFingerprints`` carry the stable finding id so code-scanning UIs track a
 finding across runs exactly as our lifecycle does.
@@ -11,6 +15,7 @@ from typing import Any
 
 from queries.findings import finding_id
 from queries.models import SECURITY_SEVERITY, Control
+from queries.report import unknown_reason
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
@@ -60,7 +65,7 @@ def to_sarif(
             notifications.append(
                 {
                     "level": "error",
-                    "message": {"text": f"control {c['id']} failed to run"},
+                    "message": {"text": f"control {c['id']} failed to run: {c.get('error') or 'error'}"},
                     "descriptor": {"id": c["id"], "index": index[c["id"]]},
                 }
             )
@@ -100,6 +105,32 @@ def to_sarif(
                     }
                 ]
             results.append(result)
+        for u in c.get("unknowns", []):
+            results.append(
+                {
+                    "ruleId": control.id,
+                    "ruleIndex": index[control.id],
+                    "kind": "open",
+                    "level": "none",
+                    "message": {
+                        "text": f"{u['label']} {u['asset_name']} ({u['asset_id']}) in {u['scope']}: "
+                        f"undecided, {unknown_reason(u)}"
+                    },
+                    "locations": [
+                        {
+                            "logicalLocations": [
+                                {
+                                    "name": str(u["asset_name"]),
+                                    "fullyQualifiedName": str(u["asset_id"]),
+                                    "kind": "resource",
+                                    "properties": {"label": u["label"], "scope": u["scope"]},
+                                }
+                            ]
+                        }
+                    ],
+                    "properties": {"state": "unknown", "missing": u["missing"]},
+                }
+            )
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analysis.exposure import ports as P
+from analysis.exposure.cartography_gcp import firewall_rows, instance_rows
 from analysis.exposure.model import AttackGraph, node_from
 from analysis.privileges.gcp_org_policy import effective_for_projects
 from graph import driver
@@ -227,7 +228,7 @@ class Firewall:
 def read_firewalls() -> dict[str, list[Firewall]]:
     """VPC partial URI -> its enabled ingress firewalls open to a whole address family."""
     out: dict[str, list[Firewall]] = defaultdict(list)
-    for r in driver.read(FIREWALLS):
+    for r in [*driver.read(FIREWALLS), *firewall_rows()]:  # ours, then those Cartography described
         versions = {v for v in (4, 6) if any(whole_internet(c, v) for c in r["ranges"] or [])}
         if versions and r["rules"]:
             out[r["vpc"]].append(
@@ -267,7 +268,7 @@ def compute(g: AttackGraph) -> None:
 def _instances(g: AttackGraph) -> None:
     firewalls = read_firewalls()
     found: dict[str, tuple[dict[str, Any], P.PortSet, list[str]]] = {}
-    for r in driver.read(INSTANCES, {"stopped": STOPPED}):
+    for r in [*driver.read(INSTANCES, {"stopped": STOPPED}), *instance_rows(STOPPED)]:
         try:
             version = ipaddress.ip_address(r["ip"]).version
         except ValueError:

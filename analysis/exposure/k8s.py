@@ -19,18 +19,19 @@ from collections import defaultdict
 from typing import Any
 
 from analysis.exposure import ports as P
+from analysis.exposure.cartography_k8s import complete
 from analysis.exposure.model import K8S_ROUTE, AttackGraph, Exposed, Hop, Node
 from analysis.exposure.network import Network
 from graph import driver
 
 SERVICES = """
 MATCH (c:KubernetesCluster)-[:RESOURCE]->(s:KubernetesService) WHERE s.type IN ['LoadBalancer', 'NodePort']
-CALL (s) { OPTIONAL MATCH (s)-[:USES_LOAD_BALANCER]->(lb:LoadBalancerV2) RETURN collect([lb.id, lb.scheme])
-    AS lbs }
+CALL (s) { OPTIONAL MATCH (s)-[:USES_LOAD_BALANCER]->(lb) WHERE lb:LoadBalancerV2 OR lb:AWSLoadBalancerV2
+           RETURN collect([lb.id, lb.scheme]) AS lbs }
 RETURN s.id AS id, coalesce(s.qualified_name, s.name) AS name, labels(s) AS labels, c.name AS cluster,
     s.type AS type,
        s.ports AS ports, coalesce(s.load_balancer_dns_names, []) + coalesce(s.load_balancer_ips, []) AS
-           addresses, lbs
+           addresses, lbs, s.load_balancer_ingress AS lb_ingress
 """
 INGRESSES = """
 MATCH (c:KubernetesCluster)-[:RESOURCE]->(i:KubernetesIngress) WHERE
@@ -107,7 +108,7 @@ def _admits(policies: list[dict[str, Any]], port: int | None, name: Any) -> tupl
 def compute(g: AttackGraph, net: Network) -> None:
     nodes_of = {r["cluster"]: r["instances"] for r in driver.read(NODE_INSTANCES)}
     entry: dict[str, dict[str, Any]] = {}  # service id -> {"ports": [...], "node": Node}
-    for s in driver.read(SERVICES):
+    for s in complete(driver.read(SERVICES)):  # Cartography's Services get ports from their pods
         sports = json.loads(s["ports"] or "[]")
         lb = _internet_lb(s["addresses"], s["lbs"]) if s["type"] == "LoadBalancer" else None
         open_ports = [p for p in sports if lb]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analysis.exposure import ports as P
+from analysis.exposure.cartography_ec2 import PORTS_NOT_COLLECTED, nacl_rule
 from analysis.exposure.model import LB_TARGET, AttackGraph, Exposed, Hop, node_from
 from graph import driver
 
@@ -33,7 +34,8 @@ MATCH (rt:EC2RouteTable)
 OPTIONAL MATCH (rt)-[:ROUTE]->(r:EC2Route)-[:ROUTES_TO_GATEWAY]->(g:AWSInternetGateway)
 WHERE (r.destination_cidr_block = '0.0.0.0/0' OR r.destination_ipv6_cidr_block = '::/0')
   AND coalesce(r.state, 'active') = 'active'
-RETURN rt.id AS id, rt.vpc_id AS vpc, rt.main AS main,
+RETURN rt.id AS id, coalesce(rt.vpc_id, head([(rt)-[:MEMBER_OF_AWS_VPC]->(v) | v.id])) AS vpc,
+       rt.main AS main,
        collect(CASE WHEN g IS NULL THEN null ELSE [coalesce(r.destination_cidr_block,
            r.destination_ipv6_cidr_block), g.id] END) AS igw
 """
@@ -62,8 +64,8 @@ WITH i, collect(g.id) AS sgs
 """
     + _OWNER.format(v="i")
     + """
-RETURN i.id AS id, coalesce(i.name, i.id) AS name, labels(i) AS labels, acct.id AS account, i.subnetid AS
-    subnet,
+RETURN i.id AS id, coalesce(i.name, i.id) AS name, labels(i) AS labels, acct.id AS account,
+       coalesce(i.subnetid, head([(i)-[:PART_OF_SUBNET]->(sn:EC2Subnet) | sn.subnetid])) AS subnet,
        i.publicipaddress AS ip4, i.ipv6address AS ip6, sgs
 """
 )
@@ -125,9 +127,13 @@ def read_network() -> Network:
     main = {t["vpc"]: t for t in tables.values() if t["main"]}
     rules_by_acl: dict[str, list[dict[str, Any]]] = defaultdict(list)
     names: dict[str, str] = {}
-    for r in driver.read(ACL_RULES):
-        rules_by_acl[r["acl"]].append(r)
-        names[r["acl"]] = r["name"] or r["acl"]
+    for raw in driver.read(ACL_RULES):
+        names.setdefault(raw["acl"], raw["name"] or raw["acl"])
+        r = nacl_rule(raw)  # Cartography's entries without their port range (cartography_ec2.py)
+        if r is not raw:  # named in the exposure reason, so the assumption is visible
+            names[raw["acl"]] = f"{raw['name'] or raw['acl']} ({PORTS_NOT_COLLECTED})"
+        if r is not None:
+            rules_by_acl[r["acl"]].append(r)
     for s in driver.read(SUBNETS):
         table = tables.get(s["tables"][0]) if s["tables"] else main.get(s["vpc"])
         how = "is associated with" if s["tables"] else "uses the VPC's main route table"

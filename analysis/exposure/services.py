@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from analysis.exposure.cartography_s3 import bucket_rows
 from analysis.exposure.model import AttackGraph, node_from
 from graph import driver
 
@@ -55,7 +56,7 @@ def compute(g: AttackGraph) -> None:
             f"function URL {r['url']} with AuthType NONE",
             weight=0.9,
         )
-    for r in driver.read(BUCKETS):
+    for r in [*driver.read(BUCKETS), *bucket_rows()]:  # ours, then the buckets Cartography described
         _bucket(g, r)
     for r in driver.read(EKS):
         cidrs = r["cidrs"] or ["0.0.0.0/0"]  # AWS default when unset

@@ -7,7 +7,9 @@
   directly also carry the label ``ExposedAsset`` and ``ports``, ``exposure_types``, ``reasons``, ``weight``.
 * ``(:ExposureEdge {run_id, src, dst, type, reason, ports, access, src_dist})`` — one per hop.
   ``src_dist`` (hops from the internet to ``src``) lets the path request prune while walking backwards.
-Plus Cartography's ``exposed_internet`` / ``exposed_internet_type`` on the inventory nodes themselves.
+Plus our own ``invgraph_exposed`` / ``invgraph_exposure_types`` on the inventory nodes themselves.
+``exposed_internet`` / ``exposed_internet_type`` belong to Cartography's analysis jobs: never written or
+cleared here, so a graph both tools analyse keeps both answers.
 Older runs are deleted in batches beyond ``INVGRAPH_EXPOSURE_KEEP_RUNS``.
 """
 
@@ -28,7 +30,7 @@ SCHEMA = [
     "CREATE INDEX exposureedge_dst IF NOT EXISTS FOR (e:ExposureEdge) ON (e.run_id, e.dst)",
     "CREATE INDEX exposureedge_src IF NOT EXISTS FOR (e:ExposureEdge) ON (e.run_id, e.src)",
 ]
-# Labels that may carry exposed_internet (spliced into Cypher, so only these constants).
+# Labels that may carry invgraph_exposed (spliced into Cypher, so only these constants).
 MARKABLE = (
     "EC2Instance",
     "LoadBalancerV2",
@@ -81,22 +83,22 @@ def write(run_id: str, nodes: list[dict[str, Any]], edges: list[dict[str, Any]])
 
 
 def mark_inventory(exposed: dict[str, tuple[str, list[str]]]) -> None:
-    """exposed: asset id -> (label, exposure types). Sets and clears Cartography's properties."""
+    """exposed: asset id -> (label, exposure types). Sets and clears our own properties only."""
     for label in MARKABLE:
         rows = [{"id": i, "types": t} for i, (lbl, t) in exposed.items() if lbl == label]
         ids = [r["id"] for r in rows]
         driver.write(
-            f"MATCH (n:{label}) WHERE n.exposed_internet = true AND NOT n.id IN $ids "
-            "REMOVE n.exposed_internet, n.exposed_internet_type",
+            f"MATCH (n:{label}) WHERE n.invgraph_exposed = true AND NOT n.id IN $ids "
+            "REMOVE n.invgraph_exposed, n.invgraph_exposure_types",
             {"ids": ids},
         )
         for batch in _chunks(rows):
             driver.write(
                 f"UNWIND $rows AS row MATCH (n:{label} {{id: row.id}}) "
                 # Write only what changed: an unchanged exposure costs a read, not a write.
-                "WHERE n.exposed_internet IS NULL OR n.exposed_internet_type IS NULL "
-                "OR n.exposed_internet_type <> row.types "
-                "SET n.exposed_internet = true, n.exposed_internet_type = row.types",
+                "WHERE n.invgraph_exposed IS NULL OR n.invgraph_exposure_types IS NULL "
+                "OR n.invgraph_exposure_types <> row.types "
+                "SET n.invgraph_exposed = true, n.invgraph_exposure_types = row.types",
                 {"rows": batch},
             )
 

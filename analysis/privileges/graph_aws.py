@@ -18,6 +18,7 @@ from analysis.privileges.aws import batch_mode, effective_permissions
 from analysis.privileges.aws_model import EffectivePermissions
 from analysis.privileges.aws_policy import PolicyDocument
 from analysis.privileges.aws_trust import Principal, assumable_by, transitive_assume
+from analysis.privileges.cartography_aws import policy_documents, trust_documents
 from analysis.privileges.escalation import escalation_paths, is_admin
 from analysis.privileges.guardrails import RequestContext, is_service_linked, levels_for, read_accounts
 from analysis.privileges.records import PrincipalRecord, compact_json
@@ -59,10 +60,15 @@ class _Principal:
 def read_account(account: str) -> list[_Principal]:
     """Every user, group and role of ``account`` with its documents resolved (two queries)."""
     docs: dict[str, PolicyDocument] = {}
+    without: list[str] = []  # policies without a document: Cartography's statement nodes, if any
     for row in driver.read(DOCUMENTS, {"account": account}):
         if row["document"]:
             docs[row["id"]] = json.loads(row["document"])
+        else:
+            without.append(row["id"])
+    docs.update(policy_documents(without))
     rows = driver.read(PRINCIPALS, {"account": account})
+    trusts = trust_documents([r["id"] for r in rows if r["label"] == "AWSRole" and not r["trust"]])
     group_docs = {
         r["id"]: [docs[p] for p in r["policy_ids"] if p in docs] for r in rows if r["label"] == "AWSGroup"
     }
@@ -79,7 +85,7 @@ def read_account(account: str) -> list[_Principal]:
                 group_policies=[d for g in sorted(r["group_ids"]) for d in group_docs.get(g, [])],
                 # A boundary whose document is missing is treated as absent (noted in docs/privileges.md).
                 boundary=docs.get(boundary) if boundary else None,
-                trust=json.loads(r["trust"]) if r["trust"] else None,
+                trust=json.loads(r["trust"]) if r["trust"] else trusts.get(r["id"]),
             )
         )
     return out

@@ -18,6 +18,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from analysis.privileges.cartography_k8s import binding_subjects, flattened_rules
 from analysis.privileges.k8s import K8sPermissions, k8s_permissions, with_groups
 from analysis.privileges.k8s_findings import k8s_findings
 from analysis.privileges.records import PrincipalRecord, compact_json
@@ -29,7 +30,8 @@ WHERE o:KubernetesRole OR o:KubernetesClusterRole OR o:KubernetesRoleBinding OR 
 RETURN CASE WHEN o:KubernetesRole THEN 'Role' WHEN o:KubernetesClusterRole THEN 'ClusterRole'
             WHEN o:KubernetesRoleBinding THEN 'RoleBinding' ELSE 'ClusterRoleBinding' END AS kind,
        o.name AS name, o.namespace AS namespace, o.rules AS rules,
-       o.role_kind AS role_kind, o.role_name AS role_name, o.subjects AS subjects
+       o.role_kind AS role_kind, o.role_name AS role_name, o.subjects AS subjects,
+       o.id AS id, o.api_groups AS api_groups, o.resources AS resources, o.verbs AS verbs
 """
 _ADMIN_FINDING = "cluster-admin"
 
@@ -37,10 +39,29 @@ _ADMIN_FINDING = "cluster-admin"
 def read_cluster(cluster: str) -> list[dict[str, Any]]:
     """The cluster's RBAC objects in the shape ``kubectl get … -o json`` prints them."""
     items = []
-    for r in driver.read(RBAC_OBJECTS, {"cluster": cluster}):
+    rows = driver.read(RBAC_OBJECTS, {"cluster": cluster})
+    # Cartography's bindings keep their subjects as edges (analysis/privileges/cartography_k8s.py).
+    edges = binding_subjects(
+        [r["id"] for r in rows if r["kind"].endswith("Binding") and r["subjects"] is None]
+    )
+    for r in rows:
         meta = {"name": r["name"], **({"namespace": r["namespace"]} if r["namespace"] else {})}
         if r["kind"] in ("Role", "ClusterRole"):
-            items.append({"kind": r["kind"], "metadata": meta, "rules": json.loads(r["rules"] or "[]")})
+            rules = (
+                json.loads(r["rules"])
+                if r["rules"] is not None
+                else flattened_rules(r["api_groups"], r["resources"], r["verbs"])
+            )
+            items.append({"kind": r["kind"], "metadata": meta, "rules": rules})
+        elif r["subjects"] is None:
+            items.append(
+                {
+                    "kind": r["kind"],
+                    "metadata": meta,
+                    "roleRef": {"kind": r["role_kind"], "name": r["role_name"]},
+                    "subjects": edges.get(r["id"], []),
+                }
+            )
         else:
             items.append(
                 {

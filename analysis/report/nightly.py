@@ -84,6 +84,7 @@ def build(
     extras = [
         _extra("analysis.exposure", "Exposure changes", frm, to),
         _extra("analysis.privileges", "Privilege changes", frm, to),
+        _extra("queries.run_summary", "Control results", frm, to),
     ]
     return NightlyReport(
         datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), doc, by_severity(doc["findings"]), extras

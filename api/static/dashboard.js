@@ -138,8 +138,9 @@
 
   function renderRates(w) {
     if (!w.available) return note($("control-rates"), w.reason);
-    table($("control-rates"), ["control", "severity", "status", "#evaluated", "#failed", "#pass rate", "trend"],
-      w.controls.map((c) => [c.title || c.control_id, badge(c.severity), badge(c.status), c.evaluated, c.failed,
+    table($("control-rates"), ["control", "severity", "status", "#evaluated", "#failed", "#unknown", "#pass rate", "trend"],
+      w.controls.map((c) => [c.title || c.control_id, badge(c.severity),
+        Object.assign(badge(c.status), { title: c.error || "" }), c.evaluated, c.failed, c.unknown,
         pct(c.pass_rate), C.sparkline(c.trend.map((t) => t.pass_rate))]));
     fillSelect(document.querySelector("#findings-filters [name=control]"),
       w.controls.map((c) => [c.control_id, c.control_id]).sort());

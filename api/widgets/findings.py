@@ -1,7 +1,8 @@
 """Findings widgets: by severity, by domain, by maturity, and control pass rates with their trend.
 
 Source: `(:Finding {control_id, severity, state, suppression})` and
-`(:ControlRun)-[:HAS_RESULT]->(:ControlResult {control_id, status, evaluated, failed})` written by
+`(:ControlRun)-[:HAS_RESULT]->(:ControlResult {control_id, status, evaluated, failed, unknown, error})`
+written by
 queries/findings.py. "open" means new, open or reopened and not muted/accepted — the same reading as
 `queries.findings.findings_for`, where a live suppression wins over the lifecycle state.
 """
@@ -100,7 +101,7 @@ MATCH (r:ControlRun) WHERE r.at IS NOT NULL
 WITH r ORDER BY r.at DESC LIMIT $runs
 MATCH (r)-[:HAS_RESULT]->(c:ControlResult)
 RETURN r.id AS run_id, toString(r.at) AS at, c.control_id AS control_id, c.status AS status,
-       c.evaluated AS evaluated, c.failed AS failed
+       c.evaluated AS evaluated, c.failed AS failed, coalesce(c.unknown, 0) AS unknown, c.error AS error
 ORDER BY r.at
 """
 
@@ -114,11 +115,14 @@ def _rate(evaluated: int | None, failed: int) -> float | None:
 def control_pass_rates(marker: RunMarker, runs: int = 10) -> ControlPassRates:
     ready = _ready()
     trends: dict[str, list[PassRatePoint]] = defaultdict(list)
+    errors: dict[str, str | None] = {}  # control -> error message of its latest run
     for r in driver.read(_RESULTS, {"runs": runs}) if ready else []:
         failed = int(r["failed"] or 0)
         trends[r["control_id"]].append(PassRatePoint(
             control_run_id=r["run_id"], at=r["at"], status=r["status"] or "error",
-            evaluated=r["evaluated"], failed=failed, pass_rate=_rate(r["evaluated"], failed)))
+            evaluated=r["evaluated"], failed=failed, unknown=int(r["unknown"]),
+            pass_rate=_rate(r["evaluated"], failed)))
+        errors[r["control_id"]] = r["error"]
     meta = controls()
     rows = []
     for control_id, trend in trends.items():
@@ -126,8 +130,9 @@ def control_pass_rates(marker: RunMarker, runs: int = 10) -> ControlPassRates:
         rows.append(ControlPassRate(
             control_id=control_id, title=info.title if info else None,
             severity=info.severity if info else None,
-            status=last.status, evaluated=last.evaluated, failed=last.failed, pass_rate=last.pass_rate,
-            trend=trend))
-    # Worst first: failing controls by pass rate, then errors, then passing ones.
-    rows.sort(key=lambda c: (c.status == "pass", 2.0 if c.pass_rate is None else c.pass_rate, c.control_id))
+            status=last.status, evaluated=last.evaluated, failed=last.failed, unknown=last.unknown,
+            error=errors.get(control_id), pass_rate=last.pass_rate, trend=trend))
+    # Worst first: failing controls by pass rate, then errors and unknowns, then passing ones.
+    rows.sort(key=lambda c: (c.status == "pass", c.status == "unknown",
+                             2.0 if c.pass_rate is None else c.pass_rate, c.control_id))
     return ControlPassRates(**header("control-pass-rates", marker, ready, _NO_RUN), runs=runs, controls=rows)

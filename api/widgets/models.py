@@ -93,6 +93,7 @@ class PassRatePoint(BaseModel):
     status: str
     evaluated: int | None
     failed: int
+    unknown: int = Field(0, description="Assets the control could not decide (required data not collected).")
     pass_rate: float | None = Field(description="(evaluated - failed) / evaluated; null if nothing evaluated")
 
 
@@ -100,9 +101,11 @@ class ControlPassRate(BaseModel):
     control_id: str
     title: str | None
     severity: str | None
-    status: str = Field(description="pass, fail or error in the latest control run")
+    status: str = Field(description="pass, fail, unknown or error in the latest control run")
     evaluated: int | None
     failed: int
+    unknown: int = Field(0, description="Assets left undecided in the latest run (required data missing).")
+    error: str | None = Field(None, description="The error message when the latest run's status is error.")
     pass_rate: float | None
     trend: list[PassRatePoint] = Field(description="Oldest first, over the last `runs` control runs.")
 

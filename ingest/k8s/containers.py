@@ -41,7 +41,9 @@ def container_row(pod: Row, c: Row, status: Row, init: bool) -> Row:
         "cpu_request": (res.get("requests") or {}).get("cpu"),
         "memory_limit": (res.get("limits") or {}).get("memory"),
         "cpu_limit": (res.get("limits") or {}).get("cpu"),
-        "privileged": sc.get("privileged"),
+        # Written even when unset (Kubernetes' default, false): absence then means "not collected", which
+        # the controls report as unknown (control.yaml `requires`), never as a pass.
+        "privileged": bool(sc.get("privileged")),
         "allow_privilege_escalation": sc.get("allowPrivilegeEscalation"),
         "read_only_root_filesystem": sc.get("readOnlyRootFilesystem"),
         "run_as_user": sc.get("runAsUser"),
@@ -50,7 +52,7 @@ def container_row(pod: Row, c: Row, status: Row, init: bool) -> Row:
         "effective_run_as_user": sc["runAsUser"]
         if sc.get("runAsUser") is not None
         else pod_sc.get("runAsUser"),
-        "effective_run_as_non_root": (
+        "effective_run_as_non_root": bool(
             sc["runAsNonRoot"] if sc.get("runAsNonRoot") is not None else pod_sc.get("runAsNonRoot")
         ),
         "seccomp_profile_type": (sc.get("seccompProfile") or {}).get("type"),

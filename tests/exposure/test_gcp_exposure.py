@@ -88,7 +88,7 @@ def test_no_decoy_is_exposed_and_inventory_marks_agree(loaded: dict[str, Any]) -
     marked = {
         r["id"]: r["t"]
         for r in driver.read(
-            "MATCH (n) WHERE n.exposed_internet = true RETURN n.id AS id, n.exposed_internet_type AS t"
+            "MATCH (n) WHERE n.invgraph_exposed = true RETURN n.id AS id, n.invgraph_exposure_types AS t"
         )
     }
     assert marked == {i: e["types"] for i, e in exposed.items()}

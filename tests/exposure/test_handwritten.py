@@ -58,7 +58,7 @@ def test_no_decoy_is_exposed_and_inventory_marks_agree(loaded: dict[str, Any]) -
     # app-private is exposed only through the ALB, on 8080, never on 22 via a public IP.
     app_private = exposed["i-0c56b2d3e4f506172"]
     assert app_private["types"] == ["elb"] and app_private["ports"] == ["8080/tcp"]
-    marked = {r["id"] for r in driver.read("MATCH (n) WHERE n.exposed_internet = true RETURN n.id AS id")}
+    marked = {r["id"] for r in driver.read("MATCH (n) WHERE n.invgraph_exposed = true RETURN n.id AS id")}
     assert marked == set(exposed)
 
 

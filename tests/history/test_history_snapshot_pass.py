@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph import driver
-from graph.drift import drift
+from graph.drift import Filters, drift
 from graph.history_snapshot import snapshot_pass
 
 
@@ -50,10 +50,14 @@ def test_snapshot_pass_records_changes_against_the_previous_pass(neo4j: str) -> 
             "id": "i-1",
             "name": "i-1",
             "labels": ["EC2Instance"],
-            "scope": "",
+            # The owner by Cartography's sub-resource relationship, so --account filters find it.
+            "scope": "111122223333",
             "changes": [{"property": "instancetype", "before": "t3.micro", "after": "t3.large"}],
         }
     ]
+    scoped = drift(base["run_id"], second["run_id"], Filters("111122223333"))
+    assert [a["id"] for a in scoped["assets"]["changed"]] == ["i-1"]
+    assert not drift(base["run_id"], second["run_id"], Filters("999988887777"))["assets"]["changed"]
     assert doc["relationships"]["added"] == [
         {"start": "i-3", "type": "MEMBER_OF_EC2_SECURITY_GROUP", "end": "sg-1"}
     ]

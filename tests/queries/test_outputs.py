@@ -20,6 +20,7 @@ from tests.queries.graph_fixture import load_graph, read_fixture
 
 SCHEMA = json.loads((DATA / "sarif" / "sarif-schema-2.1.0.json").read_text())
 IDS = ["ec2_sg_admin_port_open_to_internet", "s3_bucket_public_policy", "iam_root_mfa_disabled"]
+UNDECIDED = "eks_cluster_secrets_encryption_disabled"  # its unknown fixture: a cluster without the property
 
 
 @pytest.fixture()
@@ -34,7 +35,9 @@ def outcome(neo4j: str):  # noqa: ANN201
         controls[2].evaluated_query,
         controls[2].folder,
     )
-    return execute([*controls[:2], broken], now=1795154400), catalogue
+    undecided = catalogue.get(UNDECIDED)
+    load_graph(read_fixture(undecided.fixtures["unknown"]))
+    return execute([*controls[:2], broken, undecided], now=1795154400), catalogue
 
 
 def test_json_report_has_exactly_the_contract_keys(outcome) -> None:  # noqa: ANN001
@@ -43,8 +46,10 @@ def test_json_report_has_exactly_the_contract_keys(outcome) -> None:  # noqa: AN
     assert set(report) == {"run_id", "controls"}
     assert report["run_id"] == out.run_id
     for c in report["controls"]:
-        assert set(c) == {"id", "severity", "status", "evaluated", "failed", "findings"}
-        assert c["status"] in {"pass", "fail", "error"}
+        assert set(c) == {
+            "id", "severity", "status", "evaluated", "failed", "findings", "unknown", "unknowns", "error"
+        }
+        assert c["status"] in {"pass", "fail", "unknown", "error"}
         for f in c["findings"]:
             assert set(f) == {"asset_id", "asset_name", "label", "scope", "reason", "state"}
     by_id = {c["id"]: c for c in report["controls"]}
@@ -56,6 +61,26 @@ def test_a_control_that_errors_is_error_never_pass(outcome) -> None:  # noqa: AN
     out, _ = outcome
     errored = [c for c in out.report["controls"] if c["id"] == "iam_root_mfa_disabled"][0]
     assert errored["status"] == "error" and errored["evaluated"] is None and errored["findings"] == []
+    assert "by zero" in errored["error"]  # the message itself, not only the status
+
+
+def test_unknown_is_apart_from_pass_and_fail_in_every_output(outcome) -> None:  # noqa: ANN001
+    out, catalogue = outcome
+    c = [c for c in out.report["controls"] if c["id"] == UNDECIDED][0]
+    arn = "arn:aws:eks:us-east-1:111122223333:cluster/carto"
+    assert (c["status"], c["failed"], c["unknown"]) == ("unknown", 0, 1)
+    assert c["unknowns"][0]["asset_id"] == arn and c["unknowns"][0]["missing"] == ["secrets_encrypted"]
+    rows = [r for r in csv.DictReader(io.StringIO(to_csv(out.report))) if r["control_id"] == UNDECIDED]
+    assert [(r["status"], r["asset_id"], r["state"], r["missing"]) for r in rows] == [
+        ("unknown", arn, "unknown", "secrets_encrypted")
+    ]
+    errored = [r for r in csv.DictReader(io.StringIO(to_csv(out.report))) if r["status"] == "error"]
+    assert errored and "by zero" in errored[0]["error"]
+    sarif = to_sarif(out.report, catalogue.controls)
+    results = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == UNDECIDED]
+    assert [(r["kind"], r["level"]) for r in results] == [("open", "none")]
+    notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert any("by zero" in n["message"]["text"] for n in notes)
 
 
 def test_sarif_validates_against_the_official_schema(outcome, output_dir: Path) -> None:  # noqa: ANN001
@@ -66,7 +91,7 @@ def test_sarif_validates_against_the_official_schema(outcome, output_dir: Path) 
     (output_dir / "controls.sarif").write_text(json.dumps(sarif, indent=2))
     run = sarif["runs"][0]
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
-    assert set(rules) == set(IDS)
+    assert set(rules) == {*IDS, UNDECIDED}
     assert rules["s3_bucket_public_policy"]["properties"]["security-severity"] == "9.5"
     assert "Remediation" in rules["s3_bucket_public_policy"]["help"]["text"]
     assert run["invocations"][0]["executionSuccessful"] is False
@@ -74,11 +99,11 @@ def test_sarif_validates_against_the_official_schema(outcome, output_dir: Path) 
     location = result["locations"][0]["logicalLocations"][0]
     assert location["fullyQualifiedName"].startswith("sg-") and location["kind"] == "resource"
     assert len(result["partialFingerprints"]["invgraphFindingId/v1"]) == 64
-    assert len(run["results"]) == 4 + 3
+    assert len(run["results"]) == 4 + 3 + 1  # the undecided EKS cluster: a result of kind open
 
 
 def test_csv_has_one_line_per_finding(outcome) -> None:  # noqa: ANN001
     out, _ = outcome
     rows = list(csv.DictReader(io.StringIO(to_csv(out.report))))
-    assert len(rows) == 4 + 3 + 1  # the errored control gets one line without asset
-    assert {r["status"] for r in rows} == {"fail", "error"}
+    assert len(rows) == 4 + 3 + 1 + 1  # the errored control: one line without asset; the unknown asset
+    assert {r["status"] for r in rows} == {"fail", "error", "unknown"}

@@ -5,7 +5,8 @@
 (EC2Instance)-[:MEMBER_OF_EC2_SECURITY_GROUP]->(EC2SecurityGroup)
 (EC2Instance)-[:INSTANCE_PROFILE]->(AWSInstanceProfile {arn})   — the profile node is IAM's
 (EC2Instance)-[:MEMBER_OF_EKS_CLUSTER]->(EKSCluster)
-``exposed_internet`` is not a property here: the exposure analysis owns it, and a load never resets it.
+``exposed_internet`` (Cartography's analysis jobs) and ``invgraph_exposed`` (ours) are not properties here:
+the analyses own them, and a load never resets them.
 """
 
 from graph.schema.aws.regional import regional_node

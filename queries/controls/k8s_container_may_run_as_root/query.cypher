@@ -1,5 +1,7 @@
 MATCH (pod:KubernetesPod)-[:CONTAINS]->(c:KubernetesContainer)
-WHERE coalesce(c.effective_run_as_non_root, c.run_as_non_root, false) = false AND coalesce(c.effective_run_as_user, c.run_as_user) IS NULL
+// A container without the merged securityContext is unknown (control.yaml requires), not failing.
+WHERE c.effective_run_as_non_root IS NOT NULL
+  AND coalesce(c.effective_run_as_non_root, c.run_as_non_root, false) = false AND coalesce(c.effective_run_as_user, c.run_as_user) IS NULL
 WITH pod, 'container ' + c.name + ' sets neither runAsNonRoot nor a runAsUser (runs as the image user, often root)' AS detail
 // Vetted node agents (e.g. the VPC CNI DaemonSet) are allow-listed as <namespace>/<workload> in
 // $system_workloads, not by exempting a whole namespace.

@@ -4,7 +4,9 @@ MATCH (a:AWSAccount)-[:RESOURCE]->(b:AWSS3Bucket)
 OPTIONAL MATCH (b)-[:POLICY_STATEMENT]->(st:AWSS3PolicyStatement)
 WHERE st.effect = 'Allow' AND st.condition IS NULL
   AND (st.principal IN ['*', '"*"'] OR st.principal =~ '(?s).*"AWS"\s*:\s*(\[[^\]]*)?"\*".*')
-WITH a, b, [x IN collect(st.action) | toString(x)] AS statement_actions
+// Cartography stores a statement's action as a list (or a string when the policy had one): `+` appends
+// either to the accumulator, so both flatten into one list of action names.
+WITH a, b, reduce(acc = [], x IN collect(st.action) | acc + x) AS statement_actions
 WHERE (b.anonymous_access = true AND b.policy IS NOT NULL) OR size(statement_actions) > 0
 
 OPTIONAL MATCH (a)-[:RESOURCE]->(apab:AWSS3AccountPublicAccessBlock)

@@ -268,6 +268,31 @@
     document.body.dataset.loaded = "true";  // for scripted checks: everything rendered at least once
   }
 
+  // A loader beside the API (`make demo`) reports its day on /health (no key needed); while it runs the
+  // board says which day is loading and redraws each time a day (or its control run) completes.
+  const LOADING_POLL_MS = 3000;
+  let loadingState = null;
+  let loadingTimer = null;
+  async function watchLoading() {
+    let loading = null;
+    try {
+      const res = await fetch("/api/v1/health", { cache: "no-store" });
+      loading = res.ok ? (await res.json()).loading || null : null;
+    } catch (e) { loading = null; }
+    const banner = $("loading");
+    const state = loading ? `${loading.day}/${loading.days}/${loading.phase}` : null;
+    if (loading) {
+      const what = loading.phase === "sample" ? "generating the sample" :
+        `loading day ${loading.day} of ${loading.days}` + (loading.phase === "controls" ? " (running controls)" : "");
+      banner.textContent = `Sample data: ${what}. Panels fill in as each day lands.`;
+    }
+    banner.hidden = !loading;
+    if (loadingState !== null && state !== loadingState && sessionStorage.getItem(STORE)) loadAll();
+    loadingState = state;
+    clearTimeout(loadingTimer);
+    if (loading) loadingTimer = setTimeout(watchLoading, LOADING_POLL_MS);
+  }
+
   function signOut(message) {
     sessionStorage.removeItem(STORE);
     clearInterval(timer);
@@ -299,5 +324,6 @@
     $("findings-filters").addEventListener("change", loadFindings);
     $("path-select").addEventListener("change", (ev) => C.pathGraph($("exposure-path"), paths[Number(ev.target.value)]));
     if (sessionStorage.getItem(STORE)) start(); else signOut("");
+    watchLoading();
   });
 })();

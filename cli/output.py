@@ -70,18 +70,36 @@ def render_table(rows: Sequence[dict[str, Any]], cols: Sequence[Col], title: str
     if rows and needed > console.width:
         _render_records(cells, cols, title, console)
         return
+    fitted = _fit(widths, [c.is_id for c in cols], console.width - 1 - 3 * len(cols))
     table = Table(title=title)
-    for c, w in zip(cols, widths, strict=True):
-        if c.is_id:
-            table.add_column(c.header, no_wrap=True, overflow="ignore", min_width=w)
-        else:
-            table.add_column(c.header, overflow="fold", justify="right" if c.numeric else "left")
+    for c, w in zip(cols, fitted, strict=True):
+        table.add_column(c.header, width=w, no_wrap=c.is_id, overflow="ignore" if c.is_id else "fold",
+                         justify="right" if c.numeric else "left")
     for row in cells:
         # Text, not str: ids and reasons are data, a "[bold]" in a name must print as typed.
         table.add_row(*(Text(v) for v in row))
     console.print(table, crop=False)
     if not rows:
         console.print("(none)", markup=False, highlight=False)
+
+
+def _fit(widths: list[int], is_id: list[bool], room: int) -> list[int]:
+    """Column widths for ``room`` characters of content: ids get their full width; the rest is shared
+    among text columns, narrow ones keeping their natural width and wide ones splitting what is left."""
+    fitted = list(widths)
+    text = [i for i, flag in enumerate(is_id) if not flag]
+    left = room - sum(w for w, flag in zip(widths, is_id, strict=True) if flag)
+    while text:
+        share = max(left // len(text), 1)
+        narrow = [i for i in text if widths[i] <= share]
+        if not narrow:
+            for n, i in enumerate(sorted(text, key=lambda i: widths[i])):
+                fitted[i] = max(share + (1 if n < left - share * len(text) else 0), 1)
+            break
+        for i in narrow:
+            left -= widths[i]
+            text.remove(i)
+    return fitted
 
 
 def _render_records(cells: list[list[str]], cols: Sequence[Col], title: str | None, console: Console) -> None:

@@ -125,7 +125,7 @@ for d in "$SAMPLE_DIR"/day-*/; do
     fi
     summary=$(.venv/bin/python -c 'import json, sys
 r = json.load(open(sys.argv[1]))
-print(f"{r[\"run_id\"]} {r[\"status\"]}, {sum(m[\"nodes\"] for m in r[\"modules\"])} nodes")' "$LOAD_LOG.json")
+print(r["run_id"], r["status"] + ",", sum(m["nodes"] for m in r["modules"]), "nodes")' "$LOAD_LOG.json")
     progress "$day" controls
     say "day $day of $DAYS: ingested ($summary); running the 76 saved controls"
     rc=0

@@ -46,4 +46,6 @@ def _loading() -> Loading | None:
 def health() -> Health:
     """Liveness plus the Neo4j version and edition the API talks to, and any load in progress."""
     info = server_info()
-    return Health(status="ok", neo4j_version=info["version"], neo4j_edition=info["edition"], loading=_loading())
+    return Health(
+        status="ok", neo4j_version=info["version"], neo4j_edition=info["edition"], loading=_loading()
+    )

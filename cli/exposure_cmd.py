@@ -101,4 +101,6 @@ def paths_cmd(
     for p in page["paths"]:
         typer.echo(f"\n{p['score']:5.1f}  " + " -> ".join(n["name"] or n["id"] for n in p["nodes"]))
         for node, hop in zip(p["nodes"][1:], p["hops"], strict=True):
-            typer.echo(f"       [{hop['type']}] {node['label']} {node['name']}: {hop['reason']}")
+            # The id too when the name differs: ids are what `--target` and the other commands take.
+            named = node["name"] if node["name"] in (None, node["id"]) else f"{node['name']} ({node['id']})"
+            typer.echo(f"       [{hop['type']}] {node['label']} {named}: {hop['reason']}")

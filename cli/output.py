@@ -80,7 +80,7 @@ def render_table(rows: Sequence[dict[str, Any]], cols: Sequence[Col], title: str
         table.add_row(*(Text(v) for v in row))
     console.print(table, crop=False)
     if not rows:
-        console.print("(none)", markup=False, highlight=False)
+        console.print("(none)", markup=False, highlight=False, emoji=False)
 
 
 def _fit(widths: list[int], is_id: list[bool], room: int) -> list[int]:
@@ -104,15 +104,17 @@ def _fit(widths: list[int], is_id: list[bool], room: int) -> list[int]:
 
 def _render_records(cells: list[list[str]], cols: Sequence[Col], title: str | None, console: Console) -> None:
     if title:
-        console.print(title, markup=False, highlight=False)
+        console.print(title, markup=False, highlight=False, emoji=False)
     width = max(len(c.header) for c in cols)
     for row in cells:
         for c, value in zip(cols, row, strict=True):
             lines = value.splitlines() or [""]
-            console.print(f"{c.header:>{width}}: {lines[0]}", markup=False, highlight=False, crop=False,
-                          soft_wrap=c.is_id)
+            # emoji off too: ":secret:" inside a Secrets Manager ARN must not become a pictogram.
+            console.print(f"{c.header:>{width}}: {lines[0]}", markup=False, highlight=False, emoji=False,
+                          crop=False, soft_wrap=c.is_id)
             for line in lines[1:]:
-                console.print(f"{'':>{width}}  {line}", markup=False, highlight=False, soft_wrap=c.is_id)
+                console.print(f"{'':>{width}}  {line}", markup=False, highlight=False, emoji=False,
+                              soft_wrap=c.is_id)
         console.print("")
 
 

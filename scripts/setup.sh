@@ -13,6 +13,13 @@ VENV=.venv
 STAMP=$VENV/.installed
 PY3=${PYTHON3:-$(scripts/pick-python.sh)}
 
+# uv reads its own variables, not pip's: carry over a machine's pip settings (a CA bundle for a TLS proxy,
+# a local wheel folder, a longer timeout) so uv works wherever pip did.
+if [[ -n ${PIP_CERT:-} && -z ${SSL_CERT_FILE:-} ]]; then export SSL_CERT_FILE=$PIP_CERT; fi
+if [[ -n ${PIP_FIND_LINKS:-} && -z ${UV_FIND_LINKS:-} ]]; then export UV_FIND_LINKS=$PIP_FIND_LINKS; fi
+if [[ -n ${PIP_INDEX_URL:-} && -z ${UV_INDEX_URL:-} ]]; then export UV_INDEX_URL=$PIP_INDEX_URL; fi
+if [[ -n ${PIP_DEFAULT_TIMEOUT:-} && -z ${UV_HTTP_TIMEOUT:-} ]]; then export UV_HTTP_TIMEOUT=$PIP_DEFAULT_TIMEOUT; fi
+
 t_start=$(date +%s.%N)
 step() { printf 'setup: %s\n' "$*"; }
 took() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }'; }

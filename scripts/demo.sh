@@ -149,8 +149,9 @@ cat <<EOF
     Neo4j:                bolt://127.0.0.1:${NEO4J_PORT} (data in ${NEO4J_DIR})
 
   Three things to try (README: "Your first ten minutes"):
-    1. Dashboard, "Exposure paths": the top-scored path from the internet through a public instance to a
-       crown jewel, every hop with its reason.
+    1. Dashboard, "Exposure paths" (top of the board): paths from the internet ranked by score, public
+       buckets first; pick the payments DB secret (load balancer -> pods -> IRSA role -> secret) or
+       sample-prj-00-jewels (GCP bastion -> service account -> bucket) to see every hop with its reason.
     2. Who became admin between day 1 and day 2 (dev-carol via the Admins group, ci-deployer, a CI service
        account bound to cluster-admin, eve@example.com as GCP folder owner):
          NEO4J_URI=${NEO4J_URI} .venv/bin/invgraph privileges creep --from 2026-11-01 --to 2026-11-02

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -103,8 +104,10 @@ class Page:
             raise AssertionError("chromium did not start its DevTools endpoint")
         port = re.search(r":(\d+)/", browser_ws).group(1)  # type: ignore[union-attr]
         tabs = httpx.get(f"http://127.0.0.1:{port}/json/list", timeout=30).json()
-        self.ws = connect(next(t for t in tabs if t["type"] == "page")["webSocketDebuggerUrl"],
-                          max_size=64 * 1024 * 1024, open_timeout=60)
+        self.stack = ExitStack()
+        self.ws = self.stack.enter_context(connect(
+            next(t for t in tabs if t["type"] == "page")["webSocketDebuggerUrl"],
+            max_size=64 * 1024 * 1024, open_timeout=60))
         self.ids = itertools.count(1)
 
     def call(self, method: str, **params: Any) -> dict[str, Any]:
@@ -122,7 +125,7 @@ class Page:
         return result["result"].get("value")
 
     def close(self) -> None:
-        self.ws.close()
+        self.stack.close()
         self.proc.terminate()
         self.proc.wait(timeout=30)
 

@@ -58,11 +58,11 @@ def list_controls(
                 Col("domain", "domain"), Col("maturity", "maturity"), Col("title", "title")], fmt)
 
 
-def _known(control_id: str, catalogue=None):  # noqa: ANN001, ANN202 - Catalogue is imported lazily
-    """The control with this id, or exit 1 naming the nearest ids."""
+def _known(control_id: str, catalogue=None, code: int = 1):  # noqa: ANN001, ANN202 - lazy Catalogue
+    """The control with this id, or exit ``code`` naming the nearest ids."""
     catalogue = catalogue or _catalogue()
     if control_id not in catalogue.controls:
-        raise unknown_id("control", control_id, catalogue.controls)
+        raise unknown_id("control", control_id, catalogue.controls, code)
     return catalogue.controls[control_id]
 
 
@@ -119,7 +119,7 @@ def run(
     try:
         catalogue = load_validated()
         for cid in control_id or ():
-            _known(cid, catalogue)
+            _known(cid, catalogue, code=2)  # 2: bad input, as for every catalogue error of `run`
         controls = select(catalogue, control_id or (), severity or ())
     except CatalogueError as exc:
         typer.secho(str(exc), fg=typer.colors.RED, err=True)

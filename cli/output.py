@@ -149,9 +149,10 @@ def nearest(value: str, known: Iterable[str], n: int = 3) -> list[str]:
     return close[:n]
 
 
-def unknown_id(kind: str, value: str, known: Iterable[str]) -> typer.Exit:
-    """Print `error: unknown <kind> <value>; did you mean …?` on stderr; the caller raises the result."""
+def unknown_id(kind: str, value: str, known: Iterable[str], code: int = 1) -> typer.Exit:
+    """Print `error: unknown <kind> <value>; did you mean …?` on stderr; the caller raises the result
+    (exit ``code``: 1, or a command's documented code for bad input such as `controls run`'s 2)."""
     close = nearest(value, known)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     typer.echo(f"error: unknown {kind} {value}{hint}", err=True)
-    return typer.Exit(1)
+    return typer.Exit(code)

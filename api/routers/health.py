@@ -8,7 +8,8 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, ValidationError
 
-from api.settings import get_api_settings
+from api.deps import Settings
+from api.settings import ApiSettings
 from graph.driver import server_info
 
 router = APIRouter(tags=["health"])
@@ -29,8 +30,8 @@ class Health(BaseModel):
     loading: Loading | None = None
 
 
-def _loading() -> Loading | None:
-    path = get_api_settings().load_progress_file
+def _loading(settings: ApiSettings) -> Loading | None:
+    path = settings.load_progress_file
     if path is None:
         return None
     try:
@@ -43,9 +44,9 @@ def _loading() -> Loading | None:
 
 
 @router.get("/health", response_model=Health)
-def health() -> Health:
+def health(settings: Settings) -> Health:
     """Liveness plus the Neo4j version and edition the API talks to, and any load in progress."""
     info = server_info()
     return Health(
-        status="ok", neo4j_version=info["version"], neo4j_edition=info["edition"], loading=_loading()
+        status="ok", neo4j_version=info["version"], neo4j_edition=info["edition"], loading=_loading(settings)
     )

@@ -1,13 +1,15 @@
 # invgraph — the two commands that matter: `make demo` and `make test`.
-# Needs Python 3.11+, Java 17 or 21 (a JDK: javac compiles the Neo4j launcher) and Maven.
-# The first `make setup` downloads about 120 MB of Neo4j jars from Maven Central into
-# ~/.cache/invgraph (or $INVGRAPH_CACHE_DIR); later runs take a second or two.
+# Needs Python 3.11+ (3.13 preferred and picked when installed), Java 17 or 21 (a JDK: javac compiles the
+# Neo4j launcher) and Maven. The first `make setup` downloads about 120 MB of Neo4j jars from Maven Central
+# into ~/.cache/invgraph (or $INVGRAPH_CACHE_DIR); later runs take a second or two.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-PYTHON3 ?= python3
+# Python 3.13 when the machine has it (scripts/pick-python.sh), else python3; `make setup PYTHON3=…` overrides.
+PYTHON3 ?= $(shell scripts/pick-python.sh)
+export PYTHON3
 VENV := .venv
 PY := $(VENV)/bin/python
 INVGRAPH := $(VENV)/bin/invgraph
@@ -17,8 +19,8 @@ PYTEST_ARGS ?=
 .PHONY: help setup check-tools setup-browser test demo bench lint clean
 
 help:
-	@echo "make setup          create .venv, install invgraph[dev], fetch + compile the embedded Neo4j (idempotent)"
-	@echo "make demo           embedded Neo4j + 3-day sample data + API on http://127.0.0.1:8000 (Ctrl-C stops all)"
+	@echo "make setup          create .venv (Python 3.13 if installed), install invgraph[dev,gcp] with uv, fetch + compile the embedded Neo4j (idempotent)"
+	@echo "make demo           embedded Neo4j + API on http://127.0.0.1:8000 + 3-day sample loading behind it (Ctrl-C stops all)"
 	@echo "make test           full test suite against a real Neo4j; JUnit XML in test-output/junit.xml"
 	@echo "make bench          run every bench/bench_*.py"
 	@echo "make lint           ruff check"
@@ -35,18 +37,14 @@ check-tools:
 	if [ $${#missing[@]} -gt 0 ]; then \
 		msg=$$(printf '%s; ' "$${missing[@]}"); echo "error: missing required tools: $${msg%; }" >&2; exit 1; fi
 
-$(PY): | check-tools
-	$(PYTHON3) -m venv $(VENV)
+# scripts/setup.sh: interpreter choice, .venv, uv, packages pinned by constraints.txt (re-installed only when
+# pyproject.toml or constraints.txt changed), then the embedded Neo4j; each step prints its time.
+# constraints.txt pins every transitive version we test with: installs are reproducible and fast.
+$(STAMP): pyproject.toml constraints.txt | check-tools
+	@scripts/setup.sh packages
 
-# Re-installs only when pyproject.toml or the constraints are newer than the stamp.
-# constraints.txt pins every transitive version we test with: installs are reproducible and pip does not
-# spend minutes backtracking through cartography's many cloud SDK dependencies.
-$(STAMP): pyproject.toml constraints.txt | check-tools $(PY)
-	$(PY) -m pip install --disable-pip-version-check -q -c constraints.txt -e '.[dev,gcp]'
-	@touch $@
-
-setup: check-tools $(STAMP)
-	@$(INVGRAPH) neo4j install
+setup: check-tools
+	@scripts/setup.sh
 
 # The browser tests drive headless Chromium. Installed here when we are root and apt exists;
 # otherwise fail with the command to run, because `make test` must have what the tests need.
@@ -70,8 +68,9 @@ test: setup setup-browser
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; \
 	exit $$rc
 
-demo: setup
-	@scripts/demo.sh
+# DEMO_T0: the demo's clock starts before setup, so the times it prints include the install.
+demo:
+	@export DEMO_T0=$$(date +%s.%N); $(MAKE) --no-print-directory setup && scripts/demo.sh
 
 bench: setup
 	@shopt -s nullglob; benches=(bench/bench_*.py); failed=(); \

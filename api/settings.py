@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
@@ -37,6 +38,9 @@ class ApiSettings(BaseSettings):
     bootstrap_admin_key: SecretStr | None = None
     # Serve /metrics without an API key (only for scrapers that cannot send a bearer token).
     metrics_public: bool = False
+    # A JSON file a loader rewrites while it ingests ({"day": 2, "days": 3, "phase": "ingest"}); /health
+    # reports it so the dashboard can say "loading day 2 of 3". `make demo` sets it; unset elsewhere.
+    load_progress_file: Path | None = None
 
     @model_validator(mode="after")
     def _secure_in_production(self) -> ApiSettings:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
+
+from cli.output import Col, FormatOption, ListFormat, emit, unknown_id
 
 app = typer.Typer(help="Manage API keys for the HTTP API.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -44,21 +44,20 @@ def create(
 
 @app.command("list")
 def list_(
-    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="JSON instead of a table (same as --format json).")
+    ] = False,
+    fmt: FormatOption = ListFormat.table,
 ) -> None:
     """List keys (never secrets)."""
     from dataclasses import asdict
 
     from graph import apikeys
 
-    keys = apikeys.list_keys()
-    if as_json:
-        typer.echo(json.dumps([asdict(k) for k in keys], indent=2))
-        return
-    table = Table("id", "name", "role", "prefix", "created", "revoked")
-    for k in keys:
-        table.add_row(k.id, k.name, k.role, k.prefix, k.created_at, k.revoked_at or "")
-    Console().print(table)
+    rows = [asdict(k) for k in apikeys.list_keys()]
+    emit(rows, [Col("id", "id", is_id=True), Col("name", "name"), Col("role", "role"),
+                Col("prefix", "prefix", is_id=True), Col("created", "created_at"),
+                Col("revoked", "revoked_at")], ListFormat.json if as_json else fmt)
 
 
 @app.command("revoke")
@@ -68,7 +67,6 @@ def revoke(key_id: Annotated[str, typer.Argument(help="Key id (from `invgraph ap
 
     key = apikeys.revoke_key(key_id)
     if key is None:
-        console.print(f"[red]error:[/red] no API key with id {key_id!r}")
-        raise typer.Exit(1)
+        raise unknown_id("API key", key_id, (k.id for k in apikeys.list_keys()))
     _audit("apikey.revoke", f"id={key.id} name={key.name}")
     console.print(f"revoked {key.id} ({key.name}) at {key.revoked_at}")

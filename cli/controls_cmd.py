@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
+
+from cli.output import Col, FormatOption, ListFormat, emit, render_table, unknown_id
 
 app = typer.Typer(
     help="Verification controls: saved Cypher queries that check the known good state.", no_args_is_help=True
@@ -43,27 +44,32 @@ def _catalogue():  # noqa: ANN202 - imported lazily so `invgraph --help` never t
 def list_controls(
     severity: Annotated[list[str] | None, typer.Option(help="Only these severities (repeatable).")] = None,
     layer: Annotated[str | None, typer.Option(help="cloud, kubernetes or both.")] = None,
+    fmt: FormatOption = ListFormat.table,
 ) -> None:
     """List the controls of the catalogue."""
     from queries.service import select
 
-    table = Table("id", "severity", "layer", "domain", "maturity", "title")
-    for c in select(_catalogue(), severities=severity or ()):
-        if layer and c.meta.layer.value != layer:
-            continue
-        m = c.meta
-        table.add_row(m.id, m.severity.value, m.layer.value, m.domain.value, str(m.maturity), m.title)
-    _console().print(table)
+    rows = [
+        c.meta.model_dump(mode="json")
+        for c in select(_catalogue(), severities=severity or ())
+        if not layer or c.meta.layer.value == layer
+    ]
+    emit(rows, [Col("id", "id", is_id=True), Col("severity", "severity"), Col("layer", "layer"),
+                Col("domain", "domain"), Col("maturity", "maturity"), Col("title", "title")], fmt)
+
+
+def _known(control_id: str, catalogue=None, code: int = 1):  # noqa: ANN001, ANN202 - lazy Catalogue
+    """The control with this id, or exit ``code`` naming the nearest ids."""
+    catalogue = catalogue or _catalogue()
+    if control_id not in catalogue.controls:
+        raise unknown_id("control", control_id, catalogue.controls, code)
+    return catalogue.controls[control_id]
 
 
 @app.command()
 def show(control_id: Annotated[str, typer.Argument(help="Control id.")]) -> None:
     """Show one control: metadata, parameters and query."""
-    try:
-        control = _catalogue().get(control_id)
-    except KeyError as exc:
-        typer.secho(str(exc), fg=typer.colors.RED, err=True)
-        raise typer.Exit(1) from None
+    control = _known(control_id)
     _console().print_json(control.meta.model_dump_json())
     _console().print("\n[bold]query.cypher[/bold]")
     _console().print(control.query, markup=False, highlight=False)
@@ -123,8 +129,10 @@ def run(
 
     try:
         catalogue = load_validated()
+        for cid in control_id or ():
+            _known(cid, catalogue, code=2)  # 2: bad input, as for every catalogue error of `run`
         controls = select(catalogue, control_id or (), severity or ())
-    except (CatalogueError, KeyError) as exc:
+    except CatalogueError as exc:
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
     try:
@@ -164,23 +172,23 @@ def run(
 
 
 def _print_table(report: dict) -> None:
-    table = Table(
-        "control", "severity", "status", "evaluated", "failed", "unknown", "asset", "state", "reason"
-    )
+    rows = []
     for c in report["controls"]:
-        first = [c["id"], c["severity"], c["status"], str(c["evaluated"]), str(c["failed"])]
-        first.append(str(c["unknown"]))
-        lines = [(f["asset_id"], f["state"], f["reason"]) for f in c["findings"]]
+        first = {k: c[k] for k in ("id", "severity", "status", "evaluated", "failed", "unknown")}
+        lines = [dict(f) for f in c["findings"]]
         if c["unknowns"]:  # one line per control: the assets are in --format json / csv / sarif
             missing = sorted({p for u in c["unknowns"] for p in u["missing"]})
-            lines.append((f"{c['unknown']} asset(s)", "unknown", f"not collected: {', '.join(missing)}"))
+            lines.append({"asset_id": f"{c['unknown']} asset(s)", "state": "unknown",
+                          "reason": f"not collected: {', '.join(missing)}"})
         if c["status"] == "error":
-            lines.insert(0, ("", "error", c["error"] or ""))
-        if not lines:
-            table.add_row(*first, "", "", "")
-        for i, (asset, state, reason) in enumerate(lines):
-            table.add_row(*(first if i == 0 else [""] * 6), str(asset), state, reason)
-    _console().print(table)
+            lines.insert(0, {"asset_id": "", "state": "error", "reason": c["error"] or ""})
+        rows += [{**(first if i == 0 else {}), **f} for i, f in enumerate(lines)] or [first]
+    render_table(rows, [
+        Col("control", "id", is_id=True), Col("severity", "severity"), Col("status", "status"),
+        Col("evaluated", "evaluated", numeric=True), Col("failed", "failed", numeric=True),
+        Col("unknown", "unknown", numeric=True),
+        Col("asset", "asset_id", is_id=True), Col("state", "state"), Col("reason", "reason"),
+    ])
 
 
 def _suppress(kind: str, finding_id: str, reason: str, author: str, until: str) -> None:
@@ -222,16 +230,24 @@ def accept(
     _suppress("accepted", finding_id, reason, author, until)
 
 
+STATES = ("new", "open", "resolved", "reopened", "muted", "accepted")
+
+
 @app.command()
 def findings(
     control_id: Annotated[str | None, typer.Option("--id", help="Only this control.")] = None,
     state: Annotated[
         str | None, typer.Option(help="new, open, resolved, reopened, muted or accepted.")
     ] = None,
+    fmt: FormatOption = ListFormat.table,
 ) -> None:
     """List stored findings with their ids (for mute / accept)."""
     from graph import driver
 
+    if control_id is not None:
+        _known(control_id)
+    if state is not None and state not in STATES:
+        raise unknown_id("state", state, STATES)
     rows = driver.read(
         """
         MATCH (f:Finding) WHERE $control IS NULL OR f.control_id = $control
@@ -242,8 +258,7 @@ def findings(
         """,
         {"control": control_id, "state": state},
     )
-    table = Table("control", "asset", "state", "first seen", "last seen", "finding id")
-    table.columns[-1].overflow = "fold"  # ids are what `mute` / `accept` take: never truncate them
-    for r in rows:
-        table.add_row(r["control"], str(r["asset"]), r["state"], r["first_seen"], r["last_seen"], r["id"])
-    _console().print(table)
+    # ids are what `mute` / `accept` and `controls show` take: never cut (cli/output.py)
+    emit(rows, [Col("control", "control", is_id=True), Col("asset", "asset", is_id=True),
+                Col("state", "state"), Col("first seen", "first_seen"), Col("last seen", "last_seen"),
+                Col("finding id", "id", is_id=True)], fmt)

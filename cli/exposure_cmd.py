@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
+from cli.output import Col, ListFormat, emit
+
 app = typer.Typer(help="Internet exposure and attack paths to crown jewels.", no_args_is_help=True)
 
 
@@ -17,6 +19,9 @@ class Format(StrEnum):
 
 
 FormatOpt = Annotated[Format, typer.Option("--format", help="table (default) or json.")]
+ListFormatOpt = Annotated[
+    ListFormat, typer.Option("--format", help="table (default), json (the whole page) or csv (one row each).")
+]
 
 
 def _fail(message: str) -> typer.Exit:
@@ -58,23 +63,17 @@ def assets_cmd(
         str | None, typer.Option("--type", help="Only this exposure type (direct, elb, …).")
     ] = None,
     limit: Annotated[int, typer.Option(min=1, max=10_000)] = 100,
-    fmt: FormatOpt = Format.table,
+    fmt: ListFormatOpt = ListFormat.table,
 ) -> None:
     """What the internet reaches directly, with ports and reason."""
     from analysis.exposure.paths import exposed_assets
 
     page = _guard(exposed_assets, account, cluster, type_, limit)
-    if fmt is Format.json:
-        typer.echo(json.dumps(page, indent=2))
-        return
-    typer.echo(f"{page['total']} exposed assets (run {page['run_id']})")
-    for a in page["assets"]:
-        typer.echo(
-            f"{a['score']:5.1f}  {a['label']:<18} {a['name'] or a['id']:<40} {','.join(a['ports']):<16} "
-            f"{'+'.join(a['exposure_types'])}"
-        )
-        for reason in a["reasons"]:
-            typer.echo(f"       {reason}")
+    cols = [Col("score", lambda a: f"{a['score']:.1f}", numeric=True), Col("label", "label"),
+            Col("id", "id", is_id=True), Col("name", "name"), Col("ports", "ports"),
+            Col("exposure", lambda a: "+".join(a["exposure_types"])), Col("reasons", "reasons")]
+    title = f"{page['total']} exposed assets (run {page['run_id']})"
+    emit(page["assets"], cols, fmt, title=title, json_doc=page)
 
 
 @app.command("paths")
@@ -85,17 +84,23 @@ def paths_cmd(
     cluster: Annotated[str | None, typer.Option(help="Only paths through this cluster.")] = None,
     max_hops: Annotated[int | None, typer.Option(min=1, help="Capped by INVGRAPH_EXPOSURE_MAX_HOPS.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
-    fmt: FormatOpt = Format.table,
+    fmt: ListFormatOpt = ListFormat.table,
 ) -> None:
     """Ranked internet → crown-jewel paths, every hop with its reason."""
     from analysis.exposure.paths import find_paths
 
     page = _guard(find_paths, target, label, account, cluster, max_hops, limit)
-    if fmt is Format.json:
-        typer.echo(json.dumps(page, indent=2))
+    if fmt is not ListFormat.table:
+        emit(page["paths"], [
+            Col("score", "score"), Col("target", lambda p: p["nodes"][-1]["id"], is_id=True),
+            Col("path", lambda p: " -> ".join(n["id"] for n in p["nodes"]), is_id=True),
+            Col("hops", lambda p: [f"[{h['type']}] {h['reason']}" for h in p["hops"]]),
+        ], fmt, json_doc=page)
         return
     typer.echo(f"{page['total']} paths (run {page['run_id']}, max {page['max_hops']} hops)")
     for p in page["paths"]:
         typer.echo(f"\n{p['score']:5.1f}  " + " -> ".join(n["name"] or n["id"] for n in p["nodes"]))
         for node, hop in zip(p["nodes"][1:], p["hops"], strict=True):
-            typer.echo(f"       [{hop['type']}] {node['label']} {node['name']}: {hop['reason']}")
+            # The id too when the name differs: ids are what `--target` and the other commands take.
+            named = node["name"] if node["name"] in (None, node["id"]) else f"{node['name']} ({node['id']})"
+            typer.echo(f"       [{hop['type']}] {node['label']} {named}: {hop['reason']}")

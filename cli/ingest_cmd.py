@@ -14,6 +14,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from cli.output import Col, FormatOption, ListFormat, emit
+
 app = typer.Typer(help="Load assets into the graph.", no_args_is_help=True)
 console = Console(stderr=True)
 
@@ -109,21 +111,17 @@ def register_runs(root: typer.Typer) -> None:
     @root.command("runs")
     def runs_cmd(
         limit: Annotated[int, typer.Option(help="How many runs, newest first.")] = 20,
-        fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+        fmt: FormatOption = ListFormat.table,
     ) -> None:
         """List ingest runs with their per-module status."""
         from graph.runs import list_runs
 
         rows = list_runs(limit)
-        if fmt is Format.json:
-            typer.echo(json.dumps(rows, indent=2, default=str))
-            return
-        table = Table(title="ingest runs")
-        for col in ("run", "status", "collected_at", "started_at", "modules ok/partial/failed/not collected"):
-            table.add_column(col)
-        for r in rows:
-            counts = [sum(1 for m in r["modules"] if m["status"] == s)
-                      for s in ("ok", "partial", "failed", "not collected")]
-            table.add_row(r["id"], r["status"], r["collected_at"] or "", r["started_at"] or "",
-                          "/".join(map(str, counts)))
-        Console().print(table)
+
+        def counts(r: dict[str, Any]) -> str:
+            return "/".join(str(sum(1 for m in r["modules"] if m["status"] == s))
+                            for s in ("ok", "partial", "failed", "not collected"))
+
+        emit(rows, [Col("run", "id", is_id=True), Col("status", "status"),
+                    Col("collected_at", "collected_at"), Col("started_at", "started_at"),
+                    Col("modules ok/partial/failed/not collected", counts)], fmt, title="ingest runs")

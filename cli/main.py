@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from cli import (
     analyze_cmd,
@@ -39,6 +41,14 @@ def _connection(
     neo4j_user: Annotated[str | None, typer.Option(help="Neo4j user (env NEO4J_USER).")] = None,
     neo4j_password: Annotated[str | None, typer.Option(help="Neo4j password (env NEO4J_PASSWORD).")] = None,
     neo4j_database: Annotated[str | None, typer.Option(help="Neo4j database (env NEO4J_DATABASE).")] = None,
+    wait: Annotated[
+        float | None,
+        typer.Option(
+            "--wait", min=0, metavar="SECONDS",
+            help="Keep trying to reach Neo4j this long before giving up (env NEO4J_CONNECT_WAIT; "
+            "default 0: an unreachable Neo4j is reported within 5 s).",
+        ),
+    ] = None,
 ) -> None:
     """Connection options apply to every sub-command; they override the environment."""
     from graph.settings import get_neo4j_settings
@@ -46,6 +56,7 @@ def _connection(
     for name, value in (
         ("NEO4J_URI", neo4j_uri), ("NEO4J_USER", neo4j_user),
         ("NEO4J_PASSWORD", neo4j_password), ("NEO4J_DATABASE", neo4j_database),
+        ("NEO4J_CONNECT_WAIT", None if wait is None else str(wait)),
     ):
         if value is not None:
             os.environ[name] = value
@@ -72,22 +83,65 @@ serve_cmd.register(app)
 analyze_cmd.register(app)
 
 
-def main() -> None:
-    """Console entry point: an unreachable or refusing Neo4j is one line naming the URI, not a traceback."""
-    from neo4j.exceptions import AuthError, ServiceUnavailable
+def _quiet_libraries() -> None:
+    """Library warnings and log chatter (Cartography's Python-version warning, the driver's "will be
+    retried" lines) are not for a user's terminal: the outcome is reported once, by us."""
+    import logging
 
+    logging.captureWarnings(True)
+    for name in ("py.warnings", "neo4j"):
+        lib = logging.getLogger(name)
+        lib.addHandler(logging.NullHandler())
+        lib.propagate = False
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _unreachable_reason(exc: Exception) -> str:
+    # The driver nests the socket error in a multi-line message; its last "reason …" is the useful part.
+    text = _one_line(exc)
+    found = re.findall(r"reason ([^()]+)", text)
+    return found[-1].strip() if found else text
+
+
+def _settings_error(exc: ValidationError) -> str:
+    prefix = {"Neo4jSettings": "NEO4J_", "ApiSettings": "INVGRAPH_"}.get(exc.title, "")
+    parts = []
+    for e in exc.errors():
+        msg = str(e["msg"]).removeprefix("Value error, ")
+        field = prefix + "_".join(str(x) for x in e["loc"]).upper()
+        parts.append(msg if field in msg or not e["loc"] else f"{field}: {msg}")
+    return _one_line("; ".join(parts))
+
+
+def main() -> None:
+    """Console entry point: a bad setting, an unreachable or refusing Neo4j is one line, not a traceback."""
+    from neo4j.exceptions import AuthError, ConfigurationError, ServiceUnavailable
+
+    _quiet_libraries()
     try:
         app()
+    except ValidationError as exc:
+        typer.echo(f"error: {_settings_error(exc)}", err=True)
+        raise SystemExit(1) from None
     except ServiceUnavailable as exc:
         from graph.settings import get_neo4j_settings
 
         uri = get_neo4j_settings().uri
         typer.echo(
-            f"error: cannot reach Neo4j at {uri} ({exc}). Start it with `invgraph neo4j start` "
-            "or point --neo4j-uri / NEO4J_URI at a running server.",
+            f"error: cannot reach Neo4j at {uri} ({_unreachable_reason(exc)}). Start it with "
+            "`invgraph neo4j start`, point --neo4j-uri / NEO4J_URI at a running server, or pass "
+            "--wait SECONDS to keep trying.",
             err=True,
         )
         raise SystemExit(1) from None
     except AuthError as exc:
-        typer.echo(f"error: Neo4j refused the credentials (NEO4J_USER / NEO4J_PASSWORD): {exc}", err=True)
+        typer.echo(
+            f"error: Neo4j refused the credentials (NEO4J_USER / NEO4J_PASSWORD): {_one_line(exc)}", err=True
+        )
+        raise SystemExit(1) from None
+    except ConfigurationError as exc:
+        typer.echo(f"error: invalid Neo4j connection setting: {_one_line(exc)}", err=True)
         raise SystemExit(1) from None

@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from cli.output import Col, render_table, to_csv
+
 app = typer.Typer(help="Effective permissions and privilege creep.", no_args_is_help=True)
 err = Console(stderr=True)
 SHOWN = 20  # entries per list in table / markdown output; JSON always has everything
@@ -19,6 +21,7 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
+    csv = "csv"
 
 
 def _clip(items: list[str]) -> list[str]:
@@ -83,21 +86,20 @@ def creep_cmd(
         typer.echo(json.dumps(doc, indent=2))
     elif fmt is Format.markdown:
         typer.echo(creep_markdown(doc))
+    elif fmt is Format.csv:
+        # Every entry, unclipped: CSV is for spreadsheets and scripts.
+        typer.echo(to_csv(doc["principals"], [
+            Col("principal", "id"), Col("name", "name"), Col("kind", "kind"), Col("scope", "scope"),
+            Col("admin", _admin), Col("gained", "gained"), Col("lost", "lost"),
+            Col("may now assume", "assumable_gained"),
+        ]), nl=False)
     else:
-        table = Table(title=f"privilege creep {doc['from']} → {doc['to']}")
-        for col in ("principal", "kind", "scope", "admin", "gained", "lost", "may now assume"):
-            table.add_column(col)
-        for p in doc["principals"]:
-            table.add_row(
-                p["name"],
-                p["kind"],
-                p["scope"],
-                _admin(p),
-                "\n".join(_clip(p["gained"])),
-                "\n".join(_clip(p["lost"])),
-                "\n".join(_clip(p["assumable_gained"])),
-            )
-        Console().print(table)
+        render_table(doc["principals"], [
+            Col("principal", "name", is_id=True), Col("kind", "kind"), Col("scope", "scope", is_id=True),
+            Col("admin", _admin), Col("gained", lambda p: _clip(p["gained"])),
+            Col("lost", lambda p: _clip(p["lost"])),
+            Col("may now assume", lambda p: _clip(p["assumable_gained"]), is_id=True),
+        ], title=f"privilege creep {doc['from']} → {doc['to']}")
 
 
 @app.command("show")

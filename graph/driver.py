@@ -7,6 +7,7 @@ Writes go through ``execute_write`` so transient errors (leader switch, deadlock
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -33,15 +34,33 @@ def get_driver(settings: Neo4jSettings | None = None) -> Driver:
         auth = (settings.user, settings.password) if settings.password else None
         # Server notifications (deprecations, unknown property keys in optional lookups) are not errors;
         # they would flood logs of every run, so they are switched off at the source.
-        _driver = GraphDatabase.driver(
+        driver = GraphDatabase.driver(
             settings.uri,
             auth=auth,
             max_connection_pool_size=settings.max_connection_pool_size,
             notifications_min_severity="OFF",
             max_transaction_retry_time=settings.max_retry_time,
+            connection_timeout=settings.connection_timeout,
         )
-        _driver_settings = settings
+        _verify(driver, settings.connect_wait)
+        _driver, _driver_settings = driver, settings
         return _driver
+
+
+def _verify(driver: Driver, wait: float) -> None:
+    """Reach the server once before the driver is shared: an unreachable Neo4j is reported within the
+    connection timeout (or after ``wait`` seconds of retries), instead of after every transaction's
+    retry budget. The driver is not kept on failure, so a later call tries again."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            driver.verify_connectivity()
+            return
+        except neo4j.exceptions.ServiceUnavailable:
+            if time.monotonic() >= deadline:
+                driver.close()
+                raise
+            time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
 
 
 def close_driver() -> None:

@@ -29,6 +29,11 @@ class Neo4jSettings(BaseSettings):
     # Seconds the driver keeps retrying a transaction on transient errors (server restarting, leader
     # switch); also how long a command waits before reporting that Neo4j is unreachable.
     max_retry_time: float = Field(default=30.0, ge=0)
+    # Seconds to open one connection; a host that drops packets is reported after this, not after 30 s.
+    connection_timeout: float = Field(default=5.0, gt=0)
+    # Seconds to keep trying to reach an unreachable Neo4j when the driver is first built (CLI --wait);
+    # 0 reports it at once, for people at a terminal; schedulers starting with the database set more.
+    connect_wait: float = Field(default=0.0, ge=0)
 
     @field_validator("uri")
     @classmethod

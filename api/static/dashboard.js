@@ -35,6 +35,8 @@
     const td = document.createElement("td");
     if (v instanceof Node) td.appendChild(v); else td.textContent = v === null || v === undefined ? "–" : String(v);
     if (cls) td.className = cls;
+    // Cells wrap (ids break anywhere) so no column is pushed out; a short single word keeps its width.
+    if (!(v instanceof Node) && typeof v === "string" && v.length <= 18 && !/\s/.test(v)) td.classList.add("word");
     if (!(v instanceof Node) && v !== null && v !== undefined) td.title = String(v);
     return td;
   }
@@ -95,17 +97,38 @@
 
   const pct = (v) => (v === null || v === undefined ? "–" : (v * 100).toFixed(1) + "%");
 
+  const CATEGORY_COLORS = { compute: "#2f6fdb", data: "#d9452b", identity: "#8e44ad", network: "#2e9d5b",
+    kubernetes: "#e8962e", other: "#8aa1b8", plumbing: "#c9d3de" };
+
   function renderAssets(w) {
     $("asset-total").textContent = C.fmt(w.total);
-    C.hbar($("assets-by-label"), w.by_label.slice(0, 14).map((r) => ({ label: r.label, value: r.count })),
-      { title: "assets by label" });
+    const cats = w.by_category || [];
+    stats($("asset-categories"), cats.filter((c) => !c.folded).map((c) => [c.count, c.category]));
+    // The chart shows what an analyst counts as assets; plumbing (IP rules, interfaces, reservations, policy
+    // statements) is folded below it with its own counts.
+    const shown = cats.filter((c) => !c.folded).flatMap((c) => c.labels.map((l) => ({ label: l.label,
+      value: l.count, color: CATEGORY_COLORS[c.category] || "#8aa1b8" }))).sort((a, b) => b.value - a.value);
+    C.hbar($("assets-by-label"), shown.slice(0, 14), { title: "assets by type (plumbing folded)" });
+    const plumbing = cats.find((c) => c.folded);
+    $("assets-plumbing").hidden = !plumbing;
+    if (plumbing) {
+      $("assets-plumbing-summary").textContent = `plumbing, folded: ${C.fmt(plumbing.count)} records ` +
+        "(network interfaces, reservations, routes, policy statements, IP rules)";
+      table($("assets-plumbing-table"), ["type", "#records"], plumbing.labels.map((l) => [l.label, l.count]));
+    }
     const scopes = (rows) => rows.map((r) => [r.name || r.id, r.count]);
-    table($("assets-by-account"), ["account", "#assets"], scopes(w.by_account));
-    table($("assets-by-cluster"), ["cluster", "#assets"], scopes(w.by_cluster));
-    $("assets-by-project-h").hidden = !w.by_project.length;
+    table($("assets-by-account"), ["account", "#assets"], scopes(w.by_account), "no AWS account inventoried");
+    const external = w.external_accounts || [];
+    $("assets-external-h").hidden = $("assets-external").hidden = !external.length;
+    if (external.length) table($("assets-external"), ["account", "#nodes here"], scopes(external));
+    table($("assets-by-cluster"), ["cluster", "#assets"], scopes(w.by_cluster), "no Kubernetes cluster inventoried");
+    $("assets-by-project-h").hidden = $("assets-by-project").hidden = !w.by_project.length;
     if (w.by_project.length) table($("assets-by-project"), ["project", "#assets"], scopes(w.by_project));
+    const parents = w.by_gcp_parent || [];
+    $("assets-gcp-parent-h").hidden = $("assets-gcp-parent").hidden = !parents.length;
+    if (parents.length) table($("assets-gcp-parent"), ["organization / folder", "#assets"], scopes(parents));
     fillSelect(document.querySelector("#findings-filters [name=scope]"),
-      [...w.by_account, ...w.by_cluster, ...w.by_project].map((r) => [r.id, r.name || r.id]));
+      [...w.by_account, ...w.by_cluster, ...w.by_project, ...parents].map((r) => [r.id, r.name || r.id]));
   }
 
   function tallyBars(rows, labelOf) {
@@ -149,7 +172,8 @@
   function renderExposed(w) {
     if (!w.available) return note($("exposed-assets"), "Not available yet: " + w.reason);
     table($("exposed-assets"), ["asset", "label", "how", "#open findings"],
-      w.assets.map((a) => [a.name || a.id, a.label, a.exposure.join(", "), a.open_findings]));
+      w.assets.map((a) => [a.name || a.id, a.label, a.exposure.join(", "), a.open_findings]),
+      "nothing is reachable from the internet in the latest exposure run");
   }
 
   function renderDrift(w) {
@@ -158,7 +182,7 @@
       [w.assets.changed, "changed"], [w.relationships.added + w.relationships.removed, "relationship changes"]]);
     table($("drift-by-label"), ["label", "#added", "#removed", "#changed"],
       w.by_label.slice(0, 8).map((d) => [d.label, d.added, d.removed, d.changed]),
-      w.baseline ? "first run: everything is new" : "no change");
+      w.baseline ? "first run: everything is new" : "no asset changed between the last two runs");
     table($("drift-sample"), ["kind", "label", "asset", "properties"],
       w.sample.map((s) => [badge(s.kind, s.kind === "removed" ? "failed" : s.kind === "added" ? "ok" : "partial"),
         s.label, s.asset_id, s.properties.join(", ")]));
@@ -169,7 +193,9 @@
     stats($("creep-summary"), [[w.principals, "principals changed"], [w.newly_admin, "newly admin"],
       [w.assumable_grew, "can assume more"], [w.gained_entries, "permissions gained"]]);
     table($("creep-top"), ["principal", "kind", "#gained", "#lost", "admin"],
-      w.top.map((p) => [p.name || p.id, p.kind, p.gained, p.lost, p.admin_after ? "yes" : "no"]));
+      w.top.map((p) => [p.name || p.id, p.kind, p.gained, p.lost, p.admin_after ? "yes" : "no"]),
+      `no principal gained or lost permissions between ${w.from_run || "the previous run"} and ` +
+      `${w.to_run || "the latest run"}; creep shows between two runs that differ`);
   }
 
   function renderRuns(w) {
@@ -238,9 +264,8 @@
     while (select.options.length) select.remove(0);
     paths.forEach((p, i) => select.add(new Option(
       `${i + 1}. ${p.title || ""} (${p.nodes.map((n) => n.name || n.id).join(" → ")})`.slice(0, 140), String(i))));
-    // Default: the best-ranked path with at least one intermediate hop, else the best-ranked.
-    const multi = paths.findIndex((p) => p.nodes.length > 2);
-    select.value = keep && Number(keep) < paths.length ? keep : String(multi >= 0 ? multi : 0);
+    // Default: the highest-scored path (the API ranks them); the reader picks others from the list.
+    select.value = keep && Number(keep) < paths.length ? keep : "0";
     select.hidden = paths.length < 2;
     C.pathGraph($("exposure-path"), paths[Number(select.value)]);
   }
@@ -267,6 +292,31 @@
     await Promise.all([loadFindings(), loadExposurePath()]);
     $("refreshed").textContent = "updated " + new Date().toLocaleTimeString();
     document.body.dataset.loaded = "true";  // for scripted checks: everything rendered at least once
+  }
+
+  // A loader beside the API (`make demo`) reports its day on /health (no key needed); while it runs the
+  // board says which day is loading and redraws each time a day (or its control run) completes.
+  const LOADING_POLL_MS = 3000;
+  let loadingState = null;
+  let loadingTimer = null;
+  async function watchLoading() {
+    let loading = null;
+    try {
+      const res = await fetch("/api/v1/health", { cache: "no-store" });
+      loading = res.ok ? (await res.json()).loading || null : null;
+    } catch (e) { loading = null; }
+    const banner = $("loading");
+    const state = loading ? `${loading.day}/${loading.days}/${loading.phase}` : null;
+    if (loading) {
+      const what = loading.phase === "sample" ? "generating the sample" :
+        `loading day ${loading.day} of ${loading.days}` + (loading.phase === "controls" ? " (running controls)" : "");
+      banner.textContent = `Sample data: ${what}. Panels fill in as each day lands.`;
+    }
+    banner.hidden = !loading;
+    if (loadingState !== null && state !== loadingState && sessionStorage.getItem(STORE)) loadAll();
+    loadingState = state;
+    clearTimeout(loadingTimer);
+    if (loading) loadingTimer = setTimeout(watchLoading, LOADING_POLL_MS);
   }
 
   function signOut(message) {
@@ -300,5 +350,6 @@
     $("findings-filters").addEventListener("change", loadFindings);
     $("path-select").addEventListener("change", (ev) => C.pathGraph($("exposure-path"), paths[Number(ev.target.value)]));
     if (sessionStorage.getItem(STORE)) start(); else signOut("");
+    watchLoading();
   });
 })();

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from api.widgets.cache import RunMarker
 from api.widgets.common import header
-from api.widgets.models import AssetCounts, LabelCount, ScopeCount
+from api.widgets.models import AssetCounts, CategoryCount, LabelCount, ScopeCount
 from graph import driver
 from graph.schema.model import NodeSchema
 from ingest import registry
@@ -41,19 +41,67 @@ def label_query() -> str:
     return "\nUNION ALL\n".join(parts)
 
 
+# Categories follow the ontology labels the schemas give each node type (schema.extra_labels); the first
+# rule that matches wins. "plumbing" are records that make up an asset rather than being one.
+_PLUMBING = {"IpPermissionInbound", "IpPermissionEgress", "IpRange", "AWSEC2Reservation", "AWSEC2Route",
+             "AWSEC2RouteTableAssociation", "NetworkInterface", "AWSNetworkInterface", "AWSS3Acl",
+             "AWSPolicyStatement", "GCPPolicyBinding", "GCPNetworkTag"}
+_RULES: list[tuple[str, set[str]]] = [
+    ("compute", {"ComputeInstance", "Function", "ComputeCluster"}),
+    ("data", {"Database", "ObjectStorage", "Secret", "BlockStorage"}),
+    ("identity", {"AWSPrincipal", "ServiceAccount", "UserGroup", "UserAccount", "PermissionRole", "APIKey",
+                  "MfaDevice", "GCPPrincipal", "AWSManagedPolicy", "AWSInlinePolicy", "AWSInstanceProfile"}),
+    ("network", {"VirtualNetwork", "Subnet", "NetworkAccessControl", "LoadBalancer", "Endpoint",
+                 "AWSEC2RouteTable", "AWSEC2NetworkAcl", "AWSInternetGateway", "AWSELBV2TargetGroup",
+                 "AWSDBSubnetGroup", "GCPFirewall"}),
+]
+CATEGORY_ORDER = ["compute", "data", "identity", "network", "kubernetes", "other", "plumbing"]
+
+
+@lru_cache(maxsize=1)
+def label_categories() -> dict[str, str]:
+    """Schema label → category (see the rules above)."""
+    names: dict[str, set[str]] = {}
+    for schema in _schemas():  # a label may have several schemas (e.g. one per module that loads it)
+        names.setdefault(schema.label, {schema.label}).update(schema.extra_labels)
+    out: dict[str, str] = {}
+    for label, marks in names.items():
+        if marks & _PLUMBING:
+            out[label] = "plumbing"
+        elif label.startswith("Kubernetes"):
+            out[label] = "kubernetes"
+        else:
+            out[label] = next((cat for cat, rule in _RULES if marks & rule), "other")
+    for label, marks in names.items():  # a generic label counted alone (external principals …)
+        for extra in marks:
+            out.setdefault(extra, out[label])
+    return out
+
+
+def by_category(by_label: list[LabelCount]) -> list[CategoryCount]:
+    cats = label_categories()
+    groups: dict[str, list[LabelCount]] = {}
+    for c in by_label:
+        groups.setdefault(cats.get(c.label, "other"), []).append(c)
+    return [CategoryCount(category=cat, count=sum(c.count for c in groups[cat]), folded=cat == "plumbing",
+                          labels=groups[cat]) for cat in CATEGORY_ORDER if cat in groups]
+
+
 def owner_labels() -> dict[str, str]:
-    """Owner label → group: the sub-resource targets of the schemas (AWSAccount, KubernetesCluster, GCP…)."""
+    """Owner label → group: the sub-resource targets of the schemas (AWSAccount, KubernetesCluster, GCP…).
+    Organizations and folders are not projects: they get their own group."""
     owners = {s.sub_resource.target_label for s in _schemas() if s.sub_resource is not None}
-    groups = {"AWSAccount": "by_account", "KubernetesCluster": "by_cluster"}
-    return {o: groups.get(o, "by_project") for o in owners if o in groups or o.startswith("GCP")}
+    groups = {"AWSAccount": "by_account", "KubernetesCluster": "by_cluster", "GCPProject": "by_project"}
+    return {o: groups.get(o, "by_gcp_parent") for o in owners if o in groups or o.startswith("GCP")}
 
 
 def _by_owner(label: str) -> list[ScopeCount]:
     rows = driver.read(
         f"MATCH (o:`{label}`) OPTIONAL MATCH (o)-[:RESOURCE]->(n) "
-        "RETURN o.id AS id, o.name AS name, count(n) AS count ORDER BY count DESC, id",
+        "RETURN o.id AS id, o.name AS name, count(n) AS count, o.foreign = true AS foreign "
+        "ORDER BY count DESC, id",
     )
-    return [ScopeCount(id=str(r["id"]), name=r["name"], count=r["count"])
+    return [ScopeCount(id=str(r["id"]), name=r["name"], count=r["count"], external=bool(r["foreign"]))
             for r in rows if r["id"] is not None]
 
 
@@ -61,12 +109,16 @@ def asset_counts(marker: RunMarker) -> AssetCounts:
     rows = driver.read(label_query())
     by_label = sorted((LabelCount(label=r["label"], count=r["count"]) for r in rows if r["count"]),
                       key=lambda c: (-c.count, c.label))
-    groups: dict[str, list[ScopeCount]] = {"by_account": [], "by_cluster": [], "by_project": []}
+    groups: dict[str, list[ScopeCount]] = {"by_account": [], "by_cluster": [], "by_project": [],
+                                           "by_gcp_parent": []}
     for owner, group in sorted(owner_labels().items()):
         groups[group] += _by_owner(owner)
+    # Accounts only seen in a trust policy (foreign) are not inventoried: listed apart, never as ours.
+    accounts = groups.pop("by_account")
     return AssetCounts(
         **header("asset-counts", marker, available=marker.ingest_run_id is not None or bool(by_label),
                  reason="no ingest run yet"),
-        total=sum(c.count for c in by_label), by_label=by_label, by_account=groups["by_account"],
-        by_cluster=groups["by_cluster"], by_project=groups["by_project"],
+        total=sum(c.count for c in by_label), by_label=by_label, by_category=by_category(by_label),
+        by_account=[a for a in accounts if not a.external],
+        external_accounts=[a for a in accounts if a.external], **groups,
     )

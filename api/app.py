@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
 from api import errors, widgets
 from api.auth import KeyCache
@@ -15,15 +17,25 @@ from api.routers import apikeys, audit, cypher, exposure, findings, health, hist
 from api.routers import widgets as widgets_router
 from api.settings import get_api_settings
 from api.widgets import dashboard
+from appdb import engine, graph_import
 from graph.driver import close_driver
 
 API_PREFIX = "/api/v1"
+log = logging.getLogger("invgraph.api")
 
 
 @asynccontextmanager
 async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
+    engine.get_sessionmaker()  # create / migrate the application database now: a bad URL stops start-up
+    try:
+        graph_import.move_from_graph()
+    except (ServiceUnavailable, SessionExpired) as exc:
+        # Not fatal: the API still answers health checks; the move is retried at the next start.
+        log.warning("Neo4j unavailable at start-up; API keys or audit events still in the graph were not "
+                    "moved to the application database (retried at next start): %s", exc)
     yield
     close_driver()
+    engine.dispose_all()
 
 
 def create_app() -> FastAPI:

@@ -1,8 +1,13 @@
-"""`invgraph apikey create|list|revoke`: manage API keys in the graph (secrets are printed once)."""
+"""`invgraph apikey create|list|rotate|revoke`: manage API keys in the application database.
+
+Secrets are printed once, on stdout alone (so `KEY=$(invgraph apikey create …)` works); everything else
+goes to stderr.
+"""
 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated
 
@@ -21,24 +26,53 @@ class Role(StrEnum):
 
 
 def _audit(action: str, detail: str) -> None:
-    from graph import audit
+    from appdb import audit
 
     # Actions at the console are audited like API ones, attributed to the CLI rather than a key.
     audit.record(audit.AuditEvent(key_id="cli", key_name="invgraph cli", action=action, outcome="ok",
                                   detail=detail))
 
 
+def _duration(option: str, text: str | None) -> timedelta | None:
+    from appdb.keys import parse_duration
+
+    if text is None:
+        return None
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint=option) from exc
+
+
+def _ids(values: list[str] | None) -> list[str]:
+    """Repeated options and comma-separated lists both work: --account 1 --account 2 / --account 1,2."""
+    return [v.strip() for value in values or () for v in value.split(",") if v.strip()]
+
+
 @app.command("create")
 def create(
     name: Annotated[str, typer.Option("--name", help="Who or what uses the key (e.g. 'grafana').")],
     role: Annotated[Role, typer.Option("--role", help="viewer < analyst < admin.")],
+    expires: Annotated[str | None, typer.Option(
+        "--expires", help="Lifetime: 12h, 90d, 2w … (default: never expires).")] = None,
+    accounts: Annotated[list[str] | None, typer.Option(
+        "--account", help="Limit the key to this AWS account (repeat or comma-separate).")] = None,
+    projects: Annotated[list[str] | None, typer.Option(
+        "--project", help="Limit the key to this GCP project id (repeat or comma-separate).")] = None,
+    clusters: Annotated[list[str] | None, typer.Option(
+        "--cluster", help="Limit the key to this Kubernetes cluster (repeat or comma-separate).")] = None,
 ) -> None:
     """Create a key and print it once (stdout); only its sha256 is stored."""
-    from graph import apikeys
+    from appdb import keys as apikeys
 
-    key, secret = apikeys.create_key(name, role.value)
+    scopes = apikeys.Scopes.of({"aws_accounts": _ids(accounts), "gcp_projects": _ids(projects),
+                                "clusters": _ids(clusters)})
+    key, secret = apikeys.create_key(name, role.value, _duration("--expires", expires), scopes)
     _audit("apikey.create", f"id={key.id} name={key.name} role={key.role}")
-    console.print(f"created key [bold]{key.id}[/bold] ({key.role}); store it now, it is not shown again:")
+    limits = f", expires {key.expires_at}" if key.expires_at else ""
+    limits += ", scoped" if key.scopes.limited else ""
+    console.print(f"created key [bold]{key.id}[/bold] ({key.role}{limits}); "
+                  "store it now, it is not shown again:")
     typer.echo(secret)
 
 
@@ -49,22 +83,48 @@ def list_(
     """List keys (never secrets)."""
     from dataclasses import asdict
 
-    from graph import apikeys
+    from appdb import keys as apikeys
 
     keys = apikeys.list_keys()
     if as_json:
-        typer.echo(json.dumps([asdict(k) for k in keys], indent=2))
+        rows = [{**asdict(k), "scopes": k.scopes.as_dict() if k.scopes.limited else None} for k in keys]
+        typer.echo(json.dumps(rows, indent=2))
         return
-    table = Table("id", "name", "role", "prefix", "created", "revoked")
+    table = Table("id", "name", "role", "prefix", "created", "expires", "last used", "revoked", "scopes")
     for k in keys:
-        table.add_row(k.id, k.name, k.role, k.prefix, k.created_at, k.revoked_at or "")
+        scopes = "; ".join(f"{kind}: {','.join(v)}" for kind, v in k.scopes.as_dict().items() if v)
+        table.add_row(k.id, k.name, k.role, k.prefix, k.created_at, k.expires_at or "", k.last_used_at or "",
+                      k.revoked_at or "", scopes or "all")
     Console().print(table)
+
+
+@app.command("rotate")
+def rotate(
+    key_id: Annotated[str, typer.Argument(help="Key id (from `invgraph apikey list`).")],
+    grace: Annotated[str | None, typer.Option(
+        "--grace", help="Keep the old key working this long (e.g. 1h); default: revoke it now.")] = None,
+    expires: Annotated[str | None, typer.Option(
+        "--expires", help="Lifetime of the new key (default: the old key's lifetime).")] = None,
+) -> None:
+    """Replace a key by a new one with the same name, role and scopes; print the new key once (stdout)."""
+    from appdb import keys as apikeys
+
+    rotated = apikeys.rotate_key(key_id, _duration("--grace", grace), _duration("--expires", expires))
+    if rotated is None:
+        console.print(f"[red]error:[/red] no live API key with id {key_id!r}")
+        raise typer.Exit(1)
+    old, new, secret = rotated
+    _audit("apikey.rotate", f"id={old.id} new_id={new.id} name={new.name}")
+    ends = f"expires {old.expires_at}" if old.revoked_at is None else f"revoked {old.revoked_at}"
+    console.print(f"rotated {old.id} ({old.name}): old key {ends}; new key [bold]{new.id}[/bold], "
+                  "store it now, it is not shown again:")
+    typer.echo(secret)
 
 
 @app.command("revoke")
 def revoke(key_id: Annotated[str, typer.Argument(help="Key id (from `invgraph apikey list`).")]) -> None:
     """Revoke a key. Running API processes stop accepting it within INVGRAPH_KEY_CACHE_TTL_S."""
-    from graph import apikeys
+    from appdb import keys as apikeys
 
     key = apikeys.revoke_key(key_id)
     if key is None:

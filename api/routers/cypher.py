@@ -15,8 +15,8 @@ from api.cypher_guard import CypherRefused, inspect_query
 from api.deps import Settings, strict_query
 from api.errors import ApiError, error_responses
 from api.metrics import Metrics
-from graph import audit
-from graph.apikeys import ApiKey
+from appdb import audit
+from appdb.keys import ApiKey
 
 log = logging.getLogger("invgraph.api")
 router = APIRouter(prefix="/cypher", tags=["cypher"], dependencies=[Depends(strict_query())])
@@ -80,9 +80,8 @@ def run_cypher(body: CypherRequest, key: Analyst, settings: Settings, request: R
         _audit(key, body, outcome, None, start, err.rule or err.code, failing=True)
         raise
     except (ServiceUnavailable, SessionExpired):
-        # Neo4j is gone: the audit write would only wait for the driver's retries to fail as well.
         metrics.cypher.labels("unavailable").inc()
-        log.warning("cypher query by key %s not audited: Neo4j unavailable", key.id)
+        _audit(key, body, "unavailable", None, start, "neo4j_unavailable", failing=True)
         raise
     metrics.cypher.labels("ok").inc()
     _audit(key, body, "ok", len(result.rows), start, "truncated" if result.truncated else None, failing=False)

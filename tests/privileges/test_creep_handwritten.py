@@ -9,8 +9,9 @@ from typer.testing import CliRunner
 
 from analysis.privileges.creep import creep, creep_section
 from api.app import create_app
+from appdb import keys as apikeys
 from cli.privileges_cmd import app as privileges_cli
-from graph import apikeys, driver
+from graph import driver
 from ingest.runner import ingest_snapshot
 from tests.privileges.conftest import HANDWRITTEN
 

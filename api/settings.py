@@ -24,6 +24,12 @@ class ApiSettings(BaseSettings):
     cypher_timeout_s: float = Field(default=10.0, gt=0, le=600)
     cypher_default_rows: int = Field(default=1000, ge=1)
     cypher_max_rows: int = Field(default=10000, ge=1, le=1_000_000)
+    # JSON bytes of rows returned; past it the answer is cut (truncated_by "bytes").
+    cypher_max_result_bytes: int = Field(default=16 * 1024 * 1024, ge=1024, le=1 << 30)
+    # Cost budget: refused before it runs when any plan operator is estimated to produce more rows.
+    cypher_max_estimated_rows: float = Field(default=100_000_000, gt=0)
+    # Variable-length patterns need an upper bound of at most this many hops.
+    cypher_max_path_hops: int = Field(default=10, ge=1, le=1000)
     max_query_length: int = Field(default=20_000, ge=16)
     max_parameters_bytes: int = Field(default=65_536, ge=0)
     # Whole request body; FastAPI answers 413 before the JSON is even parsed.

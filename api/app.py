@@ -49,6 +49,7 @@ def create_app() -> FastAPI:
     # Per-app state (not module globals): each app, and each test, starts with its own cache and counters.
     app.state.key_cache = KeyCache()
     app.state.metrics = Metrics()
+    app.state.rate_limiter = None  # a RateLimiter, built on first use from the settings in force
     widgets.install(app)  # per-run widget cache; its counters join app.state.metrics
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     # Added last = outermost: counts every request, including those refused by the body limit.

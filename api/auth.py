@@ -20,8 +20,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api import ratelimit
 from api.deps import Settings
 from api.errors import ApiError
+from api.settings import ApiSettings
 from appdb import keys as apikeys
 from appdb.keys import ApiKey
 
@@ -93,6 +95,19 @@ def authenticate(token: str, settings: Settings, cache: KeyCache) -> ApiKey:
     return key
 
 
+def _throttle(request: Request, key: ApiKey, settings: ApiSettings) -> None:
+    limiter = request.app.state.rate_limiter
+    if limiter is None:  # built from the settings the dependency sees (tests override them)
+        limiter = request.app.state.rate_limiter = ratelimit.RateLimiter(settings)
+    cls = ratelimit.classify(request.url.path)
+    wait = limiter.take(key.id, cls)
+    if wait > 0:
+        request.app.state.metrics.rate_limited.labels(cls).inc()
+        raise ApiError(429, "too_many_requests", f"rate limit for {cls!r} requests of this key reached; "
+                       f"retry in {ratelimit.retry_after(wait)} s", rule="rate_limit",
+                       headers={"Retry-After": ratelimit.retry_after(wait)})
+
+
 def require_role(min_role: str, scoped: bool = False) -> Callable[..., ApiKey]:
     """`scoped=True` for endpoints that filter their answer to a scoped key's accounts, projects and
     clusters; every other endpoint refuses a scoped key (403), so a scope is never silently ignored."""
@@ -114,6 +129,8 @@ def require_role(min_role: str, scoped: bool = False) -> Callable[..., ApiKey]:
             raise ApiError(403, "forbidden", "this endpoint cannot be limited to a key's scopes, so scoped "
                            "keys may not use it; use an unscoped key", rule="scoped_key")
         request.state.api_key = key
+        if settings.rate_limits_enabled:
+            _throttle(request, key, settings)
         return key
 
     dependency.__name__ = f"require_{min_role}"

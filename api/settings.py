@@ -41,6 +41,17 @@ class ApiSettings(BaseSettings):
     # Optional admin key accepted without a graph lookup, for first start-up in containers before any
     # key exists. Leave unset once real keys are created.
     bootstrap_admin_key: SecretStr | None = None
+    # Per-key token buckets (api/ratelimit.py): sustained requests per minute and burst size.
+    rate_limits_enabled: bool = True
+    rate_widgets_per_min: float = Field(default=600, gt=0)
+    rate_widgets_burst: int = Field(default=120, ge=1)
+    rate_cypher_per_min: float = Field(default=30, gt=0)
+    rate_cypher_burst: int = Field(default=10, ge=1)
+    rate_paths_per_min: float = Field(default=30, gt=0)
+    rate_paths_burst: int = Field(default=10, ge=1)
+    rate_default_per_min: float = Field(default=300, gt=0)
+    rate_default_burst: int = Field(default=60, ge=1)
+
     # Serve /metrics without an API key (only for scrapers that cannot send a bearer token).
     metrics_public: bool = False
 

@@ -48,6 +48,9 @@ _APP_DB_DIR = Path(tempfile.mkdtemp(prefix="invgraph-test-appdb-"))
 # Set before anything reads the settings, so no test ever writes the developer's own app.db.
 os.environ["INVGRAPH_APP_DB_URL"] = f"sqlite:///{_APP_DB_DIR / 'app.db'}"
 SQLITE_URL = os.environ["INVGRAPH_APP_DB_URL"]
+# Most tests send many requests with one key; the rate-limit tests switch the limits back on with their
+# own settings (tests/api/test_rate_limits.py).
+os.environ["INVGRAPH_RATE_LIMITS_ENABLED"] = "false"
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

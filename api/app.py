@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
-from api import errors, widgets
+from api import docs_ui, errors, widgets
 from api.auth import KeyCache
 from api.body_limit import BodyLimitMiddleware
 from api.metrics import Metrics, MetricsMiddleware
@@ -45,6 +45,8 @@ def create_app() -> FastAPI:
         version="0.1.0",
         description="Asset-inventory graph and query service for cloud security teams.",
         lifespan=_lifespan,
+        docs_url=None,  # served by api/docs_ui.py from packaged assets, not a CDN
+        redoc_url=None,
     )
     # Per-app state (not module globals): each app, and each test, starts with its own cache and counters.
     app.state.key_cache = KeyCache()
@@ -65,5 +67,6 @@ def create_app() -> FastAPI:
     app.include_router(findings.router, prefix=API_PREFIX)
     app.include_router(exposure.router, prefix=API_PREFIX)
     app.include_router(metrics.router)
+    docs_ui.install(app)
     dashboard.mount(app)  # GET / and /static/*: public, see api/widgets/dashboard.py
     return app

@@ -51,6 +51,7 @@ def create_app() -> FastAPI:
     # Per-app state (not module globals): each app, and each test, starts with its own cache and counters.
     app.state.key_cache = KeyCache()
     app.state.metrics = Metrics()
+    app.state.server_info = health.ServerInfoCache()
     app.state.rate_limiter = None  # a RateLimiter, built on first use from the settings in force
     widgets.install(app)  # per-run widget cache; its counters join app.state.metrics
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

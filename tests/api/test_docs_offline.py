@@ -4,22 +4,17 @@ unresolvable and every proxied request sent to a dead port (no network)."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from graph.embedded.server import free_port
+from tests.api.live_server import live_api
 
-REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 _URL = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']|url\(["']?([^"')]+)""")
 
@@ -43,31 +38,8 @@ def test_pages_reference_only_local_assets(client: TestClient, path: str) -> Non
 
 @pytest.fixture()
 def server(neo4j: str) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "NEO4J_URI": neo4j, "INVGRAPH_ENVIRONMENT": "development"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"], cwd=REPO, env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, "uvicorn exited"
-            assert time.monotonic() < deadline, "uvicorn did not answer within 120 s"
-            time.sleep(0.5)
+    with live_api(neo4j) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.mark.browser

@@ -17,3 +17,10 @@ def allowed_scopes(key: ApiKey) -> list[str] | None:
         return None
     s = key.scopes
     return sorted({*s.aws_accounts, *s.gcp_projects, *s.clusters})
+
+
+def in_scope(scope: str | None, allowed: list[str] | None) -> bool:
+    """Whether a record with this scope (`id` or `id/...`) is visible under `allowed` (None: everything)."""
+    if allowed is None:
+        return True
+    return scope is not None and any(scope == a or scope.startswith(a + "/") for a in allowed)

@@ -13,7 +13,8 @@ from appdb import keys as apikeys
 from graph import driver
 
 # Endpoints that apply a key's scopes. Every other authenticated route must refuse a scoped key.
-SCOPED_ROUTES = {("GET", "/api/v1/findings"), ("GET", "/api/v1/widgets")}
+SCOPED_ROUTES = {("GET", "/api/v1/findings"), ("GET", "/api/v1/widgets"),
+                 ("GET", "/api/v1/privileges/creep"), ("GET", "/api/v1/privileges/{principal_id}")}
 PUBLIC = {"/api/v1/health"}
 
 
@@ -69,7 +70,9 @@ def test_every_endpoint_filters_or_refuses_scoped_keys(
     r = client.request(method, url, headers=auth(scoped), json={"query": "RETURN 1", "name": "n",
                                                                   "role": "viewer"})
     if (method, path) in SCOPED_ROUTES:
-        assert r.status_code == 200, r.text
+        # Accepted: 200, or 404 where the empty graph has nothing to show (never 403 scoped_key).
+        assert r.status_code in (200, 404), r.text
+        assert r.status_code == 200 or r.json()["error"]["code"] == "not_found"
     else:
         assert r.status_code == 403, (method, path, r.status_code, r.text[:200])
         assert r.json()["error"]["rule"] == "scoped_key"

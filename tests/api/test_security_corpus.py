@@ -180,7 +180,8 @@ def _attempts() -> list[Attempt]:
     a.append(
         Attempt("scoped analyst on /cypher", *CY, "scoped_analyst", 403, "forbidden", "scoped_key", body=Q)
     )
-    for method, path in VIEWER_ROUTES[1:] + [("GET", "/api/v1/drift"), ("GET", "/api/v1/assets/x/history")]:
+    unfiltered = [r for r in VIEWER_ROUTES if r[1] not in ("/api/v1/findings", "/api/v1/privileges/creep")]
+    for method, path in unfiltered + [("GET", "/api/v1/drift"), ("GET", "/api/v1/assets/x/history")]:
         a.append(
             Attempt(
                 f"scoped viewer {method} {path}",

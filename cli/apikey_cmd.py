@@ -17,6 +17,7 @@ from rich.table import Table
 
 app = typer.Typer(help="Manage API keys for the HTTP API.", no_args_is_help=True)
 console = Console(stderr=True)
+_SHORT = {"aws_accounts": "aws", "gcp_projects": "gcp", "clusters": "k8s"}
 
 
 class Role(StrEnum):
@@ -90,11 +91,25 @@ def list_(
         rows = [{**asdict(k), "scopes": k.scopes.as_dict() if k.scopes.limited else None} for k in keys]
         typer.echo(json.dumps(rows, indent=2))
         return
-    table = Table("id", "name", "role", "prefix", "created", "expires", "last used", "revoked", "scopes")
+    # Ids are what `rotate` / `revoke` take: never cut, whatever the terminal width. Dates are UTC days
+    # here; `--json` has the full timestamps.
+    table = Table()
+    for name in ("name", "role"):
+        table.add_column(name, overflow="fold")
+    for name in ("prefix", "created", "last used", "status"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("scopes", overflow="fold")
+    table.add_column("id", no_wrap=True, min_width=32)
     for k in keys:
-        scopes = "; ".join(f"{kind}: {','.join(v)}" for kind, v in k.scopes.as_dict().items() if v)
-        table.add_row(k.id, k.name, k.role, k.prefix, k.created_at, k.expires_at or "", k.last_used_at or "",
-                      k.revoked_at or "", scopes or "all")
+        scopes = " ".join(f"{_SHORT[kind]}:{','.join(v)}" for kind, v in k.scopes.as_dict().items() if v)
+        if k.revoked_at:
+            status = f"revoked {k.revoked_at[:10]}"
+        elif k.expired():
+            status = f"expired {k.expires_at[:10]}"  # type: ignore[index]
+        else:
+            status = f"until {k.expires_at[:10]}" if k.expires_at else "live"
+        table.add_row(k.name, k.role, k.prefix, k.created_at[:10], (k.last_used_at or "")[:10], status,
+                      scopes or "all", k.id)
     Console().print(table)
 
 

@@ -80,7 +80,7 @@ def test_handwritten_creep_api_and_cli(with_step: str) -> None:
     scoped = {"Authorization": "Bearer " + apikeys.create_key(
         "privileges-scoped", "viewer", scopes=apikeys.Scopes(clusters=("prod-eks",)))[1]}
     r = client.get("/api/v1/privileges/creep", headers=scoped)
-    assert r.status_code == 200 and r.json()["principals"] == [runner]
+    assert r.status_code == 200 and [p["id"] for p in r.json()["principals"]] == [runner["id"]]
     r = client.get("/api/v1/privileges/prod-eks/ServiceAccount/ci/ci-runner", headers=scoped)
     assert r.status_code == 200
     assert client.get(f"/api/v1/privileges/{dave['id']}", headers=scoped).status_code == 404

@@ -1,8 +1,10 @@
 """Bearer API keys: `require_role(min_role)` and the `Viewer` / `Analyst` / `Admin` aliases.
 
-Valid keys are cached in-process for `key_cache_ttl_s` so a busy client does not cost one Neo4j round
-trip per request. Revocation through this process drops the entry at once; other worker processes
-keep accepting a revoked key for at most the TTL. Failures are never cached (a new key works at once).
+Keys live in the application database (`appdb`), never in the graph. Valid keys are cached in-process
+for `key_cache_ttl_s` (never past their expiry) so a busy client does not cost one database round trip
+per request; each cache miss also records the key's last-used time. Revocation through this process
+drops the entry at once; other worker processes keep accepting a revoked key for at most the TTL.
+Failures are never cached (a new key works at once).
 """
 
 from __future__ import annotations
@@ -12,15 +14,18 @@ import hmac
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api import ratelimit
 from api.deps import Settings
 from api.errors import ApiError
-from graph import apikeys
-from graph.apikeys import ApiKey
+from api.settings import ApiSettings
+from appdb import keys as apikeys
+from appdb.keys import ApiKey
 
 bearer_scheme = HTTPBearer(auto_error=False, description="An invgraph API key: `ig_<prefix>_<secret>`.")
 BOOTSTRAP_KEY = ApiKey(id="bootstrap", name="bootstrap admin key", role="admin", prefix="bootstrap",
@@ -46,6 +51,8 @@ class KeyCache:
             return entry[0]
 
     def put(self, digest: str, key: ApiKey, ttl: float) -> None:
+        if key.expires_at is not None:  # never serve a key from the cache past its expiry
+            ttl = min(ttl, (datetime.fromisoformat(key.expires_at) - datetime.now(UTC)).total_seconds())
         if ttl <= 0:
             return
         with self._lock:
@@ -80,13 +87,30 @@ def authenticate(token: str, settings: Settings, cache: KeyCache) -> ApiKey:
         return cached
     key = apikeys.verify(token)
     if key is None:
-        # One message for unknown, malformed and revoked keys: no oracle for which prefixes exist.
+        # One message for unknown, malformed, expired and revoked keys: no oracle for which prefixes
+        # exist or which keys once did.
         raise _unauthorized("invalid or revoked API key")
+    apikeys.touch(key.id)
     cache.put(digest, key, settings.key_cache_ttl_s)
     return key
 
 
-def require_role(min_role: str) -> Callable[..., ApiKey]:
+def _throttle(request: Request, key: ApiKey, settings: ApiSettings) -> None:
+    limiter = request.app.state.rate_limiter
+    if limiter is None:  # built from the settings the dependency sees (tests override them)
+        limiter = request.app.state.rate_limiter = ratelimit.RateLimiter(settings)
+    cls = ratelimit.classify(request.url.path)
+    wait = limiter.take(key.id, cls)
+    if wait > 0:
+        request.app.state.metrics.rate_limited.labels(cls).inc()
+        raise ApiError(429, "too_many_requests", f"rate limit for {cls!r} requests of this key reached; "
+                       f"retry in {ratelimit.retry_after(wait)} s", rule="rate_limit",
+                       headers={"Retry-After": ratelimit.retry_after(wait)})
+
+
+def require_role(min_role: str, scoped: bool = False) -> Callable[..., ApiKey]:
+    """`scoped=True` for endpoints that filter their answer to a scoped key's accounts, projects and
+    clusters; every other endpoint refuses a scoped key (403), so a scope is never silently ignored."""
     if min_role not in apikeys.ROLES:
         raise ValueError(f"unknown role {min_role!r}")
 
@@ -101,7 +125,12 @@ def require_role(min_role: str) -> Callable[..., ApiKey]:
         if apikeys.role_rank(key.role) < apikeys.role_rank(min_role):
             raise ApiError(403, "forbidden",
                            f"this endpoint needs the {min_role!r} role; the key has {key.role!r}")
+        if key.scopes.limited and not scoped:
+            raise ApiError(403, "forbidden", "this endpoint cannot be limited to a key's scopes, so scoped "
+                           "keys may not use it; use an unscoped key", rule="scoped_key")
         request.state.api_key = key
+        if settings.rate_limits_enabled:
+            _throttle(request, key, settings)
         return key
 
     dependency.__name__ = f"require_{min_role}"
@@ -109,5 +138,7 @@ def require_role(min_role: str) -> Callable[..., ApiKey]:
 
 
 Viewer = Annotated[ApiKey, Depends(require_role("viewer"))]
+# A viewer key whose scopes the endpoint applies (see api/scopes.py).
+ScopedViewer = Annotated[ApiKey, Depends(require_role("viewer", scoped=True))]
 Analyst = Annotated[ApiKey, Depends(require_role("analyst"))]
 Admin = Annotated[ApiKey, Depends(require_role("admin"))]

@@ -2,9 +2,12 @@
 
 (d) `EXPLAIN` in a READ session with the caller's parameters: the query type must be 'r', and every
 operator of the plan is checked — procedures against the allowlist, no LOAD CSV, no SHOW / admin
-operators, nothing planned on another database. (e) the query runs in an explicit READ transaction
-(explicit, so `IN TRANSACTIONS` cannot run even if everything above missed it) with a server-side
-timeout, and at most limit + 1 rows are pulled to tell truncation.
+operators, nothing planned on another database, no variable-length pattern without an upper bound (or
+above the hop limit), and no operator the planner expects to produce more rows than the cost budget, so
+a cartesian product over the inventory is refused before it runs, with the estimate in the message.
+(e) the query runs in an explicit READ transaction (explicit, so `IN TRANSACTIONS` cannot run even if
+everything above missed it) with a server-side timeout; at most limit + 1 rows and at most the result
+byte budget are pulled, so neither a wide nor a long result can exhaust the API's memory.
 """
 
 from __future__ import annotations
@@ -30,11 +33,27 @@ _DENIED_OPERATORS = ("LoadCSV", "Show", "AdministrationCommand", "Transaction", 
                      "Terminate", "Merge", "Delete", "Set", "Remove", "Foreach")
 
 
+# `*`, `*3`, `*2..`, `*..5`, `*1..5` in a VarLengthExpand's details; `{1, }` / `{1, 4}` in a Repeat's.
+_VAR_LENGTH = re.compile(r"\*(\d*)(\.\.(\d*))?\]")
+_QUANTIFIER = re.compile(r"\{\s*(\d+)\s*,\s*(\d*|\*)\s*\}")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-query bounds, from the API settings."""
+
+    timeout_s: float
+    max_estimated_rows: float = float("inf")
+    max_path_hops: int = 1_000_000
+    max_result_bytes: int = 1 << 40
+
+
 @dataclass(frozen=True)
 class QueryResult:
     columns: list[str]
     rows: list[list[JsonValue]]
     truncated: bool
+    truncated_by: str | None = None  # "rows" or "bytes"
 
 
 def check_parameters(parameters: Mapping[str, JsonValue], max_bytes: int) -> None:
@@ -65,15 +84,45 @@ def check_parameters(parameters: Mapping[str, JsonValue], max_bytes: int) -> Non
         walk(v, 1)
 
 
-def _operators(plan: Mapping[str, object]) -> Iterator[tuple[str, str, str]]:
-    """(operator, database, details) for every node of an EXPLAIN plan."""
+def _operators(plan: Mapping[str, object]) -> Iterator[tuple[str, str, str, float]]:
+    """(operator, database, details, estimated rows) for every node of an EXPLAIN plan."""
     op, _, db = str(plan.get("operatorType", "")).partition("@")
     args = plan.get("args") or {}
     details = str(args.get("Details", "")) if isinstance(args, Mapping) else ""
-    yield op, db, details
+    estimate = args.get("EstimatedRows") if isinstance(args, Mapping) else None
+    yield op, db, details, float(estimate) if isinstance(estimate, int | float) else 0.0
     children = plan.get("children") or []
     for child in children if isinstance(children, list) else []:
         yield from _operators(child)
+
+
+def _path_upper_bound(op: str, details: str) -> tuple[bool, int | None]:
+    """(is a variable-length expansion, its upper hop bound or None when unbounded)."""
+    if op.startswith("VarLengthExpand"):
+        m = _VAR_LENGTH.search(details)
+        if m is None:
+            return True, None
+        if m.group(2):  # a range: `*2..`, `*..5`, `*1..5`
+            return True, int(m.group(3)) if m.group(3) else None
+        return True, int(m.group(1)) if m.group(1) else None
+    if op.startswith("Repeat"):  # quantified path pattern that was not rewritten to VarLengthExpand
+        m = _QUANTIFIER.search(details)
+        return True, int(m.group(2)) if m and m.group(2).isdigit() else None
+    return False, None
+
+
+def _check_cost(op: str, details: str, estimate: float, limits: Limits) -> None:
+    is_var, upper = _path_upper_bound(op, details)
+    if is_var and (upper is None or upper > limits.max_path_hops):
+        bound = "no upper bound" if upper is None else f"up to {upper} hops"
+        hops = limits.max_path_hops
+        raise CypherRefused("unbounded_path", f"variable-length pattern with {bound}; give it an upper "
+                            f"bound of at most {hops} hops (e.g. [*1..{hops}])")
+    if estimate > limits.max_estimated_rows:
+        raise CypherRefused(
+            "cost_budget", f"the planner estimates {estimate:,.0f} rows at operator {op}; the budget is "
+            f"{limits.max_estimated_rows:,.0f} (INVGRAPH_CYPHER_MAX_ESTIMATED_ROWS): narrow the MATCH "
+            "(labels, properties) or avoid cartesian products")
 
 
 def translate_neo4j_error(exc: Neo4jError, timeout_s: float) -> ApiError:
@@ -95,8 +144,10 @@ def translate_neo4j_error(exc: Neo4jError, timeout_s: float) -> ApiError:
     return ApiError(502, "neo4j_error", f"database error: {message}")
 
 
-def explain_check(query: str, parameters: Mapping[str, JsonValue], timeout_s: float) -> None:
+def explain_check(query: str, parameters: Mapping[str, JsonValue], timeout_s: float,
+                  limits: Limits | None = None) -> None:
     """Layer d. Raises CypherRefused, or ApiError for invalid Cypher."""
+    limits = limits or Limits(timeout_s)
     try:
         with session(read_only=True) as s, s.begin_transaction(timeout=timeout_s) as tx:
             summary = tx.run("EXPLAIN " + query, dict(parameters)).consume()
@@ -107,7 +158,7 @@ def explain_check(query: str, parameters: Mapping[str, JsonValue], timeout_s: fl
                             f"the query is not read-only (Neo4j query type {summary.query_type!r})")
     if summary.plan is None:
         raise CypherRefused("no_plan", "Neo4j returned no plan for the query")
-    for op, db, details in _operators(summary.plan):
+    for op, db, details, _ in _operators(summary.plan):
         if db and db != session_database(summary):
             raise CypherRefused("use_database", f"operator {op} runs on database {db!r}")
         if op == "ProcedureCall":
@@ -116,6 +167,9 @@ def explain_check(query: str, parameters: Mapping[str, JsonValue], timeout_s: fl
                 raise CypherRefused("procedure_not_allowed", f"procedure {name!r} is not on the allowlist")
         elif op.startswith(_DENIED_OPERATORS):
             raise CypherRefused("plan_operator", f"plan operator {op} is not allowed")
+    # Cost only after every operator passed the checks above: a refused write says "write", not "cost".
+    for op, _, details, estimate in _operators(summary.plan):
+        _check_cost(op, details, estimate, limits)
 
 
 def session_database(summary: object) -> str:
@@ -123,17 +177,24 @@ def session_database(summary: object) -> str:
     return str(db) if db else "neo4j"
 
 
-def run_read(query: str, parameters: Mapping[str, JsonValue], limit: int, timeout_s: float) -> QueryResult:
-    """Layer e: explicit READ transaction with a timeout; pulls at most limit + 1 rows."""
+def run_read(query: str, parameters: Mapping[str, JsonValue], limit: int, timeout_s: float,
+             max_bytes: int | None = None) -> QueryResult:
+    """Layer e: explicit READ transaction with a timeout; pulls at most limit + 1 rows and stops once
+    the rows kept reach `max_bytes` of JSON."""
     rows: list[list[JsonValue]] = []
+    size = 0
     try:
         with session(read_only=True) as s, s.begin_transaction(timeout=timeout_s) as tx:
             result = tx.run(query, dict(parameters))
             columns = list(result.keys())
             for record in result:
                 if len(rows) == limit:
-                    return QueryResult(columns, rows, truncated=True)
-                rows.append([to_json(v) for v in record.values()])
+                    return QueryResult(columns, rows, truncated=True, truncated_by="rows")
+                row = [to_json(v) for v in record.values()]
+                size += len(json.dumps(row, separators=(",", ":"), default=str))
+                if max_bytes is not None and size > max_bytes:
+                    return QueryResult(columns, rows, truncated=True, truncated_by="bytes")
+                rows.append(row)
             # Leaving the block without commit rolls back: nothing a read did is kept.
     except Neo4jError as exc:
         raise translate_neo4j_error(exc, timeout_s) from exc

@@ -1,7 +1,8 @@
 """One JSON error shape for every failure: ``{"error": {"code", "message"[, "rule"]}}``.
 
-Handlers cover our own `ApiError`, Starlette's HTTP errors (404, 405, 413 from the body limit),
-request validation (422), Neo4j outages (503) and anything unexpected (500, without internals).
+Handlers cover our own `ApiError`, Starlette's HTTP errors (404 — naming the known widgets for an
+unknown one —, 405, 413 from the body limit), request validation (422), Neo4j and application-database
+outages (503) and anything unexpected (500, without internals).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -80,12 +82,26 @@ def _allowed_methods(request: Request) -> str:
     return ", ".join(sorted(methods))
 
 
+def _not_found_message(request: Request) -> str:
+    path = request.url.path[:200]
+    widgets_prefix = "/api/v1/widgets/"
+    if path.startswith(widgets_prefix):
+        from api.widgets import WIDGETS  # here, not at import: errors is below every router
+
+        name = path.removeprefix(widgets_prefix).split("/", 1)[0]
+        return f"unknown widget {name!r}; the widgets are: {', '.join(sorted(WIDGETS))}"
+    return f"no such path: {request.method} {path} (see /docs for the endpoints)"
+
+
 async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     message = exc.detail if isinstance(exc.detail, str) else "request failed"
     headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 404 and message == "Not Found":  # Starlette's bare text: say what was not found
+        message = _not_found_message(request)
     if exc.status_code == 405:
         headers["Allow"] = _allowed_methods(request)
+        message = f"method {request.method[:16]} is not allowed here; allowed: {headers['Allow'] or 'none'}"
     return error_response(exc.status_code, _CODES.get(exc.status_code, "http_error"), message,
                           headers=headers or None)
 
@@ -103,6 +119,12 @@ async def neo4j_unavailable_handler(_: Request, exc: Exception) -> JSONResponse:
                           headers={"Retry-After": "5"})
 
 
+async def app_db_unavailable_handler(_: Request, exc: Exception) -> JSONResponse:
+    log.warning("application database unavailable: %s", exc)
+    return error_response(503, "app_db_unavailable", "the application database (keys, audit log) is "
+                          "unavailable; retry later", headers={"Retry-After": "5"})
+
+
 async def unexpected_error_handler(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return error_response(500, "internal_error", "internal server error")
@@ -114,4 +136,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(ServiceUnavailable, neo4j_unavailable_handler)
     app.add_exception_handler(SessionExpired, neo4j_unavailable_handler)
+    app.add_exception_handler(OperationalError, app_db_unavailable_handler)
     app.add_exception_handler(Exception, unexpected_error_handler)

@@ -27,6 +27,10 @@ class Metrics:
             "invgraph_http_request_duration_seconds", "HTTP request latency by route template and method.",
             ["method", "route"], buckets=_BUCKETS, registry=self.registry,
         )
+        self.rate_limited = Counter(
+            "invgraph_rate_limited_total", "Requests refused with 429 by the per-key rate limits, by class.",
+            ["bucket"], registry=self.registry,
+        )
         self.cypher = Counter(
             "invgraph_cypher_queries_total", "Ad-hoc Cypher queries by outcome.",
             ["outcome"], registry=self.registry,

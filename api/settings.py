@@ -25,6 +25,12 @@ class ApiSettings(BaseSettings):
     cypher_timeout_s: float = Field(default=10.0, gt=0, le=600)
     cypher_default_rows: int = Field(default=1000, ge=1)
     cypher_max_rows: int = Field(default=10000, ge=1, le=1_000_000)
+    # JSON bytes of rows returned; past it the answer is cut (truncated_by "bytes").
+    cypher_max_result_bytes: int = Field(default=16 * 1024 * 1024, ge=1024, le=1 << 30)
+    # Cost budget: refused before it runs when any plan operator is estimated to produce more rows.
+    cypher_max_estimated_rows: float = Field(default=100_000_000, gt=0)
+    # Variable-length patterns need an upper bound of at most this many hops.
+    cypher_max_path_hops: int = Field(default=10, ge=1, le=1000)
     max_query_length: int = Field(default=20_000, ge=16)
     max_parameters_bytes: int = Field(default=65_536, ge=0)
     # Whole request body; FastAPI answers 413 before the JSON is even parsed.
@@ -36,6 +42,17 @@ class ApiSettings(BaseSettings):
     # Optional admin key accepted without a graph lookup, for first start-up in containers before any
     # key exists. Leave unset once real keys are created.
     bootstrap_admin_key: SecretStr | None = None
+    # Per-key token buckets (api/ratelimit.py): sustained requests per minute and burst size.
+    rate_limits_enabled: bool = True
+    rate_widgets_per_min: float = Field(default=600, gt=0)
+    rate_widgets_burst: int = Field(default=120, ge=1)
+    rate_cypher_per_min: float = Field(default=30, gt=0)
+    rate_cypher_burst: int = Field(default=10, ge=1)
+    rate_paths_per_min: float = Field(default=30, gt=0)
+    rate_paths_burst: int = Field(default=10, ge=1)
+    rate_default_per_min: float = Field(default=300, gt=0)
+    rate_default_burst: int = Field(default=60, ge=1)
+
     # Serve /metrics without an API key (only for scrapers that cannot send a bearer token).
     metrics_public: bool = False
     # A JSON file a loader rewrites while it ingests ({"day": 2, "days": 3, "phase": "ingest"}); /health

@@ -30,8 +30,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from api.widgets import WIDGETS  # noqa: E402
+from appdb import keys as apikeys  # noqa: E402
 from bench.common import neo4j_for_bench  # noqa: E402
-from graph import apikeys, driver  # noqa: E402
+from graph import driver  # noqa: E402
 from graph.embedded.server import free_port  # noqa: E402
 
 RESULTS = REPO / "bench" / "RESULTS.md"

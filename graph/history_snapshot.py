@@ -39,6 +39,7 @@ OWN_LABELS = [
     "ControlRun",
     "ControlResult",
     "Finding",
+    # Labels of older versions, until the API's start-up moves them to the application database.
     "ApiKey",
     "AuditEvent",
 ]

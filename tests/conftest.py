@@ -3,15 +3,26 @@
 When NEO4J_URI is set the suite uses that server (e.g. the compose Neo4j); otherwise it starts the
 embedded Neo4j on a free loopback port with a throw-away data folder. There is no fallback: if Neo4j
 cannot start, the suite fails loudly.
+
+The application database (API keys, audit log) is a throw-away SQLite file for the session, emptied
+with the graph. Tests of keys and audit also run against a real PostgreSQL 16 that the suite starts
+from the `pgserver` wheel (`app_db_any`); it is started only when such a test runs.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import delete
 
+from appdb import engine as app_engine
+from appdb.models import ApiKeyRow, AuditEventRow
+from appdb.settings import get_app_db_settings
 from graph import driver as graph_driver
 from graph.embedded import throwaway
 from graph.settings import get_neo4j_settings
@@ -33,11 +44,60 @@ def _wipe() -> None:
         s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
+_APP_DB_DIR = Path(tempfile.mkdtemp(prefix="invgraph-test-appdb-"))
+# Set before anything reads the settings, so no test ever writes the developer's own app.db.
+os.environ["INVGRAPH_APP_DB_URL"] = f"sqlite:///{_APP_DB_DIR / 'app.db'}"
+SQLITE_URL = os.environ["INVGRAPH_APP_DB_URL"]
+# Most tests send many requests with one key; the rate-limit tests switch the limits back on with their
+# own settings (tests/api/test_rate_limits.py).
+os.environ["INVGRAPH_RATE_LIMITS_ENABLED"] = "false"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    app_engine.dispose_all()
+    shutil.rmtree(_APP_DB_DIR, ignore_errors=True)
+
+
+def wipe_app_db() -> None:
+    with app_engine.session() as s:
+        s.execute(delete(AuditEventRow))
+        s.execute(delete(ApiKeyRow))
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server for the session (pgserver ships the server binaries in its wheel)."""
+    import pgserver
+
+    data = Path(tempfile.mkdtemp(prefix="invgraph-test-pg-"))
+    server = pgserver.get_server(data, cleanup_mode="stop")
+    try:
+        server.psql("CREATE DATABASE invgraph_test;")
+        # Unix socket in the data folder: nothing listens on a TCP port.
+        yield f"postgresql+psycopg://postgres:@/invgraph_test?host={data}"
+    finally:
+        app_engine.dispose_all()
+        server.cleanup()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app_db_any(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Run the test once on SQLite and once on PostgreSQL, each emptied first."""
+    url = SQLITE_URL if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    monkeypatch.setenv("INVGRAPH_APP_DB_URL", url)
+    get_app_db_settings.cache_clear()
+    wipe_app_db()
+    yield request.param
+    get_app_db_settings.cache_clear()
+
+
 @pytest.fixture()
 def neo4j(neo4j_uri: str) -> Iterator[str]:
-    """An empty graph (schema kept) on the session's Neo4j."""
+    """An empty graph (schema kept) on the session's Neo4j, and an empty application database."""
     get_neo4j_settings.cache_clear()
     _wipe()
+    wipe_app_db()
     yield neo4j_uri
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from api.auth import Admin
 from api.deps import strict_query
 from api.errors import error_responses
-from graph import audit
+from appdb import audit
 
 router = APIRouter(prefix="/audit", tags=["audit"],
                    dependencies=[Depends(strict_query("limit", "action", "key_id"))])

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Literal
 
 from fastapi import APIRouter, Depends, Request
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from api.auth import Analyst
-from api.cypher_exec import check_parameters, elapsed_ms, explain_check, run_read
+from api.cypher_exec import Limits, check_parameters, elapsed_ms, explain_check, run_read
 from api.cypher_guard import CypherRefused, inspect_query
 from api.deps import Settings, strict_query
 from api.errors import ApiError, error_responses
 from api.metrics import Metrics
-from graph import audit
-from graph.apikeys import ApiKey
+from appdb import audit
+from appdb.keys import ApiKey
 
 log = logging.getLogger("invgraph.api")
 router = APIRouter(prefix="/cypher", tags=["cypher"], dependencies=[Depends(strict_query())])
@@ -33,7 +34,9 @@ class CypherRequest(BaseModel):
 class CypherResponse(BaseModel):
     columns: list[str]
     rows: list[list[JsonValue]]
-    truncated: bool = Field(description="True when the query had more rows than `limit`.")
+    truncated: bool = Field(description="True when the answer was cut (more rows than `limit`, or more "
+                            "bytes than INVGRAPH_CYPHER_MAX_RESULT_BYTES).")
+    truncated_by: Literal["rows", "bytes"] | None = Field(default=None, description="What cut the answer.")
     row_count: int
     elapsed_ms: float
 
@@ -68,8 +71,11 @@ def run_cypher(body: CypherRequest, key: Analyst, settings: Settings, request: R
             raise ApiError(422, "limit_too_large", f"limit must be at most {settings.cypher_max_rows}")
         check_parameters(body.parameters, settings.max_parameters_bytes)
         text = inspect_query(body.query)
-        explain_check(text, body.parameters, settings.cypher_timeout_s)
-        result = run_read(text, body.parameters, limit, settings.cypher_timeout_s)
+        limits = Limits(settings.cypher_timeout_s, settings.cypher_max_estimated_rows,
+                        settings.cypher_max_path_hops, settings.cypher_max_result_bytes)
+        explain_check(text, body.parameters, settings.cypher_timeout_s, limits)
+        result = run_read(text, body.parameters, limit, settings.cypher_timeout_s,
+                          settings.cypher_max_result_bytes)
     except CypherRefused as refused:
         metrics.cypher.labels("refused").inc()
         _audit(key, body, "refused", None, start, refused.rule, failing=True)
@@ -80,11 +86,12 @@ def run_cypher(body: CypherRequest, key: Analyst, settings: Settings, request: R
         _audit(key, body, outcome, None, start, err.rule or err.code, failing=True)
         raise
     except (ServiceUnavailable, SessionExpired):
-        # Neo4j is gone: the audit write would only wait for the driver's retries to fail as well.
         metrics.cypher.labels("unavailable").inc()
-        log.warning("cypher query by key %s not audited: Neo4j unavailable", key.id)
+        _audit(key, body, "unavailable", None, start, "neo4j_unavailable", failing=True)
         raise
     metrics.cypher.labels("ok").inc()
-    _audit(key, body, "ok", len(result.rows), start, "truncated" if result.truncated else None, failing=False)
+    detail = f"truncated_by={result.truncated_by}" if result.truncated else None
+    _audit(key, body, "ok", len(result.rows), start, detail, failing=False)
     return CypherResponse(columns=result.columns, rows=result.rows, truncated=result.truncated,
+                          truncated_by=result.truncated_by,  # type: ignore[arg-type]
                           row_count=len(result.rows), elapsed_ms=elapsed_ms(start))

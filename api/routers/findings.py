@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from api.auth import Viewer
+from api.auth import ScopedViewer
 from api.deps import strict_query
 from api.errors import error_responses
+from api.scopes import allowed_scopes
 from api.widgets.common import controls, labels_present
 from graph import driver
 
@@ -50,6 +51,7 @@ MATCH (f:Finding)
 WHERE ($control IS NULL OR f.control_id = $control)
   AND ($severity IS NULL OR f.severity = $severity)
   AND ($scope IS NULL OR f.scope = $scope OR f.scope STARTS WITH $scope + '/')
+  AND ($allowed IS NULL OR any(a IN $allowed WHERE f.scope = a OR f.scope STARTS WITH a + '/'))
 WITH f, coalesce(f.suppression, f.state) AS shown
 WHERE ($state IS NULL AND shown <> 'resolved') OR $state = 'all' OR shown = $state
 WITH f, shown ORDER BY CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2
@@ -63,7 +65,7 @@ RETURN total, rows[..$limit] AS rows
 
 @router.get("", response_model=FindingsPage, responses=error_responses())
 def list_findings(
-    _: Viewer,
+    key: ScopedViewer,
     severity: Annotated[Severity | None, Query()] = None,
     control: Annotated[str | None, Query(max_length=128, description="A control id.")] = None,
     scope: Annotated[str | None, Query(
@@ -72,12 +74,13 @@ def list_findings(
         description="Default: everything not resolved; `all` for all.")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> FindingsPage:
-    """Findings filtered by severity, control, scope and state; most severe first."""
+    """Findings filtered by severity, control, scope and state; most severe first. A scoped key sees
+    only the findings of its accounts, projects and clusters."""
     if "Finding" not in labels_present("Finding"):
         return FindingsPage(available="ControlRun" in labels_present("ControlRun"), total=0, truncated=False,
                             items=[])
     rows = driver.read(_QUERY, {"control": control, "severity": severity, "scope": scope, "state": state,
-                                "limit": limit})
+                                "limit": limit, "allowed": allowed_scopes(key)})
     total, items = (rows[0]["total"], rows[0]["rows"]) if rows else (0, [])
     meta = controls()
     return FindingsPage(available=True, total=total, truncated=total > len(items), items=[

@@ -1,18 +1,28 @@
-"""Health: the only endpoint that needs no API key."""
+"""Health: the only endpoint that needs no API key.
+
+The Neo4j version and edition are asked at most once per `INFO_TTL_S` and shared by every caller in
+between, so a load balancer polling health, or many clients at once, cost Neo4j one query a second and
+the answer stays on the event loop (no thread hop) while the value is fresh. Neo4j going away shows up
+within that second: the refresh fails and the answer is 503.
+"""
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import Settings
 from api.settings import ApiSettings
 from graph.driver import server_info
 
 router = APIRouter(tags=["health"])
+INFO_TTL_S = 1.0
 
 
 class Loading(BaseModel):
@@ -43,10 +53,29 @@ def _loading(settings: ApiSettings) -> Loading | None:
         return None
 
 
+class ServerInfoCache:
+    def __init__(self, ttl_s: float = INFO_TTL_S) -> None:
+        self._ttl, self._lock = ttl_s, threading.Lock()
+        self._value: dict[str, str] | None = None
+        self._at = 0.0
+
+    def fresh(self) -> dict[str, str] | None:
+        return self._value if self._value is not None and time.monotonic() - self._at < self._ttl else None
+
+    def refresh(self) -> dict[str, str]:
+        with self._lock:  # one Neo4j query for a burst of callers
+            if (value := self.fresh()) is not None:
+                return value
+            self._value, self._at = server_info(), time.monotonic()
+            return self._value
+
+
 @router.get("/health", response_model=Health)
-def health(settings: Settings) -> Health:
-    """Liveness plus the Neo4j version and edition the API talks to, and any load in progress."""
-    info = server_info()
+async def health(request: Request, settings: Settings) -> Health:
+    """Liveness plus the Neo4j version and edition the API talks to (checked at most once a second), and
+    any load in progress."""
+    cache: ServerInfoCache = request.app.state.server_info
+    info = cache.fresh() or await run_in_threadpool(cache.refresh)
     return Health(
         status="ok", neo4j_version=info["version"], neo4j_edition=info["edition"], loading=_loading(settings)
     )

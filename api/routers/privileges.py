@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from analysis.privileges.creep import CreepError, creep, show
-from api.auth import Viewer
+from api.auth import ScopedViewer
 from api.deps import strict_query
 from api.errors import ApiError, error_responses
+from api.scopes import allowed_scopes, in_scope
 
 router = APIRouter(prefix="/privileges", tags=["privileges"])
 
@@ -85,7 +86,7 @@ class PrincipalPermissionsOut(BaseModel):
     dependencies=[Depends(strict_query("from", "to", "scope", "kind"))],
 )
 def get_creep(
-    _: Viewer,
+    key: ScopedViewer,
     from_: Annotated[str | None, Query(alias="from", max_length=128, description="Run id or date.")] = None,
     to: Annotated[
         str | None, Query(max_length=128, description="Run id or date (default: latest run).")
@@ -93,11 +94,15 @@ def get_creep(
     scope: Annotated[str | None, Query(max_length=256)] = None,
     kind: Annotated[Kind | None, Query()] = None,
 ) -> CreepOut:
-    """Permissions gained and lost per principal between two runs (default: latest vs previous)."""
+    """Permissions gained and lost per principal between two runs (default: latest vs previous). A scoped
+    key sees only the principals of its accounts, projects and clusters."""
     try:
-        return CreepOut.model_validate(creep(from_, to, scope, kind))
+        doc = creep(from_, to, scope, kind)
     except CreepError as exc:
         raise ApiError(404, "not_found", str(exc)) from exc
+    allowed = allowed_scopes(key)
+    doc["principals"] = [p for p in doc["principals"] if in_scope(p.get("scope"), allowed)]
+    return CreepOut.model_validate(doc)
 
 
 @router.get(
@@ -106,9 +111,12 @@ def get_creep(
     responses=error_responses(404),
     dependencies=[Depends(strict_query())],
 )
-def get_principal(_: Viewer, principal_id: str) -> PrincipalPermissionsOut:
+def get_principal(key: ScopedViewer, principal_id: str) -> PrincipalPermissionsOut:
     """Effective permissions of one principal (ARN, `cluster/Kind/…`, `scope/member`) and their history."""
     try:
-        return PrincipalPermissionsOut.model_validate(show(principal_id))
+        doc = show(principal_id)
     except CreepError as exc:
         raise ApiError(404, "not_found", str(exc)) from exc
+    if not in_scope(doc.get("scope"), allowed_scopes(key)):  # out of scope reads as absent
+        raise ApiError(404, "not_found", f"no principal {principal_id[:200]!r} in this key's scopes")
+    return PrincipalPermissionsOut.model_validate(doc)

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.auth import Viewer
+from api.auth import ScopedViewer, Viewer
 from api.deps import strict_query
 from api.errors import error_responses
 from api.widgets import WIDGETS, Widget
@@ -33,7 +33,7 @@ def _on_loop(check: Callable[[Request], None]) -> Callable[[Request], Awaitable[
 
 @router.get("", response_model=WidgetList, responses=error_responses(),
             dependencies=[Depends(strict_query())])
-def list_widgets(_: Viewer) -> WidgetList:
+def list_widgets(_: ScopedViewer) -> WidgetList:
     """The widgets this server offers, with their paths and query parameters."""
     return WidgetList(widgets=[
         WidgetInfo(name=w.name, title=w.title, description=w.description, path=f"{PREFIX}/{w.name}",

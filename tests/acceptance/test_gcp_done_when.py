@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph import apikeys
+from appdb import keys as apikeys
 from tests.acceptance.support import cli, cli_ingest
 from tests.conftest import DATA, _wipe
 

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import ApiSettings, get_api_settings
-from graph import apikeys
+from appdb import keys as apikeys
 
 
 @pytest.fixture()

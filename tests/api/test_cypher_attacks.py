@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from api.cypher_exec import explain_check, run_read
 from api.cypher_guard import CypherRefused
 from api.errors import ApiError
+from appdb import audit
 from graph import driver
 
 R = "query_refused"
@@ -130,8 +131,7 @@ def auth(key: str) -> dict[str, str]:
 
 def graph_fingerprint() -> dict[str, object]:
     """Counts and a checksum of everything but the audit log, plus the schema and token names."""
-    nodes = driver.read(
-        "MATCH (n) WHERE NOT n:AuditEvent RETURN elementId(n) AS id, labels(n) AS l, properties(n) AS p")
+    nodes = driver.read("MATCH (n) RETURN elementId(n) AS id, labels(n) AS l, properties(n) AS p")
     rels = driver.read("MATCH ()-[r]->() RETURN elementId(r) AS id, type(r) AS t, properties(r) AS p")
     canon = json.dumps(sorted(json.dumps(r, sort_keys=True, default=str) for r in nodes + rels))
     schema = driver.read("SHOW INDEXES YIELD name RETURN collect(name) AS names")[0]["names"]
@@ -151,7 +151,7 @@ def test_attack_corpus_is_refused_and_graph_unchanged(
     first = client.post("/api/v1/cypher", json={"query": "RETURN 1"}, headers=auth(analyst_key))
     assert first.status_code == 200
     before = graph_fingerprint()
-    audits_before = driver.read("MATCH (e:AuditEvent) RETURN count(e) AS c")[0]["c"]
+    audits_before = audit.count_events()
     failures = []
     for query, params, status, code, rules in ATTACKS:
         body = {"query": query, "parameters": params}
@@ -165,7 +165,7 @@ def test_attack_corpus_is_refused_and_graph_unchanged(
     assert not failures, "\n".join(map(str, failures))
     assert graph_fingerprint() == before
     # Each attempt is audited (refusals included).
-    assert driver.read("MATCH (e:AuditEvent) RETURN count(e) AS c")[0]["c"] == audits_before + len(ATTACKS)
+    assert audit.count_events() == audits_before + len(ATTACKS)
 
 
 def test_oversized_body_is_413(client: TestClient, analyst_key: str) -> None:
@@ -201,7 +201,8 @@ def test_runaway_query_times_out_and_server_keeps_answering(
 ) -> None:
     driver.write("UNWIND range(1, 3000) AS i CREATE (:Runaway {i: i})")
     timeout = 1.0
-    c = make_client(cypher_timeout_s=timeout)
+    # The cost budget would refuse this before it runs; lifted here to test the timeout behind it.
+    c = make_client(cypher_timeout_s=timeout, cypher_max_estimated_rows=1e18)
     # The literal `MATCH (a),(b),(c),(d) RETURN count(*)` is answered from the count store at once;
     # touching a property forces the 8e13-row cartesian product.
     query = "MATCH (a),(b),(c),(d) WHERE a.i + b.i + c.i + d.i < 0 RETURN count(*)"
@@ -212,6 +213,9 @@ def test_runaway_query_times_out_and_server_keeps_answering(
         r = c.post("/api/v1/cypher", json={"query": query}, headers=auth(analyst_key))
         result.update(status=r.status_code, body=r.json(), seconds=time.monotonic() - t0)
 
+    # Health answers from its 1 s cache of the Neo4j version: what is tested here is that the API keeps
+    # serving while a worker thread waits on the runaway query, not how fast a busy Neo4j answers.
+    assert c.get("/api/v1/health").status_code == 200
     worker = threading.Thread(target=run)
     worker.start()
     time.sleep(0.3)

@@ -26,7 +26,7 @@ import pytest
 from analysis.privileges.steps import privileges_step
 from api.widgets import WIDGETS
 from api.widgets.common import optional_module
-from graph import apikeys
+from appdb import keys as apikeys
 from graph import driver as graph_driver
 from graph.embedded.server import free_port
 from ingest import runner

@@ -24,7 +24,7 @@ from api.app import create_app
 from api.widgets import WIDGETS
 from api.widgets import exposure as exposure_widget
 from api.widgets.common import optional_module
-from graph import apikeys
+from appdb import keys as apikeys
 from graph import driver as graph_driver
 from graph.settings import get_neo4j_settings
 from ingest import runner

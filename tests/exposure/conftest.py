@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from analysis.exposure import compute
 from api.app import create_app
-from graph import apikeys
+from appdb import keys as apikeys
 from graph.settings import get_neo4j_settings
 from ingest.runner import ingest_snapshot
 from tests.conftest import _wipe

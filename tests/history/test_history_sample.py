@@ -23,7 +23,7 @@ from history_expect import check_transition
 
 from api.app import API_PREFIX, create_app
 from api.routers import history as history_router
-from graph import apikeys
+from appdb import keys as apikeys
 from graph.drift import Filters, drift, list_runs
 from graph.drift_timeline import asset_history
 from graph.retention import RetentionSettings, prune

@@ -14,8 +14,9 @@ from typer.testing import CliRunner
 from analysis.privileges.creep import creep, creep_section, show
 from analysis.privileges.steps import LAST_REPORT, privileges_step
 from api.app import create_app
+from appdb import keys as apikeys
 from cli.privileges_cmd import app as privileges_cli
-from graph import apikeys, driver
+from graph import driver
 from ingest import registry, runner
 from ingest.runner import ingest_snapshot
 from tests.integration.gcp.gcp_support import FIXTURES, ORG, make_snapshot, project_snapshot, statuses

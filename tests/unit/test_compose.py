@@ -40,7 +40,32 @@ def _published_ports(service: dict) -> list[tuple[str, str]]:
 
 
 def test_services_exist(compose: dict) -> None:
-    assert {"neo4j", "api", "scheduler"} <= set(compose["services"])
+    assert {"neo4j", "postgres", "api", "scheduler"} <= set(compose["services"])
+
+
+def test_postgres_image_healthcheck_and_password(compose: dict) -> None:
+    pg = compose["services"]["postgres"]
+    assert pg["image"] == "postgres:16"
+    test = pg["healthcheck"]["test"]
+    command = " ".join(test) if isinstance(test, list) else test
+    assert "pg_isready" in command
+    env = _env(pg)
+    assert _REQUIRED_ENV_REF.match(env["POSTGRES_PASSWORD"]), env["POSTGRES_PASSWORD"]
+    assert not pg.get("ports"), "PostgreSQL is reached over the compose network only"
+    assert "postgres-data" in (compose.get("volumes") or {})
+    assert any(str(v).startswith("postgres-data:") for v in pg["volumes"])
+
+
+@pytest.mark.parametrize("name", ["api", "scheduler"])
+def test_app_services_use_postgres_for_application_state(compose: dict, name: str) -> None:
+    service = compose["services"][name]
+    assert service["depends_on"]["postgres"]["condition"] == "service_healthy"
+    url = _env(service)["INVGRAPH_APP_DB_URL"]
+    pg_env = _env(compose["services"]["postgres"])
+    assert url.startswith(f"postgresql+psycopg://{pg_env['POSTGRES_USER']}:") and url.endswith(
+        f"@postgres:5432/{pg_env['POSTGRES_DB']}")
+    # The password is the same required variable, not a value baked in.
+    assert "${POSTGRES_PASSWORD:?" in url
 
 
 def test_neo4j_image_and_healthcheck(compose: dict) -> None:

@@ -16,7 +16,7 @@ INVGRAPH := $(VENV)/bin/invgraph
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: help setup check-tools setup-browser test demo bench lint clean
+.PHONY: help setup check-tools setup-test-deps test demo bench lint clean
 
 help:
 	@echo "make setup          create .venv (Python 3.13 if installed), install invgraph[dev,gcp] with uv, fetch + compile the embedded Neo4j (idempotent)"
@@ -46,23 +46,27 @@ $(STAMP): pyproject.toml constraints.txt | check-tools
 setup: check-tools
 	@scripts/setup.sh
 
-# The browser tests drive headless Chromium. Installed here when we are root and apt exists;
-# otherwise fail with the command to run, because `make test` must have what the tests need.
-setup-browser:
-	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+# The test suite needs two system packages: headless Chromium (browser tests) and PostgreSQL's server
+# binaries (the application-database tests start a throw-away PostgreSQL, tests/postgres_server.py).
+# Installed here when we are root and apt exists; otherwise fail with the command to run, because
+# `make test` must have what the tests need.
+setup-test-deps:
+	@need=(); command -v chromium >/dev/null 2>&1 || need+=(chromium); \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ -n "$${INVGRAPH_PG_BINDIR:-}" ] || need+=(postgresql); \
+	if [ $${#need[@]} -eq 0 ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing chromium for the browser tests (apt-get)"; \
+		echo "installing $${need[*]} for the test suite (apt-get)"; \
 		export DEBIAN_FRONTEND=noninteractive; \
-		apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null \
-			|| { echo "error: apt-get install chromium failed; the browser tests need it" >&2; exit 1; }; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends "$${need[@]}" >/dev/null \
+			|| { echo "error: apt-get install $${need[*]} failed; the test suite needs it" >&2; exit 1; }; \
 	else \
-		echo "error: chromium is missing and cannot be installed here (need root and apt-get); the browser tests need it: sudo apt-get install chromium" >&2; \
+		echo "error: $${need[*]} missing and cannot be installed here (need root and apt-get); the test suite needs it: sudo apt-get install $${need[*]}" >&2; \
 		exit 1; \
 	fi
 
 # The suite starts its own embedded Neo4j (tests/conftest.py), or uses NEO4J_URI when set.
 # Any non-zero pytest exit fails the target, including 5 ("no tests collected").
-test: setup setup-browser
+test: setup setup-test-deps
 	@mkdir -p test-output
 	@rc=0; $(PY) -m pytest -q -p no:cacheprovider --timeout=900 --junitxml=test-output/junit.xml $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; \

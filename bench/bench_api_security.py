@@ -1,8 +1,8 @@
 """Issue 15 benchmark: what application state in its own database and the security bounds cost.
 
 Prints, in one run and beside their references:
-  1. key verification on a cache miss: the application database (SQLite, and PostgreSQL from the pgserver
-     wheel) against the lookup it replaced, an indexed `MATCH (k:ApiKey {prefix: $p})` in Neo4j;
+  1. key verification on a cache miss: the application database (SQLite, and PostgreSQL from Debian's
+     `postgresql` binaries, tests/postgres_server.py) against the lookup it replaced, an indexed `MATCH (k:ApiKey {prefix: $p})` in Neo4j;
   2. `/api/v1/health` latency on a live uvicorn while nothing runs and while analysts send a stream of
      refused, cost-refused and timed-out Cypher queries, against the 100 ms p95 target;
   3. the time to refuse a cartesian product by its EXPLAIN estimate, against running it until the timeout.
@@ -53,18 +53,15 @@ def _verify_times(n: int) -> list[float]:
 def bench_verify(n: int) -> None:
     print("1. key verification on a cache miss")
     print(f"   SQLite (default)       {_ms(_verify_times(n))}")
-    import pgserver
+    from tests.postgres_server import postgres_url
 
-    data = Path(tempfile.mkdtemp(prefix="bench-pg-"))
-    server = pgserver.get_server(data, cleanup_mode="stop")
     try:
-        server.psql("CREATE DATABASE bench;")
-        os.environ["INVGRAPH_APP_DB_URL"] = f"postgresql+psycopg://postgres:@/bench?host={data}"
-        get_app_db_settings.cache_clear()
-        print(f"   PostgreSQL 16          {_ms(_verify_times(n))}")
+        with postgres_url("bench", prefix="bench-pg-") as url:
+            os.environ["INVGRAPH_APP_DB_URL"] = url
+            get_app_db_settings.cache_clear()
+            print(f"   PostgreSQL             {_ms(_verify_times(n))}")
     finally:
         engine.dispose_all()
-        server.cleanup()
     driver.write("CREATE CONSTRAINT bench_apikey_prefix IF NOT EXISTS "
                  "FOR (k:BenchApiKey) REQUIRE k.prefix IS UNIQUE")
     driver.write("UNWIND range(1, 50) AS i CREATE (:BenchApiKey {prefix: toString(i), hash: 'x'})")

@@ -5,8 +5,9 @@ embedded Neo4j on a free loopback port with a throw-away data folder. There is n
 cannot start, the suite fails loudly.
 
 The application database (API keys, audit log) is a throw-away SQLite file for the session, emptied
-with the graph. Tests of keys and audit also run against a real PostgreSQL 16 that the suite starts
-from the `pgserver` wheel (`app_db_any`); it is started only when such a test runs.
+with the graph. Tests of keys and audit also run against a real PostgreSQL that the suite starts
+from Debian's `postgresql` binaries (`tests/postgres_server.py`, `app_db_any`); it is started only when such
+a test runs.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from appdb.settings import get_app_db_settings
 from graph import driver as graph_driver
 from graph.embedded import throwaway
 from graph.settings import get_neo4j_settings
+from tests import postgres_server
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"
@@ -66,19 +68,12 @@ def wipe_app_db() -> None:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """A real PostgreSQL server for the session (pgserver ships the server binaries in its wheel)."""
-    import pgserver
-
-    data = Path(tempfile.mkdtemp(prefix="invgraph-test-pg-"))
-    server = pgserver.get_server(data, cleanup_mode="stop")
+    """A real PostgreSQL server for the session (Debian's binaries, a Unix socket, no TCP port)."""
     try:
-        server.psql("CREATE DATABASE invgraph_test;")
-        # Unix socket in the data folder: nothing listens on a TCP port.
-        yield f"postgresql+psycopg://postgres:@/invgraph_test?host={data}"
+        with postgres_server.postgres_url() as url:
+            yield url
     finally:
         app_engine.dispose_all()
-        server.cleanup()
-        shutil.rmtree(data, ignore_errors=True)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -1,0 +1,216 @@
+"""Exposure change between two ingest runs: assets newly (no longer) reachable, paths new / gone / re-scored.
+
+Runs are referenced like drift (``graph.drift.resolve_pair``: a run id or a date, default the latest run
+against the one before); each ingest run is compared through the exposure run computed for it
+(``ExposureRun.ingest_run_id``). An ingest run without one — computed before this analysis existed, failed,
+or pruned beyond ``INVGRAPH_EXPOSURE_KEEP_RUNS`` — gives ``NoExposureRun`` naming the run and the reason.
+
+Path identity is stable across runs: the target plus the ids of the hops' nodes. Interchangeable replicas —
+nodes of one replica-capable label with the same neighbours on the attack graph (pods of one workload behind
+one Service with the same service account, instances behind one load balancer with the same profile) — are
+contracted into one group node *before* paths are enumerated, so a path is reported once with its replica
+count, and a rescheduled pod (new id, same place) is no change at all.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import islice, pairwise
+from typing import Any
+
+import networkx as nx
+
+from analysis.exposure import scoring
+from analysis.exposure.model import INTERNET
+from analysis.exposure.paths import (
+    INTERNET_NODE,
+    NODES,
+    TARGET_BY_ID,
+    TARGETS,
+    TARGETS_ANY_LABEL,
+    ExposureTimeout,
+    NoExposureRun,
+    _Clock,
+    _subgraph,
+)
+from analysis.exposure.settings import ExposureSettings, get_exposure_settings
+from graph.drift import DriftError, resolve_pair
+
+__all__ = ["ExposureTimeout", "NoExposureRun", "DriftError", "exposure_drift"]
+
+REPLICA_LABELS = ("KubernetesPod", "EC2Instance", "GCPInstance")
+TARGET_CAP = 5000  # crown jewels compared per run; more is reported as truncated
+_RUN_FOR_INGEST = """
+MATCH (r:ExposureRun {ingest_run_id: $ingest, status: 'ok'})
+RETURN r.run_id AS run_id, toString(r.finished_at) AS computed_at ORDER BY r.finished_at DESC LIMIT 1
+"""
+_ASSETS = """
+MATCH (n:ExposedAsset {run_id: $run})
+WHERE ($account IS NULL OR n.account = $account) AND ($cluster IS NULL OR n.cluster = $cluster)
+  AND ($label IS NULL OR $label IN n.labels) AND ($target IS NULL OR n.node_id = $target)
+RETURN n.node_id AS id, n.name AS name, n.label AS label, n.account AS account, n.cluster AS cluster,
+       n.ports AS ports, n.exposure_types AS exposure_types, n.reasons AS reasons
+"""
+
+
+def _exposure_run(clock: _Clock, ingest: dict[str, Any]) -> dict[str, Any]:
+    rows = clock.read(_RUN_FOR_INGEST, {"ingest": ingest["id"]})
+    if not rows:
+        keep = get_exposure_settings().exposure_keep_runs
+        raise NoExposureRun(
+            f"no exposure run for ingest run {ingest['id']} (collected {ingest['collected_at']}): it was never "
+            f"computed, failed, or was pruned (INVGRAPH_EXPOSURE_KEEP_RUNS={keep} keeps the newest {keep})"
+        )
+    return rows[0]
+
+
+def _contract(dg: nx.DiGraph, labels: dict[str, str]) -> tuple[nx.DiGraph, dict[str, list[str]]]:
+    """Replace each replica group by one node; returns the new graph and group id -> member ids."""
+    groups: dict[tuple[Any, ...], list[str]] = defaultdict(list)
+    for n in dg.nodes:
+        if labels.get(n) in REPLICA_LABELS:
+            key = (labels[n], tuple(sorted(dg.predecessors(n))), tuple(sorted(dg.successors(n))))
+            groups[key].append(n)
+    rename: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    for (label, preds, succs), ids in groups.items():
+        # Identity from the neighbours, not the members: it survives a pod being rescheduled.
+        gid = f"replicas:{label}:{','.join(preds)}>{','.join(succs)}"
+        members[gid] = sorted(ids)
+        rename.update({i: gid for i in ids})
+    out = nx.DiGraph()
+    for a, b, data in sorted(dg.edges(data=True), key=lambda e: (e[0], e[1])):
+        ra, rb = rename.get(a, a), rename.get(b, b)
+        if not out.has_edge(ra, rb):
+            out.add_edge(ra, rb, **data)
+    return out, members
+
+
+def _path_set(
+    clock: _Clock,
+    settings: ExposureSettings,
+    run_id: str,
+    target: str | None,
+    label: str | None,
+    account: str | None,
+    cluster: str | None,
+    hops_cap: int,
+) -> tuple[dict[tuple[str, ...], dict[str, Any]], bool]:
+    """identity -> path (score, nodes, hops, replicas) of one exposure run; and whether targets were cut."""
+    params = {"run": run_id, "max_hops": hops_cap, "label": label, "target": target, "cap": TARGET_CAP + 1}
+    query = TARGET_BY_ID if target else TARGETS if label in (None, "AdminRole") else TARGETS_ANY_LABEL
+    rows = clock.read(query, params)
+    truncated = len(rows) > TARGET_CAP
+    info = {r["id"]: r for r in rows[:TARGET_CAP]}
+    raw = _subgraph(clock, run_id, list(info), hops_cap)
+    ids = sorted(set(raw.nodes) - {INTERNET})
+    details = {r["id"]: r for r in clock.read(NODES, {"run": run_id, "ids": ids})} if ids else {}
+    details[INTERNET] = INTERNET_NODE
+    dg, members = _contract(raw, {i: d["label"] for i, d in details.items()})
+    out: dict[tuple[str, ...], dict[str, Any]] = {}
+    for tid in info:
+        if INTERNET not in dg or tid not in dg:
+            continue
+        for nodes in islice(nx.shortest_simple_paths(dg, INTERNET, tid), settings.exposure_paths_per_target):
+            clock.left()
+            if len(nodes) - 1 > hops_cap:
+                break
+            ns = [_node(n, details, members) for n in nodes]
+            if account and not any(n.get("account") == account for n in ns):
+                continue
+            if cluster and not any(n.get("cluster") == cluster for n in ns):
+                continue
+            hops = [
+                {k: dg.edges[a, b][k] for k in ("type", "reason", "ports", "access")} for a, b in pairwise(nodes)
+            ]
+            score = scoring.path_score(float(dg.edges[nodes[0], nodes[1]].get("weight") or 1.0), hops, ns)
+            replicas = max((n.get("replicas", 1) for n in ns), default=1)
+            out[tuple(nodes)] = {"score": score, "target": tid, "nodes": ns, "hops": hops, "replicas": replicas}
+    return out, truncated
+
+
+def _node(nid: str, details: dict[str, dict[str, Any]], members: dict[str, list[str]]) -> dict[str, Any]:
+    if nid not in members:
+        return details[nid]
+    ids = members[nid]
+    first = details[ids[0]]
+    name = first["name"] if len(ids) == 1 else f"{first['name']} (+{len(ids) - 1} replicas)"
+    return {**first, "id": nid, "name": name, "replicas": len(ids), "members": ids}
+
+
+def _asset_changes(
+    clock: _Clock, old_run: str, new_run: str, filters: dict[str, Any]
+) -> dict[str, list[dict[str, Any]]]:
+    old = {r["id"]: r for r in clock.read(_ASSETS, {"run": old_run, **filters})}
+    new = {r["id"]: r for r in clock.read(_ASSETS, {"run": new_run, **filters})}
+    changed = []
+    for aid in sorted(set(old) & set(new)):
+        a, b = old[aid], new[aid]
+        if sorted(a["ports"] or []) != sorted(b["ports"] or []) or sorted(a["exposure_types"] or []) != sorted(
+            b["exposure_types"] or []
+        ):
+            changed.append({**b, "ports_before": a["ports"], "exposure_types_before": a["exposure_types"]})
+    return {
+        "newly_reachable": [new[i] for i in sorted(set(new) - set(old))],
+        "no_longer_reachable": [old[i] for i in sorted(set(old) - set(new))],
+        "changed": changed,
+    }
+
+
+def _path_out(identity: tuple[str, ...], path: dict[str, Any]) -> dict[str, Any]:
+    return {"id": " > ".join(identity), **path}
+
+
+def exposure_drift(
+    from_ref: str | None = None,
+    to_ref: str | None = None,
+    target: str | None = None,
+    label: str | None = None,
+    account: str | None = None,
+    cluster: str | None = None,
+    max_hops: int | None = None,
+    settings: ExposureSettings | None = None,
+) -> dict[str, Any]:
+    """The exposure change document (docs/exposure.md, "Exposure change"); filters as ``find_paths``."""
+    settings = settings or get_exposure_settings()
+    frm, to, _ = resolve_pair(from_ref, to_ref)
+    hops_cap = min(max_hops or settings.exposure_default_hops, settings.exposure_max_hops)
+    with _Clock(settings.exposure_request_timeout_s) as clock:
+        old_run, new_run = _exposure_run(clock, frm), _exposure_run(clock, to)
+        filters = {"account": account, "cluster": cluster, "label": label, "target": target}
+        assets = _asset_changes(clock, old_run["run_id"], new_run["run_id"], filters)
+        args = (target, label, account, cluster, hops_cap)
+        old, cut_old = _path_set(clock, settings, old_run["run_id"], *args)
+        new, cut_new = _path_set(clock, settings, new_run["run_id"], *args)
+    rescored = [
+        {**_path_out(k, new[k]), "score_before": old[k]["score"], "replicas_before": old[k]["replicas"]}
+        for k in sorted(set(old) & set(new))
+        if old[k]["score"] != new[k]["score"] or old[k]["replicas"] != new[k]["replicas"]
+    ]
+    by_score = lambda p: (-float(p["score"]), p["id"])  # noqa: E731
+    run = lambda r, e: {**{k: r[k] for k in ("id", "collected_at")}, "exposure_run_id": e["run_id"]}  # noqa: E731
+    return {
+        "from": run(frm, old_run),
+        "to": run(to, new_run),
+        "max_hops": hops_cap,
+        "truncated": cut_old or cut_new,
+        "assets": assets,
+        "paths": {
+            "new": sorted((_path_out(k, new[k]) for k in set(new) - set(old)), key=by_score),
+            "gone": sorted((_path_out(k, old[k]) for k in set(old) - set(new)), key=by_score),
+            "rescored": sorted(rescored, key=by_score),
+        },
+    }
+
+
+def counts(doc: dict[str, Any]) -> dict[str, int]:
+    """Headline figures for the report and the webhook."""
+    a, p = doc["assets"], doc["paths"]
+    return {
+        "newly reachable": len(a["newly_reachable"]),
+        "no longer reachable": len(a["no_longer_reachable"]),
+        "exposure changed": len(a["changed"]),
+        "paths new": len(p["new"]),
+        "paths gone": len(p["gone"]),
+        "paths re-scored": len(p["rescored"]),
+    }

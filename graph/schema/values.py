@@ -68,6 +68,8 @@ def iso(value: datetime) -> str:
 
 
 def _number(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # 443.0 and 443 are one port
     if isinstance(value, bool) or not isinstance(value, str):
         return value
     text = value.strip()
@@ -75,7 +77,7 @@ def _number(value: Any) -> Any:
         return int(text)
     if _FLOAT.match(text):
         number = float(text)
-        return int(number) if number.is_integer() and "e" not in text.lower() else number
+        return int(number) if number.is_integer() else number
     return value  # not a number: kept as sent, so nothing is lost
 
 

@@ -1,4 +1,4 @@
-"""Table rendering of `invgraph exposure drift` (kept apart so exposure_cmd.py stays one screen per command)."""
+"""Table rendering of `invgraph exposure drift` (kept apart so exposure_cmd.py stays short)."""
 
 from __future__ import annotations
 
@@ -14,14 +14,20 @@ def path_line(p: dict[str, Any]) -> str:
 def print_drift(doc: dict[str, Any]) -> None:
     frm, to = doc["from"], doc["to"]
     a, p = doc["assets"], doc["paths"]
-    typer.echo(f"exposure change from run {frm['id']} ({frm['collected_at']}) to {to['id']} ({to['collected_at']})")
+    typer.echo(
+        f"exposure change from run {frm['id']} ({frm['collected_at']}) to {to['id']} ({to['collected_at']})"
+    )
     if not any(a.values()) and not any(p.values()):
         typer.echo(f"no exposure changes between {frm['id']} and {to['id']}")
         return
-    for title, key in (("newly reachable", "newly_reachable"), ("no longer reachable", "no_longer_reachable")):
+    for title, key in (
+        ("newly reachable", "newly_reachable"),
+        ("no longer reachable", "no_longer_reachable"),
+    ):
         typer.echo(f"\n{title} from the internet: {len(a[key])}")
         for x in a[key]:
-            typer.echo(f"  {x['label']:<18} {x['name'] or x['id']:<40} {','.join(x['ports'] or [])}")
+            reps = f"  [{x['replicas']} replicas]" if x["replicas"] > 1 else ""
+            typer.echo(f"  {x['label']:<18} {x['name'] or x['id']:<40} {','.join(x['ports'] or [])}{reps}")
             for reason in x["reasons"] or []:
                 typer.echo(f"       {reason}")
     if a["changed"]:
@@ -38,4 +44,6 @@ def print_drift(doc: dict[str, Any]) -> None:
             for node, hop in zip(x["nodes"][1:], x["hops"], strict=True):
                 typer.echo(f"         [{hop['type']}] {node['label']} {node['name']}: {hop['reason']}")
     if doc["truncated"]:
-        typer.echo("\nnote: more crown jewels than are compared per run; narrow with --label/--account/--target")
+        typer.echo(
+            "\nnote: more crown jewels than are compared per run; narrow with --label/--account/--target"
+        )

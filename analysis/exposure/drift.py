@@ -9,7 +9,10 @@ Path identity is stable across runs: the target plus the ids of the hops' nodes.
 nodes of one replica-capable label with the same neighbours on the attack graph (pods of one workload behind
 one Service with the same service account, instances behind one load balancer with the same profile) — are
 contracted into one group node *before* paths are enumerated, so a path is reported once with its replica
-count, and a rescheduled pod (new id, same place) is no change at all.
+count. A group is known by its label and neighbours (``replicas:<label>:<in>><out>``), never by its
+members: a rescheduled pod (new id, same place) is no change. Pods are always known that way, even alone;
+a lone instance keeps its own id. Exposed assets are collapsed the same way in the assets section (replicas
+exposed on the same ports for the same reasons).
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ from graph.drift import DriftError, resolve_pair
 __all__ = ["ExposureTimeout", "NoExposureRun", "DriftError", "exposure_drift"]
 
 REPLICA_LABELS = ("KubernetesPod", "EC2Instance", "GCPInstance")
+# Pods get a new id whenever they are rescheduled: even a single pod is known by its place, never its id.
+EPHEMERAL_LABELS = ("KubernetesPod",)
 TARGET_CAP = 5000  # crown jewels compared per run; more is reported as truncated
 _RUN_FOR_INGEST = """
 MATCH (r:ExposureRun {ingest_run_id: $ingest, status: 'ok'})
@@ -58,8 +63,8 @@ def _exposure_run(clock: _Clock, ingest: dict[str, Any]) -> dict[str, Any]:
     if not rows:
         keep = get_exposure_settings().exposure_keep_runs
         raise NoExposureRun(
-            f"no exposure run for ingest run {ingest['id']} (collected {ingest['collected_at']}): it was never "
-            f"computed, failed, or was pruned (INVGRAPH_EXPOSURE_KEEP_RUNS={keep} keeps the newest {keep})"
+            f"no exposure run for ingest run {ingest['id']} (collected {ingest['collected_at']}): it was "
+            f"never computed, failed, or was pruned (INVGRAPH_EXPOSURE_KEEP_RUNS={keep} keeps the newest {keep})"
         )
     return rows[0]
 
@@ -74,6 +79,8 @@ def _contract(dg: nx.DiGraph, labels: dict[str, str]) -> tuple[nx.DiGraph, dict[
     rename: dict[str, str] = {}
     members: dict[str, list[str]] = {}
     for (label, preds, succs), ids in groups.items():
+        if len(ids) == 1 and label not in EPHEMERAL_LABELS:
+            continue  # a lone instance keeps its own id, so a new neighbour does not rename its paths
         # Identity from the neighbours, not the members: it survives a pod being rescheduled.
         gid = f"replicas:{label}:{','.join(preds)}>{','.join(succs)}"
         members[gid] = sorted(ids)
@@ -121,11 +128,18 @@ def _path_set(
             if cluster and not any(n.get("cluster") == cluster for n in ns):
                 continue
             hops = [
-                {k: dg.edges[a, b][k] for k in ("type", "reason", "ports", "access")} for a, b in pairwise(nodes)
+                {k: dg.edges[a, b][k] for k in ("type", "reason", "ports", "access")}
+                for a, b in pairwise(nodes)
             ]
             score = scoring.path_score(float(dg.edges[nodes[0], nodes[1]].get("weight") or 1.0), hops, ns)
             replicas = max((n.get("replicas", 1) for n in ns), default=1)
-            out[tuple(nodes)] = {"score": score, "target": tid, "nodes": ns, "hops": hops, "replicas": replicas}
+            out[tuple(nodes)] = {
+                "score": score,
+                "target": tid,
+                "nodes": ns,
+                "hops": hops,
+                "replicas": replicas,
+            }
     return out, truncated
 
 
@@ -138,18 +152,43 @@ def _node(nid: str, details: dict[str, dict[str, Any]], members: dict[str, list[
     return {**first, "id": nid, "name": name, "replicas": len(ids), "members": ids}
 
 
+def _collapse(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Exposed assets by identity: replicas exposed the same way (same ports, ways and reasons) are one."""
+    out: dict[str, dict[str, Any]] = {}
+    for r in sorted(rows, key=lambda r: r["id"]):
+        key = r["id"]
+        if r["label"] in REPLICA_LABELS:
+            how = (sorted(r["ports"] or []), sorted(r["exposure_types"] or []), sorted(r["reasons"] or []))
+            key = f"replicas:{r['label']}:{r['account'] or r['cluster']}:{how}"
+        if key in out:
+            out[key]["replicas"] += 1
+            out[key]["members"].append(r["id"])
+        else:
+            out[key] = {**r, "replicas": 1, "members": [r["id"]]}
+    return out
+
+
 def _asset_changes(
     clock: _Clock, old_run: str, new_run: str, filters: dict[str, Any]
 ) -> dict[str, list[dict[str, Any]]]:
-    old = {r["id"]: r for r in clock.read(_ASSETS, {"run": old_run, **filters})}
-    new = {r["id"]: r for r in clock.read(_ASSETS, {"run": new_run, **filters})}
+    old = _collapse(clock.read(_ASSETS, {"run": old_run, **filters}))
+    new = _collapse(clock.read(_ASSETS, {"run": new_run, **filters}))
     changed = []
     for aid in sorted(set(old) & set(new)):
         a, b = old[aid], new[aid]
-        if sorted(a["ports"] or []) != sorted(b["ports"] or []) or sorted(a["exposure_types"] or []) != sorted(
-            b["exposure_types"] or []
+        if (
+            sorted(a["ports"] or []) != sorted(b["ports"] or [])
+            or sorted(a["exposure_types"] or []) != sorted(b["exposure_types"] or [])
+            or a["replicas"] != b["replicas"]
         ):
-            changed.append({**b, "ports_before": a["ports"], "exposure_types_before": a["exposure_types"]})
+            changed.append(
+                {
+                    **b,
+                    "ports_before": a["ports"],
+                    "exposure_types_before": a["exposure_types"],
+                    "replicas_before": a["replicas"],
+                }
+            )
     return {
         "newly_reachable": [new[i] for i in sorted(set(new) - set(old))],
         "no_longer_reachable": [old[i] for i in sorted(set(old) - set(new))],

@@ -29,9 +29,7 @@ def exposure_lines(doc: dict[str, Any]) -> list[str]:
         )
     out += [f"new path (score {x['score']:.1f}): {_path(x)}" for x in p["new"]]
     out += [f"gone path (score {x['score']:.1f}): {_path(x)}" for x in p["gone"]]
-    out += [
-        f"re-scored path {x['score_before']:.1f} → {x['score']:.1f}: {_path(x)}" for x in p["rescored"]
-    ]
+    out += [f"re-scored path {x['score_before']:.1f} → {x['score']:.1f}: {_path(x)}" for x in p["rescored"]]
     return out
 
 
@@ -60,6 +58,6 @@ def privilege_lines(doc: dict[str, Any]) -> list[str]:
             out.append(f"{head}: may now assume {role}")
         for esc in p.get("escalations_gained") or []:
             out.append(f"{head}: new escalation path {esc}")
-        if not (p[ "gained"] or p["lost"] or p.get("assumable_gained") or p.get("escalations_gained")):
+        if not (p["gained"] or p["lost"] or p.get("assumable_gained") or p.get("escalations_gained")):
             out.append(f"{head}: {p['status']}")
     return out

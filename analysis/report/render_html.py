@@ -164,8 +164,9 @@ def to_html(report: NightlyReport) -> str:
     sev_chart = bar_chart(
         "New findings by severity", [(s, c["new"], "#c0392b") for s, c in report.findings_by_severity.items()]
     )
+    kind = "drift" if report.drift_only else "nightly"
     parts = [
-        f"<h1>invgraph {'drift' if report.drift_only else 'nightly'} report</h1><div class='meta'>Run <code>{_v(d['to']['id'])}</code> "
+        f"<h1>invgraph {kind} report</h1><div class='meta'>Run <code>{_v(d['to']['id'])}</code> "
         f"({_v(d['to']['status'])}, collected {_v(d['to']['collected_at'])}) compared with "
         f"<code>{_v(d['from']['id'])}</code> (collected {_v(d['from']['collected_at'])}). "
         f"Generated {_v(report.generated_at)}.</div>",

@@ -95,11 +95,14 @@ class DriftAsset(BaseModel):
     ports: list[str] | None
     exposure_types: list[str] | None
     reasons: list[str] | None
+    replicas: int = Field(description="Replicas exposed the same way, reported once (1: none).")
+    members: list[str] = Field(description="Ids of those replicas.")
 
 
 class ChangedDriftAsset(DriftAsset):
     ports_before: list[str] | None
     exposure_types_before: list[str] | None
+    replicas_before: int
 
 
 class ExposureAssetsDrift(BaseModel):

@@ -43,10 +43,18 @@ FORMS: dict[Kind, list[Any]] = {
     Kind.TIME: TIME_FORMS,
     Kind.TIME_TEXT: TIME_FORMS,
     Kind.NUMBER: [443, "443", 443.0, " 443", "443.0"],
-    Kind.SET: [["10.0.0.0/8", "0.0.0.0/0", "b"], ["b", "0.0.0.0/0", "10.0.0.0/8"], ("0.0.0.0/0", "b", "10.0.0.0/8"),
-               ["b", "b", "10.0.0.0/8", "0.0.0.0/0"]],
-    Kind.JSON: ['{"b":1,"a":{"y":[1,2],"x":"v"}}', '{"a": {"x": "v", "y": [1, 2]}, "b": 1}',
-                {"a": {"y": [1, 2], "x": "v"}, "b": 1}, '{\n  "b": 1,\n  "a": {"x": "v", "y": [1, 2]}\n}'],
+    Kind.SET: [
+        ["10.0.0.0/8", "0.0.0.0/0", "b"],
+        ["b", "0.0.0.0/0", "10.0.0.0/8"],
+        ("0.0.0.0/0", "b", "10.0.0.0/8"),
+        ["b", "b", "10.0.0.0/8", "0.0.0.0/0"],
+    ],
+    Kind.JSON: [
+        '{"b":1,"a":{"y":[1,2],"x":"v"}}',
+        '{"a": {"x": "v", "y": [1, 2]}, "b": 1}',
+        {"a": {"y": [1, 2], "x": "v"}, "b": 1},
+        '{\n  "b": 1,\n  "a": {"x": "v", "y": [1, 2]}\n}',
+    ],
 }
 
 
@@ -72,13 +80,21 @@ def test_every_kind_is_declared_somewhere() -> None:
     assert kinds == set(FORMS), f"kinds without a declared property: {set(FORMS) - kinds}"
     # the reported case and the issue's examples are among them
     names = {(s.label, p) for s, p in _declared()}
-    for expected in [("EC2Instance", "launchtime"), ("EC2Instance", "tags"), ("IpRule", "fromport"),
-                     ("AWSVpc", "cidr_blocks"), ("GCPFirewall", "source_ranges"), ("AWSPolicy", "document")]:
+    for expected in [
+        ("EC2Instance", "launchtime"),
+        ("EC2Instance", "tags"),
+        ("IpRule", "fromport"),
+        ("AWSVpc", "cidr_blocks"),
+        ("GCPFirewall", "source_ranges"),
+        ("AWSPolicy", "document"),
+    ]:
         assert expected in names, expected
 
 
 def _row(schema: NodeSchema, prop: str, value: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {r.source: f"v-{r.source}" for r in schema.properties.values() if not r.from_context}
+    row: dict[str, Any] = {
+        r.source: f"v-{r.source}" for r in schema.properties.values() if not r.from_context
+    }
     row[schema.properties["id"].source] = f"eqtest-{schema.label}-{prop}"
     row[schema.properties[prop].source] = value
     return row
@@ -122,14 +138,26 @@ def _form(schema: NodeSchema, prop: str, run: int) -> Any:
 
 def test_stored_forms_keep_their_types(neo4j: str) -> None:
     """TIME stays a datetime, TIME_TEXT text in one spelling, NUMBER a number, SET a sorted list."""
-    from graph.schema.aws.instance import EC2_INSTANCE
     from graph.schema.aws.iam import AWS_USER
+    from graph.schema.aws.instance import EC2_INSTANCE
 
     ctx = {**_context(EC2_INSTANCE), "region": "us-east-1"}
-    load(EC2_INSTANCE, [{**_row(EC2_INSTANCE, "launchtime", "2024-01-01T06:00:00.000Z"),
-                         "launchtimeunix": "1704088800", "tags": '{"b":"2","a":"1"}'}], 1, **ctx)
-    row = driver.read("MATCH (n:EC2Instance {id: 'eqtest-EC2Instance-launchtime'}) "
-                      "RETURN n.launchtime AS t, n.launchtimeunix AS u, n.tags AS tags")[0]
+    load(
+        EC2_INSTANCE,
+        [
+            {
+                **_row(EC2_INSTANCE, "launchtime", "2024-01-01T06:00:00.000Z"),
+                "launchtimeunix": "1704088800",
+                "tags": '{"b":"2","a":"1"}',
+            }
+        ],
+        1,
+        **ctx,
+    )
+    row = driver.read(
+        "MATCH (n:EC2Instance {id: 'eqtest-EC2Instance-launchtime'}) "
+        "RETURN n.launchtime AS t, n.launchtimeunix AS u, n.tags AS tags"
+    )[0]
     assert isinstance(row["t"], Neo4jDateTime) and row["t"].to_native() == _T
     assert row["u"] == 1704088800 and row["tags"] == '{"a":"1","b":"2"}'
     load(AWS_USER, [_row(AWS_USER, "createdate", _T)], 1, **_context(AWS_USER))
@@ -175,7 +203,9 @@ def test_sample_launchtime_is_not_drift(two_sample_days: Any) -> None:
     """The reported case: legacy-etl-01's tag changes on day 2; its launchtime (same every day) does not."""
     manifest, runs = two_sample_days
     doc = drift(runs[0], runs[1])
-    planted = {(c["asset_name"], c["property"]) for t in manifest["drift"] if t["to_day"] == 2 for c in t["changed"]}
+    planted = {
+        (c["asset_name"], c["property"]) for t in manifest["drift"] if t["to_day"] == 2 for c in t["changed"]
+    }
     assert ("legacy-etl-01", "Tags.Owner") in planted
     changed = {(a["name"], c["property"]) for a in doc["assets"]["changed"] for c in a["changes"]}
     assert ("legacy-etl-01", "tags") in changed

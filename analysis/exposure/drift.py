@@ -64,7 +64,8 @@ def _exposure_run(clock: _Clock, ingest: dict[str, Any]) -> dict[str, Any]:
         keep = get_exposure_settings().exposure_keep_runs
         raise NoExposureRun(
             f"no exposure run for ingest run {ingest['id']} (collected {ingest['collected_at']}): it was "
-            f"never computed, failed, or was pruned (INVGRAPH_EXPOSURE_KEEP_RUNS={keep} keeps the newest {keep})"
+            f"never computed, failed, or was pruned (INVGRAPH_EXPOSURE_KEEP_RUNS={keep} keeps the newest "
+            f"{keep})"
         )
     return rows[0]
 

@@ -31,18 +31,35 @@ def _admin(p: dict[str, Any]) -> str:
     )
 
 
+def _with_via(p: dict[str, Any], key: str) -> list[str]:
+    prov = (p.get("provenance") or {}).get(key, {})
+    return [
+        f"{e} — via {'; '.join(s['text'] for s in prov.get(e, [])) or 'grant not attributed'}"
+        for e in p[key]
+    ]
+
+
+def no_change(doc: dict[str, Any]) -> str:
+    """The empty answer, with how to widen it (the default compares only the last two runs)."""
+    return (
+        f"no privilege changes between {doc['from']} and {doc['to']}; to look further back, widen the range "
+        "with --from <run id or YYYY-MM-DD> (runs: invgraph runs)"
+    )
+
+
 def creep_markdown(doc: dict[str, Any]) -> str:
     """The creep document as Markdown (also used by reports that want text rather than data)."""
     lines = [f"## Privilege creep {doc['from']} → {doc['to']}", ""]
     if not doc["principals"]:
-        return "\n".join([*lines, "No principal gained or lost permissions.", ""])
+        return "\n".join([*lines, no_change(doc), ""])
     for p in doc["principals"]:
         flag = _admin(p)
         lines.append(f"### {p['name']} ({p['kind']}, {p['scope']}){' — **' + flag + '**' if flag else ''}")
         lines.append(f"`{p['id']}`")
+        for title, key in (("Gained", "gained"), ("Lost", "lost")):
+            if p.get(key):
+                lines += ["", f"{title}:", *(f"- {x}" for x in _clip(_with_via(p, key)))]
         for title, key in (
-            ("Gained", "gained"),
-            ("Lost", "lost"),
             ("May now assume", "assumable_gained"),
             ("New escalation paths", "escalations_gained"),
         ):
@@ -83,6 +100,8 @@ def creep_cmd(
         typer.echo(json.dumps(doc, indent=2))
     elif fmt is Format.markdown:
         typer.echo(creep_markdown(doc))
+    elif not doc["principals"]:
+        typer.echo(no_change(doc))
     else:
         table = Table(title=f"privilege creep {doc['from']} → {doc['to']}")
         for col in ("principal", "kind", "scope", "admin", "gained", "lost", "may now assume"):
@@ -93,8 +112,8 @@ def creep_cmd(
                 p["kind"],
                 p["scope"],
                 _admin(p),
-                "\n".join(_clip(p["gained"])),
-                "\n".join(_clip(p["lost"])),
+                "\n".join(_clip(_with_via(p, "gained"))),
+                "\n".join(_clip(_with_via(p, "lost"))),
                 "\n".join(_clip(p["assumable_gained"])),
             )
         Console().print(table)

@@ -14,11 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from analysis.privileges import store
 from analysis.privileges.aws import batch_mode, effective_permissions
 from analysis.privileges.aws_model import EffectivePermissions
-from analysis.privileges.aws_policy import PolicyDocument
+from analysis.privileges.aws_policy import PolicyDocument, document_hash
 from analysis.privileges.aws_trust import Principal, assumable_by, transitive_assume
 from analysis.privileges.escalation import escalation_paths, is_admin
+from analysis.privileges.provenance import aws_source
 from analysis.privileges.records import PrincipalRecord, compact_json
 from graph import driver
 
@@ -39,7 +41,7 @@ DOCUMENTS = """
 MATCH (:AWSAccount {id: $account})-[:RESOURCE]->(p:AWSPrincipal)
       -[:POLICY|PERMISSIONS_BOUNDARY]->(pol:AWSPolicy)
 WITH DISTINCT pol
-RETURN pol.id AS id, pol.document AS document
+RETURN pol.id AS id, pol.name AS name, pol.document AS document
 """
 
 
@@ -53,15 +55,32 @@ class _Principal:
     group_policies: list[PolicyDocument]
     boundary: PolicyDocument | None
     trust: PolicyDocument | None
+    sources: list[dict[str, str]]  # provenance: which policy, attached / inline / via which group
 
 
 def read_account(account: str) -> list[_Principal]:
     """Every user, group and role of ``account`` with its documents resolved (two queries)."""
     docs: dict[str, PolicyDocument] = {}
+    names: dict[str, str | None] = {}
     for row in driver.read(DOCUMENTS, {"account": account}):
         if row["document"]:
             docs[row["id"]] = json.loads(row["document"])
+            names[row["id"]] = row["name"]
     rows = driver.read(PRINCIPALS, {"account": account})
+
+    def via_self(pid: str) -> str:
+        return "inline" if "/inline_policy/" in pid else "attached"
+
+    def sources(r: dict[str, Any]) -> list[dict[str, str]]:
+        own = [aws_source(p, names[p], docs[p], via_self(p)) for p in sorted(r["policy_ids"]) if p in docs]
+        return own + [
+            aws_source(p, names[p], docs[p], f"via group {g.rsplit('/', 1)[-1]}")
+            for g in sorted(r["group_ids"])
+            for p in sorted(group_ids.get(g, []))
+            if p in docs
+        ]
+
+    group_ids = {r["id"]: r["policy_ids"] for r in rows if r["label"] == "AWSGroup"}
     group_docs = {
         r["id"]: [docs[p] for p in r["policy_ids"] if p in docs] for r in rows if r["label"] == "AWSGroup"
     }
@@ -79,6 +98,7 @@ def read_account(account: str) -> list[_Principal]:
                 # A boundary whose document is missing is treated as absent (noted in docs/privileges.md).
                 boundary=docs.get(boundary) if boundary else None,
                 trust=json.loads(r["trust"]) if r["trust"] else None,
+                sources=sources(r),
             )
         )
     return out
@@ -91,6 +111,7 @@ def _trust_graph(principals: Iterable[_Principal]) -> dict[str, list[Principal]]
 def compute_accounts(accounts: Iterable[str]) -> list[PrincipalRecord]:
     """Records for every principal of ``accounts``; role assumption is resolved across all of them."""
     principals = [p for account in accounts for p in read_account(account)]
+    _save_documents(principals)
     perms: dict[str, EffectivePermissions] = {}
     with batch_mode():
         for p in principals:
@@ -116,9 +137,19 @@ def compute_accounts(accounts: Iterable[str]) -> list[PrincipalRecord]:
                     assumable_roles=tuple(sorted(reach.get(p.arn, ()))) if p.label != "AWSGroup" else (),
                     node_label=p.label,
                     node_id=p.arn,
+                    sources=compact_json(p.sources),
                 )
             )
     return records
+
+
+def _save_documents(principals: list[_Principal]) -> None:
+    """Each distinct policy document once by content hash, so provenance can re-evaluate it later."""
+    docs = {}
+    for p in principals:
+        for doc in (*p.policies, *p.group_policies):
+            docs.setdefault(document_hash(doc), doc)
+    store.save_documents({sha: compact_json(d) for sha, d in docs.items()})
 
 
 def last_accessed(principal_ids: list[str]) -> dict[str, list[dict[str, Any]]]:

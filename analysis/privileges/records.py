@@ -49,6 +49,7 @@ class PrincipalRecord:
     assumable_roles: tuple[str, ...] = ()
     node_label: str | None = None  # inventory node that gets admin_equivalent / escalation_paths
     node_id: str | None = None
+    sources: str = "[]"  # compact JSON grant sources, for provenance (analysis/privileges/provenance.py)
 
     @property
     def provider(self) -> str:

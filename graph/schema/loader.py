@@ -23,7 +23,7 @@ from graph.schema.cypher import (
     rel_cleanup_queries,
 )
 from graph.schema.model import NodeSchema
-from graph.schema.values import Kind, normalise
+from graph.schema.values import Kind, canonical, normalise
 
 # A batch is bounded by rows *and* by its serialised size, so a few huge policy documents cannot push a
 # transaction past Neo4j's per-transaction memory cap.
@@ -104,7 +104,7 @@ def project_rows(schema: NodeSchema, rows: Iterable[Mapping[str, Any]]) -> Itera
         if not isinstance(row_id, str) or not row_id:
             raise LoadError(f"{schema.label}: row without a string {id_source!r} (its id): {str(row)[:200]}")
         out = {k: _check_value(schema, row_id, k, normalise(row.get(k), kinds[k])) for k in prop_fields}
-        out[FINGERPRINT] = _fingerprint(out)
+        out[FINGERPRINT] = _fingerprint({k: canonical(v) for k, v in out.items()})
         for k in rel_fields - prop_fields:
             value = row.get(k)
             out[k] = list(value) if isinstance(value, (list, tuple, set)) else value
@@ -144,7 +144,12 @@ def load(
                 by_id = by_id if by_id is not None else {r[id_source]: r for r in batch}
                 after = _graph_properties(schema, by_id[rec["id"]], context)
                 # Compare only what this schema owns: other schemas may write other properties of the node.
-                before = {k: v for k, v in rec["before"].items() if k in schema.properties}
+                # The stored side goes through the same normalisation, so both sides are in one form.
+                before = {
+                    k: normalise(v, schema.properties[k].kind)
+                    for k, v in rec["before"].items()
+                    if k in schema.properties
+                }
                 result.changes.append(NodeChange(schema.label, rec["id"], False, before, after))
     return result
 

@@ -5,8 +5,9 @@ boto3 / botocore ``datetime`` objects, Neo4j ``DateTime`` read back from the gra
 where boto3 says ``443``, tag lists in API order, JSON documents with keys in any order. Stored as they
 came, each spelling moves the fingerprint and shows up in history and drift as a change that is not one.
 
-``normalise(value, kind)`` turns each spelling into one stored form; ``canonical(value)`` is the comparison
-key history and drift use for values already stored (so a Neo4j ``DateTime`` and the Python ``datetime``
+``normalise(value, kind)`` turns each spelling into one stored form (text timestamps stay as sent, for
+Cartography's string properties); ``canonical(value)`` is the comparison key the fingerprint, history and
+drift use (so a Neo4j ``DateTime`` and the Python ``datetime``
 it was written from compare equal). The kind of a property is declared on its ``PropertyRef``
 (``graph.schema.model``): ordered lists and plain scalars need no marker; datetime objects become UTC
 everywhere, and points in time, numbers, order-free lists and JSON documents are declared, so the
@@ -28,7 +29,8 @@ from neo4j.time import DateTime as Neo4jDateTime
 class Kind(Enum):
     PLAIN = "plain"  # stored as given (datetime objects still become UTC)
     TIME = "time"  # a point in time, stored as a datetime (Neo4j DateTime); ISO text is parsed
-    TIME_TEXT = "time-text"  # a point in time kept as text (Cartography's string copies): one spelling
+    TIME_TEXT = "time-text"  # a point in time kept as text, as sent (Cartography's string copies); compared
+    # by instant: the fingerprint and history use ``canonical``, so another spelling is no change
     NUMBER = "number"  # int / float, also when the reader sends "443" or "1.5"
     SET = "set"  # a list whose order carries no meaning (tags, CIDR lists, rule ranges): stored sorted
     JSON = "json"  # a JSON document as text: keys sorted, compact separators
@@ -103,7 +105,7 @@ def normalise(value: Any, kind: Kind = Kind.PLAIN) -> Any:
         value = value.to_native()
     elif isinstance(value, Neo4jDate):
         value = value.to_native()
-    if isinstance(value, str) and kind in (Kind.TIME, Kind.TIME_TEXT):
+    if isinstance(value, str) and kind is Kind.TIME:
         parsed = parse_datetime(value)
         value = parsed if parsed else value  # not a timestamp: kept as sent, so nothing is lost
     if isinstance(value, datetime):

@@ -137,7 +137,7 @@ def _form(schema: NodeSchema, prop: str, run: int) -> Any:
 
 
 def test_stored_forms_keep_their_types(neo4j: str) -> None:
-    """TIME stays a datetime, TIME_TEXT text in one spelling, NUMBER a number, SET a sorted list."""
+    """TIME stays a datetime, TIME_TEXT text, NUMBER a number, SET a sorted list, JSON sorted keys."""
     from graph.schema.aws.iam import AWS_USER
     from graph.schema.aws.instance import EC2_INSTANCE
 

@@ -34,7 +34,7 @@ from graph import apikeys
 from graph.drift import drift
 from graph.settings import get_neo4j_settings
 from ingest.runner import ingest_snapshot
-from queries.service import run_controls
+from queries.service import execute, load_validated, select
 from tests.conftest import DATA, _wipe
 
 HW = DATA / "snapshots" / "handwritten"
@@ -76,7 +76,7 @@ def pair(neo4j_uri: str) -> Iterator[dict[str, Any]]:
     runs = []
     for day in ("day1", "day2"):
         runs.append(ingest_snapshot(tmp / day).run_id)
-        run_controls()
+        execute(select(load_validated()))
     yield {"runs": runs, "tmp": tmp}
     shutil.rmtree(tmp, ignore_errors=True)
 

@@ -17,7 +17,9 @@ exposed on the same ports for the same reasons).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from dataclasses import dataclass
 from itertools import islice, pairwise
 from typing import Any
 
@@ -94,36 +96,85 @@ def _contract(dg: nx.DiGraph, labels: dict[str, str]) -> tuple[nx.DiGraph, dict[
     return out, members
 
 
-def _path_set(
-    clock: _Clock,
-    settings: ExposureSettings,
-    run_id: str,
-    target: str | None,
-    label: str | None,
-    account: str | None,
-    cluster: str | None,
-    hops_cap: int,
-) -> tuple[dict[tuple[str, ...], dict[str, Any]], bool]:
-    """identity -> path (score, nodes, hops, replicas) of one exposure run; and whether targets were cut."""
+@dataclass
+class _RunGraph:
+    """One exposure run's part of the attack graph that can lie on a path to the chosen targets."""
+
+    targets: dict[str, dict[str, Any]]
+    dg: nx.DiGraph  # replicas contracted
+    details: dict[str, dict[str, Any]]
+    members: dict[str, list[str]]
+    truncated: bool
+
+
+def _load(clock: _Clock, run_id: str, target: str | None, label: str | None, hops_cap: int) -> _RunGraph:
     params = {"run": run_id, "max_hops": hops_cap, "label": label, "target": target, "cap": TARGET_CAP + 1}
     query = TARGET_BY_ID if target else TARGETS if label in (None, "AdminRole") else TARGETS_ANY_LABEL
     rows = clock.read(query, params)
-    truncated = len(rows) > TARGET_CAP
     info = {r["id"]: r for r in rows[:TARGET_CAP]}
     raw = _subgraph(clock, run_id, list(info), hops_cap)
     ids = sorted(set(raw.nodes) - {INTERNET})
     details = {r["id"]: r for r in clock.read(NODES, {"run": run_id, "ids": ids})} if ids else {}
     details[INTERNET] = INTERNET_NODE
     dg, members = _contract(raw, {i: d["label"] for i, d in details.items()})
-    out: dict[tuple[str, ...], dict[str, Any]] = {}
-    for tid in info:
+    return _RunGraph(info, dg, details, members, len(rows) > TARGET_CAP)
+
+
+_EDGE_KEYS = ("type", "ports", "access", "weight")  # what a path's identity and score depend on
+_NODE_KEYS = ("label", "sensitivity", "crown_jewel", "admin", "account", "cluster")
+
+
+def _signature(g: _RunGraph, n: str) -> tuple[Any, ...]:
+    node = _node(n, g.details, g.members) if n in g.dg else {}
+    into = (
+        sorted(
+            (p, *(json.dumps(g.dg.edges[p, n].get(k), sort_keys=True) for k in _EDGE_KEYS))
+            for p in g.dg.predecessors(n)
+        )
+        if n in g.dg
+        else []
+    )
+    return (
+        tuple(json.dumps(node.get(k), default=str) for k in _NODE_KEYS),
+        node.get("replicas"),
+        tuple(into),
+    )
+
+
+def _affected(old: _RunGraph, new: _RunGraph) -> set[str]:
+    """Nodes whose paths may differ: those whose own data or incoming hops differ, and everything after them.
+
+    A target none of whose ancestors changed has the same paths (same subgraph, same enumeration), so only
+    affected targets are enumerated: the cost follows the change, not the number of crown jewels.
+    """
+    seeds = {n for n in set(old.dg.nodes) | set(new.dg.nodes) if _signature(old, n) != _signature(new, n)}
+    out = set(seeds)
+    for g in (old, new):
+        for n in seeds:
+            if n in g.dg:
+                out |= nx.descendants(g.dg, n)
+    return out
+
+
+def _paths_to(
+    clock: _Clock,
+    settings: ExposureSettings,
+    g: _RunGraph,
+    targets: set[str],
+    account: str | None,
+    cluster: str | None,
+    hops_cap: int,
+) -> dict[tuple[str, ...], dict[str, Any]]:
+    """identity -> path (score, nodes, hops, replicas) for the given targets of one run."""
+    dg, out = g.dg, {}
+    for tid in sorted(targets):
         if INTERNET not in dg or tid not in dg:
             continue
         for nodes in islice(nx.shortest_simple_paths(dg, INTERNET, tid), settings.exposure_paths_per_target):
             clock.left()
             if len(nodes) - 1 > hops_cap:
                 break
-            ns = [_node(n, details, members) for n in nodes]
+            ns = [_node(n, g.details, g.members) for n in nodes]
             if account and not any(n.get("account") == account for n in ns):
                 continue
             if cluster and not any(n.get("cluster") == cluster for n in ns):
@@ -141,7 +192,7 @@ def _path_set(
                 "hops": hops,
                 "replicas": replicas,
             }
-    return out, truncated
+    return out
 
 
 def _node(nid: str, details: dict[str, dict[str, Any]], members: dict[str, list[str]]) -> dict[str, Any]:
@@ -219,9 +270,16 @@ def exposure_drift(
         old_run, new_run = _exposure_run(clock, frm), _exposure_run(clock, to)
         filters = {"account": account, "cluster": cluster, "label": label, "target": target}
         assets = _asset_changes(clock, old_run["run_id"], new_run["run_id"], filters)
-        args = (target, label, account, cluster, hops_cap)
-        old, cut_old = _path_set(clock, settings, old_run["run_id"], *args)
-        new, cut_new = _path_set(clock, settings, new_run["run_id"], *args)
+        g_old = _load(clock, old_run["run_id"], target, label, hops_cap)
+        g_new = _load(clock, new_run["run_id"], target, label, hops_cap)
+        affected = _affected(g_old, g_new)
+        # Targets in one run only, or with a changed ancestor; the rest have identical paths in both runs.
+        todo = (set(g_old.targets) ^ set(g_new.targets)) | (
+            affected & (set(g_old.targets) | set(g_new.targets))
+        )
+        old = _paths_to(clock, settings, g_old, todo, account, cluster, hops_cap)
+        new = _paths_to(clock, settings, g_new, todo, account, cluster, hops_cap)
+        cut_old, cut_new = g_old.truncated, g_new.truncated
     rescored = [
         {**_path_out(k, new[k]), "score_before": old[k]["score"], "replicas_before": old[k]["replicas"]}
         for k in sorted(set(old) & set(new))

@@ -205,18 +205,25 @@ def _node(nid: str, details: dict[str, dict[str, Any]], members: dict[str, list[
 
 
 def _collapse(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Exposed assets by identity: replicas exposed the same way (same ports, ways and reasons) are one."""
-    out: dict[str, dict[str, Any]] = {}
+    """Exposed assets by identity. Pods are known by their place (cluster and the reasons: the Service or
+    Ingress that exposes them), never their uid, so a rescheduled pod is no change and the pods of one
+    workload are one entry; instances exposed the very same way (ports and reasons) are one entry too."""
+    keyed: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in sorted(rows, key=lambda r: r["id"]):
         key = r["id"]
-        if r["label"] in REPLICA_LABELS:
+        if r["label"] in EPHEMERAL_LABELS:
+            key = f"replicas:{r['label']}:{r['cluster'] or r['account']}:{sorted(r['reasons'] or [])}"
+        elif r["label"] in REPLICA_LABELS:
             how = (sorted(r["ports"] or []), sorted(r["exposure_types"] or []), sorted(r["reasons"] or []))
             key = f"replicas:{r['label']}:{r['account'] or r['cluster']}:{how}"
-        if key in out:
-            out[key]["replicas"] += 1
-            out[key]["members"].append(r["id"])
-        else:
-            out[key] = {**r, "replicas": 1, "members": [r["id"]]}
+        keyed[key].append(r)
+    out: dict[str, dict[str, Any]] = {}
+    for key, members in keyed.items():
+        if len(members) == 1 and members[0]["label"] not in EPHEMERAL_LABELS:
+            key = members[0][
+                "id"
+            ]  # a lone instance keeps its own id: new ports are a change, not a new asset
+        out[key] = {**members[0], "replicas": len(members), "members": [m["id"] for m in members]}
     return out
 
 

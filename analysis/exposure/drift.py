@@ -17,7 +17,6 @@ exposed on the same ports for the same reasons).
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import islice, pairwise
@@ -124,21 +123,18 @@ _EDGE_KEYS = ("type", "ports", "access", "weight")  # what a path's identity and
 _NODE_KEYS = ("label", "sensitivity", "crown_jewel", "admin", "account", "cluster")
 
 
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
 def _signature(g: _RunGraph, n: str) -> tuple[Any, ...]:
-    node = _node(n, g.details, g.members) if n in g.dg else {}
-    into = (
-        sorted(
-            (p, *(json.dumps(g.dg.edges[p, n].get(k), sort_keys=True) for k in _EDGE_KEYS))
-            for p in g.dg.predecessors(n)
-        )
-        if n in g.dg
-        else []
+    if n not in g.dg:
+        return ()
+    node = g.details.get(n) or g.details[g.members[n][0]]
+    into = sorted(
+        (p, *(_frozen(g.dg.edges[p, n].get(k)) for k in _EDGE_KEYS)) for p in g.dg.predecessors(n)
     )
-    return (
-        tuple(json.dumps(node.get(k), default=str) for k in _NODE_KEYS),
-        node.get("replicas"),
-        tuple(into),
-    )
+    return (*(_frozen(node.get(k)) for k in _NODE_KEYS), len(g.members.get(n, ())), tuple(into))
 
 
 def _affected(old: _RunGraph, new: _RunGraph) -> set[str]:
@@ -150,9 +146,11 @@ def _affected(old: _RunGraph, new: _RunGraph) -> set[str]:
     seeds = {n for n in set(old.dg.nodes) | set(new.dg.nodes) if _signature(old, n) != _signature(new, n)}
     out = set(seeds)
     for g in (old, new):
-        for n in seeds:
-            if n in g.dg:
-                out |= nx.descendants(g.dg, n)
+        frontier = [n for n in seeds if n in g.dg]
+        while frontier:  # one walk for all seeds, each node visited once
+            nxt = [s for n in frontier for s in g.dg.successors(n) if s not in out]
+            out.update(nxt)
+            frontier = nxt
     return out
 
 
@@ -273,7 +271,7 @@ def exposure_drift(
     settings = settings or get_exposure_settings()
     frm, to, _ = resolve_pair(from_ref, to_ref)
     hops_cap = min(max_hops or settings.exposure_default_hops, settings.exposure_max_hops)
-    with _Clock(settings.exposure_request_timeout_s) as clock:
+    with _Clock(settings.exposure_drift_timeout_s) as clock:
         old_run, new_run = _exposure_run(clock, frm), _exposure_run(clock, to)
         filters = {"account": account, "cluster": cluster, "label": label, "target": target}
         assets = _asset_changes(clock, old_run["run_id"], new_run["run_id"], filters)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
 from analysis.privileges.creep import CreepError, creep, show
 from api.auth import Viewer
@@ -34,6 +34,11 @@ class GrantSourceOut(BaseModel):
     binding: str | None = Field(None, description="Kubernetes binding, or the GCP role bound.")
     role: str | None = Field(None, description="Kubernetes: the (Cluster)Role the binding grants.")
     set_on: str | None = Field(None, description="GCP: the resource the binding is set on (level).")
+
+    @model_serializer(mode="wrap")
+    def _present_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A source carries only the fields of its provider: no nulls for the others (same as the CLI JSON).
+        return {k: v for k, v in handler(self).items() if v is not None}
 
 
 class ProvenanceOut(BaseModel):

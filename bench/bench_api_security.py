@@ -2,7 +2,8 @@
 
 Prints, in one run and beside their references:
   1. key verification on a cache miss: the application database (SQLite, and PostgreSQL from Debian's
-     `postgresql` binaries, tests/postgres_server.py) against the lookup it replaced, an indexed `MATCH (k:ApiKey {prefix: $p})` in Neo4j;
+     `postgresql` binaries, tests/postgres_server.py) against the lookup it replaced, an indexed
+     `MATCH (k:ApiKey {prefix: $p})` in Neo4j;
   2. `/api/v1/health` latency on a live uvicorn while nothing runs and while analysts send a stream of
      refused, cost-refused and timed-out Cypher queries, against the 100 ms p95 target;
   3. the time to refuse a cartesian product by its EXPLAIN estimate, against running it until the timeout.

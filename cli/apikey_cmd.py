@@ -6,7 +6,6 @@ goes to stderr.
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated

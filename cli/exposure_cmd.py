@@ -104,3 +104,31 @@ def paths_cmd(
             # The id too when the name differs: ids are what `--target` and the other commands take.
             named = node["name"] if node["name"] in (None, node["id"]) else f"{node['name']} ({node['id']})"
             typer.echo(f"       [{hop['type']}] {node['label']} {named}: {hop['reason']}")
+
+
+@app.command("drift")
+def drift_cmd(
+    from_: Annotated[
+        str | None, typer.Option("--from", help="Run id or date (YYYY-MM-DD); default the run before --to.")
+    ] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Run id or date; default the latest run.")] = None,
+    target: Annotated[str | None, typer.Option(help="Target asset id.")] = None,
+    label: Annotated[str | None, typer.Option(help="Target label (S3Bucket, AdminRole, …).")] = None,
+    account: Annotated[str | None, typer.Option(help="Only paths through this AWS account.")] = None,
+    cluster: Annotated[str | None, typer.Option(help="Only paths through this cluster.")] = None,
+    max_hops: Annotated[int | None, typer.Option(min=1, help="Capped by INVGRAPH_EXPOSURE_MAX_HOPS.")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Exposure change between two runs: assets newly / no longer reachable, paths new / gone / re-scored."""
+    from analysis.exposure.drift import DriftError, exposure_drift
+
+    try:
+        doc = _guard(exposure_drift, from_, to, target, label, account, cluster, max_hops)
+    except DriftError as exc:
+        raise _fail(str(exc)) from exc
+    if fmt is Format.json:
+        typer.echo(json.dumps(doc, indent=2))
+        return
+    from cli.exposure_drift_view import print_drift
+
+    print_drift(doc)

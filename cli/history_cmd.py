@@ -27,12 +27,13 @@ def drift_cmd(
     cluster: Annotated[str | None, typer.Option(help="Only this Kubernetes cluster name.")] = None,
     label: Annotated[str | None, typer.Option(help="Only assets with this node label.")] = None,
     severity: Annotated[str | None, typer.Option(help="Only findings of this severity.")] = None,
+    project: Annotated[str | None, typer.Option(help="Only assets of this GCP project id.")] = None,
 ) -> None:
-    """Print the drift between two retained runs as JSON (docs/history-and-drift.md)."""
+    """Print the drift between two retained runs as JSON (docs/history-and-drift.md); see `invgraph drift`."""
     from graph.drift import DriftError, Filters, drift, dumps
 
     try:
-        typer.echo(dumps(drift(from_, to, Filters(account, cluster, label, severity))))
+        typer.echo(dumps(drift(from_, to, Filters(account, cluster, label, severity, project))))
     except DriftError as exc:
         raise _fail(str(exc)) from exc
 

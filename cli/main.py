@@ -14,6 +14,7 @@ from cli import (
     apikey_cmd,
     aws_cmd,
     controls_cmd,
+    drift_cmd,
     exposure_cmd,
     gcp_cmd,
     history_cmd,
@@ -77,6 +78,7 @@ app.add_typer(history_cmd.app, name="history")
 app.add_typer(privileges_cmd.app, name="privileges")
 app.add_typer(report_cmd.app, name="report")
 schedule_cmd.register(app)
+drift_cmd.register(app)
 ingest_cmd.register_runs(app)
 sample_cmd.register(app)
 serve_cmd.register(app)

@@ -34,18 +34,35 @@ def _admin(p: dict[str, Any]) -> str:
     )
 
 
+def _with_via(p: dict[str, Any], key: str) -> list[str]:
+    prov = (p.get("provenance") or {}).get(key, {})
+    return [
+        f"{e} — via {'; '.join(s['text'] for s in prov.get(e, [])) or 'grant not attributed'}"
+        for e in p[key]
+    ]
+
+
+def no_change(doc: dict[str, Any]) -> str:
+    """The empty answer, with how to widen it (the default compares only the last two runs)."""
+    return (
+        f"no privilege changes between {doc['from']} and {doc['to']}; to look further back, widen the range "
+        "with --from <run id or YYYY-MM-DD> (runs: invgraph runs)"
+    )
+
+
 def creep_markdown(doc: dict[str, Any]) -> str:
     """The creep document as Markdown (also used by reports that want text rather than data)."""
     lines = [f"## Privilege creep {doc['from']} → {doc['to']}", ""]
     if not doc["principals"]:
-        return "\n".join([*lines, "No principal gained or lost permissions.", ""])
+        return "\n".join([*lines, no_change(doc), ""])
     for p in doc["principals"]:
         flag = _admin(p)
         lines.append(f"### {p['name']} ({p['kind']}, {p['scope']}){' — **' + flag + '**' if flag else ''}")
         lines.append(f"`{p['id']}`")
+        for title, key in (("Gained", "gained"), ("Lost", "lost")):
+            if p.get(key):
+                lines += ["", f"{title}:", *(f"- {x}" for x in _clip(_with_via(p, key)))]
         for title, key in (
-            ("Gained", "gained"),
-            ("Lost", "lost"),
             ("May now assume", "assumable_gained"),
             ("New escalation paths", "escalations_gained"),
         ):
@@ -90,14 +107,16 @@ def creep_cmd(
         # Every entry, unclipped: CSV is for spreadsheets and scripts.
         typer.echo(to_csv(doc["principals"], [
             Col("principal", "id"), Col("name", "name"), Col("kind", "kind"), Col("scope", "scope"),
-            Col("admin", _admin), Col("gained", "gained"), Col("lost", "lost"),
-            Col("may now assume", "assumable_gained"),
+            Col("admin", _admin), Col("gained", lambda p: _with_via(p, "gained")),
+            Col("lost", lambda p: _with_via(p, "lost")), Col("may now assume", "assumable_gained"),
         ]), nl=False)
+    elif not doc["principals"]:
+        typer.echo(no_change(doc))
     else:
         render_table(doc["principals"], [
             Col("principal", "name", is_id=True), Col("kind", "kind"), Col("scope", "scope", is_id=True),
-            Col("admin", _admin), Col("gained", lambda p: _clip(p["gained"])),
-            Col("lost", lambda p: _clip(p["lost"])),
+            Col("admin", _admin), Col("gained", lambda p: _clip(_with_via(p, "gained"))),
+            Col("lost", lambda p: _clip(_with_via(p, "lost"))),
             Col("may now assume", lambda p: _clip(p["assumable_gained"]), is_id=True),
         ], title=f"privilege creep {doc['from']} → {doc['to']}")
 

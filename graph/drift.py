@@ -34,6 +34,13 @@ class Filters:
     cluster: str | None = None
     label: str | None = None
     severity: str | None = None
+    project: str | None = None  # a GCP project id: assets whose project_id (or own project id) it is
+
+    def project_ok(self, props: dict[str, Any] | None) -> bool:
+        if not self.project:
+            return True
+        props = props or {}
+        return self.project in (props.get("project_id"), props.get("projectid"))
 
     def scope_ok(self, scope: str | None) -> bool:
         if self.account and not (scope == self.account or (scope or "").startswith(self.account + "/")):
@@ -165,6 +172,32 @@ def _label_ok(filters: Filters, net: NetAsset, nodes: dict[str, dict[str, Any]])
     return filters.label == net.label or bool(node and filters.label in node["labels"])
 
 
+def _props(net: NetAsset, nodes: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    node = nodes.get(net.asset_id)
+    return node["props"] if node else (net.after or net.before)
+
+
+def _off_project(filters: Filters, scope: str | None) -> bool:
+    # GCP relationship records carry the project id as their scope.
+    return bool(filters.project) and scope != filters.project
+
+
+def _project_findings(
+    found: dict[str, list[dict[str, Any]]], filters: Filters, kept: set[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """With --project: findings on assets of that project (current nodes, looked up by id)."""
+    if not filters.project:
+        return found
+    by_label: dict[str, set[str]] = {}
+    for items in found.values():
+        for f in items:
+            if f.get("asset_id") and f.get("label"):
+                by_label.setdefault(f["label"], set()).add(f["asset_id"])
+    nodes = current_nodes(by_label)  # one indexed lookup per label
+    ok = kept | {i for i, n in nodes.items() if filters.project_ok(n["props"])}
+    return {k: [f for f in items if f.get("asset_id") in ok] for k, items in found.items()}
+
+
 def net_changes(run_ids: list[str]) -> tuple[dict[str, NetAsset], dict[tuple[str, str, str], NetRel]]:
     asset_rows, rel_rows = load_records(run_ids)
     return fold_assets(asset_rows), fold_relationships(rel_rows)
@@ -182,7 +215,11 @@ def drift(
     for a in live.values():
         by_label.setdefault(a.label, set()).add(a.asset_id)
     nodes = current_nodes(by_label)
-    kept = {k: a for k, a in live.items() if filters.scope_ok(a.scope) and _label_ok(filters, a, nodes)}
+    kept = {
+        k: a
+        for k, a in live.items()
+        if filters.scope_ok(a.scope) and _label_ok(filters, a, nodes) and filters.project_ok(_props(a, nodes))
+    }
     out_assets: dict[str, list[dict[str, Any]]] = {"added": [], "removed": [], "changed": []}
     for a in sorted(kept.values(), key=lambda a: (a.label, a.asset_id)):
         entry = _asset(a, nodes)
@@ -190,7 +227,7 @@ def drift(
             entry["changes"] = a.change_list()
         out_assets[str(a.kind)].append(entry)
     out_rels: dict[str, list[dict[str, Any]]] = {"added": [], "removed": []}
-    filtering = bool(filters.account or filters.cluster or filters.label)
+    filtering = bool(filters.account or filters.cluster or filters.label or filters.project)
     for r in sorted(rels.values(), key=lambda r: (r.type, r.start, r.end)):
         if r.kind is None:
             continue
@@ -199,7 +236,12 @@ def drift(
             filtering
             and r.start not in kept
             and r.end not in kept
-            and (filters.label or not r.scope or not filters.scope_ok(r.scope))
+            and (
+                filters.label
+                or not r.scope
+                or not filters.scope_ok(r.scope)
+                or _off_project(filters, r.scope)
+            )
         ):
             continue
         out_rels[r.kind].append({"start": r.start, "type": r.type, "end": r.end})
@@ -209,11 +251,15 @@ def drift(
         "to": run(to),
         "assets": out_assets,
         "relationships": out_rels,
-        "findings": finding_changes(
-            frm["id"],
-            to["id"],
-            filters.severity,
-            filters.scope_ok if (filters.account or filters.cluster) else None,
+        "findings": _project_findings(
+            finding_changes(
+                frm["id"],
+                to["id"],
+                filters.severity,
+                filters.scope_ok if (filters.account or filters.cluster) else None,
+            ),
+            filters,
+            set(kept),
         ),
     }
 

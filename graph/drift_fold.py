@@ -21,10 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.schema.loader import is_bookkeeping
-
-
-def _same(a: Any, b: Any) -> bool:
-    return json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
+from graph.schema.values import same as _same
 
 
 def _loads(value: str | None) -> Any:

@@ -21,6 +21,7 @@ from typing import Any
 from graph import driver
 from graph.schema.loader import NodeChange, is_bookkeeping
 from graph.schema.model import NodeSchema
+from graph.schema.values import canonical, same
 
 HISTORY_SCHEMA = [
     "CREATE INDEX assetchange_run IF NOT EXISTS FOR (c:AssetChange) ON (c.run_id)",
@@ -41,15 +42,17 @@ def ensure_schema() -> None:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str)
+    return json.dumps(canonical(value), sort_keys=True, default=str)
 
 
 def property_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """Properties whose meaning differs; values in canonical form (graph/schema/values.py), so a Neo4j
+    DateTime read back from the graph equals the datetime it was written from."""
     keys = sorted(set(before) | set(after))
     return [
-        {"property": k, "before": before.get(k), "after": after.get(k)}
+        {"property": k, "before": canonical(before.get(k)), "after": canonical(after.get(k))}
         for k in keys
-        if not is_bookkeeping(k) and _json(before.get(k)) != _json(after.get(k))
+        if not is_bookkeeping(k) and not same(before.get(k), after.get(k))
     ]
 
 

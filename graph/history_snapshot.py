@@ -27,6 +27,7 @@ from typing import Any
 from graph import driver, history, runs
 from graph.schema.labels import primary_label
 from graph.schema.loader import is_bookkeeping
+from graph.schema.values import canonical
 
 # Our own bookkeeping nodes: never assets.
 OWN_LABELS = [
@@ -55,7 +56,7 @@ def _skip(prop: str) -> bool:
 
 def fingerprint(labels: list[str], props: dict[str, Any]) -> str:
     blob = json.dumps(
-        [sorted(labels), {k: v for k, v in props.items() if not _skip(k)}],
+        [sorted(labels), {k: canonical(v) for k, v in props.items() if not _skip(k)}],
         sort_keys=True,
         default=str,
         separators=(",", ":"),

@@ -1,8 +1,9 @@
 """The control results of a run as report lines: pass / fail / unknown / error kept apart.
 
-``report_section`` is the hook the nightly report (analysis/report/nightly.py) calls with the two ingest run
-ids it compares; it describes the newest control run recorded against ``to_run_id`` (or, on a graph with no
-control run for it, the newest control run at all), so an unknown or an error is never folded into a pass.
+``control_summary_lines`` is what the nightly report (analysis/report/nightly.py) shows for the newer of
+the two ingest runs it compares: the newest control run recorded against ``to_run_id`` (or, on a graph
+with no control run for it, the newest control run at all), so an unknown or an error is never folded
+into a pass.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def latest_results(to_run_id: str | None) -> list[dict[str, Any]]:
     return driver.read(_LATEST, {"to": to_run_id})
 
 
-def report_section(from_run_id: str, to_run_id: str) -> list[str]:
+def control_summary_lines(to_run_id: str) -> list[str]:
     """One line of totals, then one line per erroring control and per control with unknown assets."""
     rows = latest_results(to_run_id)
     if not rows:

@@ -48,7 +48,8 @@ def postgres_url(database: str = "invgraph_test", prefix: str = "invgraph-test-p
 
     started = False
     try:
-        call(str(bin_ / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
+        call(str(bin_ / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+             "--no-sync")
         opts = f"-k {sock} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
         call(str(bin_ / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(home / "server.log"), "-w", "start")
         started = True

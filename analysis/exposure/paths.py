@@ -79,7 +79,12 @@ class _Clock:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stack.close()  # read-only: closing without commit just rolls back
+        try:
+            self._stack.close()  # read-only: closing without commit just rolls back
+        except Neo4jError as err:  # the server-side timeout fired while Python was still working
+            if "Timed" in (err.code or "") or "Terminated" in (err.code or ""):
+                raise self._timeout() from err
+            raise
 
     def _timeout(self) -> ExposureTimeout:
         return ExposureTimeout(f"the exposure request was stopped after the {self.seconds:g} s limit")

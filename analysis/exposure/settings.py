@@ -40,6 +40,8 @@ class ExposureSettings(BaseSettings):
     exposure_default_hops: int = Field(default=6, ge=1, le=16)
     # Wall-clock limit of one path request (database time + path enumeration); 504 when hit.
     exposure_request_timeout_s: float = Field(default=5.0, gt=0, le=300)
+    # Wall-clock limit of one exposure change between two runs (two attack graphs read and compared).
+    exposure_drift_timeout_s: float = Field(default=30.0, gt=0, le=600)
     # Paths enumerated per target before ranking; bounds CPU on dense attack graphs.
     exposure_paths_per_target: int = Field(default=5, ge=1, le=100)
     # Completed exposure runs kept in the graph (older runs' nodes are deleted in batches).

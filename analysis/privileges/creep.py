@@ -4,7 +4,10 @@ Runs are referenced like drift (``graph.drift.resolve_pair``): a run id or a dat
 collected on or before it); default the latest run against the one before. Only principals with a
 record written after ``from`` up to ``to`` are looked at, so the cost follows what changed.
 
-A principal is reported when it gained or lost permissions (semantic diff, see ``records``), became
+Every gained entry names what grants it in the ``to`` run and every lost one what granted it in the
+``from`` run (``provenance``: policy and statement, group, role binding, GCP binding level; see
+``provenance.py``). A principal is reported when it gained or lost permissions (semantic diff, see
+``records``), became
 or stopped being admin-equivalent, or its assumable roles or escalation paths changed. Principals
 whose permissions changed and changed back in between are not reported. ``unused_services`` (AWS,
 when ``get-service-last-accessed-details`` was collected) lists services the principal's policies
@@ -20,6 +23,7 @@ from typing import Any
 
 from analysis.privileges import store
 from analysis.privileges.graph_aws import last_accessed
+from analysis.privileges.provenance import attribute, doc_shas
 from analysis.privileges.records import KINDS, entry_strings, gained_lost, provider_of
 from graph.drift import DriftError, list_runs, resolve_pair
 
@@ -102,6 +106,27 @@ def _entry(pid: str, before: dict[str, Any] | None, after: dict[str, Any] | None
     }
 
 
+def _add_provenance(
+    principals: list[dict[str, Any]], before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]
+) -> None:
+    """``provenance``: gained entries by the ``to`` record's sources, lost ones by the ``from`` record's."""
+    recs = [r for p in principals for r in (before.get(p["id"]), after.get(p["id"])) if r]
+    docs = store.documents(doc_shas(r.get("sources") for r in recs))
+    for p in principals:
+        new, old = after.get(p["id"]), before.get(p["id"])
+        p["provenance"] = {
+            key: attribute(p["kind"], rec["entries"], p[key], rec.get("sources"), docs) if rec else {}
+            for key, rec in (("gained", new), ("lost", old))
+        }
+        # The admin flag keeps its reason: what grants the permissions that came with it.
+        gained = p["provenance"]["gained"]
+        p["admin_via"] = (
+            sorted({s["text"] for srcs in gained.values() for s in srcs})
+            if p["admin_after"] and not p["admin_before"]
+            else []
+        )
+
+
 def creep(
     from_ref: str | None = None, to_ref: str | None = None, scope: str | None = None, kind: str | None = None
 ) -> dict[str, Any]:
@@ -123,6 +148,7 @@ def creep(
         item = _entry(pid, before.get(pid), after.get(pid))
         if item is not None:
             principals.append(item)
+    _add_provenance(principals, before, after)
     aws_ids = [p["id"] for p in principals if provider_of(p["kind"]) == "aws" and p["status"] != "removed"]
     reports = last_accessed(aws_ids) if aws_ids else {}
     at = _when(to.get("collected_at"))

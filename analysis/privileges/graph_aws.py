@@ -14,13 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from analysis.privileges import store
 from analysis.privileges.aws import batch_mode, effective_permissions
 from analysis.privileges.aws_model import EffectivePermissions
-from analysis.privileges.aws_policy import PolicyDocument
+from analysis.privileges.aws_policy import PolicyDocument, document_hash
 from analysis.privileges.aws_trust import Principal, assumable_by, transitive_assume
 from analysis.privileges.cartography_aws import policy_documents, trust_documents
 from analysis.privileges.escalation import escalation_paths, is_admin
 from analysis.privileges.guardrails import RequestContext, is_service_linked, levels_for, read_accounts
+from analysis.privileges.provenance import aws_source
 from analysis.privileges.records import PrincipalRecord, compact_json
 from graph import driver
 
@@ -41,7 +43,7 @@ DOCUMENTS = """
 MATCH (:AWSAccount {id: $account})-[:RESOURCE]->(p:AWSPrincipal)
       -[:POLICY|PERMISSIONS_BOUNDARY]->(pol:AWSPolicy)
 WITH DISTINCT pol
-RETURN pol.id AS id, pol.document AS document
+RETURN pol.id AS id, pol.name AS name, pol.document AS document
 """
 
 
@@ -55,13 +57,16 @@ class _Principal:
     group_policies: list[PolicyDocument]
     boundary: PolicyDocument | None
     trust: PolicyDocument | None
+    sources: list[dict[str, str]]  # provenance: which policy, attached / inline / via which group
 
 
 def read_account(account: str) -> list[_Principal]:
     """Every user, group and role of ``account`` with its documents resolved (two queries)."""
     docs: dict[str, PolicyDocument] = {}
+    names: dict[str, str | None] = {}
     without: list[str] = []  # policies without a document: Cartography's statement nodes, if any
     for row in driver.read(DOCUMENTS, {"account": account}):
+        names[row["id"]] = row["name"]
         if row["document"]:
             docs[row["id"]] = json.loads(row["document"])
         else:
@@ -69,6 +74,22 @@ def read_account(account: str) -> list[_Principal]:
     docs.update(policy_documents(without))
     rows = driver.read(PRINCIPALS, {"account": account})
     trusts = trust_documents([r["id"] for r in rows if r["label"] == "AWSRole" and not r["trust"]])
+
+    def via_self(pid: str) -> str:
+        return "inline" if "/inline_policy/" in pid else "attached"
+
+    def sources(r: dict[str, Any]) -> list[dict[str, str]]:
+        own = [
+            aws_source(p, names.get(p), docs[p], via_self(p)) for p in sorted(r["policy_ids"]) if p in docs
+        ]
+        return own + [
+            aws_source(p, names.get(p), docs[p], f"via group {g.rsplit('/', 1)[-1]}")
+            for g in sorted(r["group_ids"])
+            for p in sorted(group_ids.get(g, []))
+            if p in docs
+        ]
+
+    group_ids = {r["id"]: r["policy_ids"] for r in rows if r["label"] == "AWSGroup"}
     group_docs = {
         r["id"]: [docs[p] for p in r["policy_ids"] if p in docs] for r in rows if r["label"] == "AWSGroup"
     }
@@ -86,6 +107,7 @@ def read_account(account: str) -> list[_Principal]:
                 # A boundary whose document is missing is treated as absent (noted in docs/privileges.md).
                 boundary=docs.get(boundary) if boundary else None,
                 trust=json.loads(r["trust"]) if r["trust"] else trusts.get(r["id"]),
+                sources=sources(r),
             )
         )
     return out
@@ -100,6 +122,7 @@ def compute_accounts(accounts: Iterable[str]) -> list[PrincipalRecord]:
     accounts = list(accounts)
     principals = [p for account in accounts for p in read_account(account)]
     guardrails = read_accounts(accounts)
+    _save_documents(principals)
     perms: dict[str, EffectivePermissions] = {}
     notes: dict[str, str] = {}
     with batch_mode():
@@ -132,9 +155,19 @@ def compute_accounts(accounts: Iterable[str]) -> list[PrincipalRecord]:
                     node_label=p.label,
                     node_id=p.arn,
                     guardrails=notes[p.arn],
+                    sources=compact_json(p.sources),
                 )
             )
     return records
+
+
+def _save_documents(principals: list[_Principal]) -> None:
+    """Each distinct policy document once by content hash, so provenance can re-evaluate it later."""
+    docs = {}
+    for p in principals:
+        for doc in (*p.policies, *p.group_policies):
+            docs.setdefault(document_hash(doc), doc)
+    store.save_documents({sha: compact_json(d) for sha, d in docs.items()})
 
 
 def last_accessed(principal_ids: list[str]) -> dict[str, list[dict[str, Any]]]:

@@ -21,6 +21,7 @@ from typing import Any
 from analysis.privileges.cartography_k8s import binding_subjects, flattened_rules
 from analysis.privileges.k8s import K8sPermissions, k8s_permissions, with_groups
 from analysis.privileges.k8s_findings import k8s_findings
+from analysis.privileges.provenance import k8s_sources
 from analysis.privileges.records import PrincipalRecord, compact_json
 from graph import driver
 
@@ -98,7 +99,7 @@ def _identity(cluster: str, subject: str) -> tuple[str, str, str, str, str]:
     return f"{cluster}/User/{name}", name, "k8s-user", "KubernetesUser", f"{cluster}/{name}"
 
 
-def record(cluster: str, subject: str, perms: K8sPermissions) -> PrincipalRecord:
+def record(cluster: str, subject: str, perms: K8sPermissions, sources: str = "[]") -> PrincipalRecord:
     principal_id, name, kind, label, node_id = _identity(cluster, subject)
     names = [f.name for f in k8s_findings(perms)]
     admin = _ADMIN_FINDING in names
@@ -114,17 +115,20 @@ def record(cluster: str, subject: str, perms: K8sPermissions) -> PrincipalRecord
         escalations=() if admin else tuple(names),
         node_label=label,
         node_id=node_id,
+        sources=sources,
     )
 
 
 def compute_clusters(clusters: Iterable[str]) -> list[PrincipalRecord]:
     out = []
     for cluster in clusters:
-        perms = k8s_permissions(read_cluster(cluster))
+        items = read_cluster(cluster)
+        perms = k8s_permissions(items)
         for subject in sorted(perms):
             kind = subject.partition(":")[0]
             if kind not in ("User", "Group", "ServiceAccount"):
                 continue  # malformed subject kinds grant nothing at the API server
-            effective = with_groups(perms, subject, _implicit_groups(subject))
-            out.append(record(cluster, subject, effective))
+            groups = _implicit_groups(subject)
+            effective = with_groups(perms, subject, groups)
+            out.append(record(cluster, subject, effective, compact_json(k8s_sources(items, subject, groups))))
     return out

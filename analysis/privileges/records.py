@@ -52,6 +52,7 @@ class PrincipalRecord:
     # Which organization guardrails capped the entries (AWS: the SCPs by name and level), or why none
     # did ("organizations not collected: identity policies alone").
     guardrails: str = ""
+    sources: str = "[]"  # compact JSON grant sources, for provenance (analysis/privileges/provenance.py)
 
     @property
     def provider(self) -> str:

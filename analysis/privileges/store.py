@@ -25,6 +25,7 @@ SCHEMA = [
     "CREATE INDEX principalpermissions_tag IF NOT EXISTS FOR (r:PrincipalPermissions) ON (r.update_tag)",
     "CREATE INDEX principalpermissions_head IF NOT EXISTS "
     "FOR (r:PrincipalPermissions) ON (r.provider, r.scope, r.latest)",
+    "CREATE INDEX grantdocument_sha IF NOT EXISTS FOR (d:GrantDocument) ON (d.sha256)",
 ]
 _BATCH_CHARS = 4_000_000  # keep one write transaction's parameters to a few MB
 
@@ -64,6 +65,7 @@ def _row(rec: PrincipalRecord, removed: bool = False) -> dict[str, Any]:
         "admin": rec.admin,
         "escalations": list(rec.escalations),
         "assumable_roles": list(rec.assumable_roles),
+        "sources": rec.sources,
         "removed": removed,
         "guardrails": rec.guardrails,
     }
@@ -173,8 +175,30 @@ _NODE_LABELS = frozenset(
 RECORD_FIELDS = (
     "r.principal_id AS id, r.name AS name, r.kind AS kind, r.scope AS scope, r.run_id AS run_id, "
     "r.update_tag AS update_tag, r.sha256 AS sha256, r.entries AS entries, r.admin AS admin, "
-    "r.escalations AS escalations, r.assumable_roles AS assumable_roles, r.removed AS removed"
+    "r.escalations AS escalations, r.assumable_roles AS assumable_roles, r.removed AS removed, "
+    "r.sources AS sources"
 )
+
+
+def save_documents(documents: dict[str, str]) -> None:
+    """Policy documents by content hash, each stored once; provenance re-evaluates them (provenance.py)."""
+    rows = [{"sha": k, "doc": v} for k, v in documents.items()]
+    for start in range(0, len(rows), 2_000):
+        driver.write(
+            "UNWIND $rows AS row MERGE (d:GrantDocument {sha256: row.sha}) "
+            "ON CREATE SET d.document = row.doc",
+            {"rows": rows[start : start + 2_000]},
+        )
+
+
+def documents(shas: set[str]) -> dict[str, str]:
+    if not shas:
+        return {}
+    rows = driver.read(
+        "UNWIND $shas AS sha MATCH (d:GrantDocument {sha256: sha}) RETURN d.sha256 AS sha, d.document AS doc",
+        {"shas": sorted(shas)},
+    )
+    return {r["sha"]: r["doc"] for r in rows}
 
 
 def changed_between(low_tag: int, high_tag: int) -> list[str]:

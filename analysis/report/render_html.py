@@ -6,6 +6,7 @@ import json
 from html import escape
 from typing import Any
 
+from analysis.report.lines import SHOWN, via_text
 from analysis.report.nightly import NightlyReport
 
 _CSS = """
@@ -77,8 +78,79 @@ def _sev(s: str | None) -> str:
     return f'<span class="sev sev-{escape(s)}">{escape(s)}</span>'
 
 
+def _path_cell(p: dict[str, Any]) -> str:
+    hops = "".join(
+        f"<li>[{_v(h['type'])}] {_v(n['label'])} {_v(n.get('name') or n['id'])}: {_v(h['reason'], 300)}</li>"
+        for n, h in zip(p["nodes"][1:], p["hops"], strict=True)
+    )
+    reps = f" <b>[{p['replicas']} replicas]</b>" if p.get("replicas", 1) > 1 else ""
+    names = " → ".join(_v(n.get("name") or n["id"]) for n in p["nodes"])
+    return f"{names}{reps}<ul>{hops}</ul>"
+
+
+def _exposure_html(doc: dict[str, Any], none: str) -> list[str]:
+    a, p = doc["assets"], doc["paths"]
+    parts = []
+    for title, key in (("Newly reachable from the internet", "newly_reachable"),
+                       ("No longer reachable", "no_longer_reachable")):
+        parts += [
+            f"<h3>{title} ({len(a[key])})</h3>",
+            _table(
+                ["label", "asset", "ports", "reason"],
+                [
+                    [_v(x["label"]), _v(x["name"] or x["id"]), _v(", ".join(x["ports"] or [])),
+                     _v("; ".join(x["reasons"] or []), 500)]
+                    for x in a[key]
+                ],
+                none,
+            ),
+        ]
+    if a["changed"]:
+        parts += [
+            f"<h3>Exposure changed ({len(a['changed'])})</h3>",
+            _table(
+                ["label", "asset", "ports before", "ports after"],
+                [[_v(x["label"]), _v(x["name"] or x["id"]), _v(", ".join(x["ports_before"] or [])),
+                  _v(", ".join(x["ports"] or []))] for x in a["changed"]],
+            ),
+        ]
+    for title, key in (("New paths", "new"), ("Gone paths", "gone"), ("Re-scored paths", "rescored")):
+        rows = [
+            [f"{x['score']:.1f}" + (f" (was {x['score_before']:.1f})" if "score_before" in x else ""),
+             _path_cell(x)]
+            for x in p[key]
+        ]
+        parts += [f"<h3>{title} ({len(p[key])})</h3>", _table(["score", "path"], rows, none)]
+    return parts
+
+
+def _privileges_html(doc: dict[str, Any], none: str) -> list[str]:
+    rows = []
+    for p in doc["principals"]:
+        flag = {(False, True): "now admin", (True, False): "no longer admin"}.get(
+            (p["admin_before"], p["admin_after"]), ""
+        )
+        prov = p.get("provenance") or {}
+        cells = []
+        for key in ("gained", "lost"):
+            items = [
+                f"<li><code>{_v(e)}</code> via {_v(via_text(prov.get(key, {}).get(e, [])), 500)}</li>"
+                for e in p[key][:SHOWN]
+            ]
+            more = f"<li>… {len(p[key]) - SHOWN} more</li>" if len(p[key]) > SHOWN else ""
+            cells.append(f"<ul>{''.join(items)}{more}</ul>" if items else "")
+        extra = [f"may now assume {_v(r)}" for r in p.get("assumable_gained") or []]
+        extra += [f"escalation {_v(e)}" for e in p.get("escalations_gained") or []]
+        rows.append(
+            [f"{_v(p['name'])}<br><code>{_v(p['id'])}</code>", _v(p["kind"]), _v(p["scope"]),
+             f"<b>{flag}</b>" if flag else "", cells[0], cells[1], "<br>".join(extra)]
+        )
+    return [_table(["principal", "kind", "scope", "admin", "gained", "lost", "other"], rows, none)]
+
+
 def to_html(report: NightlyReport) -> str:
     d, t = report.drift, report.totals
+    none = f"no changes between {report.pair}"
     cards = "".join(
         f'<div class="card"><div class="n">{v}</div><div class="l">{escape(k)}</div></div>'
         for k, v in t.items()
@@ -92,8 +164,9 @@ def to_html(report: NightlyReport) -> str:
     sev_chart = bar_chart(
         "New findings by severity", [(s, c["new"], "#c0392b") for s, c in report.findings_by_severity.items()]
     )
+    kind = "drift" if report.drift_only else "nightly"
     parts = [
-        f"<h1>invgraph nightly report</h1><div class='meta'>Run <code>{_v(d['to']['id'])}</code> "
+        f"<h1>invgraph {kind} report</h1><div class='meta'>Run <code>{_v(d['to']['id'])}</code> "
         f"({_v(d['to']['status'])}, collected {_v(d['to']['collected_at'])}) compared with "
         f"<code>{_v(d['from']['id'])}</code> (collected {_v(d['from']['collected_at'])}). "
         f"Generated {_v(report.generated_at)}.</div>",
@@ -122,6 +195,7 @@ def to_html(report: NightlyReport) -> str:
                     ]
                     for f in d["findings"][kind]
                 ],
+                none,
             ),
         ]
     for kind in ("added", "removed"):
@@ -138,6 +212,7 @@ def to_html(report: NightlyReport) -> str:
                     ]
                     for a in d["assets"][kind]
                 ],
+                none,
             ),
         ]
     rows = [
@@ -152,7 +227,7 @@ def to_html(report: NightlyReport) -> str:
     ]
     parts += [
         f"<h2>Assets changed ({len(d['assets']['changed'])})</h2>",
-        _table(["asset", "property", "before", "after"], rows),
+        _table(["asset", "property", "before", "after"], rows, none),
     ]
     for kind in ("added", "removed"):
         parts += [
@@ -163,15 +238,17 @@ def to_html(report: NightlyReport) -> str:
                     [f"<code>{_v(r['start'])}</code>", _v(r["type"]), f"<code>{_v(r['end'])}</code>"]
                     for r in d["relationships"][kind]
                 ],
+                none,
             ),
         ]
     for s in report.extras:
-        body = (
-            ("<ul>" + "".join(f"<li>{_v(line, 500)}</li>" for line in s.lines) + "</ul>")
-            if s.lines
-            else f'<p class="na">{_v(s.note, 500)}</p>'
-        )
-        parts += [f"<h2>{escape(s.title)}</h2>", body]
+        parts.append(f"<h2>{escape(s.title)}</h2>")
+        if not s.available:
+            parts.append(f'<p class="na">{_v(s.note, 500)}</p>')
+        elif s.title.startswith("Exposure") and report.exposure is not None:
+            parts += _exposure_html(report.exposure, s.note or none)
+        elif report.privileges is not None:
+            parts += _privileges_html(report.privileges, s.note or none)
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>invgraph nightly report</title>"
         f"<style>{_CSS}</style></head><body><main>{''.join(parts)}</main></body></html>\n"

@@ -17,14 +17,20 @@ def _md_cell(value: Any) -> str:
     return _fmt(value).replace("|", "\\|").replace("\n", " ")
 
 
+def _md_line(line: str) -> str:
+    return line.replace("\n", " ")
+
+
 def to_json(report: NightlyReport) -> str:
     return json.dumps(report.as_json(), indent=2, default=str)
 
 
 def to_markdown(report: NightlyReport) -> str:
     d = report.drift
+    none = f"no changes between {report.pair}"
+    title = "Drift report" if report.drift_only else "Nightly report"
     out = [
-        f"# Nightly report — {d['to']['collected_at']}",
+        f"# {title} — {d['to']['collected_at']}",
         "",
         f"Run `{d['to']['id']}` ({d['to']['status']}) compared with `{d['from']['id']}` "
         f"(collected {d['from']['collected_at']}). Generated {report.generated_at}.",
@@ -46,6 +52,8 @@ def to_markdown(report: NightlyReport) -> str:
         f"| {s} | {c['new']} | {c['resolved']} | {c['reopened']} |"
         for s, c in report.findings_by_severity.items()
     ]
+    if not any(d["findings"].values()):
+        out += ["", f"Findings: {none}"]
     for kind in ("new", "reopened", "resolved"):
         items = d["findings"][kind]
         if items:
@@ -58,7 +66,7 @@ def to_markdown(report: NightlyReport) -> str:
     for kind in ("added", "removed"):
         items = d["assets"][kind]
         out += ["", f"## Assets {kind} ({len(items)})", ""]
-        out += ["| label | name | id | scope |", "|---|---|---|---|"] if items else ["none"]
+        out += ["| label | name | id | scope |", "|---|---|---|---|"] if items else [none]
         out += [
             f"| {_md_cell(a['labels'][-1] if a['labels'] else '')} | {_md_cell(a['name'])} | "
             f"{_md_cell(a['id'])} | {_md_cell(a['scope'])} |"
@@ -66,7 +74,7 @@ def to_markdown(report: NightlyReport) -> str:
         ]
     changed = d["assets"]["changed"]
     out += ["", f"## Assets changed ({len(changed)})", ""]
-    out += ["| asset | property | before | after |", "|---|---|---|---|"] if changed else ["none"]
+    out += ["| asset | property | before | after |", "|---|---|---|---|"] if changed else [none]
     for a in changed:
         for c in a["changes"]:
             out.append(
@@ -76,10 +84,10 @@ def to_markdown(report: NightlyReport) -> str:
     for kind in ("added", "removed"):
         rels = d["relationships"][kind]
         out += ["", f"## Relationships {kind} ({len(rels)})", ""]
-        out += [f"- `{_fmt(r['start'])}` -[{r['type']}]-> `{_fmt(r['end'])}`" for r in rels] or ["none"]
+        out += [f"- `{_fmt(r['start'])}` -[{r['type']}]-> `{_fmt(r['end'])}`" for r in rels] or [none]
     for section in report.extras:
         out += ["", f"## {section.title}", ""]
-        out += [f"- {line}" for line in section.lines] or [section.note]
+        out += [f"- {_md_line(line)}" for line in section.lines] or [section.note]
     return "\n".join(out) + "\n"
 
 
@@ -91,6 +99,18 @@ def slack_payload(report: NightlyReport) -> dict[str, Any]:
         f"{t['assets changed']} changed; findings {t['findings new']} new, "
         f"{t['findings resolved']} resolved, {t['findings reopened']} reopened"
     )
+    if report.exposure is not None:
+        headline += (
+            f"; exposure {t['newly reachable']} newly reachable, {t['no longer reachable']} no longer, "
+            f"paths {t['paths new']} new / {t['paths gone']} gone / {t['paths re-scored']} re-scored"
+        )
+    if report.privileges is not None:
+        headline += (
+            f"; privileges {t['principals with privilege change']} principals changed, "
+            f"{t['principals newly admin']} newly admin, {t['permissions gained']} permissions gained, "
+            f"{t['permissions lost']} lost"
+        )
+    headline += "".join(f"; {s.note}" for s in report.extras if not s.available)
     sev = (
         ", ".join(
             f"{s}: +{c['new']}/-{c['resolved']}"
@@ -113,6 +133,11 @@ def slack_payload(report: NightlyReport) -> dict[str, Any]:
     ]
     if lines:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _fmt("\n".join(lines), 2900)}})
+    for section in report.extras:
+        text = "\n".join(f"• {x}" for x in section.lines[:10]) or section.note
+        blocks.append(
+            {"type": "section", "text": {"type": "mrkdwn", "text": _fmt(f"*{section.title}:*\n{text}", 2900)}}
+        )
     blocks.append(
         {
             "type": "context",

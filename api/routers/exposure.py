@@ -1,4 +1,5 @@
-"""`GET /api/v1/exposure/assets` and `/paths`: what the internet reaches, and ranked attack paths (viewer)."""
+"""`GET /api/v1/exposure/assets`, `/paths` and `/drift`: what the internet reaches, ranked attack paths, and
+how both changed between two runs (viewer)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
+from analysis.exposure import drift as exposure_drift
 from analysis.exposure import paths as exposure
 from analysis.exposure.settings import ExposureSettings, get_exposure_settings
 from api.auth import Viewer
@@ -76,6 +78,73 @@ class PathsPage(BaseModel):
     max_hops: int = Field(description="Hop bound applied (the request's, capped by the server's).")
     total: int
     paths: list[ExposurePath]
+
+
+class DriftRunRef(BaseModel):
+    id: str
+    collected_at: str | None
+    exposure_run_id: str
+
+
+class DriftAsset(BaseModel):
+    id: str
+    name: str | None
+    label: str
+    account: str | None
+    cluster: str | None
+    ports: list[str] | None
+    exposure_types: list[str] | None
+    reasons: list[str] | None
+    replicas: int = Field(description="Replicas exposed the same way, reported once (1: none).")
+    members: list[str] = Field(description="Ids of those replicas.")
+
+
+class ChangedDriftAsset(DriftAsset):
+    ports_before: list[str] | None
+    exposure_types_before: list[str] | None
+    replicas_before: int
+
+
+class ExposureAssetsDrift(BaseModel):
+    newly_reachable: list[DriftAsset]
+    no_longer_reachable: list[DriftAsset]
+    changed: list[ChangedDriftAsset] = Field(description="Still reachable, on other ports or ways.")
+
+
+class DriftPathNode(PathNode):
+    replicas: int | None = Field(None, description="Interchangeable replicas this node stands for.")
+    members: list[str] | None = Field(None, description="Ids of those replicas.")
+
+
+class DriftPath(BaseModel):
+    id: str = Field(description="Stable identity: the hops' node ids (replica groups by their neighbours).")
+    score: float
+    target: str
+    replicas: int = Field(description="Largest replica group on the path (1: no replicas).")
+    nodes: list[DriftPathNode]
+    hops: list[PathHop]
+
+
+class RescoredPath(DriftPath):
+    score_before: float
+    replicas_before: int
+
+
+class ExposurePathsDrift(BaseModel):
+    new: list[DriftPath]
+    gone: list[DriftPath]
+    rescored: list[RescoredPath]
+
+
+class ExposureDriftOut(BaseModel):
+    from_: DriftRunRef
+    to: DriftRunRef
+    max_hops: int
+    truncated: bool = Field(description="More crown jewels than are compared per run (5,000).")
+    assets: ExposureAssetsDrift
+    paths: ExposurePathsDrift
+
+    model_config = {"populate_by_name": True, "alias_generator": lambda f: "from" if f == "from_" else f}
 
 
 def _no_run(exc: exposure.NoExposureRun) -> ApiError:
@@ -149,3 +218,40 @@ def list_exposure_paths(
         raise _no_run(exc) from exc
     except exposure.ExposureTimeout as exc:
         raise _timeout(exc) from exc
+
+
+@router.get(
+    "/drift",
+    response_model=ExposureDriftOut,
+    response_model_by_alias=True,
+    responses=error_responses(404, 504),
+    dependencies=[
+        Depends(strict_query("from", "to", "target", "label", "account", "cluster", "max_hops"))
+    ],
+)
+def exposure_change(
+    _: Viewer,
+    settings: Settings,
+    from_: Annotated[
+        str | None, Query(alias="from", max_length=200, description="Run id or date (YYYY-MM-DD).")
+    ] = None,
+    to: Annotated[str | None, Query(max_length=200, description="Run id or date (YYYY-MM-DD).")] = None,
+    target: Annotated[str | None, Query(max_length=2048, description="Target asset id.")] = None,
+    label: Annotated[
+        str | None,
+        Query(max_length=64, pattern=r"^[A-Za-z][A-Za-z0-9_]*$", description="Target label."),
+    ] = None,
+    account: Annotated[str | None, Query(max_length=64, description="Only this account / project.")] = None,
+    cluster: Annotated[str | None, Query(max_length=256, description="Only this cluster.")] = None,
+    max_hops: Annotated[int | None, Query(ge=1, le=64)] = None,
+) -> ExposureDriftOut:
+    """Exposure change between two runs: assets newly / no longer reachable, paths new / gone / re-scored."""
+    try:
+        doc = exposure_drift.exposure_drift(from_, to, target, label, account, cluster, max_hops, settings)
+    except exposure_drift.DriftError as exc:
+        raise ApiError(404, "not_found", str(exc)) from exc
+    except exposure.NoExposureRun as exc:
+        raise _no_run(exc) from exc
+    except exposure.ExposureTimeout as exc:
+        raise _timeout(exc) from exc
+    return ExposureDriftOut.model_validate(doc)

@@ -142,7 +142,7 @@ def runs(_: Viewer, limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> list[Ru
     response_model=DriftOut,
     response_model_by_alias=True,
     responses=error_responses(404),
-    dependencies=[Depends(strict_query("from", "to", "account", "cluster", "label", "severity"))],
+    dependencies=[Depends(strict_query("from", "to", "account", "cluster", "project", "label", "severity"))],
 )
 def drift(
     _: Viewer,
@@ -152,10 +152,11 @@ def drift(
     cluster: Annotated[str | None, Query(max_length=256)] = None,
     label: Annotated[str | None, Query(max_length=128)] = None,
     severity: Annotated[str | None, Query(max_length=16)] = None,
+    project: Annotated[str | None, Query(max_length=128, description="GCP project id.")] = None,
 ) -> DriftOut:
     """Drift between two retained runs (run ids or dates); default: the latest run against the one before."""
     try:
-        doc = drift_mod.drift(from_, to, drift_mod.Filters(account, cluster, label, severity))
+        doc = drift_mod.drift(from_, to, drift_mod.Filters(account, cluster, label, severity, project))
     except drift_mod.DriftError as exc:
         raise ApiError(404, "not_found", str(exc)) from exc
     return DriftOut.model_validate(doc)

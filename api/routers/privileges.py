@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
 from analysis.privileges.creep import CreepError, creep, show
 from api.auth import ScopedViewer
@@ -26,6 +26,27 @@ class UnusedServiceOut(BaseModel):
     last_accessed: str | None = Field(description="Last authenticated use; null when never used.")
 
 
+class GrantSourceOut(BaseModel):
+    text: str = Field(description="One line: `AdministratorAccess (arn…, statement #0) via group Admins`.")
+    policy: str | None = Field(None, description="AWS: the policy's ARN (or inline policy id).")
+    name: str | None = Field(None, description="AWS: the policy's name.")
+    via: str | None = Field(None, description="AWS: `attached`, `inline` or `via group <name>`.")
+    statement: str | None = Field(None, description="AWS: the statement's Sid (quoted) or `#<index>`.")
+    binding: str | None = Field(None, description="Kubernetes binding, or the GCP role bound.")
+    role: str | None = Field(None, description="Kubernetes: the (Cluster)Role the binding grants.")
+    set_on: str | None = Field(None, description="GCP: the resource the binding is set on (level).")
+
+    @model_serializer(mode="wrap")
+    def _present_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A source carries only the fields of its provider: no nulls for the others (same as the CLI JSON).
+        return {k: v for k, v in handler(self).items() if v is not None}
+
+
+class ProvenanceOut(BaseModel):
+    gained: dict[str, list[GrantSourceOut]] = Field(description="Gained entry -> what grants it (`to`).")
+    lost: dict[str, list[GrantSourceOut]] = Field(description="Lost entry -> what granted it (`from`).")
+
+
 class CreepPrincipalOut(BaseModel):
     id: str
     name: str
@@ -41,6 +62,10 @@ class CreepPrincipalOut(BaseModel):
     escalations_lost: list[str]
     status: Literal["added", "removed", "changed"]
     unused_services: list[UnusedServiceOut] | None = None
+    provenance: ProvenanceOut
+    admin_via: list[str] = Field(
+        default_factory=list, description="When newly admin: what grants the gained permissions."
+    )
 
 
 class CreepOut(BaseModel):

@@ -25,8 +25,8 @@
     const key = sessionStorage.getItem(STORE);
     const res = await fetch(path, { headers: { Authorization: "Bearer " + key }, cache: "no-store" });
     if (res.status === 401) throw new Unauthorized("the key was refused (unknown, revoked or mistyped)");
-    if (res.status === 404) throw new NotFound(path);
     const body = await res.json().catch(() => ({}));
+    if (res.status === 404) throw new NotFound((body.error && body.error.message) || path);
     if (!res.ok) throw new Error((body.error && body.error.message) || res.status + " " + res.statusText);
     return body;
   }
@@ -176,26 +176,115 @@
       "nothing is reachable from the internet in the latest exposure run");
   }
 
-  function renderDrift(w) {
-    if (!w.available) { C.clear($("drift-by-label")); return note($("drift-summary"), w.reason); }
-    stats($("drift-summary"), [[w.assets.added, "assets added"], [w.assets.removed, "removed"],
-      [w.assets.changed, "changed"], [w.relationships.added + w.relationships.removed, "relationship changes"]]);
-    table($("drift-by-label"), ["label", "#added", "#removed", "#changed"],
-      w.by_label.slice(0, 8).map((d) => [d.label, d.added, d.removed, d.changed]),
-      w.baseline ? "first run: everything is new" : "no asset changed between the last two runs");
-    table($("drift-sample"), ["kind", "label", "asset", "properties"],
-      w.sample.map((s) => [badge(s.kind, s.kind === "removed" ? "failed" : s.kind === "added" ? "ok" : "partial"),
-        s.label, s.asset_id, s.properties.join(", ")]));
+  // -- compare two points in time: drift, privilege creep and exposure change share one from/to range ----
+  // The choice lives in the address bar (?from=&to=); the default is the last 7 days before the latest run.
+  const DAY_MS = 86400000;
+  let range = { from: "", to: "" };
+
+  function readRange() {
+    const q = new URLSearchParams(window.location.search);
+    return { from: q.get("from") || "", to: q.get("to") || "" };
   }
 
-  function renderCreep(w) {
-    if (!w.available) { C.clear($("creep-top")); return note($("creep-summary"), "Not available yet: " + w.reason); }
-    stats($("creep-summary"), [[w.principals, "principals changed"], [w.newly_admin, "newly admin"],
-      [w.assumable_grew, "can assume more"], [w.gained_entries, "permissions gained"]]);
-    table($("creep-top"), ["principal", "kind", "#gained", "#lost", "admin"],
-      w.top.map((p) => [p.name || p.id, p.kind, p.gained, p.lost, p.admin_after ? "yes" : "no"]),
-      `no principal gained or lost permissions between ${w.from_run || "the previous run"} and ` +
-      `${w.to_run || "the latest run"}; creep shows between two runs that differ`);
+  function writeRange(r) {
+    const q = new URLSearchParams(window.location.search);
+    ["from", "to"].forEach((k) => { if (r[k]) q.set(k, r[k]); else q.delete(k); });
+    const search = q.toString();
+    history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
+  }
+
+  // The default "from": the last run collected on or before (latest − 7 days), else the oldest run.
+  function defaultFrom(runs) {
+    const done = runs.filter((r) => r.collected_at && r.status !== "running");
+    if (done.length < 2) return "";
+    const times = done.map((r) => Date.parse(r.collected_at));
+    const cut = Math.max(...times) - 7 * DAY_MS;
+    const before = done.filter((r, i) => times[i] <= cut);
+    const pick = before.length ? before.reduce((a, b) => (Date.parse(a.collected_at) >= Date.parse(b.collected_at) ? a : b))
+      : done.reduce((a, b) => (Date.parse(a.collected_at) <= Date.parse(b.collected_at) ? a : b));
+    return pick.id;
+  }
+
+  function rangeQuery() {
+    const q = new URLSearchParams();
+    if (range.from) q.set("from", range.from);
+    if (range.to) q.set("to", range.to);
+    return q.toString();
+  }
+
+  async function loadRange() {
+    const runs = await api("/api/v1/runs?limit=1000");
+    const list = $("range-runs");
+    C.clear(list);
+    runs.forEach((r) => list.appendChild(new Option(`${(r.collected_at || "").slice(0, 19)} ${r.status}`, r.id)));
+    const chosen = readRange();
+    range = { from: chosen.from || defaultFrom(runs), to: chosen.to };
+    $("range-from").value = range.from;
+    $("range-to").value = range.to;
+  }
+
+  function renderDrift(doc) {
+    const a = doc.assets, r = doc.relationships;
+    stats($("drift-summary"), [[a.added.length, "assets added"], [a.removed.length, "removed"],
+      [a.changed.length, "changed"], [r.added.length + r.removed.length, "relationship changes"]]);
+    const by = {};
+    ["added", "removed", "changed"].forEach((k) => a[k].forEach((x) => {
+      const label = x.labels[x.labels.length - 1] || "";
+      (by[label] = by[label] || { label, added: 0, removed: 0, changed: 0 })[k] += 1;
+    }));
+    const rows = Object.values(by).sort((x, y) => (y.added + y.removed + y.changed) - (x.added + x.removed + x.changed));
+    table($("drift-by-label"), ["label", "#added", "#removed", "#changed"],
+      rows.slice(0, 8).map((d) => [d.label, d.added, d.removed, d.changed]),
+      `no changes between ${doc.from.id} and ${doc.to.id}`);
+    const sample = [...a.removed.map((x) => ["removed", x]), ...a.changed.map((x) => ["changed", x]),
+      ...a.added.map((x) => ["added", x])].slice(0, 25);
+    table($("drift-sample"), ["kind", "label", "asset", "properties"],
+      sample.map(([k, x]) => [badge(k, k === "removed" ? "failed" : k === "added" ? "ok" : "partial"),
+        x.labels[x.labels.length - 1], x.name || x.id, (x.changes || []).map((c) => c.property).join(", ")]));
+    $("range-info").textContent = `${doc.from.id} (${(doc.from.collected_at || "").slice(0, 10)}) → ` +
+      `${doc.to.id} (${(doc.to.collected_at || "").slice(0, 10)})`;
+  }
+
+  function renderCreep(doc) {
+    const ps = doc.principals;
+    if (!ps.length) {
+      C.clear($("creep-top"));
+      return note($("creep-summary"), `No privilege changes between ${doc.from} and ${doc.to}; widen the range ` +
+        "with an earlier From.");
+    }
+    stats($("creep-summary"), [[ps.length, "principals changed"],
+      [ps.filter((p) => p.admin_after && !p.admin_before).length, "newly admin"],
+      [ps.filter((p) => p.assumable_gained.length).length, "can assume more"],
+      [ps.reduce((n, p) => n + p.gained.length, 0), "permissions gained"]]);
+    const via = (p) => [...new Set(Object.values(p.provenance.gained).flat().map((x) => x.text))].join("; ");
+    table($("creep-top"), ["principal", "kind", "#gained", "#lost", "admin", "via"],
+      ps.slice(0, 10).map((p) => [p.name || p.id, p.kind, p.gained.length, p.lost.length,
+        p.admin_after ? "yes" : "no", via(p)]));
+  }
+
+  function renderExposureChange(doc) {
+    const a = doc.assets, p = doc.paths;
+    stats($("exposure-change-summary"), [[a.newly_reachable.length, "newly reachable"],
+      [a.no_longer_reachable.length, "no longer"], [p.new.length, "new paths"], [p.gone.length, "gone paths"]]);
+    const names = (x) => x.nodes.map((n) => n.name || n.id).join(" → ") + (x.replicas > 1 ? ` (${x.replicas} replicas)` : "");
+    const rows = [...a.newly_reachable.map((x) => ["reachable", `${x.label} ${x.name || x.id}`, (x.ports || []).join(", ")]),
+      ...a.no_longer_reachable.map((x) => ["unreachable", `${x.label} ${x.name || x.id}`, (x.ports || []).join(", ")]),
+      ...p.new.map((x) => ["new path", names(x), x.score]), ...p.gone.map((x) => ["gone path", names(x), x.score])];
+    table($("exposure-change-table"), ["change", "what", "ports / score"],
+      rows.slice(0, 20).map(([k, w, d]) => [badge(k, k.startsWith("new") || k === "reachable" ? "failed" : "ok"), w, d]),
+      `no exposure changes between ${doc.from.id} and ${doc.to.id}`);
+  }
+
+  async function loadCompare() {
+    const q = rangeQuery();
+    const parts = [["/api/v1/drift?", renderDrift, "drift-summary"], ["/api/v1/privileges/creep?", renderCreep,
+      "creep-summary"], ["/api/v1/exposure/drift?", renderExposureChange, "exposure-change-summary"]];
+    await Promise.all(parts.map(async ([path, render, target]) => {
+      try { render(await api(path + q)); } catch (e) {
+        if (e instanceof NotFound) return note($(target), "Not available for this range: " + e.message);
+        handle(e, $(target));
+      }
+    }));
   }
 
   function renderRuns(w) {
@@ -272,12 +361,11 @@
 
   const WIDGETS = { "asset-counts": renderAssets, "findings-by-severity": renderSeverity,
     "findings-by-domain": renderDomain, "findings-by-maturity": renderMaturity, "control-pass-rates": renderRates,
-    "top-exposed-assets": renderExposed, "latest-drift": renderDrift, "privilege-creep": renderCreep,
-    "runs": renderRuns };
+    "top-exposed-assets": renderExposed, "runs": renderRuns };
   const TARGET = { "asset-counts": "assets-by-label", "findings-by-severity": "findings-severity",
     "findings-by-domain": "findings-domain", "findings-by-maturity": "findings-maturity",
     "control-pass-rates": "control-rates", "top-exposed-assets": "exposed-assets",
-    "latest-drift": "drift-summary", "privilege-creep": "creep-summary", "runs": "runs-table" };
+    "runs": "runs-table" };
 
   function handle(e, el) {
     if (e instanceof Unauthorized) return signOut(e.message);
@@ -289,7 +377,8 @@
       try { render(await api("/api/v1/widgets/" + name)); } catch (e) { handle(e, $(TARGET[name])); }
     }));
     if (!sessionStorage.getItem(STORE)) return;
-    await Promise.all([loadFindings(), loadExposurePath()]);
+    try { if (!$("range-runs").options.length) await loadRange(); } catch (e) { handle(e, $("range-info")); }
+    await Promise.all([loadFindings(), loadExposurePath(), loadCompare()]);
     $("refreshed").textContent = "updated " + new Date().toLocaleTimeString();
     document.body.dataset.loaded = "true";  // for scripted checks: everything rendered at least once
   }
@@ -348,6 +437,18 @@
     $("signout").addEventListener("click", () => signOut(""));
     $("refresh").addEventListener("click", loadAll);
     $("findings-filters").addEventListener("change", loadFindings);
+    $("range-form").addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      range = { from: $("range-from").value.trim(), to: $("range-to").value.trim() };
+      writeRange(range);
+      loadCompare();
+    });
+    $("range-reset").addEventListener("click", async () => {
+      writeRange({ from: "", to: "" });
+      C.clear($("range-runs"));
+      await loadRange();
+      loadCompare();
+    });
     $("path-select").addEventListener("change", (ev) => C.pathGraph($("exposure-path"), paths[Number(ev.target.value)]));
     if (sessionStorage.getItem(STORE)) start(); else signOut("");
     watchLoading();

@@ -23,6 +23,7 @@ from graph.schema.cypher import (
     rel_cleanup_queries,
 )
 from graph.schema.model import NodeSchema
+from graph.schema.values import Kind, canonical, normalise
 
 # A batch is bounded by rows *and* by its serialised size, so a few huge policy documents cannot push a
 # transaction past Neo4j's per-transaction memory cap.
@@ -68,14 +69,28 @@ def _check_value(schema: NodeSchema, row_id: Any, key: str, value: Any) -> Any:
     )
 
 
+def field_kinds(schema: NodeSchema) -> dict[str, Kind]:
+    """Row field -> declared kind; a field read by several properties takes the declared (non-plain) one."""
+    out: dict[str, Kind] = {}
+    for ref in schema.properties.values():
+        if not ref.from_context and (ref.kind is not Kind.PLAIN or ref.source not in out):
+            out[ref.source] = ref.kind
+    return out
+
+
 def _fingerprint(values: Mapping[str, Any]) -> str:
     blob = json.dumps(values, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
 def project_rows(schema: NodeSchema, rows: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Keep only the fields the schema reads, check their types and add the fingerprint."""
-    prop_fields = {r.source for r in schema.properties.values() if not r.from_context}
+    """Keep only the fields the schema reads, normalise and check them, and add the fingerprint.
+
+    Normalising here (graph/schema/values.py), before the fingerprint, is what keeps a value that arrives in
+    another spelling (a timestamp as text, a number as a string, a reordered tag list) from being a change.
+    """
+    kinds = field_kinds(schema)
+    prop_fields = set(kinds)
     rel_fields = {
         r.source
         for rel in (schema.sub_resource, *schema.relationships)
@@ -88,8 +103,8 @@ def project_rows(schema: NodeSchema, rows: Iterable[Mapping[str, Any]]) -> Itera
         row_id = row.get(id_source)
         if not isinstance(row_id, str) or not row_id:
             raise LoadError(f"{schema.label}: row without a string {id_source!r} (its id): {str(row)[:200]}")
-        out = {k: _check_value(schema, row_id, k, row.get(k)) for k in prop_fields}
-        out[FINGERPRINT] = _fingerprint(out)
+        out = {k: _check_value(schema, row_id, k, normalise(row.get(k), kinds[k])) for k in prop_fields}
+        out[FINGERPRINT] = _fingerprint({k: canonical(v) for k, v in out.items()})
         for k in rel_fields - prop_fields:
             value = row.get(k)
             out[k] = list(value) if isinstance(value, (list, tuple, set)) else value
@@ -129,7 +144,12 @@ def load(
                 by_id = by_id if by_id is not None else {r[id_source]: r for r in batch}
                 after = _graph_properties(schema, by_id[rec["id"]], context)
                 # Compare only what this schema owns: other schemas may write other properties of the node.
-                before = {k: v for k, v in rec["before"].items() if k in schema.properties}
+                # The stored side goes through the same normalisation, so both sides are in one form.
+                before = {
+                    k: normalise(v, schema.properties[k].kind)
+                    for k, v in rec["before"].items()
+                    if k in schema.properties
+                }
                 result.changes.append(NodeChange(schema.label, rec["id"], False, before, after))
     return result
 

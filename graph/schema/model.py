@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from graph.schema.values import Kind
+
 
 @dataclass(frozen=True)
 class PropertyRef:
@@ -24,10 +26,26 @@ class PropertyRef:
     source: str
     from_context: bool = False
     index: bool = False
+    # How the loader normalises the value before storing and fingerprinting it (graph/schema/values.py):
+    # order-free lists, JSON documents, numbers that may arrive as text, timestamps that may be text.
+    kind: Kind = Kind.PLAIN
 
 
-def P(source: str, index: bool = False) -> PropertyRef:  # noqa: N802 - short on purpose, used in tables
-    return PropertyRef(source, index=index)
+def P(source: str, index: bool = False, kind: Kind = Kind.PLAIN) -> PropertyRef:  # noqa: N802 - short on purpose
+    return PropertyRef(source, index=index, kind=kind)
+
+
+# Kinds for ``P(..., kind=…)``, re-exported so schema modules import one place.
+TIME, TIME_TEXT, NUMBER, SET, JSON = Kind.TIME, Kind.TIME_TEXT, Kind.NUMBER, Kind.SET, Kind.JSON
+
+
+def props(*names: str | tuple[str, Kind]) -> dict[str, PropertyRef]:
+    """``P(name)`` per name, for tables of fields; a ``(name, kind)`` entry declares the value's kind."""
+    out = {}
+    for entry in names:
+        name, kind = (entry, Kind.PLAIN) if isinstance(entry, str) else entry
+        out[name] = P(name, kind=kind)
+    return out
 
 
 def C(source: str) -> PropertyRef:  # noqa: N802

@@ -208,7 +208,10 @@ def test_markdown_and_json_reports(sample: dict[str, Any]) -> None:
     report = build(sample["runs"][0], sample["runs"][1])
     md = render(report, "markdown")
     assert "## Assets added" in md and "batch-worker-new" in md
-    assert re.search(r"not available|no changes", md)
+    # Exposure and privilege changes are filled by the analyses (no hook stub, no "not available").
+    assert "## Exposure changes" in md and "## Privilege changes" in md and "not available" not in md
+    creep_line = r"dev-carol \(aws-user, \d+\) — now admin: gained `\* on \*` via Administrator.*group Admins"
+    assert re.search(creep_line, md)
     assert json.loads(render(report, "json"))["drift"]["to"]["id"] == sample["runs"][1]
 
 

@@ -8,7 +8,7 @@
 """
 
 from graph.schema.aws.regional import regional_node, relationship_pass
-from graph.schema.model import Direction, P, RelSchema
+from graph.schema.model import NUMBER, SET, TIME, Direction, P, RelSchema
 
 LOAD_BALANCER_V2 = regional_node(
     "LoadBalancerV2",
@@ -20,7 +20,7 @@ LOAD_BALANCER_V2 = regional_node(
         "type": P("type"),
         "scheme": P("scheme"),
         "arn": P("arn", index=True),
-        "createdtime": P("createdtime"),
+        "createdtime": P("createdtime", kind=TIME),
         "vpc_id": P("vpc_id"),
         "state": P("state"),
         "ip_address_type": P("ip_address_type"),
@@ -38,7 +38,7 @@ ELBV2_LISTENER = regional_node(
     "ELBV2Listener",
     {
         "id": P("id"),
-        "port": P("port"),
+        "port": P("port", kind=NUMBER),
         "protocol": P("protocol"),
         "ssl_policy": P("ssl_policy"),
         "targetgrouparn": P("targetgrouparn"),
@@ -58,10 +58,10 @@ ELBV2_TARGET_GROUP = regional_node(
         "name": P("name"),
         "target_type": P("target_type"),
         "protocol": P("protocol"),
-        "port": P("port"),
+        "port": P("port", kind=NUMBER),
         "vpc_id": P("vpc_id"),
         # Ours: registered targets as listed by describe-target-health (ip targets have no node to point at).
-        "target_ids": P("target_ids"),
+        "target_ids": P("target_ids", kind=SET),
     },
     relationships=(
         RelSchema(

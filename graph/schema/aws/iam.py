@@ -15,12 +15,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from graph.schema.model import Direction, NodeSchema, P, PropertyRef, RelSchema, account_resource
-
-
-def _props(*names: str) -> dict[str, PropertyRef]:
-    return {name: P(name) for name in names}
-
+from graph.schema.model import (
+    JSON,
+    SET,
+    TIME,
+    TIME_TEXT,
+    Direction,
+    NodeSchema,
+    P,
+    RelSchema,
+    account_resource,
+)
+from graph.schema.model import props as _props
 
 # -- policies and statements ---------------------------------------------------------------------------
 _POLICY_PROPS = {
@@ -32,10 +38,10 @@ _POLICY_PROPS = {
         "policyid",
         "path",
         "default_version_id",
-        "createdate",
-        "updatedate",
+        ("createdate", TIME),
+        ("updatedate", TIME),
         "description",
-        "document",
+        ("document", JSON),
     ),
 }
 # Customer-managed and inline policies belong to the account; AWS-managed ones are shared by every account.
@@ -45,8 +51,10 @@ AWS_POLICY = NodeSchema(
 AWS_INLINE_POLICY = replace(AWS_POLICY, extra_labels=("AWSInlinePolicy",))
 AWS_MANAGED_POLICY_GLOBAL = replace(AWS_POLICY, sub_resource=None)
 
+# Statement lists are order-free ("Action": ["a", "b"] grants what ["b", "a"] grants).
 _STATEMENT_PROPS = _props(
-    "id", "effect", "action", "notaction", "resource", "notresource", "condition", "sid"
+    "id", "effect", ("action", SET), ("notaction", SET), ("resource", SET), ("notresource", SET),
+    ("condition", JSON), "sid",
 )
 _STATEMENT_OF = RelSchema("STATEMENT", "AWSPolicy", {"id": P("policy_id")}, Direction.INWARD)
 AWS_POLICY_STATEMENT = NodeSchema(
@@ -86,7 +94,8 @@ _BOUNDARY = RelSchema("PERMISSIONS_BOUNDARY", "AWSPolicy", {"id": P("permissions
 _COMMON = {
     "id": P("id"),
     "arn": P("arn", index=True),
-    **_props("name", "path", "createdate", "createdate_dt", "tags"),  # tags: ours, {key: value} JSON
+    # tags: ours, {key: value} JSON
+    **_props("name", "path", ("createdate", TIME_TEXT), ("createdate_dt", TIME), ("tags", JSON)),
 }
 
 AWS_GROUP = NodeSchema(
@@ -113,7 +122,7 @@ AWS_ROLE = NodeSchema(
     {
         **_COMMON,
         "roleid": P("roleid", index=True),
-        **_props("permissions_boundary_arn", "trust_policy", "lastused", "lastusedregion"),
+        **_props("permissions_boundary_arn", ("trust_policy", JSON), ("lastused", TIME), "lastusedregion"),
     },
     sub_resource=account_resource(),
     relationships=(_POLICIES, _BOUNDARY),
@@ -128,17 +137,19 @@ AWS_ROLE_TRUST = replace(
     ),
 )
 # Composite (list-users.json): console use, which get-account-authorization-details lacks.
-AWS_USER_PASSWORD = NodeSchema("AWSUser", _props("id", "passwordlastused", "passwordlastused_dt"))
+AWS_USER_PASSWORD = NodeSchema(
+    "AWSUser", _props("id", ("passwordlastused", TIME_TEXT), ("passwordlastused_dt", TIME))
+)
 # Composite (get-service-last-accessed-details/<name>.json) on any user/group/role: the whole report for
 # unused-permission analysis, plus Cartography's most-recent-service properties.
 AWS_PRINCIPAL_LAST_ACCESSED = NodeSchema(
     "AWSPrincipal",
     _props(
         "id",
-        "services_last_accessed",
+        ("services_last_accessed", JSON),
         "last_accessed_service_name",
         "last_accessed_service_namespace",
-        "last_authenticated",
+        ("last_authenticated", TIME),
         "last_authenticated_entity",
         "last_authenticated_region",
     ),
@@ -149,7 +160,7 @@ AWS_INSTANCE_PROFILE = NodeSchema(
     {
         "id": P("id"),
         "arn": P("arn", index=True),
-        **_props("instance_profile_id", "instance_profile_name", "path", "createdate"),
+        **_props("instance_profile_id", "instance_profile_name", "path", ("createdate", TIME)),
     },
     sub_resource=account_resource(),
     relationships=(RelSchema("ASSOCIATED_WITH", "AWSRole", {"id": P("role_arns")}, many=True),),
@@ -162,7 +173,7 @@ AWS_ACCESS_KEY = NodeSchema(
     {
         "id": P("id"),
         "accesskeyid": P("accesskeyid", index=True),
-        **_props("createdate", "createdate_dt", "status", "user_arn"),
+        **_props(("createdate", TIME_TEXT), ("createdate_dt", TIME), "status", "user_arn"),
     },
     sub_resource=account_resource(),
     relationships=(
@@ -173,14 +184,15 @@ AWS_ACCESS_KEY = NodeSchema(
 )
 # Composite (get-access-key-last-used/<key>.json).
 AWS_ACCESS_KEY_LAST_USED = NodeSchema(
-    "AccountAccessKey", _props("id", "lastuseddate", "lastuseddate_dt", "lastusedservice", "lastusedregion")
+    "AccountAccessKey",
+    _props("id", ("lastuseddate", TIME_TEXT), ("lastuseddate_dt", TIME), "lastusedservice", "lastusedregion"),
 )
 AWS_MFA_DEVICE = NodeSchema(
     "AWSMfaDevice",
     {
         "id": P("id"),
         "serialnumber": P("serialnumber", index=True),
-        **_props("username", "user_arn", "enabledate", "enabledate_dt"),
+        **_props("username", "user_arn", ("enabledate", TIME_TEXT), ("enabledate_dt", TIME)),
     },
     sub_resource=account_resource(),
     relationships=(RelSchema("MFA_DEVICE", "AWSUser", _KEY_USER, Direction.INWARD),),

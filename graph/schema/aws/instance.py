@@ -10,7 +10,7 @@ the analyses own them, and a load never resets them.
 """
 
 from graph.schema.aws.regional import regional_node
-from graph.schema.model import P, RelSchema
+from graph.schema.model import JSON, NUMBER, TIME, P, RelSchema, props
 
 EC2_RESERVATION = regional_node(
     "EC2Reservation",
@@ -20,7 +20,7 @@ EC2_RESERVATION = regional_node(
 
 _INSTANCE_FIELDS = (
     "arn",
-    "tags",  # ours: {key: value} JSON (docs/schema/aws-compute.md)
+    ("tags", JSON),  # ours: {key: value} JSON (docs/schema/aws-compute.md)
     "publicdnsname",
     "privatednsname",
     "privateipaddress",
@@ -29,8 +29,8 @@ _INSTANCE_FIELDS = (
     "instancetype",
     "monitoringstate",
     "state",
-    "launchtime",
-    "launchtimeunix",
+    ("launchtime", TIME),
+    ("launchtimeunix", NUMBER),
     "iaminstanceprofile",
     "availabilityzone",
     "tenancy",
@@ -39,7 +39,7 @@ _INSTANCE_FIELDS = (
     "ebsoptimized",
     "instancelifecycle",
     "metadatahttptokens",
-    "metadatahttpputresponsehoplimit",
+    ("metadatahttpputresponsehoplimit", NUMBER),
     "metadatahttpendpoint",
     "imdsv1enabled",
     "imdsv2required",
@@ -53,7 +53,7 @@ _INSTANCE_FIELDS = (
 
 EC2_INSTANCE = regional_node(
     "EC2Instance",
-    {"id": P("id"), "instanceid": P("id", index=True), **{f: P(f) for f in _INSTANCE_FIELDS}},
+    {"id": P("id"), "instanceid": P("id", index=True), **props(*_INSTANCE_FIELDS)},
     relationships=(
         RelSchema("MEMBER_OF_EC2_RESERVATION", "EC2Reservation", {"id": P("reservationid")}),
         RelSchema("PART_OF_SUBNET", "EC2Subnet", {"id": P("subnetid")}),

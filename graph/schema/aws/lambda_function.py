@@ -7,14 +7,14 @@ because they come from a per-function file (absent file: kept; ``{"FunctionUrlCo
 from __future__ import annotations
 
 from graph.schema.aws.regional import regional_node
-from graph.schema.model import NodeSchema, P, RelSchema
+from graph.schema.model import NUMBER, SET, TIME_TEXT, NodeSchema, P, RelSchema, props
 
-_PROPS = ("arn", "name", "modifieddate", "runtime", "description", "timeout", "memory", "codesize", "handler",
-          "version", "tracingconfigmode", "revisionid", "packagetype", "codesha256", "architectures",
-          "kmskeyarn", "role")
+_PROPS = ("arn", "name", ("modifieddate", TIME_TEXT), "runtime", "description", ("timeout", NUMBER),
+          ("memory", NUMBER), ("codesize", NUMBER), "handler", "version", "tracingconfigmode", "revisionid",
+          "packagetype", "codesha256", ("architectures", SET), "kmskeyarn", "role")
 AWS_LAMBDA = regional_node(
     "AWSLambda",
-    {"id": P("id"), **{k: P(k) for k in _PROPS}},
+    {"id": P("id"), **props(*_PROPS)},
     relationships=(
         RelSchema("STS_ASSUMEROLE_ALLOW", "AWSPrincipal", {"arn": P("role")}),
         RelSchema("ASSUMES", "AWSRole", {"id": P("role")}),  # Cartography's ontology edge

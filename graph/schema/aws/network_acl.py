@@ -4,7 +4,7 @@ Inbound entries also carry IpPermissionInbound, egress entries IpPermissionEgres
 """
 
 from graph.schema.aws.regional import regional_node
-from graph.schema.model import P, RelSchema
+from graph.schema.model import NUMBER, P, RelSchema
 
 EC2_NETWORK_ACL = regional_node(
     "EC2NetworkAcl",
@@ -27,12 +27,12 @@ _RULE_PROPS = {
     "id": P("id"),
     "network_acl_id": P("network_acl_id"),
     "protocol": P("protocol"),
-    "fromport": P("fromport"),
-    "toport": P("toport"),
+    "fromport": P("fromport", kind=NUMBER),
+    "toport": P("toport", kind=NUMBER),
     "cidrblock": P("cidrblock"),
     "ipv6cidrblock": P("ipv6cidrblock"),
     "egress": P("egress"),
-    "rulenumber": P("rulenumber"),
+    "rulenumber": P("rulenumber", kind=NUMBER),
     "ruleaction": P("ruleaction"),
 }
 _TO_ACL = (RelSchema("MEMBER_OF_NACL", "EC2NetworkAcl", {"id": P("network_acl_arn")}),)

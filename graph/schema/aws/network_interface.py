@@ -6,7 +6,7 @@
 """
 
 from graph.schema.aws.regional import regional_node
-from graph.schema.model import Direction, P, RelSchema
+from graph.schema.model import NUMBER, SET, TIME, Direction, P, RelSchema, props
 
 _FIELDS = (
     "description",
@@ -20,19 +20,19 @@ _FIELDS = (
     "source_dest_check",
     "status",
     "subnet_id",
-    "attach_time",
-    "device_index",
+    ("attach_time", TIME),
+    ("device_index", NUMBER),
     "vpc_id",
     "instance_id",
     # Ours: every private/public/IPv6 address of the ENI (Cartography has EC2PrivateIp nodes for these).
-    "private_ip_addresses",
-    "public_ips",
-    "ipv6_addresses",
+    ("private_ip_addresses", SET),
+    ("public_ips", SET),
+    ("ipv6_addresses", SET),
 )
 
 NETWORK_INTERFACE = regional_node(
     "NetworkInterface",
-    {"id": P("id"), "subnetid": P("subnet_id"), **{f: P(f) for f in _FIELDS}},
+    {"id": P("id"), "subnetid": P("subnet_id"), **props(*_FIELDS)},
     relationships=(
         RelSchema("PART_OF_SUBNET", "EC2Subnet", {"id": P("subnet_id")}),
         RelSchema(

@@ -8,7 +8,7 @@ security groups are loaded earlier by the network modules.
 from __future__ import annotations
 
 from graph.schema.aws.regional import regional_node
-from graph.schema.model import P, RelSchema
+from graph.schema.model import JSON, NUMBER, TIME_TEXT, P, RelSchema, props
 
 DB_SUBNET_GROUP = regional_node(
     "DBSubnetGroup",
@@ -30,7 +30,7 @@ _PROPS = (
     "engine_version",
     "master_username",
     "db_name",
-    "instance_create_time",
+    ("instance_create_time", TIME_TEXT),
     "availability_zone",
     "multi_az",
     "publicly_accessible",
@@ -40,24 +40,24 @@ _PROPS = (
     "dbi_resource_id",
     "ca_certificate_identifier",
     "deletion_protection",
-    "backup_retention_period",
+    ("backup_retention_period", NUMBER),
     "endpoint_address",
     "endpoint_hostedzoneid",
-    "endpoint_port",
+    ("endpoint_port", NUMBER),
     "iam_database_authentication_enabled",
     "auto_minor_version_upgrade",
     "monitoring_role_arn",
     "performance_insights_enabled",
     "preferred_backup_window",
     "preferred_maintenance_window",
-    "tags",  # ours: {key: value} JSON of TagList
+    ("tags", JSON),  # ours: {key: value} JSON of TagList
 )
 RDS_INSTANCE = regional_node(
     "RDSInstance",
     {
         "id": P("id"),
         "db_instance_identifier": P("db_instance_identifier", index=True),
-        **{k: P(k) for k in _PROPS},
+        **props(*_PROPS),
     },
     relationships=(
         RelSchema(

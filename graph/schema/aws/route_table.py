@@ -9,7 +9,7 @@ first and each member MATCHes it.
 """
 
 from graph.schema.aws.regional import regional_node
-from graph.schema.model import Direction, P, RelSchema
+from graph.schema.model import Direction, P, RelSchema, props
 
 EC2_ROUTE_TABLE = regional_node(
     "EC2RouteTable",
@@ -49,7 +49,7 @@ _ROUTE_FIELDS = (
 
 EC2_ROUTE = regional_node(
     "EC2Route",
-    {"id": P("id"), **{f: P(f) for f in _ROUTE_FIELDS}},
+    {"id": P("id"), **props(*_ROUTE_FIELDS)},
     relationships=(
         RelSchema("ROUTE", "EC2RouteTable", {"id": P("route_table_id")}, Direction.INWARD),
         RelSchema("ROUTES_TO_GATEWAY", "AWSInternetGateway", {"id": P("gateway_id")}),

@@ -8,12 +8,17 @@ exists: an absent file means "not collected" and leaves those properties as they
 
 from __future__ import annotations
 
-from graph.schema.model import Direction, NodeSchema, P, RelSchema, account_resource
+from graph.schema.model import TIME_TEXT, Direction, NodeSchema, P, RelSchema, account_resource
 
 _LABELS = ("AWSS3Bucket", "ObjectStorage")
 S3_BUCKET = NodeSchema(
     "S3Bucket",
-    {"id": P("id"), "name": P("name"), "arn": P("arn", index=True), "creationdate": P("creationdate")},
+    {
+        "id": P("id"),
+        "name": P("name"),
+        "arn": P("arn", index=True),
+        "creationdate": P("creationdate", kind=TIME_TEXT),
+    },
     sub_resource=account_resource(),
     extra_labels=_LABELS,
 )

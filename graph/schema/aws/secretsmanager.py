@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph.schema.aws.regional import regional_node
-from graph.schema.model import P
+from graph.schema.model import JSON, P, props
 
 SECRETS_MANAGER_SECRET = regional_node(
     "SecretsManagerSecret",
@@ -12,8 +12,7 @@ SECRETS_MANAGER_SECRET = regional_node(
         "arn": P("arn", index=True),
         "name": P("name", index=True),
         **{
-            k: P(k)
-            for k in (
+            **props(
                 "description",
                 "rotation_enabled",
                 "rotation_lambda_arn",
@@ -26,7 +25,7 @@ SECRETS_MANAGER_SECRET = regional_node(
                 "kms_key_id",
                 "owning_service",
                 "primary_region",
-                "tags",  # ours: {key: value} JSON
+                ("tags", JSON),  # ours: {key: value} JSON
             )
         },
     },

@@ -7,7 +7,7 @@
 """
 
 from graph.schema.aws.regional import regional_node, relationship_pass
-from graph.schema.model import Direction, P, RelSchema
+from graph.schema.model import NUMBER, SET, Direction, P, RelSchema
 
 EC2_SECURITY_GROUP = regional_node(
     "EC2SecurityGroup",
@@ -38,11 +38,11 @@ _RULE_PROPS = {
     "ruleid": P("id", index=True),
     "groupid": P("groupid"),
     "protocol": P("protocol"),
-    "fromport": P("fromport"),
-    "toport": P("toport"),
+    "fromport": P("fromport", kind=NUMBER),
+    "toport": P("toport", kind=NUMBER),
     # Ours: groups referenced by this rule (UserIdGroupPairs) and prefix lists, so analysis can read one node.
-    "source_group_ids": P("source_group_ids"),
-    "prefix_list_ids": P("prefix_list_ids"),
+    "source_group_ids": P("source_group_ids", kind=SET),
+    "prefix_list_ids": P("prefix_list_ids", kind=SET),
 }
 _TO_GROUP = (RelSchema("MEMBER_OF_EC2_SECURITY_GROUP", "EC2SecurityGroup", {"id": P("groupid")}),)
 

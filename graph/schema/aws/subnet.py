@@ -1,7 +1,7 @@
 """EC2Subnet (Cartography ≥0.1xx: primary AWSEC2Subnet, legacy EC2Subnet — we carry both)."""
 
 from graph.schema.aws.regional import regional_node
-from graph.schema.model import P, RelSchema
+from graph.schema.model import SET, P, RelSchema
 
 EC2_SUBNET = regional_node(
     "EC2Subnet",
@@ -21,7 +21,7 @@ EC2_SUBNET = regional_node(
         "availability_zone": P("availability_zone"),
         "availability_zone_id": P("availability_zone_id"),
         "vpc_id": P("vpc_id"),
-        "ipv6_cidr_blocks": P("ipv6_cidr_blocks"),
+        "ipv6_cidr_blocks": P("ipv6_cidr_blocks", kind=SET),
         "tag_name": P("tag_name"),
     },
     relationships=(RelSchema("MEMBER_OF_AWS_VPC", "AWSVpc", {"id": P("vpc_id")}),),

@@ -1,7 +1,7 @@
 """AWSVpc — Cartography's VPC label (it never had an EC2VPC label). CIDR blocks are kept as properties."""
 
 from graph.schema.aws.regional import regional_node
-from graph.schema.model import P
+from graph.schema.model import JSON, SET, P
 
 AWS_VPC = regional_node(
     "AWSVpc",
@@ -14,10 +14,10 @@ AWS_VPC = regional_node(
         "is_default": P("is_default"),
         "dhcp_options_id": P("dhcp_options_id"),
         # Ours: Cartography has owner-less AWSCidrBlock nodes; see docs/schema/aws-network.md.
-        "cidr_blocks": P("cidr_blocks"),
-        "ipv6_cidr_blocks": P("ipv6_cidr_blocks"),
+        "cidr_blocks": P("cidr_blocks", kind=SET),
+        "ipv6_cidr_blocks": P("ipv6_cidr_blocks", kind=SET),
         "name": P("name"),
-        "tags": P("tags"),  # ours: {key: value} JSON
+        "tags": P("tags", kind=JSON),  # ours: {key: value} JSON
     },
     extra_labels=("VirtualNetwork",),
 )

@@ -13,7 +13,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.schema.model import Direction, NodeSchema, P, PropertyRef, RelSchema, account_resource
+from graph.schema.model import (
+    JSON,
+    TIME_TEXT,
+    Direction,
+    NodeSchema,
+    P,
+    PropertyRef,
+    RelSchema,
+    account_resource,
+)
 
 SCOPE_ID = "GCP_SCOPE_ID"  # context key: "organizations/<n>" or the project id
 
@@ -73,6 +82,6 @@ ASSET = {
     "asset_name": P("asset_name", index=True),  # full resource name: //service.googleapis.com/…
     "project_id": P("project_id"),
     "project_number": P("project_number"),
-    "update_time": P("update_time"),
-    "labels": P("labels"),  # ours: the resource's user labels as {key: value} JSON
+    "update_time": P("update_time", kind=TIME_TEXT),
+    "labels": P("labels", kind=JSON),  # ours: the resource's user labels as {key: value} JSON
 }

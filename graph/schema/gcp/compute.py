@@ -8,7 +8,7 @@ GCPIpRule, GCPIpRange â€” Cartography's labels, ids (partial URIs "projects/p/â€
 """
 
 from graph.schema.gcp.common import ASSET, scoped
-from graph.schema.model import Direction, P, RelSchema
+from graph.schema.model import NUMBER, SET, Direction, P, RelSchema
 
 GCP_VPC = scoped(
     "GCPVpc",
@@ -74,11 +74,11 @@ GCP_INSTANCE = scoped(
         "private_ip": P("private_ip"),
         "public_ip": P("public_ip"),
         # invgraph additions: every NIC's addresses and the network tags, so controls need no traversal.
-        "private_ips": P("private_ips"),
-        "public_ips": P("public_ips"),
-        "network_tags": P("network_tags"),
+        "private_ips": P("private_ips", kind=SET),
+        "public_ips": P("public_ips", kind=SET),
+        "network_tags": P("network_tags", kind=SET),
         "service_account_email": P("service_account_email", index=True),
-        "service_account_scopes": P("service_account_scopes"),
+        "service_account_scopes": P("service_account_scopes", kind=SET),
         "can_ip_forward": P("can_ip_forward"),
         **ASSET,
     },
@@ -117,14 +117,14 @@ GCP_FIREWALL = scoped(
         "self_link": P("self_link"),
         "direction": P("direction"),
         "disabled": P("disabled"),
-        "priority": P("priority"),
+        "priority": P("priority", kind=NUMBER),
         "has_target_service_accounts": P("has_target_service_accounts"),
         # invgraph additions: the rule's match fields as lists, so a control reads one node.
-        "source_ranges": P("source_ranges"),
-        "destination_ranges": P("destination_ranges"),
-        "source_tags": P("source_tags"),
-        "target_tags": P("target_tags"),
-        "target_service_accounts": P("target_service_accounts"),
+        "source_ranges": P("source_ranges", kind=SET),
+        "destination_ranges": P("destination_ranges", kind=SET),
+        "source_tags": P("source_tags", kind=SET),
+        "target_tags": P("target_tags", kind=SET),
+        "target_service_accounts": P("target_service_accounts", kind=SET),
         "action": P("action"),
         "vpc_partial_uri": P("vpc_partial_uri"),
         **ASSET,
@@ -140,8 +140,8 @@ _RULE_PROPS = {
     "id": P("id"),
     "ruleid": P("id"),
     "protocol": P("protocol"),
-    "fromport": P("fromport"),
-    "toport": P("toport"),
+    "fromport": P("fromport", kind=NUMBER),
+    "toport": P("toport", kind=NUMBER),
     "project_number": P("project_number"),
 }
 GCP_IP_RULE_ALLOWED = scoped(

@@ -1,7 +1,7 @@
 """GCPBucket, GCPCloudSQLInstance, GKECluster (Cartography labels; ids: bucket name, selfLink, selfLink)."""
 
 from graph.schema.gcp.common import ASSET, scoped
-from graph.schema.model import P, RelSchema
+from graph.schema.model import TIME_TEXT, P, RelSchema
 
 GCP_BUCKET = scoped(
     "GCPBucket",
@@ -13,7 +13,7 @@ GCP_BUCKET = scoped(
         "location": P("location"),
         "location_type": P("location_type"),
         "storage_class": P("storage_class"),
-        "time_created": P("time_created"),
+        "time_created": P("time_created", kind=TIME_TEXT),
         "retention_period": P("retention_period"),
         "iam_config_bucket_policy_only": P("uniform_bucket_level_access"),
         "uniform_bucket_level_access": P("uniform_bucket_level_access"),
@@ -73,7 +73,7 @@ GKE_CLUSTER = scoped(
         "status": P("status"),
         "current_master_version": P("current_master_version"),
         "initial_version": P("initial_version"),
-        "created_at": P("created_at"),
+        "created_at": P("created_at", kind=TIME_TEXT),
         "private_nodes": P("private_nodes"),
         "private_endpoint_enabled": P("private_endpoint_enabled"),
         "private_endpoint": P("private_endpoint"),

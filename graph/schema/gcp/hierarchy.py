@@ -5,7 +5,7 @@ of an org scan, the project of a project scan) has no owner and is never cleaned
 """
 
 from graph.schema.gcp.common import scoped
-from graph.schema.model import NodeSchema, P, RelSchema
+from graph.schema.model import TIME_TEXT, NodeSchema, P, RelSchema
 
 _PARENTS = (
     RelSchema("PARENT", "GCPOrganization", {"id": P("parent_org")}),
@@ -34,7 +34,7 @@ GCP_FOLDER = scoped(
         "parent_org": P("parent_org"),
         "parent_folder": P("parent_folder"),
         "asset_name": P("asset_name"),
-        "update_time": P("update_time"),
+        "update_time": P("update_time", kind=TIME_TEXT),
     },
     relationships=_PARENTS,
     project_edge=False,
@@ -49,7 +49,7 @@ _PROJECT_PROPS = {
     "parent_org": P("parent_org"),
     "parent_folder": P("parent_folder"),
     "asset_name": P("asset_name"),
-    "update_time": P("update_time"),
+    "update_time": P("update_time", kind=TIME_TEXT),
 }
 GCP_PROJECT = scoped(
     "GCPProject", _PROJECT_PROPS, relationships=_PARENTS, extra_labels=("Tenant",), project_edge=False

@@ -7,7 +7,7 @@ principals show as ``is_public`` and, ours, ``public_members``; ``principals`` k
 """
 
 from graph.schema.gcp.common import ASSET, scoped
-from graph.schema.model import Direction, P, RelSchema
+from graph.schema.model import SET, TIME_TEXT, Direction, P, RelSchema
 
 GCP_SERVICE_ACCOUNT = scoped(
     "GCPServiceAccount",
@@ -32,8 +32,8 @@ GCP_SERVICE_ACCOUNT_KEY = scoped(
         "key_type": P("key_type"),
         "key_origin": P("key_origin"),
         "key_algorithm": P("key_algorithm"),
-        "valid_after_time": P("valid_after_time"),
-        "valid_before_time": P("valid_before_time"),
+        "valid_after_time": P("valid_after_time", kind=TIME_TEXT),
+        "valid_before_time": P("valid_before_time", kind=TIME_TEXT),
         "disabled": P("disabled"),
         "service_account_email": P("service_account_email", index=True),
         **ASSET,
@@ -51,17 +51,17 @@ GCP_POLICY_BINDING = scoped(
         "role": P("role", index=True),
         "resource": P("resource", index=True),
         "resource_type": P("resource_type"),
-        "members": P("members"),
-        "domains": P("domains"),
+        "members": P("members", kind=SET),
+        "domains": P("domains", kind=SET),
         "is_public": P("is_public", index=True),
-        "public_members": P("public_members"),
-        "principals": P("principals"),
+        "public_members": P("public_members", kind=SET),
+        "principals": P("principals", kind=SET),
         "has_condition": P("has_condition"),
         "condition_title": P("condition_title"),
         "condition_expression": P("condition_expression"),
         "project_id": P("project_id"),
         "project_number": P("project_number"),
-        "update_time": P("update_time"),
+        "update_time": P("update_time", kind=TIME_TEXT),
     },
     relationships=(
         RelSchema("HAS_ALLOW_POLICY", "GCPPrincipal", {"email": P("members")}, Direction.INWARD, many=True),

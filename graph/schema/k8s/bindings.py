@@ -1,7 +1,7 @@
 """KubernetesRoleBinding and KubernetesClusterRoleBinding: ROLE_REF to the role, SUBJECT to each subject."""
 
 from graph.schema.k8s.common import CLUSTER_NAME, cluster_resource, namespace_rel
-from graph.schema.model import C, NodeSchema, P, RelSchema
+from graph.schema.model import JSON, SET, C, NodeSchema, P, RelSchema
 
 _COMMON = {
     "id": P("id"),
@@ -13,10 +13,10 @@ _COMMON = {
     "role_name": P("role_name"),
     "role_kind": P("role_kind"),
     "role_id": P("role_id"),
-    "service_account_ids": P("service_account_ids"),
-    "user_ids": P("user_ids"),
-    "group_ids": P("group_ids"),
-    "subjects": P("subjects"),  # invgraph addition: the subjects as JSON
+    "service_account_ids": P("service_account_ids", kind=SET),
+    "user_ids": P("user_ids", kind=SET),
+    "group_ids": P("group_ids", kind=SET),
+    "subjects": P("subjects", kind=JSON),  # invgraph addition: the subjects as JSON
 }
 _SUBJECTS = (
     RelSchema("SUBJECT", "KubernetesServiceAccount", {"id": P("service_account_ids")}, many=True),

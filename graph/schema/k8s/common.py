@@ -5,7 +5,7 @@ cleanup, ``CLUSTER_NAME`` (the snapshot folder / kubeconfig cluster name) keys n
 object whose namespace was not collected still loads (its namespace edge simply finds nothing).
 """
 
-from graph.schema.model import C, Direction, P, RelSchema, account_resource
+from graph.schema.model import JSON, NUMBER, SET, C, Direction, P, RelSchema, account_resource
 
 CLUSTER_ID = "CLUSTER_ID"
 CLUSTER_NAME = "CLUSTER_NAME"
@@ -48,12 +48,12 @@ def workload_properties(**extra: object) -> dict:
     return {
         "id": P("id"),
         **NAMESPACED,
-        "labels": P("labels"),
-        "selector": P("selector"),
-        "generation": P("generation"),
+        "labels": P("labels", kind=JSON),
+        "selector": P("selector", kind=JSON),
+        "generation": P("generation", kind=NUMBER),
         # invgraph addition: the pod template's images and service account, so drift shows image rollouts
         # and controls can reason about workloads whose pods were not collected.
-        "images": P("images"),
+        "images": P("images", kind=SET),
         "service_account_name": P("service_account_name"),
         **extra,
     }

@@ -1,7 +1,7 @@
 """KubernetesIngress: rules and the services they route to (Cartography labels and relationships)."""
 
 from graph.schema.k8s.common import NAMESPACED, cluster_resource, namespace_rel
-from graph.schema.model import NodeSchema, P, RelSchema
+from graph.schema.model import JSON, SET, NodeSchema, P, RelSchema
 
 KUBERNETES_INGRESS = NodeSchema(
     "KubernetesIngress",
@@ -9,13 +9,13 @@ KUBERNETES_INGRESS = NodeSchema(
         "id": P("id"),
         **NAMESPACED,
         "ingress_class_name": P("ingress_class_name"),
-        "rules": P("rules"),
-        "default_backend": P("default_backend"),
-        "host_names": P("host_names"),
-        "annotations": P("annotations"),
-        "load_balancer_dns_names": P("load_balancer_dns_names"),
+        "rules": P("rules", kind=JSON),
+        "default_backend": P("default_backend", kind=JSON),
+        "host_names": P("host_names", kind=SET),
+        "annotations": P("annotations", kind=JSON),
+        "load_balancer_dns_names": P("load_balancer_dns_names", kind=SET),
         "ingress_group_name": P("ingress_group_name"),
-        "tls_hosts": P("tls_hosts"),
+        "tls_hosts": P("tls_hosts", kind=SET),
     },
     sub_resource=cluster_resource(),
     relationships=(

@@ -1,7 +1,7 @@
 """KubernetesNamespace (Cartography labels and keys)."""
 
 from graph.schema.k8s.common import CLUSTER_ID, CLUSTER_NAME, cluster_resource
-from graph.schema.model import C, NodeSchema, P, RelSchema
+from graph.schema.model import JSON, C, NodeSchema, P, RelSchema
 
 KUBERNETES_NAMESPACE = NodeSchema(
     "KubernetesNamespace",
@@ -12,7 +12,7 @@ KUBERNETES_NAMESPACE = NodeSchema(
         "creation_timestamp": P("creation_timestamp"),
         "deletion_timestamp": P("deletion_timestamp"),
         "status_phase": P("status_phase"),
-        "labels": P("labels"),
+        "labels": P("labels", kind=JSON),
     },
     sub_resource=cluster_resource(),
     relationships=(RelSchema("WORKLOAD_PARENT", "KubernetesCluster", {"id": C(CLUSTER_ID)}),),

@@ -1,7 +1,7 @@
 """KubernetesNode, linked to the EC2 instance behind it (Cartography: IS_INSTANCE)."""
 
 from graph.schema.k8s.common import CLUSTER_NAME, cluster_resource
-from graph.schema.model import C, NodeSchema, P, RelSchema
+from graph.schema.model import JSON, SET, C, NodeSchema, P, RelSchema
 
 KUBERNETES_NODE = NodeSchema(
     "KubernetesNode",
@@ -18,9 +18,9 @@ KUBERNETES_NODE = NodeSchema(
         "kernel_version": P("kernel_version"),
         "container_runtime_version": P("container_runtime_version"),
         "kubelet_version": P("kubelet_version"),
-        "labels": P("labels"),
-        "internal_ips": P("internal_ips"),
-        "external_ips": P("external_ips"),
+        "labels": P("labels", kind=JSON),
+        "internal_ips": P("internal_ips", kind=SET),
+        "external_ips": P("external_ips", kind=SET),
     },
     sub_resource=cluster_resource(),
     # Cartography targets AWSEC2Instance, whose nodes also carry the legacy EC2Instance label that our AWS

@@ -11,7 +11,7 @@ from graph.schema.k8s.common import (
     namespace_rel,
     workload_parent_namespace,
 )
-from graph.schema.model import C, Direction, NodeSchema, P, RelSchema
+from graph.schema.model import JSON, NUMBER, SET, C, Direction, NodeSchema, P, RelSchema
 
 
 def _to_secret(rel_type: str, source: str) -> RelSchema:
@@ -30,11 +30,11 @@ KUBERNETES_POD = NodeSchema(
         "host_ipc": P("host_ipc"),
         "host_network": P("host_network", index=True),
         "seccomp_profile_type": P("seccomp_profile_type"),
-        "host_path_volume_paths": P("host_path_volume_paths"),
-        "labels": P("labels"),
+        "host_path_volume_paths": P("host_path_volume_paths", kind=SET),
+        "labels": P("labels", kind=JSON),
         "node": P("node"),
         # invgraph additions (docs/schema/kubernetes.md): pod-level securityContext, IP and controller.
-        "run_as_user": P("run_as_user"),
+        "run_as_user": P("run_as_user", kind=NUMBER),
         "run_as_non_root": P("run_as_non_root"),
         "pod_ip": P("pod_ip"),
         "owner_kind": P("owner_kind"),
@@ -84,17 +84,17 @@ KUBERNETES_CONTAINER = NodeSchema(
         "cpu_limit": P("cpu_limit"),
         "allow_privilege_escalation": P("allow_privilege_escalation"),
         "run_as_non_root": P("run_as_non_root"),
-        "run_as_user": P("run_as_user"),
+        "run_as_user": P("run_as_user", kind=NUMBER),
         "seccomp_profile_type": P("seccomp_profile_type"),
-        "added_capabilities": P("added_capabilities"),
-        "dropped_capabilities": P("dropped_capabilities"),
-        "host_ports": P("host_ports"),
-        "container_ports": P("container_ports"),
-        "container_port_numbers": P("container_port_numbers"),
+        "added_capabilities": P("added_capabilities", kind=SET),
+        "dropped_capabilities": P("dropped_capabilities", kind=SET),
+        "host_ports": P("host_ports", kind=SET),
+        "container_ports": P("container_ports", kind=JSON),
+        "container_port_numbers": P("container_port_numbers", kind=SET),
         # invgraph additions (docs/schema/kubernetes.md).
         "privileged": P("privileged", index=True),
         "read_only_root_filesystem": P("read_only_root_filesystem"),
-        "effective_run_as_user": P("effective_run_as_user"),
+        "effective_run_as_user": P("effective_run_as_user", kind=NUMBER),
         "effective_run_as_non_root": P("effective_run_as_non_root"),
         "image_registry": P("image_registry"),
         "image_repository": P("image_repository"),

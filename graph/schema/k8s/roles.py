@@ -1,7 +1,7 @@
 """KubernetesRole and KubernetesClusterRole: rules flattened into lists, plus the rules as JSON."""
 
 from graph.schema.k8s.common import CLUSTER_NAME, cluster_resource, namespace_rel
-from graph.schema.model import C, NodeSchema, P
+from graph.schema.model import JSON, SET, C, NodeSchema, P
 
 _COMMON = {
     "id": P("id"),
@@ -10,13 +10,13 @@ _COMMON = {
     "uid": P("uid"),
     "creation_timestamp": P("creation_timestamp"),
     "resource_version": P("resource_version"),
-    "api_groups": P("api_groups"),
-    "resources": P("resources"),
-    "verbs": P("verbs"),
+    "api_groups": P("api_groups", kind=SET),
+    "resources": P("resources", kind=SET),
+    "verbs": P("verbs", kind=SET),
     # invgraph additions: the exact rules (resourceNames, nonResourceURLs, per-rule pairing of verbs and
     # resources, which the flattened lists lose).
-    "rules": P("rules"),
-    "resource_names": P("resource_names"),
+    "rules": P("rules", kind=JSON),
+    "resource_names": P("resource_names", kind=SET),
 }
 
 KUBERNETES_ROLE = NodeSchema(
@@ -29,7 +29,11 @@ KUBERNETES_ROLE = NodeSchema(
 
 KUBERNETES_CLUSTER_ROLE = NodeSchema(
     "KubernetesClusterRole",
-    {**_COMMON, "aggregation_rule": P("aggregation_rule"), "non_resource_urls": P("non_resource_urls")},
+    {
+        **_COMMON,
+        "aggregation_rule": P("aggregation_rule", kind=JSON),
+        "non_resource_urls": P("non_resource_urls", kind=SET),
+    },
     sub_resource=cluster_resource(),
     extra_labels=("PermissionRole",),
 )

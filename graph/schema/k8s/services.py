@@ -1,7 +1,7 @@
 """KubernetesService: selector, the pods it selects, and its cloud load balancer (Cartography keys)."""
 
 from graph.schema.k8s.common import NAMESPACED, cluster_resource, namespace_rel
-from graph.schema.model import NodeSchema, P, RelSchema
+from graph.schema.model import JSON, SET, NodeSchema, P, RelSchema
 
 KUBERNETES_SERVICE = NodeSchema(
     "KubernetesService",
@@ -13,16 +13,16 @@ KUBERNETES_SERVICE = NodeSchema(
         # (Cartography's TARGETS matches on three properties, which our one-list relationships cannot).
         "composite_id": P("composite_id", index=True),
         "type": P("type", index=True),
-        "selector": P("selector"),
+        "selector": P("selector", kind=JSON),
         "cluster_ip": P("cluster_ip"),
         "load_balancer_ip": P("load_balancer_ip"),
-        "load_balancer_ingress": P("load_balancer_ingress"),
-        "load_balancer_dns_names": P("load_balancer_dns_names"),
-        "load_balancer_ips": P("load_balancer_ips"),
-        "ports": P("ports"),
-        "port_numbers": P("port_numbers"),
-        "node_ports": P("node_ports"),
-        "external_ips": P("external_ips"),
+        "load_balancer_ingress": P("load_balancer_ingress", kind=JSON),
+        "load_balancer_dns_names": P("load_balancer_dns_names", kind=SET),
+        "load_balancer_ips": P("load_balancer_ips", kind=SET),
+        "ports": P("ports", kind=JSON),
+        "port_numbers": P("port_numbers", kind=SET),
+        "node_ports": P("node_ports", kind=SET),
+        "external_ips": P("external_ips", kind=SET),
     },
     sub_resource=cluster_resource(),
     relationships=(

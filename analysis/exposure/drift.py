@@ -1,0 +1,319 @@
+"""Exposure change between two ingest runs: assets newly (no longer) reachable, paths new / gone / re-scored.
+
+Runs are referenced like drift (``graph.drift.resolve_pair``: a run id or a date, default the latest run
+against the one before); each ingest run is compared through the exposure run computed for it
+(``ExposureRun.ingest_run_id``). An ingest run without one — computed before this analysis existed, failed,
+or pruned beyond ``INVGRAPH_EXPOSURE_KEEP_RUNS`` — gives ``NoExposureRun`` naming the run and the reason.
+
+Path identity is stable across runs: the target plus the ids of the hops' nodes. Interchangeable replicas —
+nodes of one replica-capable label with the same neighbours on the attack graph (pods of one workload behind
+one Service with the same service account, instances behind one load balancer with the same profile) — are
+contracted into one group node *before* paths are enumerated, so a path is reported once with its replica
+count. A group is known by its label and neighbours (``replicas:<label>:<in>><out>``), never by its
+members: a rescheduled pod (new id, same place) is no change. Pods are always known that way, even alone;
+a lone instance keeps its own id. Exposed assets are collapsed the same way in the assets section (replicas
+exposed on the same ports for the same reasons).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import islice, pairwise
+from typing import Any
+
+import networkx as nx
+
+from analysis.exposure import scoring
+from analysis.exposure.model import INTERNET
+from analysis.exposure.paths import (
+    INTERNET_NODE,
+    NODES,
+    TARGET_BY_ID,
+    TARGETS,
+    TARGETS_ANY_LABEL,
+    ExposureTimeout,
+    NoExposureRun,
+    _Clock,
+    _subgraph,
+)
+from analysis.exposure.settings import ExposureSettings, get_exposure_settings
+from graph.drift import DriftError, resolve_pair
+
+__all__ = ["ExposureTimeout", "NoExposureRun", "DriftError", "exposure_drift"]
+
+REPLICA_LABELS = ("KubernetesPod", "EC2Instance", "GCPInstance")
+# Pods get a new id whenever they are rescheduled: even a single pod is known by its place, never its id.
+EPHEMERAL_LABELS = ("KubernetesPod",)
+TARGET_CAP = 5000  # crown jewels compared per run; more is reported as truncated
+_RUN_FOR_INGEST = """
+MATCH (r:ExposureRun {ingest_run_id: $ingest, status: 'ok'})
+RETURN r.run_id AS run_id, toString(r.finished_at) AS computed_at ORDER BY r.finished_at DESC LIMIT 1
+"""
+_ASSETS = """
+MATCH (n:ExposedAsset {run_id: $run})
+WHERE ($account IS NULL OR n.account = $account) AND ($cluster IS NULL OR n.cluster = $cluster)
+  AND ($label IS NULL OR $label IN n.labels) AND ($target IS NULL OR n.node_id = $target)
+RETURN n.node_id AS id, n.name AS name, n.label AS label, n.account AS account, n.cluster AS cluster,
+       n.ports AS ports, n.exposure_types AS exposure_types, n.reasons AS reasons
+"""
+
+
+def _exposure_run(clock: _Clock, ingest: dict[str, Any]) -> dict[str, Any]:
+    rows = clock.read(_RUN_FOR_INGEST, {"ingest": ingest["id"]})
+    if not rows:
+        keep = get_exposure_settings().exposure_keep_runs
+        raise NoExposureRun(
+            f"no exposure run for ingest run {ingest['id']} (collected {ingest['collected_at']}): it was "
+            f"never computed, failed, or was pruned (INVGRAPH_EXPOSURE_KEEP_RUNS={keep} keeps the newest "
+            f"{keep})"
+        )
+    return rows[0]
+
+
+def _contract(dg: nx.DiGraph, labels: dict[str, str]) -> tuple[nx.DiGraph, dict[str, list[str]]]:
+    """Replace each replica group by one node; returns the new graph and group id -> member ids."""
+    groups: dict[tuple[Any, ...], list[str]] = defaultdict(list)
+    for n in dg.nodes:
+        if labels.get(n) in REPLICA_LABELS:
+            key = (labels[n], tuple(sorted(dg.predecessors(n))), tuple(sorted(dg.successors(n))))
+            groups[key].append(n)
+    rename: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    for (label, preds, succs), ids in groups.items():
+        if len(ids) == 1 and label not in EPHEMERAL_LABELS:
+            continue  # a lone instance keeps its own id, so a new neighbour does not rename its paths
+        # Identity from the neighbours, not the members: it survives a pod being rescheduled.
+        gid = f"replicas:{label}:{','.join(preds)}>{','.join(succs)}"
+        members[gid] = sorted(ids)
+        rename.update({i: gid for i in ids})
+    out = nx.DiGraph()
+    for a, b, data in sorted(dg.edges(data=True), key=lambda e: (e[0], e[1])):
+        ra, rb = rename.get(a, a), rename.get(b, b)
+        if not out.has_edge(ra, rb):
+            out.add_edge(ra, rb, **data)
+    return out, members
+
+
+@dataclass
+class _RunGraph:
+    """One exposure run's part of the attack graph that can lie on a path to the chosen targets."""
+
+    targets: dict[str, dict[str, Any]]
+    dg: nx.DiGraph  # replicas contracted
+    details: dict[str, dict[str, Any]]
+    members: dict[str, list[str]]
+    truncated: bool
+
+
+def _load(clock: _Clock, run_id: str, target: str | None, label: str | None, hops_cap: int) -> _RunGraph:
+    params = {"run": run_id, "max_hops": hops_cap, "label": label, "target": target, "cap": TARGET_CAP + 1}
+    query = TARGET_BY_ID if target else TARGETS if label in (None, "AdminRole") else TARGETS_ANY_LABEL
+    rows = clock.read(query, params)
+    info = {r["id"]: r for r in rows[:TARGET_CAP]}
+    raw = _subgraph(clock, run_id, list(info), hops_cap)
+    ids = sorted(set(raw.nodes) - {INTERNET})
+    details = {r["id"]: r for r in clock.read(NODES, {"run": run_id, "ids": ids})} if ids else {}
+    details[INTERNET] = INTERNET_NODE
+    dg, members = _contract(raw, {i: d["label"] for i, d in details.items()})
+    return _RunGraph(info, dg, details, members, len(rows) > TARGET_CAP)
+
+
+_EDGE_KEYS = ("type", "ports", "access", "weight")  # what a path's identity and score depend on
+_NODE_KEYS = ("label", "sensitivity", "crown_jewel", "admin", "account", "cluster")
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _signature(g: _RunGraph, n: str) -> tuple[Any, ...]:
+    if n not in g.dg:
+        return ()
+    node = g.details.get(n) or g.details[g.members[n][0]]
+    into = sorted(
+        (p, *(_frozen(g.dg.edges[p, n].get(k)) for k in _EDGE_KEYS)) for p in g.dg.predecessors(n)
+    )
+    return (*(_frozen(node.get(k)) for k in _NODE_KEYS), len(g.members.get(n, ())), tuple(into))
+
+
+def _affected(old: _RunGraph, new: _RunGraph) -> set[str]:
+    """Nodes whose paths may differ: those whose own data or incoming hops differ, and everything after them.
+
+    A target none of whose ancestors changed has the same paths (same subgraph, same enumeration), so only
+    affected targets are enumerated: the cost follows the change, not the number of crown jewels.
+    """
+    seeds = {n for n in set(old.dg.nodes) | set(new.dg.nodes) if _signature(old, n) != _signature(new, n)}
+    out = set(seeds)
+    for g in (old, new):
+        frontier = [n for n in seeds if n in g.dg]
+        while frontier:  # one walk for all seeds, each node visited once
+            nxt = [s for n in frontier for s in g.dg.successors(n) if s not in out]
+            out.update(nxt)
+            frontier = nxt
+    return out
+
+
+def _paths_to(
+    clock: _Clock,
+    settings: ExposureSettings,
+    g: _RunGraph,
+    targets: set[str],
+    account: str | None,
+    cluster: str | None,
+    hops_cap: int,
+) -> dict[tuple[str, ...], dict[str, Any]]:
+    """identity -> path (score, nodes, hops, replicas) for the given targets of one run."""
+    dg, out = g.dg, {}
+    for tid in sorted(targets):
+        if INTERNET not in dg or tid not in dg:
+            continue
+        for nodes in islice(nx.shortest_simple_paths(dg, INTERNET, tid), settings.exposure_paths_per_target):
+            clock.left()
+            if len(nodes) - 1 > hops_cap:
+                break
+            ns = [_node(n, g.details, g.members) for n in nodes]
+            if account and not any(n.get("account") == account for n in ns):
+                continue
+            if cluster and not any(n.get("cluster") == cluster for n in ns):
+                continue
+            hops = [
+                {k: dg.edges[a, b][k] for k in ("type", "reason", "ports", "access")}
+                for a, b in pairwise(nodes)
+            ]
+            score = scoring.path_score(float(dg.edges[nodes[0], nodes[1]].get("weight") or 1.0), hops, ns)
+            replicas = max((n.get("replicas", 1) for n in ns), default=1)
+            out[tuple(nodes)] = {
+                "score": score,
+                "target": tid,
+                "nodes": ns,
+                "hops": hops,
+                "replicas": replicas,
+            }
+    return out
+
+
+def _node(nid: str, details: dict[str, dict[str, Any]], members: dict[str, list[str]]) -> dict[str, Any]:
+    if nid not in members:
+        return details[nid]
+    ids = members[nid]
+    first = details[ids[0]]
+    name = first["name"] if len(ids) == 1 else f"{first['name']} (+{len(ids) - 1} replicas)"
+    return {**first, "id": nid, "name": name, "replicas": len(ids), "members": ids}
+
+
+def _collapse(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Exposed assets by identity. Pods are known by their place (cluster and the reasons: the Service or
+    Ingress that exposes them), never their uid, so a rescheduled pod is no change and the pods of one
+    workload are one entry; instances exposed the very same way (ports and reasons) are one entry too."""
+    keyed: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in sorted(rows, key=lambda r: r["id"]):
+        key = r["id"]
+        if r["label"] in EPHEMERAL_LABELS:
+            key = f"replicas:{r['label']}:{r['cluster'] or r['account']}:{sorted(r['reasons'] or [])}"
+        elif r["label"] in REPLICA_LABELS:
+            how = (sorted(r["ports"] or []), sorted(r["exposure_types"] or []), sorted(r["reasons"] or []))
+            key = f"replicas:{r['label']}:{r['account'] or r['cluster']}:{how}"
+        keyed[key].append(r)
+    out: dict[str, dict[str, Any]] = {}
+    for key, members in keyed.items():
+        if len(members) == 1 and members[0]["label"] not in EPHEMERAL_LABELS:
+            key = members[0][
+                "id"
+            ]  # a lone instance keeps its own id: new ports are a change, not a new asset
+        out[key] = {**members[0], "replicas": len(members), "members": [m["id"] for m in members]}
+    return out
+
+
+def _asset_changes(
+    clock: _Clock, old_run: str, new_run: str, filters: dict[str, Any]
+) -> dict[str, list[dict[str, Any]]]:
+    old = _collapse(clock.read(_ASSETS, {"run": old_run, **filters}))
+    new = _collapse(clock.read(_ASSETS, {"run": new_run, **filters}))
+    changed = []
+    for aid in sorted(set(old) & set(new)):
+        a, b = old[aid], new[aid]
+        if (
+            sorted(a["ports"] or []) != sorted(b["ports"] or [])
+            or sorted(a["exposure_types"] or []) != sorted(b["exposure_types"] or [])
+            or a["replicas"] != b["replicas"]
+        ):
+            changed.append(
+                {
+                    **b,
+                    "ports_before": a["ports"],
+                    "exposure_types_before": a["exposure_types"],
+                    "replicas_before": a["replicas"],
+                }
+            )
+    return {
+        "newly_reachable": [new[i] for i in sorted(set(new) - set(old))],
+        "no_longer_reachable": [old[i] for i in sorted(set(old) - set(new))],
+        "changed": changed,
+    }
+
+
+def _path_out(identity: tuple[str, ...], path: dict[str, Any]) -> dict[str, Any]:
+    return {"id": " > ".join(identity), **path}
+
+
+def exposure_drift(
+    from_ref: str | None = None,
+    to_ref: str | None = None,
+    target: str | None = None,
+    label: str | None = None,
+    account: str | None = None,
+    cluster: str | None = None,
+    max_hops: int | None = None,
+    settings: ExposureSettings | None = None,
+) -> dict[str, Any]:
+    """The exposure change document (docs/exposure.md, "Exposure change"); filters as ``find_paths``."""
+    settings = settings or get_exposure_settings()
+    frm, to, _ = resolve_pair(from_ref, to_ref)
+    hops_cap = min(max_hops or settings.exposure_default_hops, settings.exposure_max_hops)
+    with _Clock(settings.exposure_drift_timeout_s) as clock:
+        old_run, new_run = _exposure_run(clock, frm), _exposure_run(clock, to)
+        filters = {"account": account, "cluster": cluster, "label": label, "target": target}
+        assets = _asset_changes(clock, old_run["run_id"], new_run["run_id"], filters)
+        g_old = _load(clock, old_run["run_id"], target, label, hops_cap)
+        g_new = _load(clock, new_run["run_id"], target, label, hops_cap)
+        affected = _affected(g_old, g_new)
+        # Targets in one run only, or with a changed ancestor; the rest have identical paths in both runs.
+        todo = (set(g_old.targets) ^ set(g_new.targets)) | (
+            affected & (set(g_old.targets) | set(g_new.targets))
+        )
+        old = _paths_to(clock, settings, g_old, todo, account, cluster, hops_cap)
+        new = _paths_to(clock, settings, g_new, todo, account, cluster, hops_cap)
+        cut_old, cut_new = g_old.truncated, g_new.truncated
+    rescored = [
+        {**_path_out(k, new[k]), "score_before": old[k]["score"], "replicas_before": old[k]["replicas"]}
+        for k in sorted(set(old) & set(new))
+        if old[k]["score"] != new[k]["score"] or old[k]["replicas"] != new[k]["replicas"]
+    ]
+    by_score = lambda p: (-float(p["score"]), p["id"])  # noqa: E731
+    run = lambda r, e: {**{k: r[k] for k in ("id", "collected_at")}, "exposure_run_id": e["run_id"]}  # noqa: E731
+    return {
+        "from": run(frm, old_run),
+        "to": run(to, new_run),
+        "max_hops": hops_cap,
+        "truncated": cut_old or cut_new,
+        "assets": assets,
+        "paths": {
+            "new": sorted((_path_out(k, new[k]) for k in set(new) - set(old)), key=by_score),
+            "gone": sorted((_path_out(k, old[k]) for k in set(old) - set(new)), key=by_score),
+            "rescored": sorted(rescored, key=by_score),
+        },
+    }
+
+
+def counts(doc: dict[str, Any]) -> dict[str, int]:
+    """Headline figures for the report and the webhook."""
+    a, p = doc["assets"], doc["paths"]
+    return {
+        "newly reachable": len(a["newly_reachable"]),
+        "no longer reachable": len(a["no_longer_reachable"]),
+        "exposure changed": len(a["changed"]),
+        "paths new": len(p["new"]),
+        "paths gone": len(p["gone"]),
+        "paths re-scored": len(p["rescored"]),
+    }

@@ -29,8 +29,8 @@ from analysis.report.nightly import build
 from analysis.report.output import render
 from analysis.report.render_text import slack_payload
 from api.app import API_PREFIX, create_app
+from appdb import keys as apikeys
 from cli.main import app as cli_app
-from graph import apikeys
 from graph.drift import drift
 from graph.settings import get_neo4j_settings
 from ingest.runner import ingest_snapshot

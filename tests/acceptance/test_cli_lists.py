@@ -16,8 +16,8 @@ from collections.abc import Iterator
 import pytest
 from typer.testing import CliRunner
 
+from appdb import keys as apikeys
 from cli.main import app
-from graph import apikeys
 from ingest import runner
 from queries import catalogue, findings
 from queries import runner as controls_runner

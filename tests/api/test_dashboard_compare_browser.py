@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from graph import apikeys
+from appdb import keys as apikeys
 from graph.embedded.server import free_port
 from ingest.runner import ingest_snapshot
 from queries.service import execute, load_validated, select

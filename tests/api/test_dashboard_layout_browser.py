@@ -28,7 +28,7 @@ import httpx
 import pytest
 from websockets.sync.client import connect
 
-from graph import apikeys
+from appdb import keys as apikeys
 from graph.embedded.server import free_port
 from ingest import runner
 from ingest.sample import generate

@@ -9,7 +9,6 @@ logged and the loop goes on to the next tick; ``--once`` runs one iteration now 
 
 from __future__ import annotations
 
-import importlib
 import logging
 import time
 from datetime import UTC, datetime
@@ -29,14 +28,9 @@ def _snapshot_folder(root: Path) -> Path | None:
 
 
 def _controls(ingest_run_id: str | None) -> str | None:
-    """Run the control catalogue when the controls runner is in this build; returns the control run id."""
-    try:
-        catalogue = importlib.import_module("queries.catalogue")
-        runner = importlib.import_module("queries.runner")
-        findings = importlib.import_module("queries.findings")
-    except ImportError:
-        log.info("controls runner not available: skipped")
-        return None
+    """Run the control catalogue against the ingest run; returns the control run id."""
+    from queries import catalogue, findings, runner
+
     target = runner.latest_target(ingest_run_id)
     results = runner.run_controls(catalogue.load_catalogue(), target)
     return str(findings.record_run(results, target))

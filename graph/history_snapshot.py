@@ -40,6 +40,8 @@ OWN_LABELS = [
     "ControlRun",
     "ControlResult",
     "Finding",
+    "PrincipalPermissions",
+    "GrantDocument",
     # Labels of older versions, until the API's start-up moves them to the application database.
     "ApiKey",
     "AuditEvent",

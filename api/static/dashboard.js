@@ -344,7 +344,7 @@
     try {
       paths = normalisePaths(await api("/api/v1/exposure/paths?limit=20"));
     } catch (e) {
-      if (e instanceof NotFound) return note($("exposure-path"), "Exposure paths: not available yet.");
+      if (e instanceof NotFound) return note($("exposure-path"), "No exposure paths: " + e.message);
       return handle(e, $("exposure-path"));
     }
     if (!paths.length) return note($("exposure-path"), "No exposure path found in the latest run.");

@@ -40,6 +40,7 @@ BOOKKEEPING_LABELS = (
     "ControlRun",
     "ControlFinding",
     "PrincipalPermissions",
+    "GrantDocument",
     "ExposureRun",
     "ExposureNode",
     "ExposureEdge",

@@ -209,7 +209,10 @@ def test_markdown_and_json_reports(sample: dict[str, Any]) -> None:
     md = render(report, "markdown")
     assert "## Assets added" in md and "batch-worker-new" in md
     # Exposure and privilege changes are filled by the analyses (no hook stub, no "not available").
-    assert "## Exposure changes" in md and "## Privilege changes" in md and "not available" not in md
+    assert "## Exposure changes" in md and "## Privilege changes" in md
+    assert "Exposure changes: not available" not in md and "Privilege changes: not available" not in md
+    # No control run was recorded for these runs: that section says so, with the reason.
+    assert "Control results: not available (no control run recorded on this graph)" in md
     creep_line = r"dev-carol \(aws-user, \d+\) — now admin: gained `\* on \*` via Administrator.*group Admins"
     assert re.search(creep_line, md)
     assert json.loads(render(report, "json"))["drift"]["to"]["id"] == sample["runs"][1]

@@ -22,8 +22,9 @@ import hashlib
 from collections.abc import Mapping, Sequence
 
 from analysis.privileges.aws_actions import ALL, service_of
-from analysis.privileges.aws_combine import fold_service, is_plain, prune_service
-from analysis.privileges.aws_model import EffectivePermissions, Entry, entry_line, sort_entries
+from analysis.privileges.aws_combine import fold_service, is_plain
+from analysis.privileges.aws_model import EffectivePermissions, Entry, entry_line
+from analysis.privileges.aws_prune import prune_sorted
 
 Sources = Mapping[str, Sequence[frozenset[Entry]]]
 
@@ -78,8 +79,9 @@ def finish(sources: Sources) -> EffectivePermissions:
         hit = _SERVICE.get(key)
         if hit is None:
             group = set(everything) if svc == ALL else fold_service(svc, set().union(*sets))
-            kept = list(sort_entries(prune_service(svc, group, everything)))
-            hit = (sets + all_sets, kept, "".join(entry_line(e) + "\n" for e in kept))
+            kept = prune_sorted(svc, group, everything)  # canonical order already
+            # map + join stay in C; same text as one entry_line + "\n" per entry.
+            hit = (sets + all_sets, kept, "\n".join(map(entry_line, kept)) + "\n" if kept else "")
             if key in _SEEN:
                 _SERVICE[key] = hit
             else:

@@ -64,18 +64,22 @@ def prune_sorted(svc: str, group: set[Entry] | frozenset[Entry], everything: lis
 def _prune_run(run: list[Entry], broad: list[Entry]) -> list[Entry]:
     """The entries of one action (``run``, sorted by resource first) that nothing covers."""
     keys = [e.resource for e in run]
-    n = len(run)
+    n = len(keys)
     covered: set[int] = set()
-    for c in run:
-        if not has_wildcard(c.resource):
+    for idx, r in enumerate(keys):
+        if "*" not in r and "?" not in r:
             continue
-        # Entries whose resource starts with the wildcard's literal prefix are contiguous here.
-        prefix = literal_prefix(c.resource)
+        # Entries whose resource starts with the wildcard's literal prefix are contiguous here; the
+        # wildcard entry itself is skipped (``_subsumes`` of an entry and itself is False anyway).
+        prefix = literal_prefix(r)
+        c = run[idx]
         i = bisect_left(keys, prefix)
         while i < n and keys[i].startswith(prefix):
-            if i not in covered and _subsumes(c, run[i]):
+            if i != idx and i not in covered and _subsumes(c, run[i]):
                 covered.add(i)
             i += 1
+    if not covered and not broad and len(set(keys)) == n:
+        return run  # the usual case: distinct resources, none inside another's wildcard
     kept: list[Entry] = []
     for k, e in enumerate(run):
         if k in covered or (broad and any(_subsumes(c, e) for c in broad)):

@@ -9,9 +9,10 @@ the entries it may cut. See ``aws_model`` for the canonical form of the result.
 
 Cost is kept low for whole-account runs by memoising: statements per unique document
 (``aws_policy``), allow entries per unique document, each document's entries after the boundary and
-the Denies that concern them, each service's folded, pruned, sorted and hashed entries per unique
-combination of contributing sets (``aws_finish``), and whole results per unique combination of
-documents (roles stamped from one template share one computation).
+the Denies that concern them (and, in one step, per distinct set of caps and Denies), each service's
+folded, pruned, sorted and hashed entries per unique combination of contributing sets
+(``aws_finish``), and whole results per unique combination of documents (roles stamped from one
+template share one computation).
 """
 
 from __future__ import annotations

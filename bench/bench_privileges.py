@@ -290,7 +290,12 @@ def main() -> None:
     parser.add_argument("--principals", type=int, default=10_000)
     parser.add_argument("--policies", type=int, default=50)
     # Written in input order, so two engine versions can be checked for identical results.
-    parser.add_argument("--dump-hashes", type=Path, default=None, help="write one sha256 per principal")
+    parser.add_argument(
+        "--dump-hashes",
+        type=Path,
+        default=None,
+        help="write one sha256 per principal (with --scps, that run's to FILE.scps)",
+    )
     parser.add_argument(
         "--scps",
         action="store_true",

@@ -290,7 +290,12 @@ def main() -> None:
     parser.add_argument("--principals", type=int, default=10_000)
     parser.add_argument("--policies", type=int, default=50)
     # Written in input order, so two engine versions can be checked for identical results.
-    parser.add_argument("--dump-hashes", type=Path, default=None, help="write one sha256 per principal")
+    parser.add_argument(
+        "--dump-hashes",
+        type=Path,
+        default=None,
+        help="write one sha256 per principal (with --scps, that run's to FILE.scps)",
+    )
     parser.add_argument(
         "--scps",
         action="store_true",
@@ -315,7 +320,7 @@ def main() -> None:
         principals.append((attached, rng.choice(bounds) if rng.random() < 0.15 else None))
 
     if args.only_scps:
-        _report_scps(principals, args.accounts)
+        _report_scps(principals, args.accounts, args.dump_hashes)
         return
     results, entries, findings, elapsed, cpu = run(principals, None)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -338,12 +343,16 @@ def main() -> None:
         sys.stdout.flush()
         cmd = [sys.executable, __file__, "--only-scps", "--principals", str(args.principals)]
         cmd += ["--policies", str(args.policies), "--accounts", str(args.accounts)]
+        if args.dump_hashes is not None:  # the run with SCPs writes its hashes beside, suffixed ".scps"
+            cmd += ["--dump-hashes", str(args.dump_hashes.with_name(args.dump_hashes.name + ".scps"))]
         subprocess.run(cmd, check=True)
 
 
-def _report_scps(principals: list[tuple[list[Doc], Doc | None]], accounts: int) -> None:
+def _report_scps(principals: list[tuple[list[Doc], Doc | None]], accounts: int, dump: Path | None) -> None:
     capped, entries, findings, elapsed, cpu = run(principals, organization(accounts))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if dump is not None:
+        dump.write_text("".join(f"{r.sha256} {len(r.entries)}\n" for r in capped))
     print(
         f"with SCPs (3-level OU tree, {accounts} accounts, 20 SCPs): "
         f"unique_results={len({r.sha256 for r in capped})} entries total={entries} "

@@ -9,9 +9,10 @@ the entries it may cut. See ``aws_model`` for the canonical form of the result.
 
 Cost is kept low for whole-account runs by memoising: statements per unique document
 (``aws_policy``), allow entries per unique document, each document's entries after the boundary and
-the Denies that concern them, each service's folded, pruned, sorted and hashed entries per unique
-combination of contributing sets (``aws_finish``), and whole results per unique combination of
-documents (roles stamped from one template share one computation).
+the Denies that concern them (and, in one step, per distinct set of caps and Denies), each service's
+folded, pruned, sorted and hashed entries per unique combination of contributing sets
+(``aws_finish``), and whole results per unique combination of documents (roles stamped from one
+template share one computation).
 """
 
 from __future__ import annotations
@@ -51,6 +52,12 @@ _ALLOWS: dict[int, dict[str, frozenset[Entry]]] = {}
 _AFFECTS: dict[tuple[int, Statement], bool] = {}
 _BOUNDED: dict[tuple[int, int], frozenset[Entry]] = {}
 _CUT: dict[tuple[int, tuple[Statement, ...]], frozenset[Entry]] = {}
+# Whole ``_cut`` per (document group, caps, the principal's Denies for the service). Principals of one
+# account share their SCP Denies and most share their few identity Denies, so a managed policy's group
+# is cut once per distinct Deny set instead of re-checking each Deny against it for every principal.
+# Keys hold ids of ``_allow_entries`` groups and of statement tuples (alive for the process, see there)
+# and the Deny statements themselves.
+_WHOLE: dict[tuple[int, tuple[int, ...], tuple[Statement, ...]], frozenset[Entry]] = {}
 _RESULTS: dict[tuple[frozenset[int], int | None, tuple[int, ...]], EffectivePermissions] = {}
 # One statements tuple per distinct level of SCPs (the union of the level's documents), kept alive
 # here so that its id is a sound memo key for ``_ALLOWS`` / ``_BOUNDED``.
@@ -142,10 +149,24 @@ def _cut(
     Both steps work entry by entry, so they distribute over the union of documents: doing them per
     (document, service) and memoising lets principals that share managed policies share the work.
     """
-    if len(_CUT) + len(_AFFECTS) + len(_BOUNDED) >= _MAX_CACHE:
+    whole_key = (id(group), tuple(map(id, bounds)), denies)
+    found = _WHOLE.get(whole_key)
+    if found is not None:
+        return found
+    if len(_CUT) + len(_AFFECTS) + len(_BOUNDED) + len(_WHOLE) >= _MAX_CACHE:
         # Cleared together: their keys hold ids of frozensets that only these caches keep alive.
-        for cache in (_CUT, _AFFECTS, _BOUNDED):
+        for cache in (_CUT, _AFFECTS, _BOUNDED, _WHOLE):
             cache.clear()
+    _WHOLE[whole_key] = found = _cut_uncached(svc, group, bounds, denies)
+    return found
+
+
+def _cut_uncached(
+    svc: str,
+    group: frozenset[Entry],
+    bounds: tuple[tuple[Statement, ...], ...],
+    denies: tuple[Statement, ...],
+) -> frozenset[Entry]:
     for bound in bounds:
         group = _bounded(svc, group, bound)
     denies = _affecting(group, denies)

@@ -164,6 +164,8 @@ def fold_service(svc: str, group: set[Entry]) -> set[Entry]:
     known = SERVICE_ACTIONS.get(svc)
     if not known or len(group) < len(known):
         return group  # the usual case: too few entries to be complete
+    if not known <= {e.action for e in group}:
+        return group  # no resource can have every action if the service's entries together lack one
     by_rest: dict[tuple[object, ...], set[str]] = defaultdict(set)
     for e in group:
         if not has_wildcard(e.action):

@@ -10,6 +10,7 @@ touch are computed per principal. This is the hot path of whole-account runs (se
 ``bench/bench_privileges.py``), where nearly every principal has a unique combination of documents
 and the whole-result memo in ``aws`` never hits.
 
+Pruning itself is ``aws_prune.prune_sorted`` (one canonical sort per service, survivors kept in order).
 The result is identical to ``EffectivePermissions(prune(fold_services(grants)))``: entries of one
 service all start with ``<service>:`` (``*`` for the global atom), so sorting the services by
 ``service + ":"`` and concatenating their sorted entries is the global canonical order, and the hash
@@ -22,8 +23,9 @@ import hashlib
 from collections.abc import Mapping, Sequence
 
 from analysis.privileges.aws_actions import ALL, service_of
-from analysis.privileges.aws_combine import fold_service, is_plain, prune_service
-from analysis.privileges.aws_model import EffectivePermissions, Entry, entry_line, sort_entries
+from analysis.privileges.aws_combine import fold_service, is_plain
+from analysis.privileges.aws_model import EffectivePermissions, Entry, entry_line
+from analysis.privileges.aws_prune import prune_sorted
 
 Sources = Mapping[str, Sequence[frozenset[Entry]]]
 
@@ -78,8 +80,9 @@ def finish(sources: Sources) -> EffectivePermissions:
         hit = _SERVICE.get(key)
         if hit is None:
             group = set(everything) if svc == ALL else fold_service(svc, set().union(*sets))
-            kept = list(sort_entries(prune_service(svc, group, everything)))
-            hit = (sets + all_sets, kept, "".join(entry_line(e) + "\n" for e in kept))
+            kept = prune_sorted(svc, group, everything)  # canonical order already
+            # map + join stay in C; same text as one entry_line + "\n" per entry.
+            hit = (sets + all_sets, kept, "\n".join(map(entry_line, kept)) + "\n" if kept else "")
             if key in _SEEN:
                 _SERVICE[key] = hit
             else:

@@ -11,12 +11,9 @@ test-output/dashboard.png.
 from __future__ import annotations
 
 import html
-import os
 import re
 import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,11 +25,11 @@ from api.widgets import WIDGETS
 from api.widgets.common import optional_module
 from appdb import keys as apikeys
 from graph import driver as graph_driver
-from graph.embedded.server import free_port
 from ingest import runner
 from ingest.sample import generate
 from queries import catalogue, findings
 from queries import runner as controls_runner
+from tests.api.live_server import live_api
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(2400)]
 
@@ -64,31 +61,8 @@ def server(neo4j: str, tmp_path: Path) -> Iterator[str]:
     target = controls_runner.latest_target()
     findings.record_run(controls_runner.run_controls(catalogue.load_catalogue(), target), target)
 
-    port = free_port()
-    env = {**os.environ, "NEO4J_URI": neo4j, "INVGRAPH_ENVIRONMENT": "development"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"], cwd=REPO, env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, "uvicorn exited"
-            assert time.monotonic() < deadline, "uvicorn did not answer within 120 s"
-            time.sleep(0.5)
+    with live_api(neo4j) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _chromium(url: str, profile: Path, *extra: str) -> subprocess.CompletedProcess[str]:

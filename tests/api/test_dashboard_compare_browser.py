@@ -10,21 +10,17 @@ px wide go to test-output/.
 from __future__ import annotations
 
 import html
-import os
 import re
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from appdb import keys as apikeys
-from graph.embedded.server import free_port
 from ingest.runner import ingest_snapshot
 from queries.service import execute, load_validated, select
+from tests.api.live_server import live_api
 from tests.api.test_dashboard_browser import CHROMIUM, FLAGS
 from tests.conftest import DATA
 
@@ -39,30 +35,8 @@ def server(neo4j: str) -> Iterator[tuple[str, list[str]]]:
     for day in ("day1", "day2"):
         runs.append(ingest_snapshot(DATA / "snapshots" / "handwritten" / day).run_id)
         execute(select(load_validated()))
-    port = free_port()
-    env = {**os.environ, "NEO4J_URI": neo4j, "INVGRAPH_ENVIRONMENT": "development"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"], cwd=REPO, env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.5)
+    with live_api(neo4j) as base:
         yield base, runs
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _chromium(url: str, profile: Path, width: int, *extra: str) -> str:

@@ -13,11 +13,9 @@ from __future__ import annotations
 import base64
 import itertools
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -29,11 +27,11 @@ import pytest
 from websockets.sync.client import connect
 
 from appdb import keys as apikeys
-from graph.embedded.server import free_port
 from ingest import runner
 from ingest.sample import generate
 from queries import catalogue, findings
 from queries import runner as controls_runner
+from tests.api.live_server import live_api
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(2400)]
 
@@ -58,31 +56,8 @@ def sample(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 @pytest.fixture(scope="module")
 def server(sample: dict[str, Any], neo4j_uri: str) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "NEO4J_URI": neo4j_uri, "INVGRAPH_ENVIRONMENT": "development"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"], cwd=REPO, env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, "uvicorn exited"
-            assert time.monotonic() < deadline, "uvicorn did not answer within 120 s"
-            time.sleep(0.5)
+    with live_api(neo4j_uri) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 class Page:

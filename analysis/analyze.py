@@ -19,7 +19,7 @@ from typing import Any
 from analysis.exposure.compute import compute as compute_exposure
 from analysis.privileges.steps import LAST_REPORT, PROVIDERS, privileges_step
 from graph import driver
-from graph.history_snapshot import snapshot_pass
+from history.snapshot import snapshot_pass
 from ingest.core import ModuleResult, RunContext, Status
 from queries.report import summary
 from queries.service import execute, load_validated

@@ -5,7 +5,7 @@ beside the time of the drift query alone for the same runs.
 
 1. The sample (``--scale``; 200 ≈ 100k assets) is generated for 3 days; days 1 and 2 are ingested with the
    default post-ingest steps (history, privileges, exposure) and the controls run after each. Timed: the
-   whole nightly report day 1 → day 2 rendered as HTML (goal < 10 s), and ``graph.drift.drift`` alone.
+   whole nightly report day 1 → day 2 rendered as HTML (goal < 10 s), and ``history.drift.drift`` alone.
 2. The graph is grown to ``--nodes`` with the exposure benchmark's synthetic units (bench/bench_exposure.py),
    exposure is recomputed for run 2 on the big graph, and day 3 is ingested (its exposure step runs on the
    big graph too). Timed: ``exposure_drift(run 2, run 3)`` (goal < 2 s) and drift alone for the same pair.
@@ -30,7 +30,7 @@ from analysis.report.nightly import build  # noqa: E402
 from analysis.report.output import render  # noqa: E402
 from bench.bench_exposure import synthesize  # noqa: E402
 from bench.common import counts, neo4j_for_bench, wipe  # noqa: E402
-from graph.drift import drift  # noqa: E402
+from history.drift import drift  # noqa: E402
 from ingest.runner import ingest_snapshot  # noqa: E402
 from ingest.sample import generate  # noqa: E402
 from queries.service import execute, load_validated, select  # noqa: E402

@@ -5,7 +5,7 @@
 Steps: generate the sample (1 day) at ``scale``; ingest it (run 1); copy the snapshot and mutate 1% of the
 EC2 instances / security groups / volumes (instance type, a tag-like Name change, an SG rule port, volume
 size) and ingest (run 2); the same with 10% (run 3). For each ingest it prints the time of
-``graph.history.record`` (measured by wrapping it) and of drift for the pair; then the full snapshot pass
+``history.changes.record`` (measured by wrapping it) and of drift for the pair; then the full snapshot pass
 twice (baseline, then a no-change pass) on the same graph. Not a test: prints a table.
 """
 
@@ -61,7 +61,7 @@ def _mutate(src: Path, dst: Path, fraction: float, seed: int) -> int:
 
 def _ingest(folder: Path) -> tuple[str, float, float, dict[str, int]]:
     """Ingest; returns (run id, total seconds, history.record seconds, record counts)."""
-    from graph import history
+    from history import changes as history
     from ingest import runner
 
     spent: dict[str, Any] = {}
@@ -87,8 +87,8 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=200)
     parser.add_argument("--out", type=Path, default=Path("/tmp/invgraph-bench-drift"))
     args = parser.parse_args()
-    from graph.drift import drift
-    from graph.history_snapshot import snapshot_pass
+    from history.drift import drift
+    from history.snapshot import snapshot_pass
     from ingest.sample import generate
 
     manifest = generate(args.out / "sample", scale=args.scale, days=1)

@@ -30,7 +30,7 @@ def drift_cmd(
     project: Annotated[str | None, typer.Option(help="Only assets of this GCP project id.")] = None,
 ) -> None:
     """Print the drift between two retained runs as JSON (docs/history-and-drift.md); see `invgraph drift`."""
-    from graph.drift import DriftError, Filters, drift, dumps
+    from history.drift import DriftError, Filters, drift, dumps
 
     try:
         typer.echo(dumps(drift(from_, to, Filters(account, cluster, label, severity, project))))
@@ -43,7 +43,7 @@ def asset_cmd(
     asset_id: Annotated[str, typer.Argument(help="The asset's id (ARN, instance id, uid, …).")],
 ) -> None:
     """Every recorded change of one asset across runs, oldest first, as JSON."""
-    from graph.drift_timeline import asset_history
+    from history.timeline import asset_history
 
     entries = asset_history(asset_id)
     if not entries:
@@ -54,7 +54,7 @@ def asset_cmd(
 @app.command("snapshot")
 def snapshot_cmd() -> None:
     """Full fingerprint pass over a graph loaded by another tool (cartography); records changes as a run."""
-    from graph.history_snapshot import snapshot_pass
+    from history.snapshot import snapshot_pass
 
     typer.echo(json.dumps(snapshot_pass(), indent=2))
 
@@ -66,6 +66,6 @@ def prune_cmd(
     ] = False,
 ) -> None:
     """Apply retention (INVGRAPH_RETENTION_DAILY/_WEEKLY/_MONTHLY); pruned runs fold into the next kept."""
-    from graph.retention import dumps, prune
+    from history.retention import dumps, prune
 
     typer.echo(dumps(prune(dry_run=dry_run)))

@@ -114,7 +114,7 @@ def register_runs(root: typer.Typer) -> None:
         fmt: FormatOption = ListFormat.table,
     ) -> None:
         """List ingest runs with their per-module status."""
-        from graph.runs import list_runs
+        from history.runs import list_runs
 
         rows = list_runs(limit)
 

@@ -36,7 +36,7 @@ def nightly(
     from analysis.report.nightly import build
     from analysis.report.output import deliver
     from analysis.report.webhook import WebhookError
-    from graph.drift import DriftError
+    from history.drift import DriftError
 
     try:
         report = build(from_, to)

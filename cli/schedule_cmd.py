@@ -40,7 +40,7 @@ def run_once(snapshot_dir: Path | None, report_dir: Path | None, webhook: str | 
     """One iteration; returns 0 ok, 1 when a step failed."""
     from analysis.report.nightly import build
     from analysis.report.output import deliver
-    from graph.drift import DriftError
+    from history.drift import DriftError
 
     status = 0
     run_id = None

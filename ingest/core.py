@@ -121,7 +121,7 @@ def sync_resource(
         return _failed(result, f"{name} [{scope}]: {exc}")
     except (ServiceUnavailable, SessionExpired):
         # Neo4j is gone (the driver already retried): stop the whole run instead of retrying every remaining
-        # module. The run stays ``running`` and the next run marks it failed (graph/runs.py).
+        # module. The run stays ``running`` and the next run marks it failed (history/runs.py).
         raise
     except (Neo4jError, DriverError) as exc:
         return _failed(result, f"{name} [{scope}]: Neo4j error: {exc}")

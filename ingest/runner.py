@@ -10,8 +10,9 @@ from typing import Any
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from graph import history, runs
 from graph.schema import loader
+from history import changes as history
+from history import runs
 from ingest import registry
 from ingest.core import ModuleResult, RunContext, Status
 from ingest.sources.snapshot import Snapshot

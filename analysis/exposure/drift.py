@@ -1,6 +1,6 @@
 """Exposure change between two ingest runs: assets newly (no longer) reachable, paths new / gone / re-scored.
 
-Runs are referenced like drift (``graph.drift.resolve_pair``: a run id or a date, default the latest run
+Runs are referenced like drift (``history.drift.resolve_pair``: a run id or a date, default the latest run
 against the one before); each ingest run is compared through the exposure run computed for it
 (``ExposureRun.ingest_run_id``). An ingest run without one — computed before this analysis existed, failed,
 or pruned beyond ``INVGRAPH_EXPOSURE_KEEP_RUNS`` — gives ``NoExposureRun`` naming the run and the reason.
@@ -38,7 +38,7 @@ from analysis.exposure.paths import (
     _subgraph,
 )
 from analysis.exposure.settings import ExposureSettings, get_exposure_settings
-from graph.drift import DriftError, resolve_pair
+from history.drift import DriftError, resolve_pair
 
 __all__ = ["ExposureTimeout", "NoExposureRun", "DriftError", "exposure_drift"]
 

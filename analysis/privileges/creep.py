@@ -1,6 +1,6 @@
 """Privilege creep between two runs, and one principal's permissions with their history.
 
-Runs are referenced like drift (``graph.drift.resolve_pair``): a run id or a date (the last run
+Runs are referenced like drift (``history.drift.resolve_pair``): a run id or a date (the last run
 collected on or before it); default the latest run against the one before. Only principals with a
 record written after ``from`` up to ``to`` are looked at, so the cost follows what changed.
 
@@ -25,7 +25,7 @@ from analysis.privileges import store
 from analysis.privileges.graph_aws import last_accessed
 from analysis.privileges.provenance import attribute, doc_shas
 from analysis.privileges.records import KINDS, entry_strings, gained_lost, provider_of
-from graph.drift import DriftError, list_runs, resolve_pair
+from history.drift import DriftError, list_runs, resolve_pair
 
 UNUSED_DAYS = 90
 

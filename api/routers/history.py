@@ -10,9 +10,9 @@ from pydantic import BaseModel
 from api.auth import Viewer
 from api.deps import strict_query
 from api.errors import ApiError, error_responses
-from graph import drift as drift_mod
-from graph.drift_timeline import asset_history
-from graph.runs import list_runs as list_ingest_runs
+from history import drift as drift_mod
+from history.runs import list_runs as list_ingest_runs
+from history.timeline import asset_history
 
 router = APIRouter(tags=["history"])
 Scalar = str | int | float | bool | None

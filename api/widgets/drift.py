@@ -1,6 +1,6 @@
 """`latest-drift`: what the latest ingest run added, removed and changed.
 
-Read straight from the run's `(:AssetChange)` / `(:RelChange)` records (graph/history.py), both indexed on
+Read straight from the run's `(:AssetChange)` / `(:RelChange)` records (history/changes.py), both indexed on
 `run_id`, so the cost follows the size of the change, not of the graph. The full, filterable drift between
 any two runs is `GET /api/v1/drift`; this widget is its one-glance summary.
 """

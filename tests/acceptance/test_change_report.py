@@ -31,8 +31,8 @@ from analysis.report.render_text import slack_payload
 from api.app import API_PREFIX, create_app
 from appdb import keys as apikeys
 from cli.main import app as cli_app
-from graph.drift import drift
 from graph.settings import get_neo4j_settings
+from history.drift import Filters, drift
 from ingest.runner import ingest_snapshot
 from queries.service import execute, load_validated, select
 from tests.conftest import DATA, _wipe
@@ -220,7 +220,7 @@ def test_cli_commands(pair: dict[str, Any]) -> None:
     res = runner.invoke(cli_app, ["drift", "--from", frm, "--to", to, "--label", "EC2Instance"])
     doc = json.loads(res.output)
     assert doc == json.loads(
-        json.dumps(drift(frm, to, __import__("graph.drift").drift.Filters(label="EC2Instance")), default=str)
+        json.dumps(drift(frm, to, Filters(label="EC2Instance")), default=str)
     )
     res = runner.invoke(cli_app, ["history", "drift", "--from", frm, "--to", to])
     assert res.exit_code == 0 and json.loads(res.output)["to"]["id"] == to

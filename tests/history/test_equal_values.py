@@ -19,11 +19,11 @@ import pytest
 from neo4j.time import DateTime as Neo4jDateTime
 
 from graph import driver
-from graph.drift import drift
-from graph.history import change_rows, property_changes
 from graph.schema.loader import load
 from graph.schema.model import NodeSchema
 from graph.schema.values import Kind, canonical, normalise
+from history.changes import change_rows, property_changes
+from history.drift import drift
 from ingest.registry import aws_modules, gcp_modules, k8s_modules
 from ingest.runner import ingest_snapshot
 from ingest.sample import generate

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from graph.drift_fold import fold_assets, fold_relationships
-from graph.history import property_changes
-from graph.retention import RetentionSettings, plan
+from history.changes import property_changes
+from history.fold import fold_assets, fold_relationships
+from history.retention import RetentionSettings, plan
 
 
 def rec(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from graph import driver
-from graph.drift import Filters, drift
-from graph.history_snapshot import snapshot_pass
+from history.drift import Filters, drift
+from history.snapshot import snapshot_pass
 
 
 def _cartography_graph() -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from graph import driver, runs
-from graph.drift_findings import finding_changes
+from graph import driver
+from history import runs
 from queries.catalogue import load_catalogue
+from queries.drift import finding_changes
 from queries.service import execute
 from tests.queries.graph_fixture import load_graph, read_fixture
 

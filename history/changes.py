@@ -186,7 +186,7 @@ def implied_removals(removed_ids: list[str], explicit: set[tuple[str, str, str]]
     """
     if not removed_ids:
         return []
-    from graph.drift_fold import fold_relationships  # local: drift_fold imports nothing from here
+    from history.fold import fold_relationships  # local: drift_fold imports nothing from here
 
     rows = driver.read(
         """

@@ -5,11 +5,11 @@ Settings (environment): ``INVGRAPH_RETENTION_DAILY`` (14), ``INVGRAPH_RETENTION_
 back from ``now``. The newest run and runs still ``running`` are always kept.
 
 Pruning must not change drift between retained runs. A pruned run's AssetChange / RelChange records are
-folded (graph/drift_fold.py, the same fold drift uses) together with those of the next retained run and
+folded (history/fold.py, the same fold drift uses) together with those of the next retained run and
 written back as that run's records, in order (``seq``); then the pruned run, its IngestModuleRun nodes and
 its records are deleted. Runs older than the oldest retained run fold into it the same way: that keeps
 the baseline (every relationship's "added" record), which history needs to notice relationships that
-vanish with a removed node (graph/history.py ``implied_removals``).
+vanish with a removed node (history/changes.py ``implied_removals``).
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from typing import Any
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from graph import driver, history
-from graph.drift import list_runs, load_records
-from graph.drift_fold import fold_assets, fold_relationships
+from graph import driver
+from history import changes as history
+from history.drift import list_runs, load_records
+from history.fold import fold_assets, fold_relationships
 
 
 class RetentionSettings(BaseSettings):
@@ -53,7 +54,7 @@ def _month_index(d: date) -> int:
 
 
 def plan(runs: list[dict[str, Any]], settings: RetentionSettings, now: datetime | None = None) -> PrunePlan:
-    """Which runs to keep (pure: runs oldest first, as graph.drift.list_runs returns them)."""
+    """Which runs to keep (pure: runs oldest first, as history.drift.list_runs returns them)."""
     today = (now or datetime.now(UTC)).astimezone(UTC).date()
     newest: dict[tuple[str, Any], dict[str, Any]] = {}
     for run in runs:  # oldest first, so the last one written per bucket is the newest

@@ -9,7 +9,7 @@ Records are applied in run order. Per asset:
 
 Relationships are keyed by (start, type, end): added then removed cancels, removed then added cancels.
 
-The same fold compacts the records of pruned runs into the next retained run (graph/retention.py), so its
+The same fold compacts the records of pruned runs into the next retained run (history/retention.py), so its
 output (``NetAsset``) can be written back as ``AssetChange`` records.
 """
 

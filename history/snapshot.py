@@ -24,10 +24,12 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from graph import driver, history, runs
+from graph import driver
 from graph.schema.labels import primary_label
 from graph.schema.loader import is_bookkeeping
 from graph.schema.values import canonical
+from history import changes as history
+from history import runs
 
 # Our own bookkeeping nodes: never assets.
 OWN_LABELS = [

@@ -1,7 +1,7 @@
-"""Drift between two retained ingest runs, from the AssetChange / RelChange records (graph/history.py).
+"""Drift between two retained ingest runs, from the AssetChange / RelChange records (history/changes.py).
 
 ``drift(from_ref, to_ref, filters)`` folds the records of the runs after ``from`` up to and including ``to``
-(ordered by ``started_at``; semantics in graph/drift_fold.py). A ref is a run id or a date (``YYYY-MM-DD``
+(ordered by ``started_at``; semantics in history/fold.py). A ref is a run id or a date (``YYYY-MM-DD``
 or an ISO timestamp): the last run collected on or before it (a bare date means the end of that day, UTC).
 Default: the latest run against the one before. Cost follows the number of records in range, never the
 size of the graph: current names are looked up by id, one indexed query per label.
@@ -15,8 +15,8 @@ from datetime import date, datetime, time
 from typing import Any
 
 from graph import driver
-from graph.drift_findings import finding_changes
-from graph.drift_fold import NetAsset, NetRel, fold_assets, fold_relationships
+from history.fold import NetAsset, NetRel, fold_assets, fold_relationships
+from queries.drift import finding_changes
 
 _RUN = (
     "r {.id, .status, started_at: toString(r.started_at), collected_at: toString(r.collected_at), "

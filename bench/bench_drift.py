@@ -87,9 +87,9 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=200)
     parser.add_argument("--out", type=Path, default=Path("/tmp/invgraph-bench-drift"))
     args = parser.parse_args()
-    from history.drift import drift
     from history.snapshot import snapshot_pass
     from ingest.sample import generate
+    from queries.drift import drift
 
     manifest = generate(args.out / "sample", scale=args.scale, days=1)
     day1 = args.out / "sample" / "day-01"

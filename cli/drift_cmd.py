@@ -44,7 +44,8 @@ def register(app: typer.Typer) -> None:
         """Assets added / removed / changed and findings new / resolved / reopened between two runs."""
         from analysis.report.nightly import build
         from analysis.report.output import render
-        from history.drift import DriftError, Filters, drift, dumps
+        from history.drift import DriftError, Filters, dumps
+        from queries.drift import drift
 
         filters = Filters(account, cluster, label, severity, project)
         try:

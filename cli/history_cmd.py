@@ -30,7 +30,8 @@ def drift_cmd(
     project: Annotated[str | None, typer.Option(help="Only assets of this GCP project id.")] = None,
 ) -> None:
     """Print the drift between two retained runs as JSON (docs/history-and-drift.md); see `invgraph drift`."""
-    from history.drift import DriftError, Filters, drift, dumps
+    from history.drift import DriftError, Filters, dumps
+    from queries.drift import drift
 
     try:
         typer.echo(dumps(drift(from_, to, Filters(account, cluster, label, severity, project))))

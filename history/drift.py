@@ -1,7 +1,7 @@
-"""Drift between two retained ingest runs, from the AssetChange / RelChange records (history/changes.py).
+"""Asset and relationship drift between two retained ingest runs, from the AssetChange / RelChange records.
 
-``drift(from_ref, to_ref, filters)`` folds the records of the runs after ``from`` up to and including ``to``
-(ordered by ``started_at``; semantics in history/fold.py). A ref is a run id or a date (``YYYY-MM-DD``
+``asset_drift(from_ref, to_ref, filters)`` folds the records of the runs after ``from`` up to and including
+``to`` (ordered by ``started_at``; semantics in history/fold.py). A ref is a run id or a date (``YYYY-MM-DD``
 or an ISO timestamp): the last run collected on or before it (a bare date means the end of that day, UTC).
 Default: the latest run against the one before. Cost follows the number of records in range, never the
 size of the graph: current names are looked up by id, one indexed query per label.
@@ -16,7 +16,6 @@ from typing import Any
 
 from graph import driver
 from history.fold import NetAsset, NetRel, fold_assets, fold_relationships
-from queries.drift import finding_changes
 
 _RUN = (
     "r {.id, .status, started_at: toString(r.started_at), collected_at: toString(r.collected_at), "
@@ -182,31 +181,16 @@ def _off_project(filters: Filters, scope: str | None) -> bool:
     return bool(filters.project) and scope != filters.project
 
 
-def _project_findings(
-    found: dict[str, list[dict[str, Any]]], filters: Filters, kept: set[str]
-) -> dict[str, list[dict[str, Any]]]:
-    """With --project: findings on assets of that project (current nodes, looked up by id)."""
-    if not filters.project:
-        return found
-    by_label: dict[str, set[str]] = {}
-    for items in found.values():
-        for f in items:
-            if f.get("asset_id") and f.get("label"):
-                by_label.setdefault(f["label"], set()).add(f["asset_id"])
-    nodes = current_nodes(by_label)  # one indexed lookup per label
-    ok = kept | {i for i, n in nodes.items() if filters.project_ok(n["props"])}
-    return {k: [f for f in items if f.get("asset_id") in ok] for k, items in found.items()}
-
-
 def net_changes(run_ids: list[str]) -> tuple[dict[str, NetAsset], dict[tuple[str, str, str], NetRel]]:
     asset_rows, rel_rows = load_records(run_ids)
     return fold_assets(asset_rows), fold_relationships(rel_rows)
 
 
-def drift(
+def asset_drift(
     from_ref: str | None = None, to_ref: str | None = None, filters: Filters | None = None
 ) -> dict[str, Any]:
-    """The drift document (docs/history-and-drift.md): assets, relationships and findings."""
+    """The drift document (docs/history-and-drift.md) without its ``findings``: the runs, assets and
+    relationships. Findings belong to the controls (queries/drift.py adds them)."""
     filters = filters or Filters()
     frm, to, run_ids = resolve_pair(from_ref, to_ref)
     assets, rels = net_changes(run_ids)
@@ -251,16 +235,6 @@ def drift(
         "to": run(to),
         "assets": out_assets,
         "relationships": out_rels,
-        "findings": _project_findings(
-            finding_changes(
-                frm["id"],
-                to["id"],
-                filters.severity,
-                filters.scope_ok if (filters.account or filters.cluster) else None,
-            ),
-            filters,
-            set(kept),
-        ),
     }
 
 

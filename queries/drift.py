@@ -1,7 +1,10 @@
-"""Finding changes between the control runs attached to two ingest runs (queries/findings.py's model).
+"""The drift document: history's asset drift plus the finding changes of the controls (queries/findings.py).
 
-``(:Finding)-[:SEEN_IN]->(:ControlRun {ingest_run_id, at})`` tells which findings each control run saw, so
-between control run A (latest on the ``from`` ingest run) and B (latest on ``to``):
+History (history/drift.py) knows runs, assets and relationships; findings are this package's model, so the
+document that holds both is put together here, one layer above history.
+
+Finding changes: ``(:Finding)-[:SEEN_IN]->(:ControlRun {ingest_run_id, at})`` tells which findings each
+control run saw, so between control run A (latest on the ``from`` ingest run) and B (latest on ``to``):
 
 * new      — seen in B, not in A, first seen after A;
 * reopened — seen in B, not in A, first seen at or before A (it was resolved in between or at A);
@@ -18,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from graph import driver
+from history.drift import Filters, asset_drift, current_nodes
 
 _FIELDS = (
     "f {.id, .control_id, .asset_id, .asset_name, .label, .scope, .severity, .state, "
@@ -98,3 +102,36 @@ def finding_changes(
             items, key=lambda f: (f.get("severity") or "", f["control_id"], f["asset_id"] or "")
         )
     return out
+
+
+def _project_findings(
+    found: dict[str, list[dict[str, Any]]], filters: Filters, kept: set[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """With --project: findings on assets of that project (current nodes, looked up by id)."""
+    if not filters.project:
+        return found
+    by_label: dict[str, set[str]] = {}
+    for items in found.values():
+        for f in items:
+            if f.get("asset_id") and f.get("label"):
+                by_label.setdefault(f["label"], set()).add(f["asset_id"])
+    nodes = current_nodes(by_label)  # one indexed lookup per label
+    ok = kept | {i for i, n in nodes.items() if filters.project_ok(n["props"])}
+    return {k: [f for f in items if f.get("asset_id") in ok] for k, items in found.items()}
+
+
+def drift(
+    from_ref: str | None = None, to_ref: str | None = None, filters: Filters | None = None
+) -> dict[str, Any]:
+    """The drift document (docs/history-and-drift.md): assets, relationships and findings."""
+    filters = filters or Filters()
+    doc = asset_drift(from_ref, to_ref, filters)
+    kept = {a["id"] for items in doc["assets"].values() for a in items}
+    found = finding_changes(
+        doc["from"]["id"],
+        doc["to"]["id"],
+        filters.severity,
+        filters.scope_ok if (filters.account or filters.cluster) else None,
+    )
+    doc["findings"] = _project_findings(found, filters, kept)
+    return doc

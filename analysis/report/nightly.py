@@ -1,7 +1,7 @@
 """Collect what the nightly report shows; pure data, no formatting.
 
 Five sections between two runs (a run id or a date each; default the latest run against the one before):
-totals, asset drift (history.drift), findings new / resolved / reopened, exposure change
+totals, asset drift and findings new / resolved / reopened, exposure change
 (analysis.exposure.drift) and privilege change with provenance (analysis.privileges.creep). The report
 calls the analyses directly. A section is "not available" only when its data does not exist for these runs
 (e.g. no exposure run was computed for one of them), and then says why; an empty section says "no changes
@@ -19,7 +19,8 @@ from analysis.exposure.drift import NoExposureRun, counts, exposure_drift
 from analysis.exposure.paths import ExposureTimeout
 from analysis.privileges.creep import CreepError, creep
 from analysis.report.lines import exposure_lines, privilege_lines
-from history.drift import Filters, drift
+from history.drift import Filters
+from queries.drift import drift
 from queries.run_summary import control_summary_lines
 
 SEVERITIES = ["critical", "high", "medium", "low", "info"]

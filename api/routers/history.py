@@ -13,6 +13,7 @@ from api.errors import ApiError, error_responses
 from history import drift as drift_mod
 from history.runs import list_runs as list_ingest_runs
 from history.timeline import asset_history
+from queries.drift import drift as query_drift
 
 router = APIRouter(tags=["history"])
 Scalar = str | int | float | bool | None
@@ -156,7 +157,7 @@ def drift(
 ) -> DriftOut:
     """Drift between two retained runs (run ids or dates); default: the latest run against the one before."""
     try:
-        doc = drift_mod.drift(from_, to, drift_mod.Filters(account, cluster, label, severity, project))
+        doc = query_drift(from_, to, drift_mod.Filters(account, cluster, label, severity, project))
     except drift_mod.DriftError as exc:
         raise ApiError(404, "not_found", str(exc)) from exc
     return DriftOut.model_validate(doc)

@@ -23,10 +23,10 @@ from graph.schema.loader import load
 from graph.schema.model import NodeSchema
 from graph.schema.values import Kind, canonical, normalise
 from history.changes import change_rows, property_changes
-from history.drift import drift
 from ingest.registry import aws_modules, gcp_modules, k8s_modules
 from ingest.runner import ingest_snapshot
 from ingest.sample import generate
+from queries.drift import drift
 
 _T = datetime(2024, 1, 1, 6, 0, tzinfo=UTC)
 TIME_FORMS: list[Any] = [

@@ -25,11 +25,12 @@ from api.app import API_PREFIX, create_app
 from api.routers import history as history_router
 from appdb import keys as apikeys
 from graph.settings import get_neo4j_settings
-from history.drift import Filters, drift, list_runs
+from history.drift import Filters, list_runs
 from history.retention import RetentionSettings, prune
 from history.timeline import asset_history
 from ingest.runner import ingest_snapshot
 from ingest.sample import generate
+from queries.drift import drift
 from tests.conftest import _wipe
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from graph import driver
-from history.drift import Filters, drift
+from history.drift import Filters
 from history.snapshot import snapshot_pass
+from queries.drift import drift
 
 
 def _cartography_graph() -> None:

@@ -22,10 +22,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analysis.analyze import analyze  # noqa: E402
 from bench.common import counts, neo4j_for_bench, wipe  # noqa: E402
 from graph import driver  # noqa: E402
-from ingest.runner import ingest_snapshot  # noqa: E402
+from pipeline.analyze import analyze  # noqa: E402
+from pipeline.run import ingest_snapshot  # noqa: E402
 from queries.catalogue import load_catalogue  # noqa: E402
 from queries.service import execute  # noqa: E402
 from tests.queries import cartography_aws_network, cartography_k8s  # noqa: E402

@@ -30,8 +30,8 @@ from analysis.report.nightly import build  # noqa: E402
 from analysis.report.output import render  # noqa: E402
 from bench.bench_exposure import synthesize  # noqa: E402
 from bench.common import counts, neo4j_for_bench, wipe  # noqa: E402
-from ingest.runner import ingest_snapshot  # noqa: E402
 from ingest.sample import generate  # noqa: E402
+from pipeline.run import ingest_snapshot  # noqa: E402
 from queries.drift import drift  # noqa: E402
 from queries.service import execute, load_validated, select  # noqa: E402
 

@@ -31,8 +31,8 @@ from analysis.exposure import compute  # noqa: E402
 from analysis.exposure.paths import find_paths  # noqa: E402
 from bench.common import counts, neo4j_for_bench, wipe  # noqa: E402
 from graph import driver  # noqa: E402
-from ingest.runner import ingest_snapshot  # noqa: E402
 from ingest.sample import generate  # noqa: E402
+from pipeline.run import ingest_snapshot  # noqa: E402
 
 INSTANCES, ROLES, STORES, SGS = 400, 80, 60, 16  # per unit; ≈ 2,100 nodes per unit
 PUBLIC_EVERY = 20  # every 20th instance has a public IP in the public subnet (5 %)

@@ -53,7 +53,7 @@ def write_days(root: Path, projects: int) -> tuple[list[Path], str]:
 
 def full_ingest(days: list[Path]) -> None:
     from analysis.privileges.steps import LAST_REPORT
-    from ingest.runner import ingest_snapshot
+    from pipeline.run import ingest_snapshot
 
     wipe()
     for i, day in enumerate(days, start=1):

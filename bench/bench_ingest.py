@@ -26,9 +26,9 @@ from graph.schema import loader  # noqa: E402
 from graph.schema.aws.account import AWS_ACCOUNT  # noqa: E402
 from graph.schema.aws.instance import EC2_INSTANCE, EC2_RESERVATION  # noqa: E402
 from ingest.aws import instance as instance_module  # noqa: E402
-from ingest.runner import ingest_snapshot  # noqa: E402
 from ingest.sample import generate  # noqa: E402
 from ingest.sources.snapshot import Snapshot  # noqa: E402
+from pipeline.run import ingest_snapshot  # noqa: E402
 
 
 def full_ingest(day: Path) -> None:

@@ -17,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis.privileges.steps import LAST_REPORT, privileges_step  # noqa: E402
+from analysis.privileges.steps import LAST_REPORT  # noqa: E402
 from bench.common import counts, neo4j_for_bench, peak_rss_mb, wipe  # noqa: E402
 from graph import driver  # noqa: E402
-from ingest import runner  # noqa: E402
 from ingest.sample import generate  # noqa: E402
+from pipeline.run import ingest_snapshot  # noqa: E402
 
 
 def main() -> None:
@@ -35,13 +35,11 @@ def main() -> None:
         start = time.perf_counter()
         generate(folder, scale=args.scale, days=args.days)
         print(f"sample scale={args.scale} generated in {time.perf_counter() - start:.0f}s")
-    if privileges_step not in runner.POST_INGEST:
-        runner.POST_INGEST.append(privileges_step)
     with neo4j_for_bench():
         wipe()
         for day in range(1, args.days + 1):
             start = time.perf_counter()
-            report = runner.ingest_snapshot(folder / f"day-{day:02d}")
+            report = ingest_snapshot(folder / f"day-{day:02d}")
             total = time.perf_counter() - start
             step = LAST_REPORT[0]
             nodes, rels = counts()

@@ -60,8 +60,8 @@ end
 def ensure_data() -> None:
     if driver.read("MATCH (r:IngestRun {status: 'ok'}) RETURN count(r) AS n")[0]["n"]:
         return
-    from ingest import runner
     from ingest.sample import generate
+    from pipeline.run import ingest_snapshot
     from queries import catalogue, findings
     from queries import runner as controls_runner
 
@@ -69,7 +69,7 @@ def ensure_data() -> None:
         generate(Path(tmp), scale=1.0, days=2, seed=42)
         for day in ("day-01", "day-02"):
             print(f"ingesting sample {day} …", flush=True)
-            runner.ingest_snapshot(Path(tmp) / day)
+            ingest_snapshot(Path(tmp) / day)
     target = controls_runner.latest_target()
     findings.record_run(controls_runner.run_controls(catalogue.load_catalogue(), target), target)
 

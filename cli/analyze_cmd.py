@@ -23,10 +23,11 @@ def analyze(
 ) -> None:
     """History (with --from-cartography), privileges, exposure and controls on the loaded graph; prints JSON.
 
-    Exit codes: 0 done, 1 a control errored, 2 nothing to analyse (no ingest run and no --from-cartography).
+    Exit codes: 0 done, 1 an analysis step failed or a control errored, 2 nothing to analyse (no ingest run
+    and no --from-cartography).
     Undecided controls (data not collected) are counted as unknown in the output, never as pass.
     """
-    from analysis.analyze import analyze as run
+    from pipeline.analyze import analyze as run
 
     try:
         report = run(from_cartography, controls)
@@ -37,7 +38,10 @@ def analyze(
     errors = [c for c in (report.controls_report or {}).get("controls", []) if c["status"] == "error"]
     for c in errors:
         typer.echo(f"error: control {c['id']}: {c['error']}", err=True)
-    raise typer.Exit(1 if errors else 0)
+    failed = [s for s in report.steps if s["status"] == "failed"]
+    for s in failed:
+        typer.echo(f"error: step {s['name']}: {s['error']}", err=True)
+    raise typer.Exit(1 if errors or failed else 0)
 
 
 def register(app: typer.Typer) -> None:

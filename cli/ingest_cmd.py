@@ -31,8 +31,8 @@ def snapshot(
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """Ingest one snapshot folder as one run. Exit 0 ok, 2 partial (something skipped), 1 failed."""
-    from ingest.runner import ingest_snapshot
     from ingest.sources.errors import InputError
+    from pipeline.run import ingest_snapshot
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -66,8 +66,8 @@ def collect_then_ingest(
     The live and offline paths share one reader, transform and load. A failed call left its resource
     types "not collected" (old data kept), so an ok load after collection errors is only partial (2).
     """
-    from ingest.runner import ingest_snapshot
     from ingest.sources.errors import InputError
+    from pipeline.run import ingest_snapshot
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     with tempfile.TemporaryDirectory(prefix=f"invgraph-{provider}-") as tmp:
@@ -98,6 +98,10 @@ def print_summary(report) -> None:  # type: ignore[no-untyped-def]
         table.add_row(m.name, m.scope, f"[{color}]{m.status.value}[/{color}]", str(m.nodes),
                       str(m.relationships), "\n".join(m.errors)[:500])
     Console().print(table)
+    # Steps after the load (history, analyses) that did not complete: the run is partial because of them.
+    for step in report.steps:
+        if step.status != "ok":
+            typer.echo(f"step {step.name} {step.status}: {step.error}")
     not_collected = sum(1 for m in report.modules if m.status == "not collected")
     if not_collected:
         typer.echo(f"{not_collected} module scopes not collected (no input file): their data was kept.")

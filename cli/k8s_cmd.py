@@ -55,8 +55,8 @@ def register(collect_app: typer.Typer, ingest_app: typer.Typer) -> None:
         fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     ) -> None:
         """Collect one cluster live into a temporary snapshot and ingest it. Exit 0 ok, 2 partial, 1 failed"""
-        from ingest.runner import ingest_snapshot
         from ingest.sources.errors import InputError
+        from pipeline.run import ingest_snapshot
 
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
         tmp = Path(tempfile.mkdtemp(prefix="invgraph-k8s-"))

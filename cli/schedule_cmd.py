@@ -50,7 +50,7 @@ def run_once(snapshot_dir: Path | None, report_dir: Path | None, webhook: str | 
             log.error("no snapshot folder (with snapshot.json) under %s", snapshot_dir)
             status = 1
         else:
-            from ingest.runner import ingest_snapshot
+            from pipeline.run import ingest_snapshot
 
             report = ingest_snapshot(folder)
             run_id = report.run_id

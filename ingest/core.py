@@ -1,4 +1,4 @@
-"""The run context and the one sync skeleton every resource module goes through.
+"""The one sync skeleton every resource module goes through (the run types are in history/runs.py).
 
 A resource module supplies ``get`` (raw input, or None when not collected), ``transform`` (pure: raw →
 rows per schema) and the schemas; ``sync_resource`` does the rest the same way everywhere:
@@ -15,51 +15,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph.schema import loader
-from graph.schema.loader import CleanupResult, LoadError, NodeChange
+from graph.schema.loader import LoadError
 from graph.schema.model import NodeSchema
+from history.runs import ModuleResult, RunContext, Status
 from ingest.sources.errors import InputError, SourceDenied
 
 log = logging.getLogger("invgraph.ingest")
-
-
-@dataclass(frozen=True)
-class RunContext:
-    run_id: str
-    update_tag: int  # epoch milliseconds at run start; every node/relationship touched gets it
-    collected_at: datetime
-
-
-class Status(StrEnum):
-    OK = "ok"
-    PARTIAL = "partial"
-    FAILED = "failed"
-    NOT_COLLECTED = "not collected"
-
-
-@dataclass
-class ModuleResult:
-    name: str
-    scope: str
-    status: Status
-    nodes: int = 0
-    relationships: int = 0
-    errors: list[str] = field(default_factory=list)
-    labels: tuple[str, ...] = ()  # node labels this module owns (drift ignores removals when not ok)
-    changes: list[NodeChange] = field(default_factory=list)
-    removed: CleanupResult = field(default_factory=CleanupResult)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name, "scope": self.scope, "status": self.status.value,
-            "nodes": self.nodes, "relationships": self.relationships, "errors": self.errors,
-        }
 
 
 @dataclass

@@ -1,59 +1,25 @@
-"""Ingest one snapshot folder as one run: every provider's modules in order, then the post-ingest steps."""
+"""Load one snapshot folder: every provider's modules in order, each through ingest/core.py's skeleton.
+
+Only the load: the run around it (IngestRun, history, post-ingest steps, final status) is pipeline/run.py's.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from graph.schema import loader
-from history import changes as history
-from history import runs
+from history.runs import ModuleResult, RunContext, Status
 from ingest import registry
-from ingest.core import ModuleResult, RunContext, Status
 from ingest.sources.snapshot import Snapshot
 
 log = logging.getLogger("invgraph.ingest")
 
-# Analysis steps run after every load that was not a total failure, in order: effective permissions
-# first (exposure paths read them). History is recorded separately, for every run.
-PostIngest = Callable[[RunContext, list[ModuleResult]], None]
 
-
-def _default_steps() -> list[PostIngest]:
-    from analysis.exposure.compute import exposure_step
-    from analysis.privileges.steps import privileges_step
-
-    return [privileges_step, exposure_step]
-
-
-POST_INGEST: list[PostIngest] = _default_steps()
-
-
-@dataclass
-class RunReport:
-    run_id: str
-    status: str
-    modules: list[ModuleResult] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    context: RunContext | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "run_id": self.run_id, "status": self.status,
-            "modules": [m.as_json() for m in self.modules], "skipped_files": self.skipped,
-        }
-
-    @property
-    def exit_code(self) -> int:
-        return {"ok": 0, "partial": 2}.get(self.status, 1)
-
-
-def _all_schemas() -> list[Any]:
+def all_schemas() -> list[Any]:
     mods: list[Any] = [*registry.aws_modules(), *registry.k8s_modules(), *registry.gcp_modules()]
     return [s for m in mods for s in m.schemas]
 
@@ -84,11 +50,9 @@ def overall_status(results: list[ModuleResult]) -> str:
     return "ok"
 
 
-def ingest_snapshot(path: Path, show_progress: bool = False) -> RunReport:
-    snap = Snapshot(path)
-    run_id, tag = runs.new_run(f"snapshot:{path.resolve()}", snap.collected_at)
-    ctx = RunContext(run_id, tag, snap.collected_at)
-    loader.ensure_indexes(_all_schemas())
+def load_snapshot(snap: Snapshot, ctx: RunContext, show_progress: bool = False) -> list[ModuleResult]:
+    """Every module of every account / cluster / GCP scope the folder holds, in registry order."""
+    loader.ensure_indexes(all_schemas())
     results: list[ModuleResult] = []
     jobs = _jobs(snap, ctx)
     with Progress(
@@ -100,12 +64,4 @@ def ingest_snapshot(path: Path, show_progress: bool = False) -> RunReport:
             progress.update(task, description=label)
             results.append(job())
             progress.advance(task)
-    skipped = [str(p.relative_to(path)) for p in snap.unclaimed()]
-    status = overall_status(results)
-    report = RunReport(run_id, status, results, skipped, ctx)
-    history.record(run_id, tag, results, _all_schemas())
-    if status != "failed":
-        for step in POST_INGEST:
-            step(ctx, results)
-    runs.finish_run(run_id, status, runs.modules_json(results), skipped)
-    return report
+    return results

@@ -18,6 +18,8 @@ from analysis.exposure.gcp_identity import GcpIdentity
 from analysis.exposure.model import INTERNET, AttackGraph, Node
 from analysis.exposure.settings import ExposureSettings, get_exposure_settings
 from graph import driver
+from history.post_ingest import PostIngestStep, register
+from history.runs import ModuleResult, RunContext
 
 log = logging.getLogger("invgraph.exposure")
 # Crown-jewel inputs read per label (labels are spliced into Cypher: only these constants).
@@ -180,11 +182,11 @@ def compute(ingest_run_id: str | None = None, settings: ExposureSettings | None 
     return summary
 
 
-def exposure_step(ctx: Any, results: list[Any]) -> None:
-    """POST_INGEST step. Register it after the privileges step. A failure is recorded on its
-    ExposureRun (status failed) and logged; the previous complete run stays ``latest``, and the
-    ingest itself — already committed — is not failed by an analysis error."""
-    try:
-        compute(ctx.run_id)
-    except Exception:
-        log.exception("exposure: computation failed for run %s; previous results kept", ctx.run_id)
+def exposure_step(ctx: RunContext, results: list[ModuleResult]) -> dict[str, Any]:
+    """The post-ingest step. A failure is recorded on its ExposureRun (status failed, the previous complete
+    run stays ``latest``) by ``compute`` and on the ingest run by the pipeline (its error policy)."""
+    return compute(ctx.run_id).as_json()
+
+
+# After privileges (order 10): exposure paths read the effective permissions that step stores.
+STEP = register(PostIngestStep("exposure", exposure_step, order=20))

@@ -1,10 +1,11 @@
 """The post-ingest step: recompute effective permissions of the scopes this run collected, store changes.
 
-Registered in ``ingest.runner.POST_INGEST``. A scope (AWS account, Kubernetes cluster, GCP scope) is
-recomputed only when the modules that feed its permissions ran and none of them *failed*: a failed
-IAM module leaves the previous graph (and so the previous permissions) in place, and recomputing
-from a half-loaded graph would read as "lost all permissions". ``partial`` counts as collected:
-the good rows were loaded and only cleanup was skipped, which can hide a removal but never invent one.
+Registered as the post-ingest step ``privileges`` (history/post_ingest.py; run by pipeline/run.py). A scope
+(AWS account, Kubernetes cluster, GCP scope) is recomputed only when the modules that feed its permissions
+ran and none of them *failed*: a failed IAM module leaves the previous graph (and so the previous
+permissions) in place, and recomputing from a half-loaded graph would read as "lost all permissions".
+``partial`` counts as collected: the good rows were loaded and only cleanup was skipped, which can hide a
+removal but never invent one.
 
 Providers plug in through ``PROVIDERS``: a ``Provider(name, {<module names>}, compute)`` whose ``compute``
 returns ``PrincipalRecord`` s for the given scopes (AWS accounts, clusters, GCP organizations / projects).
@@ -19,13 +20,15 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from analysis.privileges import store
 from analysis.privileges.graph_aws import compute_accounts
 from analysis.privileges.graph_gcp import compute_scopes
 from analysis.privileges.graph_k8s import compute_clusters
 from analysis.privileges.records import PrincipalRecord
-from ingest.core import ModuleResult, RunContext, Status
+from history.post_ingest import PostIngestStep, register
+from history.runs import ModuleResult, RunContext, Status
 
 log = logging.getLogger("invgraph.privileges")
 
@@ -78,8 +81,8 @@ class StepReport:
 LAST_REPORT: list[StepReport] = []  # the latest step's report, for benchmarks and debugging
 
 
-def privileges_step(ctx: RunContext, results: list[ModuleResult]) -> None:
-    """POST_INGEST step (see the module docstring)."""
+def privileges_step(ctx: RunContext, results: list[ModuleResult]) -> dict[str, Any]:
+    """The post-ingest step (see the module docstring); returns the scopes recomputed per provider."""
     start = time.perf_counter()
     store.ensure_schema()
     report = StepReport()
@@ -113,3 +116,8 @@ def privileges_step(ctx: RunContext, results: list[ModuleResult]) -> None:
         report.removed,
         report.seconds,
     )
+    return {"scopes": {k: v for k, v in report.scopes.items() if v}, "kept": report.kept}
+
+
+# Before exposure (order 20): exposure paths read the effective permissions this step stores.
+STEP = register(PostIngestStep("privileges", privileges_step, order=10))

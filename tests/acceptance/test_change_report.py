@@ -33,7 +33,7 @@ from appdb import keys as apikeys
 from cli.main import app as cli_app
 from graph.settings import get_neo4j_settings
 from history.drift import Filters
-from ingest.runner import ingest_snapshot
+from pipeline.run import ingest_snapshot
 from queries.drift import drift
 from queries.service import execute, load_validated, select
 from tests.conftest import DATA, _wipe

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from appdb import keys as apikeys
 from cli.main import app
-from ingest import runner
+from pipeline.run import ingest_snapshot
 from queries import catalogue, findings
 from queries import runner as controls_runner
 from tests.acceptance.support import DAY1, DAY2
@@ -32,7 +32,7 @@ def loaded(neo4j_uri: str) -> Iterator[None]:
 
     _wipe()
     for day in (DAY1, DAY2):
-        assert runner.ingest_snapshot(day).status in {"ok", "partial"}
+        assert ingest_snapshot(day).status in {"ok", "partial"}
     target = controls_runner.latest_target()
     findings.record_run(controls_runner.run_controls(catalogue.load_catalogue(), target), target)
     apikeys.create_key("a-key-with-a-rather-long-name-for-the-table", "viewer")

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from graph.settings import get_neo4j_settings
-from ingest.runner import RunReport, ingest_snapshot
+from pipeline.run import RunReport, ingest_snapshot
 from tests.acceptance.support import (
     ACCOUNT,
     AWS1,

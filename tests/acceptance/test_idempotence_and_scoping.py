@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from graph import driver
-from ingest.runner import ingest_snapshot
+from pipeline.run import ingest_snapshot
 from tests.acceptance.support import (
     ACCOUNT,
     AWS1,

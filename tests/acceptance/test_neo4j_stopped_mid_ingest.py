@@ -23,7 +23,7 @@ from graph import driver as graph_driver
 from graph.embedded import server
 from graph.settings import get_neo4j_settings
 from ingest import registry
-from ingest.runner import ingest_snapshot
+from pipeline.run import ingest_snapshot
 from tests.acceptance.support import DAY1, DAY2, EXPECTED, asset_node_ids, cli
 
 KILL_BEFORE_MODULE = 4  # 0-based: the 5th AWS module

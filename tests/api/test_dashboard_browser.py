@@ -20,13 +20,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from analysis.privileges.steps import privileges_step
 from api.widgets import WIDGETS
-from api.widgets.common import optional_module
 from appdb import keys as apikeys
 from graph import driver as graph_driver
 from ingest import runner
 from ingest.sample import generate
+from pipeline.run import ingest_snapshot
 from queries import catalogue, findings
 from queries import runner as controls_runner
 from tests.api.live_server import live_api
@@ -47,17 +46,8 @@ BUDGET_MS = 8000
 def server(neo4j: str, tmp_path: Path) -> Iterator[str]:
     sample = tmp_path / "sample"
     generate(sample, scale=1.0, days=2, seed=42)
-    # The post-ingest steps the widgets read, until ingest/runner.py registers them itself.
-    exposure = optional_module("analysis.exposure")
-    steps = [privileges_step, *([exposure.exposure_step] if hasattr(exposure, "exposure_step") else [])]
-    added = [s for s in steps if s not in runner.POST_INGEST]
-    runner.POST_INGEST.extend(added)
-    try:
-        for day in ("day-01", "day-02"):
-            assert runner.ingest_snapshot(sample / day).status == "ok"
-    finally:
-        for step in added:
-            runner.POST_INGEST.remove(step)
+    for day in ("day-01", "day-02"):  # the pipeline runs the post-ingest steps the widgets read
+        assert ingest_snapshot(sample / day).status == "ok"
     target = controls_runner.latest_target()
     findings.record_run(controls_runner.run_controls(catalogue.load_catalogue(), target), target)
 
@@ -82,7 +72,7 @@ def test_dashboard_shows_the_graph(server: str, tmp_path: Path, output_dir: Path
     key = apikeys.create_key("browser-test", "viewer")[1]
     headers = {"Authorization": f"Bearer {key}"}
     # Independent of the widget's per-label counting: every node that carries any schema label.
-    labels = sorted({s.label for s in runner._all_schemas()})
+    labels = sorted({s.label for s in runner.all_schemas()})
     query = "MATCH (n) WHERE any(l IN labels(n) WHERE l IN $labels) RETURN count(n) AS n"
     expected = graph_driver.read(query, {"labels": labels})[0]["n"]
     assert expected > 500

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from appdb import keys as apikeys
-from ingest.runner import ingest_snapshot
+from pipeline.run import ingest_snapshot
 from queries.service import execute, load_validated, select
 from tests.api.live_server import live_api
 from tests.api.test_dashboard_browser import CHROMIUM, FLAGS

@@ -27,8 +27,8 @@ import pytest
 from websockets.sync.client import connect
 
 from appdb import keys as apikeys
-from ingest import runner
 from ingest.sample import generate
+from pipeline.run import ingest_snapshot
 from queries import catalogue, findings
 from queries import runner as controls_runner
 from tests.api.live_server import live_api
@@ -47,7 +47,7 @@ def sample(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     out = tmp_path_factory.mktemp("sample")
     manifest = generate(out, scale=0.5, days=2, seed=42, gcp_projects=2)
     for day in ("day-01", "day-02"):
-        assert runner.ingest_snapshot(out / day).status == "ok"
+        assert ingest_snapshot(out / day).status == "ok"
     target = controls_runner.latest_target()
     findings.record_run(controls_runner.run_controls(catalogue.load_catalogue(), target), target)
     yield manifest

@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from analysis.privileges.steps import privileges_step
 from api.app import create_app
 from api.widgets import WIDGETS
 from api.widgets import exposure as exposure_widget
@@ -28,6 +27,7 @@ from appdb import keys as apikeys
 from graph import driver as graph_driver
 from graph.settings import get_neo4j_settings
 from ingest import runner
+from pipeline.run import ingest_snapshot
 from queries import catalogue, findings
 from queries import runner as controls_runner
 from queries.runner import ControlResult
@@ -56,17 +56,8 @@ def _wipe() -> None:
         s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
-def _steps() -> list[Any]:
-    """Post-ingest steps the widgets read, registered until ingest/runner.py does it itself."""
-    steps: list[Any] = [privileges_step]
-    exposure = optional_module("analysis.exposure")
-    if exposure is not None and hasattr(exposure, "exposure_step"):
-        steps.append(exposure.exposure_step)
-    return [s for s in steps if s not in runner.POST_INGEST]
-
-
 def _ingest_and_evaluate(day: str) -> tuple[str, list[ControlResult]]:
-    report = runner.ingest_snapshot(SNAP / day)
+    report = ingest_snapshot(SNAP / day)
     assert report.status == "ok", report.as_json()
     target = controls_runner.latest_target()
     results = controls_runner.run_controls(catalogue.load_catalogue(), target)
@@ -78,16 +69,10 @@ def _ingest_and_evaluate(day: str) -> tuple[str, list[ControlResult]]:
 def graph(neo4j_uri: str) -> Iterator[Graph]:
     get_neo4j_settings.cache_clear()
     _wipe()
-    added = _steps()
-    runner.POST_INGEST.extend(added)
-    try:
-        run_id, results = _ingest_and_evaluate("day1")
-        key = apikeys.create_key("widgets-test", "viewer")[1]
-        with TestClient(create_app(), raise_server_exceptions=False) as client:
-            yield Graph(client, {"Authorization": f"Bearer {key}"}, results, run_id)
-    finally:
-        for step in added:
-            runner.POST_INGEST.remove(step)
+    run_id, results = _ingest_and_evaluate("day1")
+    key = apikeys.create_key("widgets-test", "viewer")[1]
+    with TestClient(create_app(), raise_server_exceptions=False) as client:
+        yield Graph(client, {"Authorization": f"Bearer {key}"}, results, run_id)
 
 
 def _widget(g: Graph, name: str, query: str = "") -> dict[str, Any]:
@@ -139,7 +124,7 @@ def test_asset_counts_match_the_snapshot_files(graph: Graph) -> None:
     }
     assert {k: by_label.get(k) for k in expected} == expected
     # Each asset once: an independent count of nodes carrying any schema label.
-    labels = sorted({s.label for s in runner._all_schemas()})
+    labels = sorted({s.label for s in runner.all_schemas()})
     rows = graph_driver.read("MATCH (n) WHERE any(l IN labels(n) WHERE l IN $labels) RETURN count(n) AS n",
                              {"labels": labels})
     assert w["total"] == rows[0]["n"] == sum(by_label.values())

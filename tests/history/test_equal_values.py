@@ -24,8 +24,8 @@ from graph.schema.model import NodeSchema
 from graph.schema.values import Kind, canonical, normalise
 from history.changes import change_rows, property_changes
 from ingest.registry import aws_modules, gcp_modules, k8s_modules
-from ingest.runner import ingest_snapshot
 from ingest.sample import generate
+from pipeline.run import ingest_snapshot
 from queries.drift import drift
 
 _T = datetime(2024, 1, 1, 6, 0, tzinfo=UTC)

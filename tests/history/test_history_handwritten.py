@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from cli import schedule_cmd
 from graph import driver
 from graph.settings import get_neo4j_settings
-from ingest.runner import ingest_snapshot
+from pipeline.run import ingest_snapshot
 from queries.drift import drift
 from tests.conftest import DATA, _wipe
 

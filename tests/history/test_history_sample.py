@@ -28,8 +28,8 @@ from graph.settings import get_neo4j_settings
 from history.drift import Filters, list_runs
 from history.retention import RetentionSettings, prune
 from history.timeline import asset_history
-from ingest.runner import ingest_snapshot
 from ingest.sample import generate
+from pipeline.run import ingest_snapshot
 from queries.drift import drift
 from tests.conftest import _wipe
 

@@ -1,4 +1,4 @@
-"""Privileges test wiring: the post-ingest step registered on the runner, small IAM snapshot builders."""
+"""Privileges test wiring: an empty graph (the pipeline runs the privileges step), IAM snapshot builders."""
 
 from __future__ import annotations
 
@@ -9,9 +9,6 @@ from typing import Any
 
 import pytest
 
-from analysis.privileges.steps import privileges_step
-from ingest import runner
-
 REPO = Path(__file__).resolve().parents[2]
 HANDWRITTEN = REPO / "tests" / "data" / "snapshots" / "handwritten"
 ACCOUNT = "111122223333"
@@ -19,15 +16,8 @@ ACCOUNT = "111122223333"
 
 @pytest.fixture()
 def with_step(neo4j: str) -> Iterator[str]:
-    """An empty graph and the privileges step on the runner (until ingest/runner.py registers it itself)."""
-    added = privileges_step not in runner.POST_INGEST
-    if added:
-        runner.POST_INGEST.append(privileges_step)
-    try:
-        yield neo4j
-    finally:
-        if added:
-            runner.POST_INGEST.remove(privileges_step)
+    """An empty graph; the privileges step is registered with the pipeline (history/post_ingest.py)."""
+    yield neo4j
 
 
 def doc(*statements: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from analysis.privileges.creep import creep, show
 from analysis.privileges.steps import LAST_REPORT
-from ingest.runner import ingest_snapshot
+from pipeline.run import ingest_snapshot
 from tests.privileges.conftest import ACCOUNT, arn, doc, group, managed, user, write_iam_snapshot
 
 ADMIN = doc({"Effect": "Allow", "Action": "*", "Resource": "*"})

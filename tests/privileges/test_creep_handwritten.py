@@ -12,7 +12,7 @@ from api.app import create_app
 from appdb import keys as apikeys
 from cli.privileges_cmd import app as privileges_cli
 from graph import driver
-from ingest.runner import ingest_snapshot
+from pipeline.run import ingest_snapshot
 from tests.privileges.conftest import HANDWRITTEN
 
 # EXPECTED.json names the service account by its node id (<cluster>/<ns>/<name>).

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from analysis.privileges.creep import creep
-from ingest.runner import ingest_snapshot
 from ingest.sample import generate
+from pipeline.run import ingest_snapshot
 
 
 def _expected_id(gain: dict[str, str]) -> str:

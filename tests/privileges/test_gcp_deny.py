@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 
-from analysis.privileges.steps import privileges_step
+from analysis.privileges.steps import STEP as PRIVILEGES_STEP
 from graph import driver
-from ingest import registry, runner
-from ingest.runner import ingest_snapshot
+from history import post_ingest
+from ingest import registry
+from pipeline.run import ingest_snapshot
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "snapshots"
 ORG = "734561238901"
@@ -25,7 +26,7 @@ ORG = "734561238901"
 def gcp_step(neo4j: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setattr(registry, "aws_modules", lambda: [])
     monkeypatch.setattr(registry, "k8s_modules", lambda: [])
-    monkeypatch.setattr(runner, "POST_INGEST", [privileges_step])
+    monkeypatch.setattr(post_ingest, "STEPS", [PRIVILEGES_STEP])
     yield neo4j
 
 

@@ -12,13 +12,15 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from analysis.privileges.creep import creep, creep_section, show
-from analysis.privileges.steps import LAST_REPORT, privileges_step
+from analysis.privileges.steps import LAST_REPORT
+from analysis.privileges.steps import STEP as PRIVILEGES_STEP
 from api.app import create_app
 from appdb import keys as apikeys
 from cli.privileges_cmd import app as privileges_cli
 from graph import driver
-from ingest import registry, runner
-from ingest.runner import ingest_snapshot
+from history import post_ingest
+from ingest import registry
+from pipeline.run import ingest_snapshot
 from tests.integration.gcp.gcp_support import FIXTURES, ORG, make_snapshot, project_snapshot, statuses
 
 EXPECTED = json.loads((FIXTURES / "EXPECTED.json").read_text())
@@ -37,7 +39,7 @@ def gcp_step(neo4j: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """An empty graph, only the GCP modules and only the privileges step (other work must not interfere)."""
     monkeypatch.setattr(registry, "aws_modules", lambda: [])
     monkeypatch.setattr(registry, "k8s_modules", lambda: [])
-    monkeypatch.setattr(runner, "POST_INGEST", [privileges_step])
+    monkeypatch.setattr(post_ingest, "STEPS", [PRIVILEGES_STEP])
     yield neo4j
 
 

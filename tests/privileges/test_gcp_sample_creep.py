@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 
 from analysis.privileges.creep import creep, show
-from analysis.privileges.steps import privileges_step
+from analysis.privileges.steps import STEP as PRIVILEGES_STEP
 from graph import driver
-from ingest import registry, runner
-from ingest.runner import ingest_snapshot
+from history import post_ingest
+from ingest import registry
 from ingest.sample import generate
+from pipeline.run import ingest_snapshot
 
 LABELS = {
     "gcp-bucket-public": "GCPBucket",
@@ -45,7 +46,7 @@ def gcp_only(neo4j: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """GCP modules and the privileges step only: AWS / Kubernetes / exposure work must not interfere."""
     monkeypatch.setattr(registry, "aws_modules", lambda: [])
     monkeypatch.setattr(registry, "k8s_modules", lambda: [])
-    monkeypatch.setattr(runner, "POST_INGEST", [privileges_step])
+    monkeypatch.setattr(post_ingest, "STEPS", [PRIVILEGES_STEP])
     yield neo4j
 
 

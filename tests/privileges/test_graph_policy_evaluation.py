@@ -8,7 +8,7 @@ from pathlib import Path
 from analysis.privileges.creep import show
 from analysis.privileges.steps import LAST_REPORT
 from graph import driver
-from ingest.runner import ingest_snapshot
+from pipeline.run import ingest_snapshot
 from tests.privileges.conftest import ACCOUNT, arn, doc, group, managed, role, user, write_iam_snapshot
 
 S3_READ = doc({"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": "*"})

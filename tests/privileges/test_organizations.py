@@ -14,10 +14,11 @@ import pytest
 
 from analysis.exposure.iam import Roles
 from analysis.exposure.model import AttackGraph, Node
-from analysis.privileges.steps import privileges_step
+from analysis.privileges.steps import STEP as PRIVILEGES_STEP
 from graph import driver
-from ingest import registry, runner
-from ingest.runner import ingest_snapshot
+from history import post_ingest
+from ingest import registry
+from pipeline.run import ingest_snapshot
 
 ROOT = Path(__file__).resolve().parents[1] / "data" / "snapshots" / "handwritten-org"
 ORG, MGMT, PROD, SANDBOX = "o-a1b2c3d4e5", "111111111111", "222222222222", "333333333333"
@@ -31,7 +32,7 @@ def _role(account: str, name: str, path: str = "/") -> str:
 def aws_only(neo4j: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setattr(registry, "k8s_modules", lambda: [])
     monkeypatch.setattr(registry, "gcp_modules", lambda: [])
-    monkeypatch.setattr(runner, "POST_INGEST", [privileges_step])
+    monkeypatch.setattr(post_ingest, "STEPS", [PRIVILEGES_STEP])
     yield neo4j
 
 

@@ -22,10 +22,10 @@ from cartography.analysis.aws.analysis import AWS_EC2_ASSET_EXPOSURE_INSTANCE
 from cartography.intel.aws import iam
 from cartography.util import run_typed_analysis_and_ensure_deps
 
-from analysis.analyze import analyze
 from analysis.privileges.creep import creep
 from graph import driver
 from history.drift import Filters
+from pipeline.analyze import analyze
 from queries.drift import drift
 from tests.queries import cartography_aws_network, cartography_gcp, cartography_k8s
 from tests.queries import test_cartography_compat as compat

@@ -14,7 +14,7 @@ import pytest
 
 from graph.settings import get_neo4j_settings
 from ingest import registry
-from ingest.runner import ingest_snapshot
+from pipeline.run import ingest_snapshot
 from queries.sarif import to_sarif
 from queries.service import RunOutcome, execute, load_validated
 from tests.conftest import DATA, _wipe

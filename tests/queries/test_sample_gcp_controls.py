@@ -10,8 +10,8 @@ import pytest
 
 from analysis.exposure.paths import find_paths
 from graph.settings import get_neo4j_settings
-from ingest.runner import ingest_snapshot
 from ingest.sample import generate
+from pipeline.run import ingest_snapshot
 from queries.service import execute, load_validated
 from tests.conftest import _wipe
 

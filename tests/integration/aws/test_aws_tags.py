@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from graph import driver
-from ingest.runner import ingest_snapshot
+from pipeline.run import ingest_snapshot
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 DAY1 = DATA / "snapshots" / "handwritten" / "day1" / "aws" / "123456789012"

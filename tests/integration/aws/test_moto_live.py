@@ -28,8 +28,8 @@ from graph import driver
 from graph.settings import get_neo4j_settings
 from ingest import registry
 from ingest.aws.collect import CollectReport, collect_aws
-from ingest.runner import RunReport, ingest_snapshot
 from ingest.sources.snapshot import Snapshot
+from pipeline.run import RunReport, ingest_snapshot
 
 VPC_LABEL = "AWSVpc"  # Cartography's VPC label (there is no "EC2VPC" in Cartography)
 MOTO_GAPS = {("iam", "generate-service-last-accessed-details"), ("iam", "get-service-last-accessed-details"),

@@ -11,11 +11,12 @@ from pathlib import Path
 import boto3
 import pytest
 
-from analysis.privileges.steps import privileges_step
+from analysis.privileges.steps import STEP as PRIVILEGES_STEP
 from graph import driver
-from ingest import registry, runner
+from history import post_ingest
+from ingest import registry
 from ingest.aws.collect import collect_aws
-from ingest.runner import ingest_snapshot
+from pipeline.run import ingest_snapshot
 
 REGION = "us-east-1"
 
@@ -80,7 +81,7 @@ def test_collector_writes_the_organization_files_ingest_reads(
 
     monkeypatch.setattr(registry, "k8s_modules", lambda: [])
     monkeypatch.setattr(registry, "gcp_modules", lambda: [])
-    monkeypatch.setattr(runner, "POST_INGEST", [privileges_step])
+    monkeypatch.setattr(post_ingest, "STEPS", [PRIVILEGES_STEP])
     run = ingest_snapshot(out)
     statuses = {m["name"]: m["status"] for m in run.as_json()["modules"] if m["name"] == "aws.organizations"}
     assert statuses == {"aws.organizations": "ok"}

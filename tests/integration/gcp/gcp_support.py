@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from graph import driver
-from ingest.runner import RunReport, ingest_snapshot
+from pipeline.run import RunReport, ingest_snapshot
 
 REPO = Path(__file__).resolve().parents[3]
 FIXTURES = REPO / "tests" / "data" / "snapshots" / "handwritten-gcp"

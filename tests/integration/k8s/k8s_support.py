@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from graph import driver
-from ingest.runner import RunReport, ingest_snapshot
+from pipeline.run import RunReport, ingest_snapshot
 
 REPO = Path(__file__).resolve().parents[3]
 DAY1 = REPO / "tests" / "data" / "snapshots" / "handwritten" / "day1" / "k8s" / "prod-eks"

@@ -1,8 +1,10 @@
 """`invgraph analyze`: the post-ingest analyses on a graph that is already loaded — ours, or Cartography's.
 
-In order: a history pass (``--from-cartography`` only: our own ingest records history as it loads), effective
-permissions and creep for every scope the graph holds, exposure, then the controls. The analyses are the
-same code the ingest runs; where Cartography's model differs from ours, the adapters beside each reader
+In order: a history pass (``--from-cartography`` only: our own ingest records history as it loads), the
+registered post-ingest steps (effective permissions and creep for every scope the graph holds, exposure) under
+the pipeline's error policy (pipeline/run.py: a failing step is reported in ``steps``, the others still run),
+then the controls. The analyses are the same code the ingest runs; where Cartography's model differs from
+ours, the adapters beside each reader
 (``analysis/privileges/cartography_aws.py``, ``analysis/exposure/cartography_s3.py``) read it.
 
 A scope is only computed from data that is there: an AWS account with principals, a Kubernetes cluster with
@@ -16,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from analysis.exposure.compute import compute as compute_exposure
-from analysis.privileges.steps import LAST_REPORT, PROVIDERS, privileges_step
+from analysis.privileges.steps import PROVIDERS
 from graph import driver
+from history.runs import ModuleResult, RunContext, Status
 from history.snapshot import snapshot_pass
-from ingest.core import ModuleResult, RunContext, Status
+from pipeline.run import run_post_ingest
 from queries.report import summary
 from queries.service import execute, load_validated
 
@@ -47,6 +49,7 @@ class AnalyzeReport:
     controls: dict[str, int] | None = None
     control_run_id: str | None = None
     controls_report: dict[str, Any] | None = None
+    steps: list[dict[str, Any]] = field(default_factory=list)  # name, status, error, seconds per step
 
     def as_json(self) -> dict[str, Any]:
         out = dict(self.__dict__)
@@ -71,12 +74,12 @@ def analyze(from_cartography: bool, controls: bool = True) -> AnalyzeReport:
     run_id, tag = rows[0]["id"], rows[0]["tag"]
     collected = rows[0]["collected"].to_native() if rows[0]["collected"] else datetime.now(UTC)
     report = AnalyzeReport(run_id, history)
-    results = scopes()
     # The run's own update tag: creep compares permission versions by the tags of the runs they belong to.
-    privileges_step(RunContext(run_id, tag, collected), results)
-    if LAST_REPORT:
-        report.privileges = {k: v for k, v in LAST_REPORT[0].scopes.items() if v}
-    report.exposure = compute_exposure(run_id).as_json()
+    outcomes = run_post_ingest(RunContext(run_id, tag, collected), scopes())
+    report.steps = [o.as_json() for o in outcomes]
+    summaries = {o.name: o.summary for o in outcomes if o.summary is not None}
+    report.privileges = summaries.get("privileges", {}).get("scopes", {})
+    report.exposure = summaries.get("exposure")
     if controls:
         outcome = execute(list(load_validated()), run_id)
         report.control_run_id = outcome.run_id

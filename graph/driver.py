@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
+from neo4j.exceptions import ClientError
 
 from graph.settings import Neo4jSettings, get_neo4j_settings
 
@@ -123,3 +124,36 @@ def write_summary(query: str, parameters: Mapping[str, Any] | None = None) -> ne
 def server_info() -> dict[str, str]:
     rows = read("CALL dbms.components() YIELD name, versions, edition RETURN versions[0] AS version, edition")
     return {"version": rows[0]["version"], "edition": rows[0]["edition"]}
+
+
+# Neo4j's codes for "this index / constraint, or an equivalent one, is already there".
+_ALREADY = (
+    "EquivalentSchemaRuleAlreadyExists",
+    "IndexAlreadyExists",
+    "ConstraintAlreadyExists",
+    "ConstraintWithNameAlreadyExists",
+    "IndexWithNameAlreadyExists",
+)
+
+
+def ensure_schema(statements: Iterable[str]) -> None:
+    """Create the indexes and constraints (``CREATE INDEX|CONSTRAINT <name> IF NOT EXISTS …``) not there yet.
+
+    The one schema loop every store uses. Existing names are read once, so a set-up database costs two reads
+    instead of a transaction per statement; an equivalent index made by another tool (e.g. Cartography) under
+    another name is accepted.
+    """
+    existing = {r["name"] for r in read("SHOW INDEXES YIELD name RETURN name")}
+    existing |= {r["name"] for r in read("SHOW CONSTRAINTS YIELD name RETURN name")}
+    seen: set[str] = set()
+    for stmt in statements:
+        name = stmt.split()[2]
+        if stmt in seen or name in existing:
+            continue
+        seen.add(stmt)
+        try:
+            with session() as s:
+                s.run(stmt).consume()
+        except ClientError as exc:
+            if not any(code in (exc.code or "") for code in _ALREADY) and "already exists" not in str(exc):
+                raise

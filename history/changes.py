@@ -1,12 +1,11 @@
 """History that survives cleanup: what each run added, changed and removed.
 
 Recorded after every ingest from what the loader and the cleanup already know, so the cost is
-proportional to what changed, not to the graph size:
+proportional to what changed, not to the graph size. The records (history/records.py writes them):
 
-* ``(:AssetChange {run_id, asset_id, label, kind, scope, changes, before})`` — kind ``added`` /
-  ``changed`` / ``removed``; ``changes`` is a JSON list of ``{property, before, after}``;
-* ``(:RelChange {run_id, start, type, end, kind})`` — relationships that appeared (``firstseen`` equal to
-  the run's update tag, found through the relationship indexes) or were swept by cleanup.
+* ``AssetChange`` — assets added, changed (``changes``: JSON list of ``{property, before, after}``), removed;
+* ``RelChange`` — relationships that appeared (``firstseen`` equal to the run's update tag, found through
+  the relationship indexes) or were swept by cleanup.
 
 Bookkeeping properties (``firstseen``, ``lastupdated``, the fingerprint) never count as changes. A module
 that was not collected or failed runs no cleanup, so it can never produce removals.
@@ -22,23 +21,11 @@ from graph import driver
 from graph.schema.loader import NodeChange, is_bookkeeping
 from graph.schema.model import NodeSchema
 from graph.schema.values import canonical, same
+from history.fold import fold_relationships
+from history.records import BATCH, ensure_schema, write_asset_changes, write_rel_changes
 
-HISTORY_SCHEMA = [
-    "CREATE INDEX assetchange_run IF NOT EXISTS FOR (c:AssetChange) ON (c.run_id)",
-    "CREATE INDEX assetchange_asset IF NOT EXISTS FOR (c:AssetChange) ON (c.asset_id)",
-    "CREATE INDEX relchange_run IF NOT EXISTS FOR (c:RelChange) ON (c.run_id)",
-    # The asset timeline looks relationship changes up by either endpoint.
-    "CREATE INDEX relchange_start IF NOT EXISTS FOR (c:RelChange) ON (c.start)",
-    "CREATE INDEX relchange_end IF NOT EXISTS FOR (c:RelChange) ON (c.end)",
-]
 # Owner edges duplicate the node's own added/removed record; leaving them out keeps drift readable.
 IGNORED_REL_TYPES = {"RESOURCE"}
-_BATCH = 5000
-
-
-def ensure_schema() -> None:
-    for stmt in HISTORY_SCHEMA:
-        driver.write(stmt)
 
 
 def _json(value: Any) -> str:
@@ -100,32 +87,6 @@ def removal_rows(
         }
 
 
-def _write_batches(query: str, rows: Iterable[dict[str, Any]]) -> int:
-    batch: list[dict[str, Any]] = []
-    total = 0
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= _BATCH:
-            driver.write(query, {"rows": batch})
-            total, batch = total + len(batch), []
-    if batch:
-        driver.write(query, {"rows": batch})
-        total += len(batch)
-    return total
-
-
-_ASSET_CHANGE = """
-UNWIND $rows AS row
-CREATE (:AssetChange {run_id: row.run_id, asset_id: row.asset_id, label: row.label, kind: row.kind,
-                      scope: row.scope, changes: row.changes, before: row.before, after: row.after})
-"""
-_REL_CHANGE = """
-UNWIND $rows AS row
-CREATE (:RelChange {run_id: row.run_id, start: row.start, type: row.type, end: row.end, kind: row.kind,
-                    scope: row.scope})
-"""
-
-
 # The owner of an endpoint (its account id, or its cluster's name) is the relationship's scope, so that drift
 # can filter relationships by account / cluster without looking their endpoints up again.
 _OWNER_SCOPE = """
@@ -165,8 +126,8 @@ def _added_properties(rows: list[dict[str, Any]]) -> None:
         if row["kind"] == "added":
             by_label.setdefault(row["label"], []).append(row)
     for label, items in by_label.items():
-        for start in range(0, len(items), _BATCH):
-            chunk = items[start : start + _BATCH]
+        for start in range(0, len(items), BATCH):
+            chunk = items[start : start + BATCH]
             found = driver.read(
                 f"UNWIND $ids AS id MATCH (n:`{label}` {{id: id}}) RETURN n.id AS id, properties(n) AS props",
                 {"ids": [r["asset_id"] for r in chunk]},
@@ -186,8 +147,6 @@ def implied_removals(removed_ids: list[str], explicit: set[tuple[str, str, str]]
     """
     if not removed_ids:
         return []
-    from history.fold import fold_relationships  # local: drift_fold imports nothing from here
-
     rows = driver.read(
         """
         UNWIND $ids AS id
@@ -237,8 +196,8 @@ def record(
     removed_ids = [r["asset_id"] for r in node_rows if r["kind"] == "removed"]
     rel_rows += [{**r, "run_id": run_id} for r in implied_removals(removed_ids, explicit)]
     _added_properties(node_rows)
-    _write_batches(_ASSET_CHANGE, node_rows)
-    _write_batches(_REL_CHANGE, rel_rows)
+    write_asset_changes(node_rows)
+    write_rel_changes(rel_rows)
     counts: dict[str, int] = {}
     for row in node_rows:
         counts[row["kind"]] = counts.get(row["kind"], 0) + 1

@@ -22,7 +22,7 @@ from typing import Any
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph import driver
-from history import changes as history
+from history import records
 from history.drift import list_runs, load_records
 from history.fold import fold_assets, fold_relationships
 
@@ -118,32 +118,18 @@ def compact_into(target: str, pruned: list[str]) -> dict[str, int]:
                 f"MATCH (c:{label} {{run_id: $id}}) CALL (c) {{ DELETE c }} IN TRANSACTIONS OF 10000 ROWS",
                 {"id": target},
             ).consume()
-    history.ensure_schema()
+    records.ensure_schema()
     for i, row in enumerate(assets):
-        row.update(run_id=target, seq=i)
+        row.update(run_id=target, seq=i, compacted=True)
     for i, row in enumerate(rels):
-        row.update(run_id=target, seq=i)
-    _write(
-        assets,
-        "CREATE (:AssetChange {run_id: row.run_id, asset_id: row.asset_id, label: row.label, "
-        "kind: row.kind, scope: row.scope, changes: row.changes, before: row.before, after: row.after, "
-        "seq: row.seq, compacted: true})",
-    )
-    _write(
-        rels,
-        "CREATE (:RelChange {run_id: row.run_id, start: row.start, type: row.type, end: row.end, "
-        "kind: row.kind, scope: row.scope, seq: row.seq, compacted: true})",
-    )
+        row.update(run_id=target, seq=i, compacted=True)
+    records.write_asset_changes(assets)
+    records.write_rel_changes(rels)
     driver.write(
         "MATCH (r:IngestRun {id: $id}) SET r.compacted_runs = coalesce(r.compacted_runs, []) + $p",
         {"id": target, "p": pruned},
     )
     return {"assets": len(assets), "relationships": len(rels)}
-
-
-def _write(rows: list[dict[str, Any]], create: str) -> None:
-    for start in range(0, len(rows), 5000):
-        driver.write("UNWIND $rows AS row " + create, {"rows": rows[start : start + 5000]})
 
 
 def prune(

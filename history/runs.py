@@ -81,8 +81,7 @@ RUN_SCHEMA = [
 
 
 def ensure_schema() -> None:
-    for stmt in RUN_SCHEMA:
-        driver.write(stmt)
+    driver.ensure_schema(RUN_SCHEMA)
 
 
 def new_run(source: str, collected_at: datetime) -> tuple[str, int]:

@@ -13,7 +13,8 @@ relationship between such nodes, and compares them with the state stored by the 
   replaced.
 
 Each pass creates an ``IngestRun`` with source ``history-snapshot`` and writes the same AssetChange /
-RelChange records as an ingest, so drift, the timeline, retention and the report work unchanged.
+RelChange records as an ingest (through history/records.py), so drift, the timeline, retention and the
+report work unchanged.
 """
 
 from __future__ import annotations
@@ -25,30 +26,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from graph import driver
+from graph.schema.bookkeeping import is_bookkeeping_node
 from graph.schema.labels import primary_label
 from graph.schema.loader import is_bookkeeping
 from graph.schema.values import canonical
-from history import changes as history
-from history import runs
+from history import records, runs
+from history.changes import IGNORED_REL_TYPES, property_changes
 
-# Our own bookkeeping nodes: never assets.
-OWN_LABELS = [
-    "AssetChange",
-    "RelChange",
-    "IngestRun",
-    "IngestModuleRun",
-    "AssetState",
-    "HistorySnapshot",
-    "ControlRun",
-    "ControlResult",
-    "Finding",
-    "PrincipalPermissions",
-    "GrantDocument",
-    # Labels of older versions, until the API's start-up moves them to the application database.
-    "ApiKey",
-    "AuditEvent",
-]
 SOURCE = "history-snapshot"
+STATE_INDEX = "CREATE INDEX assetstate_id IF NOT EXISTS FOR (s:AssetState) ON (s.asset_id)"
 _CHUNK = 20_000
 _SEP = "\x1f"
 
@@ -68,10 +54,6 @@ def fingerprint(labels: list[str], props: dict[str, Any]) -> str:
     return hashlib.sha1(blob.encode()).hexdigest()[:20]
 
 
-def _own(labels: list[str]) -> bool:
-    return any(label in OWN_LABELS for label in labels)
-
-
 # The owner by the sub-resource relationship both we and Cartography write: (owner)-[:RESOURCE]->(node).
 _NODES = """
 MATCH (n) WHERE n.id IS NOT NULL
@@ -87,7 +69,7 @@ def _read_nodes() -> tuple[dict[str, tuple[list[str], dict[str, Any]]], dict[str
     owners: dict[str, str] = {}
     with driver.session(read_only=True) as s:
         for rec in s.run(_NODES):
-            if not _own(rec["l"]):
+            if not is_bookkeeping_node(rec["l"]):
                 out[str(rec["id"])] = (rec["l"], {k: v for k, v in rec["p"].items() if not _skip(k)})
                 if rec["owner"] is not None:
                     owners[str(rec["id"])] = str(rec["owner"])
@@ -101,7 +83,7 @@ def _read_rels() -> set[str]:
             "MATCH (a)-[r]->(b) WHERE a.id IS NOT NULL AND b.id IS NOT NULL "
             "RETURN a.id AS a, type(r) AS t, b.id AS b, labels(a) + labels(b) AS l"
         ):
-            if rec["t"] not in history.IGNORED_REL_TYPES and not _own(rec["l"]):
+            if rec["t"] not in IGNORED_REL_TYPES and not is_bookkeeping_node(rec["l"]):
                 out.add(_SEP.join((str(rec["a"]), rec["t"], str(rec["b"]))))
     return out
 
@@ -141,8 +123,7 @@ def _write(query: str, rows: list[dict[str, Any]]) -> None:
 def snapshot_pass() -> dict[str, Any]:
     """One full pass; returns the run id, counts and timings (seconds)."""
     t0 = time.perf_counter()
-    history.ensure_schema()
-    driver.write("CREATE INDEX assetstate_id IF NOT EXISTS FOR (s:AssetState) ON (s.asset_id)")
+    driver.ensure_schema([*records.HISTORY_SCHEMA, STATE_INDEX])
     run_id, _ = runs.new_run(SOURCE, datetime.now(UTC))
     (nodes, owners), rels = _read_nodes(), _read_rels()
     t_read = time.perf_counter()
@@ -195,7 +176,7 @@ def snapshot_pass() -> dict[str, Any]:
     )
     for aid in changed_ids:
         labels, props = nodes[aid]
-        diff = history.property_changes(befores.get(aid, {}), props)
+        diff = property_changes(befores.get(aid, {}), props)
         if diff:  # a label change alone moves the fingerprint but is not a property change
             changes.append(
                 {
@@ -237,17 +218,8 @@ def snapshot_pass() -> dict[str, Any]:
     for row in changes:
         row["run_id"] = run_id
     t_cmp = time.perf_counter()
-    _write(
-        "UNWIND $rows AS row CREATE (:AssetChange {run_id: row.run_id, asset_id: row.asset_id, "
-        "label: row.label, kind: row.kind, scope: row.scope, changes: row.changes, before: row.before, "
-        "after: row.after})",
-        changes,
-    )
-    _write(
-        "UNWIND $rows AS row CREATE (:RelChange {run_id: row.run_id, start: row.start, type: row.type, "
-        "end: row.end, kind: row.kind, scope: row.scope})",
-        rel_rows,
-    )
+    records.write_asset_changes(changes)
+    records.write_rel_changes(rel_rows)
     _write(
         "UNWIND $rows AS row MERGE (s:AssetState {asset_id: row.id}) "
         "SET s.fp = row.fp, s.label = row.label, s.scope = row.scope, s.props = row.props",

@@ -34,8 +34,7 @@ def finding_id(control_id: str, identity: dict[str, Any]) -> str:
 
 
 def ensure_schema() -> None:
-    for stmt in SCHEMA:
-        driver.write(stmt)
+    driver.ensure_schema(SCHEMA)
 
 
 def record_run(results: list[ControlResult], target: EvaluationTarget, at: datetime | None = None) -> str:

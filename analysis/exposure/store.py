@@ -50,8 +50,7 @@ _BATCH = 5_000
 
 
 def ensure_schema() -> None:
-    for stmt in SCHEMA:
-        driver.write(stmt)
+    driver.ensure_schema(SCHEMA)
     driver.write("CALL db.awaitIndexes(300)")
 
 

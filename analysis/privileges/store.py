@@ -31,8 +31,7 @@ _BATCH_CHARS = 4_000_000  # keep one write transaction's parameters to a few MB
 
 
 def ensure_schema() -> None:
-    for stmt in SCHEMA:
-        driver.write(stmt)
+    driver.ensure_schema(SCHEMA)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from neo4j.exceptions import ClientError
-
 from graph import driver
 from graph.schema.cypher import (
     FINGERPRINT,
@@ -199,35 +197,6 @@ def _strip(props: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if not is_bookkeeping(k)}
 
 
-_ALREADY = (
-    "EquivalentSchemaRuleAlreadyExists",
-    "IndexAlreadyExists",
-    "ConstraintAlreadyExists",
-    "ConstraintWithNameAlreadyExists",
-    "IndexWithNameAlreadyExists",
-)
-
-
 def ensure_indexes(schemas: Iterable[NodeSchema]) -> None:
-    """Idempotent schema setup. An equivalent index made by another tool (e.g. cartography) is accepted.
-
-    Existing index and constraint names are read once, so a run on a set-up database issues two reads
-    instead of a few hundred schema transactions.
-    """
-    existing = {r["name"] for r in driver.read("SHOW INDEXES YIELD name RETURN name")}
-    existing |= {r["name"] for r in driver.read("SHOW CONSTRAINTS YIELD name RETURN name")}
-    seen: set[str] = set()
-    for schema in schemas:
-        for stmt in index_statements(schema):
-            name = stmt.split()[2]  # CREATE INDEX|CONSTRAINT <name> IF NOT EXISTS …
-            if stmt in seen or name in existing:
-                continue
-            seen.add(stmt)
-            try:
-                with driver.session() as s:
-                    s.run(stmt).consume()
-            except ClientError as exc:
-                if not any(code in (exc.code or "") for code in _ALREADY) and "already exists" not in str(
-                    exc
-                ):
-                    raise
+    """Idempotent schema setup for these schemas (graph/driver.py ``ensure_schema``)."""
+    driver.ensure_schema(stmt for schema in schemas for stmt in index_statements(schema))

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from graph import driver
+from graph.schema.bookkeeping import BOOKKEEPING_LABELS
 from tests.conftest import DATA
 
 HW = DATA / "snapshots" / "handwritten"
@@ -28,23 +29,8 @@ CLUSTER = EXPECTED["k8s_cluster"]
 AWS1 = DAY1 / "aws" / ACCOUNT
 K8S1 = DAY1 / "k8s" / CLUSTER
 
-# Run bookkeeping (docs/schema.md "Run bookkeeping") and the post-ingest analysis records (privileges,
-# exposure): records about assets, never assets. Analysis *properties* on assets stay in the dumps.
-BOOKKEEPING_LABELS = (
-    "IngestRun",
-    "IngestModuleRun",
-    "AssetChange",
-    "RelChange",
-    "ApiKey",
-    "AuditEvent",
-    "ControlRun",
-    "ControlFinding",
-    "PrincipalPermissions",
-    "GrantDocument",
-    "ExposureRun",
-    "ExposureNode",
-    "ExposureEdge",
-)
+# Our own bookkeeping labels (graph/schema/bookkeeping.py): records about assets, never assets. Analysis
+# *properties* on assets stay in the dumps.
 _NOT_BOOKKEEPING = " AND ".join(f"NOT n:{label}" for label in BOOKKEEPING_LABELS)
 
 

@@ -1,0 +1,65 @@
+"""Lower layers never import upper ones: the import graph of our packages, every import statement counted
+(also the ones inside functions), checked against the layer order docs/architecture.md documents."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Lowest first. Packages in one layer are siblings and may not import each other.
+LAYERS: list[set[str]] = [
+    {"graph"},  # driver, declarative schemas, embedded Neo4j
+    {"history"},  # runs, history records, drift, retention; the post-ingest step registry
+    {"ingest", "queries"},  # loaders; controls and findings
+    {"analysis"},  # privileges, exposure, nightly report
+    {"pipeline"},  # ingest -> history -> post-ingest steps -> finish; analyze
+    {"appdb"},  # the API's application state: keys, audit log
+    {"api"},
+    {"cli"},
+]
+# Not implied by the order: the analyses read the graph and the run records, never the loaders (they run as
+# post-ingest steps the pipeline calls).
+INDEPENDENT = [("analysis", "ingest")]
+RANK = {pkg: i for i, layer in enumerate(LAYERS) for pkg in layer}
+
+
+def imports() -> set[tuple[str, str, str]]:
+    """(importing package, imported package, file) for every import between two of our packages."""
+    out: set[tuple[str, str, str]] = set()
+    for pkg in RANK:
+        for path in (REPO / pkg).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names = [node.module]
+                else:
+                    continue
+                for name in names:
+                    top = name.split(".")[0]
+                    if top in RANK and top != pkg:
+                        out.add((pkg, top, str(path.relative_to(REPO))))
+    return out
+
+
+def test_every_package_of_the_repo_has_a_layer() -> None:
+    ours = {p.parent.name for p in REPO.glob("*/__init__.py")} - {"tests", "bench", "scripts"}
+    assert ours == set(RANK)
+
+
+def test_no_upward_or_sideways_import() -> None:
+    bad = sorted(
+        f"{path}: {src} imports {dst}"
+        for src, dst, path in imports()
+        if RANK[dst] >= RANK[src] or (src, dst) in INDEPENDENT or (dst, src) in INDEPENDENT
+    )
+    assert bad == []
+
+
+def test_the_check_sees_imports() -> None:
+    """The graph is not empty and holds the edges the layering is about (a broken walk would pass above)."""
+    edges = {(src, dst) for src, dst, _ in imports()}
+    expected = {("pipeline", "analysis"), ("pipeline", "ingest"), ("ingest", "history"), ("api", "appdb")}
+    assert expected <= edges

@@ -4,6 +4,7 @@ with its status and error on the IngestRun; the other steps still run."""
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from analysis.exposure import compute as exposure_compute
 from analysis.privileges import store as privileges_store
 from cli.main import app
 from graph import driver
@@ -24,6 +24,8 @@ READ = doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3
 DETAILS = {"UserDetailList": [user("carol", inline={"read": READ})], "GroupDetailList": [],
            "RoleDetailList": [], "Policies": []}
 AT = "2026-11-01T06:00:00Z"
+# The module, not the function ``analysis.exposure.compute`` that the package exports under the same name.
+exposure_compute = importlib.import_module("analysis.exposure.compute")
 
 
 def _snapshot(root: Path, details: dict[str, Any] | str = DETAILS) -> Path:
@@ -109,7 +111,9 @@ def test_exposure_failing_ends_partial(neo4j: str, tmp_path: Path, monkeypatch: 
 
 
 def test_failed_load_skips_the_analyses(neo4j: str, tmp_path: Path) -> None:
-    report = ingest_snapshot(_snapshot(tmp_path, '{"UserDetailList": ['))
+    """A snapshot without any input (only snapshot.json): nothing collected, the load ``failed``."""
+    (tmp_path / "snapshot.json").write_text(json.dumps({"collected_at": AT}))
+    report = ingest_snapshot(tmp_path)
     stored = _stored(report.run_id)
     assert report.status == stored["status"] == "failed" and report.exit_code == 1
     assert stored["steps"]["history"]["status"] == "ok"

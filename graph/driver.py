@@ -15,7 +15,7 @@ from typing import Any
 import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
 
-from graph.settings import Neo4jSettings, get_neo4j_settings
+from config import Neo4jSettings, get_settings
 
 _lock = threading.Lock()
 _driver: Driver | None = None
@@ -25,7 +25,7 @@ _driver_settings: Neo4jSettings | None = None
 def get_driver(settings: Neo4jSettings | None = None) -> Driver:
     """The process-wide driver; built on first use so importing modules never opens sockets."""
     global _driver, _driver_settings
-    settings = settings or get_neo4j_settings()
+    settings = settings or get_settings().neo4j
     with _lock:
         if _driver is not None and _driver_settings == settings:
             return _driver
@@ -72,7 +72,7 @@ def close_driver() -> None:
 
 
 def database_name() -> str:
-    return (_driver_settings or get_neo4j_settings()).database
+    return (_driver_settings or get_settings().neo4j).database
 
 
 @contextmanager
@@ -84,7 +84,7 @@ def session(read_only: bool = False) -> Iterator[Session]:
 
 
 def _timeout() -> float:
-    return (_driver_settings or get_neo4j_settings()).transaction_timeout
+    return (_driver_settings or get_settings().neo4j).transaction_timeout
 
 
 def _rows_work(query: str, parameters: Mapping[str, Any] | None, timeout: float | None) -> Any:

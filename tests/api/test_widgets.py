@@ -25,8 +25,8 @@ from api.widgets import WIDGETS
 from api.widgets import exposure as exposure_widget
 from api.widgets.common import optional_module
 from appdb import keys as apikeys
+from config import set_settings
 from graph import driver as graph_driver
-from graph.settings import get_neo4j_settings
 from ingest import runner
 from queries import catalogue, findings
 from queries import runner as controls_runner
@@ -76,7 +76,7 @@ def _ingest_and_evaluate(day: str) -> tuple[str, list[ControlResult]]:
 
 @pytest.fixture(scope="module")
 def graph(neo4j_uri: str) -> Iterator[Graph]:
-    get_neo4j_settings.cache_clear()
+    set_settings(None)
     _wipe()
     added = _steps()
     runner.POST_INGEST.extend(added)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+from config import RetentionSettings
 from graph.drift_fold import fold_assets, fold_relationships
 from graph.history import property_changes
-from graph.retention import RetentionSettings, plan
+from graph.retention import plan
 
 
 def rec(

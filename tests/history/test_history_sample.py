@@ -24,10 +24,10 @@ from history_expect import check_transition
 from api.app import API_PREFIX, create_app
 from api.routers import history as history_router
 from appdb import keys as apikeys
+from config import RetentionSettings, set_settings
 from graph.drift import Filters, drift, list_runs
 from graph.drift_timeline import asset_history
-from graph.retention import RetentionSettings, prune
-from graph.settings import get_neo4j_settings
+from graph.retention import prune
 from ingest.runner import ingest_snapshot
 from ingest.sample import generate
 from tests.conftest import _wipe
@@ -35,7 +35,7 @@ from tests.conftest import _wipe
 
 @pytest.fixture(scope="module")
 def sample(neo4j_uri: str) -> Iterator[dict[str, Any]]:
-    get_neo4j_settings.cache_clear()
+    set_settings(None)
     _wipe()
     out = Path(tempfile.mkdtemp(prefix="invgraph-history-sample-"))
     manifest = generate(out, scale=0.2, days=3)

@@ -109,17 +109,6 @@ def write(
         return s.execute_write(_rows_work(query, parameters, timeout))
 
 
-def write_summary(query: str, parameters: Mapping[str, Any] | None = None) -> neo4j.SummaryCounters:
-    """Run a write query and return its counters (nodes / relationships created, properties set)."""
-
-    @neo4j.unit_of_work(timeout=_timeout())
-    def work(tx: ManagedTransaction) -> neo4j.SummaryCounters:
-        return tx.run(query, dict(parameters or {})).consume().counters
-
-    with session() as s:
-        return s.execute_write(work)
-
-
 def server_info() -> dict[str, str]:
     rows = read("CALL dbms.components() YIELD name, versions, edition RETURN versions[0] AS version, edition")
     return {"version": rows[0]["version"], "edition": rows[0]["edition"]}

@@ -20,9 +20,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+import analysis.exposure as analysis_exposure
 from analysis.privileges.steps import privileges_step
 from api.widgets import WIDGETS
-from api.widgets.common import optional_module
 from appdb import keys as apikeys
 from graph import driver as graph_driver
 from ingest import runner
@@ -48,7 +48,7 @@ def server(neo4j: str, tmp_path: Path) -> Iterator[str]:
     sample = tmp_path / "sample"
     generate(sample, scale=1.0, days=2, seed=42)
     # The post-ingest steps the widgets read, until ingest/runner.py registers them itself.
-    exposure = optional_module("analysis.exposure")
+    exposure = analysis_exposure
     steps = [privileges_step, *([exposure.exposure_step] if hasattr(exposure, "exposure_step") else [])]
     added = [s for s in steps if s not in runner.POST_INGEST]
     runner.POST_INGEST.extend(added)

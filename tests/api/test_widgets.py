@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+import analysis.exposure as analysis_exposure
 from analysis.privileges.steps import privileges_step
 from api.app import create_app
 from api.widgets import WIDGETS
 from api.widgets import exposure as exposure_widget
-from api.widgets.common import optional_module
 from appdb import keys as apikeys
 from config import set_settings
 from graph import driver as graph_driver
@@ -59,7 +59,7 @@ def _wipe() -> None:
 def _steps() -> list[Any]:
     """Post-ingest steps the widgets read, registered until ingest/runner.py does it itself."""
     steps: list[Any] = [privileges_step]
-    exposure = optional_module("analysis.exposure")
+    exposure = analysis_exposure
     if exposure is not None and hasattr(exposure, "exposure_step"):
         steps.append(exposure.exposure_step)
     return [s for s in steps if s not in runner.POST_INGEST]
@@ -221,7 +221,7 @@ def test_day1_runs_drift_creep_and_exposure(graph: Graph) -> None:
     if exposed["source"] is None:  # neither analysis.exposure nor exposed_internet yet
         assert not exposed["available"] and exposed["assets"] == []
     else:  # what the exposure analysis ranks, in its order, with our open-findings counts
-        module = optional_module("analysis.exposure")
+        module = analysis_exposure
         assert module is not None and exposed["source"] == "analysis.exposure"
         ranked = module.top_exposed_assets(10)
         assert [a["id"] for a in exposed["assets"]] == [a["id"] for a in ranked]

@@ -120,8 +120,9 @@ class ApiSettings(BaseModel):
                 "in production"
             )
         if self.metrics_public:
-            raise ValueError("INVGRAPH_METRICS_PUBLIC=true is refused in production: "
-                             "scrape with a viewer key")
+            raise ValueError(
+                "INVGRAPH_METRICS_PUBLIC=true is refused in production: scrape with a viewer key"
+            )
         return self
 
 
@@ -143,8 +144,10 @@ class AppDbSettings(BaseModel):
         if value.startswith("postgresql://"):  # the plain form people copy from psql: use psycopg 3
             value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
         if not value.startswith(("sqlite:///", "postgresql+psycopg://")):
-            raise ValueError("INVGRAPH_APP_DB_URL must start with sqlite:/// or postgresql:// "
-                             f"(or postgresql+psycopg://); got {value.split(':', 1)[0]!r}")
+            raise ValueError(
+                "INVGRAPH_APP_DB_URL must start with sqlite:/// or postgresql:// "
+                f"(or postgresql+psycopg://); got {value.split(':', 1)[0]!r}"
+            )
         return value
 
     def url(self) -> str:

@@ -84,8 +84,10 @@ def test_every_variable_is_documented() -> None:
 
 def _reads_environment(node: ast.AST) -> bool:
     return any(
-        isinstance(n, ast.Attribute) and n.attr in ("environ", "getenv")
-        and isinstance(n.value, ast.Name) and n.value.id == "os"
+        isinstance(n, ast.Attribute)
+        and n.attr in ("environ", "getenv")
+        and isinstance(n.value, ast.Name)
+        and n.value.id == "os"
         for n in ast.walk(node)
     )
 
@@ -96,7 +98,8 @@ def test_no_module_reads_the_environment_when_imported() -> None:
         for path in sorted((REPO / package).rglob("*.py")) if (REPO / package).is_dir() else []:
             tree = ast.parse(path.read_text(), str(path))
             for stmt in tree.body:  # module level only: functions read settings when they run
-                if not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and \
-                        _reads_environment(stmt):
+                if not isinstance(
+                    stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+                ) and _reads_environment(stmt):
                     offenders.append(f"{path.relative_to(REPO)}:{stmt.lineno}")
     assert not offenders, f"environment read at import time: {offenders}"

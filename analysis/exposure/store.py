@@ -135,3 +135,10 @@ def delete_run(run_id: str) -> None:
                 {"id": run_id},
             ).consume()
         s.run("MATCH (r:ExposureRun {run_id: $id}) DELETE r", {"id": run_id}).consume()
+
+
+LATEST_RUN = (
+    "MATCH (r:ExposureRun {latest: true}) RETURN r.run_id AS run_id, r.ingest_run_id AS ingest_run_id, "
+    "toString(r.finished_at) AS computed_at, r.nodes AS nodes, r.edges AS edges, "
+    "r.exposed AS exposed, r.seconds AS seconds LIMIT 1"
+)

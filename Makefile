@@ -21,9 +21,9 @@ PYTEST_ARGS ?=
 help:
 	@echo "make setup          create .venv (Python 3.13 if installed), install invgraph[dev,gcp] with uv, fetch + compile the embedded Neo4j (idempotent)"
 	@echo "make demo           embedded Neo4j + API on http://127.0.0.1:8000 + 3-day sample loading behind it (Ctrl-C stops all)"
-	@echo "make test           full test suite against a real Neo4j; JUnit XML in test-output/junit.xml"
+	@echo "make test           lint, then the full test suite against a real Neo4j; JUnit XML in test-output/junit.xml"
 	@echo "make bench          run every bench/bench_*.py"
-	@echo "make lint           ruff check"
+	@echo "make lint           ruff check, ruff format --check, dead code (vulture: scripts/deadcode.py)"
 	@echo "make clean          remove .venv, test-output and .cache (stops the demo Neo4j first)"
 
 # One line naming everything that is missing, instead of a failure half-way through setup.
@@ -64,9 +64,9 @@ setup-test-deps:
 		exit 1; \
 	fi
 
-# The suite starts its own embedded Neo4j (tests/conftest.py), or uses NEO4J_URI when set.
-# Any non-zero pytest exit fails the target, including 5 ("no tests collected").
-test: setup setup-test-deps
+# Lint first (a minute at most), then the suite; it starts its own embedded Neo4j (tests/conftest.py), or
+# uses NEO4J_URI when set. Any non-zero pytest exit fails the target, including 5 ("no tests collected").
+test: setup setup-test-deps lint
 	@mkdir -p test-output
 	@rc=0; $(PY) -m pytest -q -p no:cacheprovider --timeout=900 --junitxml=test-output/junit.xml $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; \
@@ -84,8 +84,13 @@ bench: setup
 	done; \
 	if [ $${#failed[@]} -gt 0 ]; then echo "error: failed: $${failed[*]}" >&2; exit 1; fi
 
+# All three checks run and each reports; the target fails if any of them found something.
 lint: $(STAMP)
-	$(VENV)/bin/ruff check .
+	@rc=0; \
+	$(VENV)/bin/ruff check . || rc=1; \
+	$(VENV)/bin/ruff format --check . || rc=1; \
+	$(PY) scripts/deadcode.py || rc=1; \
+	exit $$rc
 
 clean:
 	@if [ -x $(INVGRAPH) ] && [ -d .cache/demo-neo4j ]; then $(INVGRAPH) neo4j stop --data-dir .cache/demo-neo4j; fi

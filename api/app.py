@@ -12,10 +12,10 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired
 from api import docs_ui, errors, widgets
 from api.auth import KeyCache
 from api.body_limit import BodyLimitMiddleware
+from api.deps import get_api_settings
 from api.metrics import Metrics, MetricsMiddleware
 from api.routers import apikeys, audit, cypher, exposure, findings, health, history, metrics, privileges
 from api.routers import widgets as widgets_router
-from api.settings import get_api_settings
 from api.widgets import dashboard
 from appdb import engine, graph_import
 from graph.driver import close_driver

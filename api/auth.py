@@ -23,9 +23,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api import ratelimit
 from api.deps import Settings
 from api.errors import ApiError
-from api.settings import ApiSettings
 from appdb import keys as apikeys
 from appdb.keys import ApiKey
+from config import ApiSettings
 
 bearer_scheme = HTTPBearer(auto_error=False, description="An invgraph API key: `ig_<prefix>_<secret>`.")
 BOOTSTRAP_KEY = ApiKey(id="bootstrap", name="bootstrap admin key", role="admin", prefix="bootstrap",

@@ -1,4 +1,5 @@
-"""Shared dependencies: settings (tests override `get_api_settings`) and strict query strings."""
+"""Shared dependencies: the settings sections handlers read (tests override `get_api_settings` /
+`get_exposure_settings`) and strict query strings."""
 
 from __future__ import annotations
 
@@ -8,7 +9,16 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from api.errors import ApiError
-from api.settings import ApiSettings, get_api_settings
+from config import ApiSettings, ExposureSettings, get_settings
+
+
+def get_api_settings() -> ApiSettings:
+    return get_settings().api
+
+
+def get_exposure_settings() -> ExposureSettings:
+    return get_settings().exposure
+
 
 Settings = Annotated[ApiSettings, Depends(get_api_settings)]
 

@@ -14,7 +14,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from api.settings import ApiSettings
+from config import ApiSettings
 
 CLASSES: tuple[str, ...] = ("widgets", "cypher", "paths", "default")
 _MAX_BUCKETS = 100_000

@@ -18,7 +18,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from appdb.settings import get_app_db_settings
+from config import get_settings
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _lock = threading.Lock()
@@ -54,7 +54,7 @@ def _build(url: str) -> Engine:
 
 
 def get_sessionmaker() -> sessionmaker[Session]:
-    url = get_app_db_settings().url()
+    url = get_settings().appdb.url()
     with _lock:
         found = _engines.get(url)
         if found is None:

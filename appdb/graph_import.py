@@ -19,7 +19,6 @@ from graph import driver
 
 log = logging.getLogger("invgraph.appdb")
 _BATCH = 500
-LEGACY_LABELS = ("ApiKey", "AuditEvent")
 _LEGACY_SCHEMA = ("apikey_id", "apikey_prefix", "auditevent_at", "auditevent_key")
 
 

@@ -31,8 +31,8 @@ import httpx  # noqa: E402
 
 from appdb import engine  # noqa: E402
 from appdb import keys as apikeys  # noqa: E402
-from appdb.settings import get_app_db_settings  # noqa: E402
 from bench.common import neo4j_for_bench  # noqa: E402
+from config import set_settings  # noqa: E402
 from graph import driver  # noqa: E402
 
 
@@ -59,7 +59,7 @@ def bench_verify(n: int) -> None:
     try:
         with postgres_url("bench", prefix="bench-pg-") as url:
             os.environ["INVGRAPH_APP_DB_URL"] = url
-            get_app_db_settings.cache_clear()
+            set_settings(None)
             print(f"   PostgreSQL             {_ms(_verify_times(n))}")
     finally:
         engine.dispose_all()
@@ -143,7 +143,7 @@ def main() -> None:
         os.environ["NEO4J_URI"] = uri
         bench_verify(args.verifications)
         os.environ["INVGRAPH_APP_DB_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='bench-appdb-')}/app.db"
-        get_app_db_settings.cache_clear()
+        set_settings(None)
         bench_health(uri, args.seconds)
         bench_cost_refusal()
     print(f"load average at end: {os.getloadavg()[0]:.1f}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Annotated
 
@@ -52,16 +51,15 @@ def _connection(
     ] = None,
 ) -> None:
     """Connection options apply to every sub-command; they override the environment."""
-    from graph.settings import get_neo4j_settings
+    from config import Settings, set_settings
 
-    for name, value in (
-        ("NEO4J_URI", neo4j_uri), ("NEO4J_USER", neo4j_user),
-        ("NEO4J_PASSWORD", neo4j_password), ("NEO4J_DATABASE", neo4j_database),
-        ("NEO4J_CONNECT_WAIT", None if wait is None else str(wait)),
-    ):
-        if value is not None:
-            os.environ[name] = value
-    get_neo4j_settings.cache_clear()
+    given = {
+        "uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password, "database": neo4j_database,
+        "connect_wait": wait,
+    }
+    # Built and validated here, once, with the options passed explicitly (never written to os.environ);
+    # every layer below reads them through config.get_settings().
+    set_settings(Settings(neo4j={k: v for k, v in given.items() if v is not None}))
 
 
 app.add_typer(neo4j_cmd.app, name="neo4j")
@@ -109,12 +107,18 @@ def _unreachable_reason(exc: Exception) -> str:
 
 
 def _settings_error(exc: ValidationError) -> str:
-    prefix = {"Neo4jSettings": "NEO4J_", "ApiSettings": "INVGRAPH_"}.get(exc.title, "")
+    """One line naming each bad setting by its environment variable (loc is (section, field, …))."""
+    from config import env_name
+
     parts = []
     for e in exc.errors():
         msg = str(e["msg"]).removeprefix("Value error, ")
-        field = prefix + "_".join(str(x) for x in e["loc"]).upper()
-        parts.append(msg if field in msg or not e["loc"] else f"{field}: {msg}")
+        loc = [str(x) for x in e["loc"]]
+        if exc.title == "Settings" and len(loc) >= 2:
+            field = env_name(loc[0], loc[1])
+        else:  # a section-wide check (its message names the variables) or another model
+            field = "_".join(loc[1:] if exc.title == "Settings" else loc).upper()
+        parts.append(msg if not field or field in msg else f"{field}: {msg}")
     return _one_line("; ".join(parts))
 
 
@@ -129,9 +133,9 @@ def main() -> None:
         typer.echo(f"error: {_settings_error(exc)}", err=True)
         raise SystemExit(1) from None
     except ServiceUnavailable as exc:
-        from graph.settings import get_neo4j_settings
+        from config import get_settings
 
-        uri = get_neo4j_settings().uri
+        uri = get_settings().neo4j.uri
         typer.echo(
             f"error: cannot reach Neo4j at {uri} ({_unreachable_reason(exc)}). Start it with "
             "`invgraph neo4j start`, point --neo4j-uri / NEO4J_URI at a running server, or pass "

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from config import get_settings
 from graph.embedded import server
 from graph.embedded.install import EmbeddedError, ensure_installed
 
@@ -22,10 +23,7 @@ DataDir = Annotated[
 
 
 def _data_dir(value: Path | None) -> Path:
-    import os
-
-    env = os.environ.get("INVGRAPH_NEO4J_DATA")
-    return value or (Path(env) if env else server.default_data_dir())
+    return value or get_settings().embedded.data_dir()
 
 
 def _fail(exc: EmbeddedError) -> None:

@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from config import Neo4jSettings, env_name, get_settings
+
 
 def register(app: typer.Typer) -> None:
     @app.command()
@@ -19,14 +21,25 @@ def register(app: typer.Typer) -> None:
         """Serve the API and the dashboard."""
         import uvicorn
 
-        from api.settings import get_api_settings
-
-        s = get_api_settings()
+        settings = get_settings()
+        s = settings.api
+        n = workers or s.workers
+        if n > 1:
+            _hand_to_workers(settings.neo4j)
         uvicorn.run(
             "api.app:create_app",
             factory=True,
             host=host or s.host,
             port=port or s.port,
-            workers=workers or s.workers,
+            workers=n,
             log_level="info",
         )
+
+
+def _hand_to_workers(neo4j: Neo4jSettings) -> None:
+    """uvicorn starts each worker as a fresh interpreter that reads its settings from the environment: the
+    connection options given on the command line reach the workers only there."""
+    import os
+
+    for name in neo4j.model_fields_set:
+        os.environ[env_name("neo4j", name)] = str(getattr(neo4j, name))

@@ -16,7 +16,7 @@ import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
 from neo4j.exceptions import ClientError
 
-from graph.settings import Neo4jSettings, get_neo4j_settings
+from config import Neo4jSettings, get_settings
 
 _lock = threading.Lock()
 _driver: Driver | None = None
@@ -26,7 +26,7 @@ _driver_settings: Neo4jSettings | None = None
 def get_driver(settings: Neo4jSettings | None = None) -> Driver:
     """The process-wide driver; built on first use so importing modules never opens sockets."""
     global _driver, _driver_settings
-    settings = settings or get_neo4j_settings()
+    settings = settings or get_settings().neo4j
     with _lock:
         if _driver is not None and _driver_settings == settings:
             return _driver
@@ -73,7 +73,7 @@ def close_driver() -> None:
 
 
 def database_name() -> str:
-    return (_driver_settings or get_neo4j_settings()).database
+    return (_driver_settings or get_settings().neo4j).database
 
 
 @contextmanager
@@ -85,7 +85,7 @@ def session(read_only: bool = False) -> Iterator[Session]:
 
 
 def _timeout() -> float:
-    return (_driver_settings or get_neo4j_settings()).transaction_timeout
+    return (_driver_settings or get_settings().neo4j).transaction_timeout
 
 
 def _rows_work(query: str, parameters: Mapping[str, Any] | None, timeout: float | None) -> Any:
@@ -108,17 +108,6 @@ def write(
     """Run a write query in a retried WRITE transaction and return the rows as plain dicts."""
     with session() as s:
         return s.execute_write(_rows_work(query, parameters, timeout))
-
-
-def write_summary(query: str, parameters: Mapping[str, Any] | None = None) -> neo4j.SummaryCounters:
-    """Run a write query and return its counters (nodes / relationships created, properties set)."""
-
-    @neo4j.unit_of_work(timeout=_timeout())
-    def work(tx: ManagedTransaction) -> neo4j.SummaryCounters:
-        return tx.run(query, dict(parameters or {})).consume().counters
-
-    with session() as s:
-        return s.execute_write(work)
 
 
 def server_info() -> dict[str, str]:

@@ -19,20 +19,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
+from config import RetentionSettings, get_settings
 from graph import driver
 from history import records
 from history.drift import list_runs, load_records
 from history.fold import fold_assets, fold_relationships
-
-
-class RetentionSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="INVGRAPH_RETENTION_", extra="ignore")
-
-    daily: int = 14
-    weekly: int = 8
-    monthly: int = 12
 
 
 @dataclass
@@ -136,7 +127,7 @@ def prune(
     dry_run: bool = False, settings: RetentionSettings | None = None, now: datetime | None = None
 ) -> dict[str, Any]:
     """Apply retention; returns the plan (and, unless dry-run, the compacted record counts)."""
-    p = plan(list_runs(), settings or RetentionSettings(), now)
+    p = plan(list_runs(), settings or get_settings().retention, now)
     result: dict[str, Any] = {**p.as_json(), "dry_run": dry_run, "compacted": {}}
     if dry_run or not p.prune:
         return result

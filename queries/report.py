@@ -53,15 +53,6 @@ def build_report(
     return {"run_id": run_id, "controls": controls}
 
 
-def finding_ids(report: dict[str, Any], results: list[ControlResult]) -> dict[tuple[str, str], str]:
-    by_id = {r.control.id: r.control for r in results}
-    return {
-        (c["id"], f["asset_id"]): finding_id(c["id"], {k: f.get(k) for k in by_id[c["id"]].meta.identity})
-        for c in report["controls"]
-        for f in c["findings"]
-    }
-
-
 def to_csv(report: dict[str, Any]) -> str:
     """One line per finding (controls without findings get one line with empty asset columns)."""
     out = io.StringIO()

@@ -23,10 +23,9 @@ from sqlalchemy import delete
 
 from appdb import engine as app_engine
 from appdb.models import ApiKeyRow, AuditEventRow
-from appdb.settings import get_app_db_settings
+from config import set_settings
 from graph import driver as graph_driver
 from graph.embedded import throwaway
-from graph.settings import get_neo4j_settings
 from tests import postgres_server
 
 REPO = Path(__file__).resolve().parent.parent
@@ -81,16 +80,16 @@ def app_db_any(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
     """Run the test once on SQLite and once on PostgreSQL, each emptied first."""
     url = SQLITE_URL if request.param == "sqlite" else request.getfixturevalue("postgres_url")
     monkeypatch.setenv("INVGRAPH_APP_DB_URL", url)
-    get_app_db_settings.cache_clear()
+    set_settings(None)
     wipe_app_db()
     yield request.param
-    get_app_db_settings.cache_clear()
+    set_settings(None)
 
 
 @pytest.fixture()
 def neo4j(neo4j_uri: str) -> Iterator[str]:
     """An empty graph (schema kept) on the session's Neo4j, and an empty application database."""
-    get_neo4j_settings.cache_clear()
+    set_settings(None)
     _wipe()
     wipe_app_db()
     yield neo4j_uri

@@ -16,7 +16,7 @@ import networkx as nx
 from analysis.exposure import gcp, identity, k8s, network, scoring, services, store
 from analysis.exposure.gcp_identity import GcpIdentity
 from analysis.exposure.model import INTERNET, AttackGraph, Node
-from analysis.exposure.settings import ExposureSettings, get_exposure_settings
+from config import ExposureSettings, get_settings
 from graph import driver
 from history.post_ingest import PostIngestStep, register
 from history.runs import ModuleResult, RunContext
@@ -143,7 +143,7 @@ def rows(
 
 
 def compute(ingest_run_id: str | None = None, settings: ExposureSettings | None = None) -> Summary:
-    settings = settings or get_exposure_settings()
+    settings = settings or get_settings().exposure
     start = time.perf_counter()
     run_id = f"exposure-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{secrets.token_hex(3)}"
     store.ensure_schema()

@@ -37,7 +37,7 @@ from analysis.exposure.paths import (
     _Clock,
     _subgraph,
 )
-from analysis.exposure.settings import ExposureSettings, get_exposure_settings
+from config import ExposureSettings, get_settings
 from history.drift import DriftError, resolve_pair
 
 __all__ = ["ExposureTimeout", "NoExposureRun", "DriftError", "exposure_drift"]
@@ -62,7 +62,7 @@ RETURN n.node_id AS id, n.name AS name, n.label AS label, n.account AS account, 
 def _exposure_run(clock: _Clock, ingest: dict[str, Any]) -> dict[str, Any]:
     rows = clock.read(_RUN_FOR_INGEST, {"ingest": ingest["id"]})
     if not rows:
-        keep = get_exposure_settings().exposure_keep_runs
+        keep = get_settings().exposure.exposure_keep_runs
         raise NoExposureRun(
             f"no exposure run for ingest run {ingest['id']} (collected {ingest['collected_at']}): it was "
             f"never computed, failed, or was pruned (INVGRAPH_EXPOSURE_KEEP_RUNS={keep} keeps the newest "
@@ -268,7 +268,7 @@ def exposure_drift(
     settings: ExposureSettings | None = None,
 ) -> dict[str, Any]:
     """The exposure change document (docs/exposure.md, "Exposure change"); filters as ``find_paths``."""
-    settings = settings or get_exposure_settings()
+    settings = settings or get_settings().exposure
     frm, to, _ = resolve_pair(from_ref, to_ref)
     hops_cap = min(max_hops or settings.exposure_default_hops, settings.exposure_max_hops)
     with _Clock(settings.exposure_drift_timeout_s) as clock:

@@ -88,9 +88,6 @@ class AttackGraph:
         self.exposed.pop(node_id, None)
         self.hops.pop((INTERNET, node_id, INTERNET_TO_ASSET), None)
 
-    def of_label(self, label: str) -> list[Node]:
-        return [n for n in self.nodes.values() if n.label == label]
-
 
 def node_from(row: dict[str, Any], label: str, **props: Any) -> Node:
     """A Node from a query row with id / name / labels / account / cluster columns."""

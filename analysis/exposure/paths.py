@@ -19,7 +19,7 @@ from neo4j.exceptions import Neo4jError
 
 from analysis.exposure import scoring, store
 from analysis.exposure.model import INTERNET
-from analysis.exposure.settings import ExposureSettings, get_exposure_settings
+from config import ExposureSettings, get_settings
 from graph import driver
 
 NODE_FIELDS = (
@@ -120,7 +120,7 @@ def exposed_assets(
     limit: int = 100,
     settings: ExposureSettings | None = None,
 ) -> dict[str, Any]:
-    settings = settings or get_exposure_settings()
+    settings = settings or get_settings().exposure
     with _Clock(settings.exposure_request_timeout_s) as clock:
         return _assets(clock, _run(clock), account, cluster, exposure_type, limit)
 
@@ -180,7 +180,7 @@ def find_paths(
     settings: ExposureSettings | None = None,
 ) -> dict[str, Any]:
     """Ranked internet → target paths (module docstring); ``max_hops`` is capped by the server bound."""
-    settings = settings or get_exposure_settings()
+    settings = settings or get_settings().exposure
     with _Clock(settings.exposure_request_timeout_s) as clock:
         return _paths(clock, settings, target, label, account, cluster, max_hops, limit)
 

@@ -82,10 +82,6 @@ def meet(a: PortSet, b: PortSet) -> PortSet:
     return {p: intersect(a.get(p, []), b.get(p, [])) for p in PROTOCOLS}
 
 
-def single(port: int, proto: str = "tcp") -> PortSet:
-    return {p: [(port, port)] if p == proto else [] for p in PROTOCOLS}
-
-
 def labels(ps: PortSet) -> list[str]:
     """Human form: ``22/tcp``, ``1024-65535/tcp``, ``all/udp``."""
     out = []

@@ -18,7 +18,7 @@ import json
 from typing import Any
 
 from analysis.exposure.model import DATA_ACCESS, INTERNET_TO_ASSET, MOUNTS, Node
-from analysis.exposure.settings import ExposureSettings
+from config import ExposureSettings
 
 SENSITIVITY = {
     "SecretsManagerSecret": 1.0,

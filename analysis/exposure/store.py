@@ -141,8 +141,3 @@ LATEST_RUN = (
     "toString(r.finished_at) AS computed_at, r.nodes AS nodes, r.edges AS edges, "
     "r.exposed AS exposed, r.seconds AS seconds LIMIT 1"
 )
-
-
-def latest_run() -> dict[str, Any] | None:
-    rows = driver.read(LATEST_RUN)
-    return rows[0] if rows else None

@@ -1,8 +1,10 @@
-"""Effective-permission engine for AWS IAM, Kubernetes RBAC and GCP IAM (pure Python, no database).
+"""Effective-permission engine for AWS IAM, Kubernetes RBAC and GCP IAM, and its post-ingest step.
 
-Inputs are the JSON documents the providers' CLIs print; outputs are canonical, hashable,
-diffable permission sets plus named risk findings. See each module's docstring for its
-canonical form.
+The engine modules exported here are pure Python: inputs are the JSON documents the providers' CLIs
+print; outputs are canonical, hashable, diffable permission sets plus named risk findings (see each
+module's docstring for its canonical form). The modules that read their inputs from the graph and write
+the results back (graph_aws / graph_k8s / graph_gcp, cartography_*, guardrails, gcp_org_policy, store,
+steps, creep) use the Neo4j driver.
 """
 
 from analysis.privileges.aws import batch_mode, effective_permissions

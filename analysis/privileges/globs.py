@@ -16,8 +16,6 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Any
 
-WILDCARDS = frozenset("*?")
-
 # Stand-ins used by glob_covers: a '*' / '?' inside the *inner* pattern must only be matched by a
 # wildcard of the outer pattern that is at least as broad, never by a literal character.
 _STAR = "\x00"

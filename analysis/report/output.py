@@ -10,7 +10,6 @@ from analysis.report.render_html import to_html
 from analysis.report.render_text import slack_payload, to_json, to_markdown
 
 FORMATS = ("markdown", "html", "json")
-SUFFIX = {"markdown": "md", "html": "html", "json": "json"}
 
 
 def render(report: NightlyReport, fmt: str) -> str:

@@ -10,10 +10,10 @@ from pydantic import BaseModel, Field
 
 from analysis.exposure import drift as exposure_drift
 from analysis.exposure import paths as exposure
-from analysis.exposure.settings import ExposureSettings, get_exposure_settings
 from api.auth import Viewer
-from api.deps import strict_query
+from api.deps import get_exposure_settings, strict_query
 from api.errors import ApiError, error_responses
+from config import ExposureSettings
 
 router = APIRouter(prefix="/exposure", tags=["exposure"])
 Settings = Annotated[ExposureSettings, Depends(get_exposure_settings)]

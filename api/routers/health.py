@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import Settings
-from api.settings import ApiSettings
+from config import ApiSettings
 from graph.driver import server_info
 
 router = APIRouter(tags=["health"])

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import ModuleType
 from typing import Any
 
 from api.widgets.cache import RunMarker
 from graph import driver
+from queries.catalogue import load_catalogue
 
 _LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -37,20 +36,6 @@ def labels_present(*labels: str) -> set[str]:
     return set(rows[0]["present"]) if rows else set()
 
 
-def optional_module(name: str) -> ModuleType | None:
-    """Import a module that another part of invgraph may not have shipped yet; None when it is absent.
-
-    Only a missing *module of that name* counts as absent: an ImportError raised inside an existing module
-    (a real bug) propagates instead of silently turning the widget off.
-    """
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
-            return None
-        raise
-
-
 @dataclass(frozen=True)
 class ControlInfo:
     title: str
@@ -68,11 +53,8 @@ def controls() -> dict[str, ControlInfo]:
     global _controls
     with _controls_lock:
         if _controls is None:
-            catalogue = optional_module("queries.catalogue")
-            loaded: dict[str, ControlInfo] = {}
-            if catalogue is not None:
-                for c in catalogue.load_catalogue():
-                    loaded[c.id] = ControlInfo(c.meta.title, c.meta.severity.value, c.meta.domain.value,
-                                               c.meta.maturity)
-            _controls = loaded
+            _controls = {
+                c.id: ControlInfo(c.meta.title, c.meta.severity.value, c.meta.domain.value, c.meta.maturity)
+                for c in load_catalogue()
+            }
         return _controls

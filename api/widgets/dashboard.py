@@ -14,7 +14,6 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-PUBLIC_PATHS = ("/", "/static/")  # documented in docs/api.md; everything else needs a key
 
 # Everything is served by this API: no inline script, no third-party origin, no framing.
 _HEADERS = {

@@ -1,10 +1,10 @@
 """`top-exposed-assets`: the internet-exposed assets that matter most.
 
-Sources, first that exists wins — so the widget lights up by itself when exposure analysis lands:
+Sources, first that answers wins:
 
 1. `analysis.exposure.top_exposed_assets(limit)` (contract: an iterable of mappings with `id`, `label`,
-   and optionally `name`, `scope`, `exposure` (list of strings), `score`); its `NoExposureRun` (installed,
-   never computed) falls through to the next source;
+   and optionally `name`, `scope`, `exposure` (list of strings), `score`); its `NoExposureRun` (never
+   computed) falls through to the next source;
 2. Cartography's convention: nodes with `exposed_internet = true` (and `exposed_internet_type`), ranked
    by their open findings weighted by severity;
 3. otherwise `available: false`.
@@ -15,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import analysis.exposure
+from analysis.exposure.paths import NoExposureRun
 from api.widgets.cache import RunMarker
-from api.widgets.common import header, optional_module
+from api.widgets.common import header
 from api.widgets.models import ExposedAsset, TopExposedAssets
 from graph import driver
 
@@ -73,20 +75,12 @@ def _from_properties(limit: int) -> list[ExposedAsset]:
 
 
 def top_exposed_assets(marker: RunMarker, limit: int = 10) -> TopExposedAssets:
-    module = optional_module("analysis.exposure")
-    provider = getattr(module, "top_exposed_assets", None) if module is not None else None
-    # "Installed but never computed" is the analysis' own NoExposureRun; any other error is a real failure.
-    paths = optional_module("analysis.exposure.paths") if module is not None else None
-    no_run = getattr(paths, "NoExposureRun", None)
-    not_yet: tuple[type[BaseException], ...] = (
-        (no_run,) if isinstance(no_run, type) and issubclass(no_run, Exception) else ())
     reason = "exposure analysis has not produced data yet"
-    if callable(provider):
-        try:
-            return TopExposedAssets(**header("top-exposed-assets", marker), source="analysis.exposure",
-                                    assets=_from_analysis(provider(limit), limit))
-        except not_yet as exc:
-            reason = str(exc) or reason
+    try:  # "never computed" is the analysis' own NoExposureRun; any other error is a real failure
+        return TopExposedAssets(**header("top-exposed-assets", marker), source="analysis.exposure",
+                                assets=_from_analysis(analysis.exposure.top_exposed_assets(limit), limit))
+    except NoExposureRun as exc:
+        reason = str(exc) or reason
     assets = _from_properties(limit)
     if assets:
         return TopExposedAssets(**header("top-exposed-assets", marker), source="exposed_internet",

@@ -1,13 +1,14 @@
 """`privilege-creep`: counts of principals whose effective permissions grew between the last two runs.
 
-Uses `analysis.privileges.creep.creep_section` when that module exists and the post-ingest step has
-written `(:PrincipalPermissions)` records; `available: false` otherwise, or with fewer than two runs.
+Uses `analysis.privileges.creep.creep_section` once the post-ingest step has written
+`(:PrincipalPermissions)` records; `available: false` before that, or with fewer than two runs.
 """
 
 from __future__ import annotations
 
+from analysis.privileges.creep import creep_section
 from api.widgets.cache import RunMarker
-from api.widgets.common import header, labels_present, optional_module
+from api.widgets.common import header, labels_present
 from api.widgets.models import CreepPrincipal, PrivilegeCreep
 
 TOP = 10
@@ -20,12 +21,9 @@ def _empty(marker: RunMarker, reason: str) -> PrivilegeCreep:
 
 
 def privilege_creep(marker: RunMarker) -> PrivilegeCreep:
-    module = optional_module("analysis.privileges.creep")
-    if module is None or not hasattr(module, "creep_section"):
-        return _empty(marker, "privilege analysis is not installed")
     if "PrincipalPermissions" not in labels_present("PrincipalPermissions"):
         return _empty(marker, "no permission records yet: the privileges post-ingest step has not run")
-    section = module.creep_section()
+    section = creep_section()
     if section.get("error"):
         return _empty(marker, str(section["error"]))
     counts = section.get("counts", {})

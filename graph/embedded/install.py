@@ -13,6 +13,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from config import get_settings
+
 NEO4J_VERSION = "5.26.30"  # keep equal to <neo4j.version> in pom.xml
 SUPPORTED_JAVA = (17, 21)
 _HERE = Path(__file__).resolve().parent
@@ -33,10 +35,7 @@ class Runtime:
 
 
 def cache_root() -> Path:
-    base = os.environ.get("INVGRAPH_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "invgraph"
-    )
-    return Path(base) / f"neo4j-{NEO4J_VERSION}"
+    return get_settings().embedded.cache_root() / f"neo4j-{NEO4J_VERSION}"
 
 
 def java_major(java: str) -> int:

@@ -55,11 +55,6 @@ class ServerState:
         return f"bolt://127.0.0.1:{self.port}"
 
 
-def default_data_dir() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
-    return Path(base) / "invgraph" / "neo4j"
-
-
 def _state_file(data_dir: Path) -> Path:
     return data_dir / "invgraph-neo4j.json"
 
@@ -247,7 +242,6 @@ __all__ = [
     "EmbeddedError",
     "ServerOptions",
     "ServerState",
-    "default_data_dir",
     "free_port",
     "read_state",
     "start",

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from config import set_settings
 from graph import driver
 from graph.embedded import server
-from graph.settings import get_neo4j_settings
 
 
 @contextmanager
@@ -28,7 +28,7 @@ def neo4j_uri(heap: str, pagecache: str, prefix: str) -> Iterator[str]:
         server.ServerOptions(data_dir=data_dir, port=server.free_port(), heap=heap, pagecache=pagecache)
     )
     os.environ["NEO4J_URI"] = state.uri
-    get_neo4j_settings.cache_clear()
+    set_settings(None)
     try:
         yield state.uri
     finally:

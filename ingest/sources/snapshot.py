@@ -8,24 +8,23 @@ a module reads is marked as claimed, so what nobody read can be reported as skip
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from config import get_settings
 from ingest.sources.botocore_shapes import convert
 from ingest.sources.errors import InputError
-
-MAX_INPUT_BYTES = int(os.environ.get("INVGRAPH_MAX_INPUT_BYTES", 512 * 1024 * 1024))
 
 
 def _load_json(path: Path) -> Any:
     size = path.stat().st_size
     if size == 0:
         raise InputError(str(path), "empty file")
-    if size > MAX_INPUT_BYTES:
+    limit = get_settings().ingest.max_input_bytes
+    if size > limit:
         raise InputError(
-            str(path), f"file is {size} bytes, over the limit of {MAX_INPUT_BYTES} (INVGRAPH_MAX_INPUT_BYTES)"
+            str(path), f"file is {size} bytes, over the limit of {limit} (INVGRAPH_MAX_INPUT_BYTES)"
         )
     try:
         with path.open("rb") as fh:

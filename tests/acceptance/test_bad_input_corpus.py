@@ -21,8 +21,7 @@ from typing import Any
 
 import pytest
 
-import ingest.sources.snapshot as snapshot_source
-from graph.settings import get_neo4j_settings
+from config import set_settings
 from tests.acceptance.support import (
     ACCOUNT,
     CLUSTER,
@@ -281,7 +280,7 @@ def _names_corpus(root: Path) -> None:
 
 @pytest.fixture(scope="module")
 def baseline(neo4j_uri: str) -> Iterator[dict[str, Any]]:
-    get_neo4j_settings.cache_clear()
+    set_settings(None)
     _wipe()
     code, report = cli_ingest(DAY1)
     assert (code, report["status"]) == (0, "ok"), report
@@ -308,11 +307,13 @@ def _ingest_corpus(
         for case in CASES:
             if case.corpus == name:
                 case.mutate(root)
-        monkeypatch.setattr(snapshot_source, "MAX_INPUT_BYTES", SIZE_LIMIT)
+        monkeypatch.setenv("INVGRAPH_MAX_INPUT_BYTES", str(SIZE_LIMIT))  # the CLI reads it when it starts
         before = {"ids": asset_node_ids(), "nodes": node_dump(drop=()), "rels": rel_dump(drop=())}
         # the graph is a clean day 1 before every corpus: same nodes, same properties but lastupdated
         assert _strip_nodes(before["nodes"]) == _strip_nodes(baseline["nodes"])
         code, report = cli_ingest(root)
+        monkeypatch.delenv("INVGRAPH_MAX_INPUT_BYTES")
+        set_settings(None)  # the CLI installed settings with the small limit; later tests read their own
         _RUNS[name] = {
             "root": root,
             "code": code,

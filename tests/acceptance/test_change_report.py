@@ -31,10 +31,9 @@ from analysis.report.render_text import slack_payload
 from api.app import API_PREFIX, create_app
 from appdb import keys as apikeys
 from cli.main import app as cli_app
-from graph.settings import get_neo4j_settings
-from history.drift import Filters
-from pipeline.run import ingest_snapshot
-from queries.drift import drift
+from config import set_settings
+from history.drift import drift
+from ingest.runner import ingest_snapshot
 from queries.service import execute, load_validated, select
 from tests.conftest import DATA, _wipe
 
@@ -68,7 +67,7 @@ def _plant(day2: Path) -> None:
 
 @pytest.fixture(scope="module")
 def pair(neo4j_uri: str) -> Iterator[dict[str, Any]]:
-    get_neo4j_settings.cache_clear()
+    set_settings(None)
     _wipe()
     tmp = Path(tempfile.mkdtemp(prefix="invgraph-change-report-"))
     shutil.copytree(HW / "day1", tmp / "day1")

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from graph.settings import get_neo4j_settings
-from pipeline.run import RunReport, ingest_snapshot
+from config import set_settings
+from ingest.runner import RunReport, ingest_snapshot
 from tests.acceptance.support import (
     ACCOUNT,
     AWS1,
@@ -57,7 +57,7 @@ IRSA_ROLE = f"arn:aws:iam::{ACCOUNT}:role/payments-irsa"
 
 @pytest.fixture(scope="module")
 def day1(neo4j_uri: str) -> Iterator[RunReport]:
-    get_neo4j_settings.cache_clear()
+    set_settings(None)
     _wipe()
     report = ingest_snapshot(DAY1)
     yield report

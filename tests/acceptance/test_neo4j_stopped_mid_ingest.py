@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
+from config import set_settings
 from graph import driver as graph_driver
 from graph.embedded import server
-from graph.settings import get_neo4j_settings
 from ingest import registry
 from pipeline.run import ingest_snapshot
 from tests.acceptance.support import DAY1, DAY2, EXPECTED, asset_node_ids, cli
@@ -34,7 +34,7 @@ def _point_at(uri: str | None) -> None:
         os.environ.pop("NEO4J_URI", None)
     else:
         os.environ["NEO4J_URI"] = uri
-    get_neo4j_settings.cache_clear()
+    set_settings(None)
     graph_driver.close_driver()
 
 

@@ -9,8 +9,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.settings import ApiSettings, get_api_settings
+from api.deps import get_api_settings
 from appdb import keys as apikeys
+from config import ApiSettings
 
 
 @pytest.fixture()

@@ -12,10 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.settings import ApiSettings
 from appdb import engine
 from appdb import keys as apikeys
 from appdb.models import ApiKeyRow
+from config import ApiSettings
 from graph import driver
 
 PROTECTED = [

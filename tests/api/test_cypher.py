@@ -131,16 +131,16 @@ def test_error_shapes(client: TestClient, analyst_key: str) -> None:
 
 
 def test_neo4j_outage_is_503(make_client: Callable[..., TestClient], monkeypatch: pytest.MonkeyPatch) -> None:
+    from config import set_settings
     from graph.embedded.server import free_port
-    from graph.settings import get_neo4j_settings
 
     boot = "k" * 32
     c = make_client(bootstrap_admin_key=boot)  # the bootstrap key needs no graph lookup
     monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{free_port()}")
-    get_neo4j_settings.cache_clear()
+    set_settings(None)
     try:
         r = c.post("/api/v1/cypher", json={"query": "RETURN 1"}, headers=auth(boot))
     finally:
         monkeypatch.undo()
-        get_neo4j_settings.cache_clear()
+        set_settings(None)
     assert r.status_code == 503 and r.json()["error"]["code"] == "neo4j_unavailable"

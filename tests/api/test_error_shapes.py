@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.widgets import WIDGETS
 from appdb import keys as apikeys
-from appdb.settings import get_app_db_settings
+from config import set_settings
 
 
 def auth(key: str) -> dict[str, str]:
@@ -81,11 +81,11 @@ def test_error_shapes(make_client: Callable[..., TestClient], viewer_key: str, a
 def test_application_database_down_is_503(monkeypatch: pytest.MonkeyPatch, neo4j: str) -> None:
     # Nothing listens on port 1: connecting fails at once.
     monkeypatch.setenv("INVGRAPH_APP_DB_URL", "postgresql+psycopg://invgraph:x@127.0.0.1:1/invgraph")
-    get_app_db_settings.cache_clear()
+    set_settings(None)
     try:
         c = TestClient(create_app(), raise_server_exceptions=False)  # no lifespan: start-up would refuse
         r = c.get("/api/v1/audit", headers=auth("ig_0123abcd_" + "A" * 43))
         assert_shape(r, 503, "app_db_unavailable")
         assert r.headers["retry-after"] == "5"
     finally:
-        get_app_db_settings.cache_clear()
+        set_settings(None)

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.settings import ApiSettings
+from config import ApiSettings
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 

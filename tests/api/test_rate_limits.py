@@ -9,7 +9,7 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from api.ratelimit import RateLimiter, classify
-from api.settings import ApiSettings
+from config import ApiSettings
 
 
 def auth(key: str) -> dict[str, str]:

@@ -19,13 +19,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+import analysis.exposure as analysis_exposure
+from analysis.privileges.steps import privileges_step
 from api.app import create_app
 from api.widgets import WIDGETS
 from api.widgets import exposure as exposure_widget
-from api.widgets.common import optional_module
 from appdb import keys as apikeys
+from config import set_settings
 from graph import driver as graph_driver
-from graph.settings import get_neo4j_settings
 from ingest import runner
 from pipeline.run import ingest_snapshot
 from queries import catalogue, findings
@@ -56,6 +57,15 @@ def _wipe() -> None:
         s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
+def _steps() -> list[Any]:
+    """Post-ingest steps the widgets read, registered until ingest/runner.py does it itself."""
+    steps: list[Any] = [privileges_step]
+    exposure = analysis_exposure
+    if exposure is not None and hasattr(exposure, "exposure_step"):
+        steps.append(exposure.exposure_step)
+    return [s for s in steps if s not in runner.POST_INGEST]
+
+
 def _ingest_and_evaluate(day: str) -> tuple[str, list[ControlResult]]:
     report = ingest_snapshot(SNAP / day)
     assert report.status == "ok", report.as_json()
@@ -67,7 +77,7 @@ def _ingest_and_evaluate(day: str) -> tuple[str, list[ControlResult]]:
 
 @pytest.fixture(scope="module")
 def graph(neo4j_uri: str) -> Iterator[Graph]:
-    get_neo4j_settings.cache_clear()
+    set_settings(None)
     _wipe()
     run_id, results = _ingest_and_evaluate("day1")
     key = apikeys.create_key("widgets-test", "viewer")[1]
@@ -206,7 +216,7 @@ def test_day1_runs_drift_creep_and_exposure(graph: Graph) -> None:
     if exposed["source"] is None:  # neither analysis.exposure nor exposed_internet yet
         assert not exposed["available"] and exposed["assets"] == []
     else:  # what the exposure analysis ranks, in its order, with our open-findings counts
-        module = optional_module("analysis.exposure")
+        module = analysis_exposure
         assert module is not None and exposed["source"] == "analysis.exposure"
         ranked = module.top_exposed_assets(10)
         assert [a["id"] for a in exposed["assets"]] == [a["id"] for a in ranked]

@@ -12,13 +12,13 @@ from fastapi.testclient import TestClient
 from analysis.exposure import compute
 from api.app import create_app
 from appdb import keys as apikeys
-from graph.settings import get_neo4j_settings
-from pipeline.run import ingest_snapshot
+from config import set_settings
+from ingest.runner import ingest_snapshot
 from tests.conftest import _wipe
 
 
 def ingest_and_compute(folder: Path) -> dict[str, Any]:
-    get_neo4j_settings.cache_clear()
+    set_settings(None)
     _wipe()
     report = ingest_snapshot(folder)
     assert report.status in ("ok", "partial"), report.as_json()

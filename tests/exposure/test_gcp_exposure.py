@@ -149,7 +149,7 @@ def test_a_gcp_label_marks_a_crown_jewel(loaded: dict[str, Any]) -> None:
     """INVGRAPH_CROWN_JEWEL_TAG matches GCP user labels: with only the tag rule (no crown-jewel labels), the
     bucket labelled data-class=restricted in resource.json is a crown jewel, the unlabelled public one not."""
     from analysis.exposure import compute
-    from analysis.exposure.settings import ExposureSettings
+    from config import ExposureSettings
 
     raw = json.loads((ROOT / "day1" / "gcp" / "734561238901" / "cloudasset" / "resource.json").read_text())
     labelled = {

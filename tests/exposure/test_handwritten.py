@@ -14,8 +14,9 @@ from typer.testing import CliRunner
 
 from analysis.exposure import top_exposed_assets
 from analysis.exposure.paths import find_paths
-from analysis.exposure.settings import ExposureSettings, get_exposure_settings
+from api.deps import get_exposure_settings
 from cli.exposure_cmd import app as exposure_cli
+from config import ExposureSettings
 from graph import driver
 from tests.exposure.conftest import ingest_and_compute
 

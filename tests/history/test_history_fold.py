@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from history.changes import property_changes
+from config import RetentionSettings
 from history.fold import fold_assets, fold_relationships
-from history.retention import RetentionSettings, plan
+from history.changes import property_changes
+from history.retention import plan
 
 
 def rec(

@@ -19,10 +19,10 @@ import typer
 from typer.testing import CliRunner
 
 from cli import schedule_cmd
+from config import set_settings
 from graph import driver
-from graph.settings import get_neo4j_settings
-from pipeline.run import ingest_snapshot
-from queries.drift import drift
+from history.drift import drift
+from ingest.runner import ingest_snapshot
 from tests.conftest import DATA, _wipe
 
 HW = DATA / "snapshots" / "handwritten"
@@ -35,7 +35,7 @@ OWNER_REL = "RESOURCE"
 
 @pytest.fixture(scope="module")
 def runs(neo4j_uri: str) -> Iterator[dict[str, Any]]:
-    get_neo4j_settings.cache_clear()
+    set_settings(None)
     _wipe()
     tmp = Path(tempfile.mkdtemp(prefix="invgraph-history-hw-"))
     broken = tmp / "day2-broken"

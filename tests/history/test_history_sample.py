@@ -24,10 +24,11 @@ from history_expect import check_transition
 from api.app import API_PREFIX, create_app
 from api.routers import history as history_router
 from appdb import keys as apikeys
-from graph.settings import get_neo4j_settings
-from history.drift import Filters, list_runs
-from history.retention import RetentionSettings, prune
+from config import RetentionSettings, set_settings
+from history.drift import Filters, drift, list_runs
 from history.timeline import asset_history
+from history.retention import prune
+from ingest.runner import ingest_snapshot
 from ingest.sample import generate
 from pipeline.run import ingest_snapshot
 from queries.drift import drift
@@ -36,7 +37,7 @@ from tests.conftest import _wipe
 
 @pytest.fixture(scope="module")
 def sample(neo4j_uri: str) -> Iterator[dict[str, Any]]:
-    get_neo4j_settings.cache_clear()
+    set_settings(None)
     _wipe()
     out = Path(tempfile.mkdtemp(prefix="invgraph-history-sample-"))
     manifest = generate(out, scale=0.2, days=3)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.settings import get_neo4j_settings
-from pipeline.run import ingest_snapshot
+from config import set_settings
+from ingest.runner import ingest_snapshot
 from queries.service import RunOutcome, execute, load_validated
 from tests.conftest import DATA, _wipe
 
@@ -124,7 +124,7 @@ def _ids(fact: dict) -> set[str]:
 
 @pytest.fixture(scope="module")
 def day1(neo4j_uri: str, output_dir: Path) -> Iterator[RunOutcome]:
-    get_neo4j_settings.cache_clear()
+    set_settings(None)
     _wipe()
     report = ingest_snapshot(SNAPSHOT / "day1")
     assert report.status == "ok", report.as_json()

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from graph.settings import get_neo4j_settings
+from config import set_settings
 from ingest import registry
 from pipeline.run import ingest_snapshot
 from queries.sarif import to_sarif
@@ -75,7 +75,7 @@ def _planted(day: str) -> set[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def runs(neo4j_uri: str, output_dir: Path) -> Iterator[Runs]:
     """Day 1 then day 2 ingested into one graph (as a daily schedule would), all controls run after each."""
-    get_neo4j_settings.cache_clear()
+    set_settings(None)
     _wipe()
     outcomes = {}
     with pytest.MonkeyPatch.context() as mp:

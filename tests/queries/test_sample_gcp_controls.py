@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from analysis.exposure.paths import find_paths
-from graph.settings import get_neo4j_settings
+from config import set_settings
+from ingest.runner import ingest_snapshot
 from ingest.sample import generate
 from pipeline.run import ingest_snapshot
 from queries.service import execute, load_validated
@@ -18,7 +19,7 @@ from tests.conftest import _wipe
 
 @pytest.fixture(scope="module")
 def days(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    get_neo4j_settings.cache_clear()
+    set_settings(None)
     _wipe()
     out = tmp_path_factory.mktemp("sample-gcp")
     manifest = generate(out, accounts=1, clusters=0, scale=0.1, days=2, gcp_projects=2)

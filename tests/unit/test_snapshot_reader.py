@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.sources import snapshot as snapshot_mod
+from config import set_settings
 from ingest.sources.errors import InputError
 from ingest.sources.snapshot import Snapshot
 
@@ -98,14 +98,19 @@ def test_wrong_types_name_the_field(tmp_path: Path, mutate, field: str) -> None:
 
 
 def test_huge_file_is_refused_with_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(snapshot_mod, "MAX_INPUT_BYTES", 1024)
+    monkeypatch.setenv("INVGRAPH_MAX_INPUT_BYTES", "1024")
+    set_settings(None)
     _write(
         tmp_path,
         f"aws/{ACCOUNT}/us-east-1/ec2/describe-instances.json",
         json.dumps({"Reservations": [INSTANCES["Reservations"][0]] * 50}),
     )
-    with pytest.raises(InputError, match="over the limit"):
-        Snapshot(tmp_path).aws(ACCOUNT, "us-east-1", "ec2", "describe-instances")
+    try:
+        with pytest.raises(InputError, match="over the limit of 1024"):
+            Snapshot(tmp_path).aws(ACCOUNT, "us-east-1", "ec2", "describe-instances")
+    finally:
+        monkeypatch.undo()
+        set_settings(None)
 
 
 def test_per_resource_names_with_odd_characters(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ EC2_RESERVATION = regional_node(
 
 _INSTANCE_FIELDS = (
     "arn",
-    ("tags", JSON),  # ours: {key: value} JSON (docs/schema/aws-compute.md)
+    ("tags", JSON),  # ours: {key: value} JSON (docs/schema/aws-network.md, "Tags")
     "publicdnsname",
     "privatednsname",
     "privateipaddress",

@@ -88,7 +88,7 @@ def test_an_aws_tag_marks_a_crown_jewel(loaded: None) -> None:
     Owner=alice it
     is stored as a crown jewel because of its tag, and an instance without the tag is not."""
     from analysis.exposure import compute
-    from analysis.exposure.settings import ExposureSettings
+    from config import ExposureSettings
 
     summary = compute(settings=ExposureSettings(crown_jewel_tag="Owner=alice"))
     rows = driver.read(

@@ -24,8 +24,8 @@ from aws_moto_support import BLOCKED_BUCKET, PUBLIC_BUCKET, REGION, Env, build
 from botocore.exceptions import ClientError
 from typer.testing import CliRunner
 
+from config import set_settings
 from graph import driver
-from graph.settings import get_neo4j_settings
 from ingest import registry
 from ingest.aws.collect import CollectReport, collect_aws
 from ingest.sources.snapshot import Snapshot
@@ -213,7 +213,7 @@ def ingested(env: Env, moto_url: str, neo4j_uri: str, tmp_path_factory: pytest.T
     Module-scoped, so it cannot use the function-scoped ``neo4j`` fixture; it empties the graph the same
     way. The tests using it only read, and the one test that writes (the denial) asks for ``neo4j`` itself.
     """
-    get_neo4j_settings.cache_clear()
+    set_settings(None)
     with driver.session() as s:
         s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
     out = tmp_path_factory.mktemp("moto-snapshot")

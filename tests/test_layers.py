@@ -10,6 +10,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 # Lowest first. Packages in one layer are siblings and may not import each other.
 LAYERS: list[set[str]] = [
+    {"config"},  # the one Settings, read once
     {"graph"},  # driver, declarative schemas, embedded Neo4j
     {"history"},  # runs, history records, drift, retention; the post-ingest step registry
     {"ingest", "queries"},  # loaders; controls and findings

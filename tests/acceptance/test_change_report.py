@@ -32,8 +32,9 @@ from api.app import API_PREFIX, create_app
 from appdb import keys as apikeys
 from cli.main import app as cli_app
 from config import set_settings
-from history.drift import drift
-from ingest.runner import ingest_snapshot
+from history.drift import Filters
+from pipeline.run import ingest_snapshot
+from queries.drift import drift
 from queries.service import execute, load_validated, select
 from tests.conftest import DATA, _wipe
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from config import set_settings
-from ingest.runner import RunReport, ingest_snapshot
+from pipeline.run import RunReport, ingest_snapshot
 from tests.acceptance.support import (
     ACCOUNT,
     AWS1,

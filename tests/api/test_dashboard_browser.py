@@ -20,8 +20,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-import analysis.exposure as analysis_exposure
-from analysis.privileges.steps import privileges_step
 from api.widgets import WIDGETS
 from appdb import keys as apikeys
 from graph import driver as graph_driver
@@ -48,17 +46,8 @@ BUDGET_MS = 8000
 def server(neo4j: str, tmp_path: Path) -> Iterator[str]:
     sample = tmp_path / "sample"
     generate(sample, scale=1.0, days=2, seed=42)
-    # The post-ingest steps the widgets read, until ingest/runner.py registers them itself.
-    exposure = analysis_exposure
-    steps = [privileges_step, *([exposure.exposure_step] if hasattr(exposure, "exposure_step") else [])]
-    added = [s for s in steps if s not in runner.POST_INGEST]
-    runner.POST_INGEST.extend(added)
-    try:
-        for day in ("day-01", "day-02"):
-            assert runner.ingest_snapshot(sample / day).status == "ok"
-    finally:
-        for step in added:
-            runner.POST_INGEST.remove(step)
+    for day in ("day-01", "day-02"):  # the pipeline runs the post-ingest steps the widgets read
+        assert ingest_snapshot(sample / day).status == "ok"
     target = controls_runner.latest_target()
     findings.record_run(controls_runner.run_controls(catalogue.load_catalogue(), target), target)
 

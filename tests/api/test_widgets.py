@@ -20,7 +20,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 import analysis.exposure as analysis_exposure
-from analysis.privileges.steps import privileges_step
 from api.app import create_app
 from api.widgets import WIDGETS
 from api.widgets import exposure as exposure_widget
@@ -55,15 +54,6 @@ class Graph:
 def _wipe() -> None:
     with graph_driver.session() as s:
         s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
-
-
-def _steps() -> list[Any]:
-    """Post-ingest steps the widgets read, registered until ingest/runner.py does it itself."""
-    steps: list[Any] = [privileges_step]
-    exposure = analysis_exposure
-    if exposure is not None and hasattr(exposure, "exposure_step"):
-        steps.append(exposure.exposure_step)
-    return [s for s in steps if s not in runner.POST_INGEST]
 
 
 def _ingest_and_evaluate(day: str) -> tuple[str, list[ControlResult]]:
@@ -216,9 +206,8 @@ def test_day1_runs_drift_creep_and_exposure(graph: Graph) -> None:
     if exposed["source"] is None:  # neither analysis.exposure nor exposed_internet yet
         assert not exposed["available"] and exposed["assets"] == []
     else:  # what the exposure analysis ranks, in its order, with our open-findings counts
-        module = analysis_exposure
-        assert module is not None and exposed["source"] == "analysis.exposure"
-        ranked = module.top_exposed_assets(10)
+        assert exposed["source"] == "analysis.exposure"
+        ranked = analysis_exposure.top_exposed_assets(10)
         assert [a["id"] for a in exposed["assets"]] == [a["id"] for a in ranked]
         bastion = next(a for a in EXPECTED["exposed_assets"] if a["name"] == "bastion")["id"]
         [row] = [a for a in exposed["assets"] if a["id"] == bastion]

@@ -13,7 +13,7 @@ from analysis.exposure import compute
 from api.app import create_app
 from appdb import keys as apikeys
 from config import set_settings
-from ingest.runner import ingest_snapshot
+from pipeline.run import ingest_snapshot
 from tests.conftest import _wipe
 
 

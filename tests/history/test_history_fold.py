@@ -6,8 +6,8 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from config import RetentionSettings
-from history.fold import fold_assets, fold_relationships
 from history.changes import property_changes
+from history.fold import fold_assets, fold_relationships
 from history.retention import plan
 
 

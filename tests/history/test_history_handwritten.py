@@ -21,8 +21,8 @@ from typer.testing import CliRunner
 from cli import schedule_cmd
 from config import set_settings
 from graph import driver
-from history.drift import drift
-from ingest.runner import ingest_snapshot
+from pipeline.run import ingest_snapshot
+from queries.drift import drift
 from tests.conftest import DATA, _wipe
 
 HW = DATA / "snapshots" / "handwritten"

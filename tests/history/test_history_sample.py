@@ -25,10 +25,9 @@ from api.app import API_PREFIX, create_app
 from api.routers import history as history_router
 from appdb import keys as apikeys
 from config import RetentionSettings, set_settings
-from history.drift import Filters, drift, list_runs
-from history.timeline import asset_history
+from history.drift import Filters, list_runs
 from history.retention import prune
-from ingest.runner import ingest_snapshot
+from history.timeline import asset_history
 from ingest.sample import generate
 from pipeline.run import ingest_snapshot
 from queries.drift import drift

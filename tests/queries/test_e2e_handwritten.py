@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from config import set_settings
-from ingest.runner import ingest_snapshot
+from pipeline.run import ingest_snapshot
 from queries.service import RunOutcome, execute, load_validated
 from tests.conftest import DATA, _wipe
 

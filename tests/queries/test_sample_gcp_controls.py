@@ -10,7 +10,6 @@ import pytest
 
 from analysis.exposure.paths import find_paths
 from config import set_settings
-from ingest.runner import ingest_snapshot
 from ingest.sample import generate
 from pipeline.run import ingest_snapshot
 from queries.service import execute, load_validated

@@ -26,8 +26,6 @@ SOURCES = (
     "scripts",
     "tests",
 )
-# Written by the parallel consolidation branch (issue 17, pipeline & homes); drop once it is merged.
-NOT_YET = {REPO / "docs" / "architecture.md"}
 
 
 def _pages() -> list[Path]:
@@ -41,7 +39,7 @@ def test_relative_links_point_at_existing_files() -> None:
             if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("#"):
                 continue  # http(s)://, mailto: … and anchors within the page
             path = (page.parent / target.split("#", 1)[0]).resolve()
-            if not path.exists() and path not in NOT_YET:
+            if not path.exists():
                 broken.append(f"{page.relative_to(REPO)} → {target}")
     assert not broken, "links to missing files:\n" + "\n".join(broken)
 
@@ -58,6 +56,6 @@ def test_named_docs_pages_exist() -> None:
         f"{path.relative_to(REPO)} → {name}"
         for path in texts
         for name in set(_DOC_PATH.findall(path.read_text(errors="replace")))
-        if not (REPO / name).exists() and REPO / name not in NOT_YET
+        if not (REPO / name).exists()
     )
     assert not missing, "names of missing docs pages:\n" + "\n".join(missing)

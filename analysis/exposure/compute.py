@@ -18,20 +18,16 @@ from analysis.exposure.gcp_identity import GcpIdentity
 from analysis.exposure.model import INTERNET, AttackGraph, Node
 from analysis.exposure.settings import ExposureSettings, get_exposure_settings
 from graph import driver
+from graph.schema.labels import data_store_labels
 
 log = logging.getLogger("invgraph.exposure")
-# Crown-jewel inputs read per label (labels are spliced into Cypher: only these constants).
+# Crown-jewel inputs read per label (labels are spliced into Cypher: only schema labels and these constants).
 _PROP_LABELS = (
-    "S3Bucket",
-    "RDSInstance",
-    "SecretsManagerSecret",
-    "KubernetesSecret",
+    *data_store_labels(),
     "AWSRole",
     "EC2Instance",
     "AWSLambda",
     "KubernetesPod",
-    "GCPBucket",
-    "GCPCloudSQLInstance",
     "GCPInstance",
     "GKECluster",
 )

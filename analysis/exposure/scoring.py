@@ -19,18 +19,16 @@ from typing import Any
 
 from analysis.exposure.model import DATA_ACCESS, INTERNET_TO_ASSET, MOUNTS, Node
 from analysis.exposure.settings import ExposureSettings
+from graph.schema.labels import labels_of_kind
 
-SENSITIVITY = {
-    "SecretsManagerSecret": 1.0,
-    "AdminRole": 1.0,
-    "RDSInstance": 0.9,
-    "GCPCloudSQLInstance": 0.9,
-    "KubernetesSecret": 0.9,
-    "S3Bucket": 0.8,
-    "GCPBucket": 0.8,
-}
+# Sensitivity of a crown jewel by the data-store kind its schema gives it; SENSITIVITY overrides per label.
+KIND_SENSITIVITY = {"Secret": 0.9, "Database": 0.9, "ObjectStorage": 0.8}
+SENSITIVITY = {"SecretsManagerSecret": 1.0, "AdminRole": 1.0}  # cloud secret stores hold live credentials
+for _kind, _value in KIND_SENSITIVITY.items():
+    for _label in labels_of_kind(_kind):
+        SENSITIVITY.setdefault(_label, _value)
 ADMIN_LABELS = ("AWSRole", "GCPServiceAccount")  # identities that may be admin-equivalent
-PUBLIC_READ = ("S3Bucket", "GCPBucket")
+PUBLIC_READ = labels_of_kind("ObjectStorage")  # stores whose public-read grant is an entry point
 OTHER = 0.3
 ACCESS = {"admin": 1.0, "write": 0.8, "read": 0.6}
 NETWORK_ONLY = 0.5

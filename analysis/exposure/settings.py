@@ -7,18 +7,13 @@ from functools import lru_cache
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from graph.schema.labels import data_store_labels
+
 # "AdminRole" is not a graph label: it stands for AWSRole nodes whose effective permissions are
 # admin-equivalent (see identity.py) and GCP service accounts with roles/owner or roles/editor on a
 # project or above (gcp_identity.py), the one crown jewel that is a privilege rather than data.
-DEFAULT_CROWN_JEWEL_LABELS = (
-    "S3Bucket",
-    "RDSInstance",
-    "SecretsManagerSecret",
-    "KubernetesSecret",
-    "GCPBucket",
-    "GCPCloudSQLInstance",
-    "AdminRole",
-)
+# The data stores are the schemas' (graph/schema/labels.py DATA_STORE_KINDS).
+DEFAULT_CROWN_JEWEL_LABELS = (*data_store_labels(), "AdminRole")
 
 
 def _split(value: object) -> object:

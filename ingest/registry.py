@@ -1,4 +1,4 @@
-"""Which resource modules exist, in load order, per provider — and lookup by id.
+"""Which resource modules exist, in load order, per provider.
 
 Order matters: a module's relationships MATCH nodes that earlier modules loaded (subnet → VPC, instance →
 subnet, Kubernetes node → EC2 instance), so AWS loads before Kubernetes, and owners before members.
@@ -31,11 +31,3 @@ def gcp_modules() -> list[Module]:
 def all_modules() -> list[Module]:
     return [*aws_modules(), *k8s_modules(), *gcp_modules()]
 
-
-def module(module_id: str) -> Module:
-    """The registered module with this id ("aws.iam.policies"); KeyError naming the id when there is none,
-    so a caller holding a stale name fails loudly instead of matching nothing."""
-    found = {m.id: m for m in all_modules()}
-    if module_id not in found:
-        raise KeyError(f"no registered ingest module {module_id!r} (known: {', '.join(sorted(found))})")
-    return found[module_id]

@@ -26,7 +26,6 @@ from analysis.privileges.graph_aws import compute_accounts
 from analysis.privileges.graph_gcp import compute_scopes
 from analysis.privileges.graph_k8s import compute_clusters
 from analysis.privileges.records import PrincipalRecord
-from ingest import registry
 from ingest.aws import iam_policies, iam_principals
 from ingest.core import ModuleResult, RunContext, Status
 from ingest.gcp import hierarchy, policy_bindings, service_accounts
@@ -43,9 +42,9 @@ class Provider:
     compute: Callable[[list[str]], list[PrincipalRecord]]  # scopes -> records of every principal
 
     def module_ids(self) -> frozenset[str]:
-        """The ``ModuleResult`` names to watch, each resolved through the registry: a module that is no
-        longer registered (removed, or replaced by a renamed copy) raises instead of never matching."""
-        return frozenset(registry.module(m.id).id for m in self.modules)
+        """The ``ModuleResult`` names to watch: each module's own id, so a rename follows the module
+        (tests/unit/test_module_identity.py checks every one is the registered module object)."""
+        return frozenset(m.id for m in self.modules)
 
 
 PROVIDERS: list[Provider] = [

@@ -139,10 +139,11 @@ def _kms(env: Env, kms: Any) -> None:
     def key(**kwargs: Any) -> str:
         return str(kms.create_key(**kwargs)["KeyMetadata"]["KeyId"])
 
-    env.kms_keys["rotated"] = key(Description="orders data")
+    # moto leaves KeyUsage out of describe-key unless it was given; AWS always prints it.
+    env.kms_keys["rotated"] = key(Description="orders data", KeyUsage="ENCRYPT_DECRYPT")
     kms.enable_key_rotation(KeyId=env.kms_keys["rotated"])
     public = {"Version": "2012-10-17", "Statement": [{
         "Sid": "anyone", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt",
         "Resource": "*"}]}
-    env.kms_keys["public"] = key(Description="shared", Policy=json.dumps(public))
+    env.kms_keys["public"] = key(Description="shared", KeyUsage="ENCRYPT_DECRYPT", Policy=json.dumps(public))
     env.kms_keys["signing"] = key(Description="release signing", KeyUsage="SIGN_VERIFY", KeySpec="RSA_2048")

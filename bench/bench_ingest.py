@@ -68,7 +68,7 @@ def compare_loaders(day: Path) -> None:
     ours = []
     theirs = []
     for account, region, raw, reservations in data:
-        ours.append((account, region, instance_module.transform(raw, account, region)))
+        ours.append((account, region, instance_module.transform(raw, account, region).rows))
         theirs.append((account, region, transform_ec2_instances(reservations, region, account)))
     n = sum(len(t[2][EC2_INSTANCE]) for t in ours)
     print(f"\nsame rows, three loaders: {n:,} EC2 instances")

@@ -156,19 +156,6 @@ class AppDbSettings(BaseModel):
         return f"sqlite:///{data_home() / 'app.db'}"
 
 
-# "AdminRole" is not a graph label: it stands for AWSRole nodes whose effective permissions are
-# admin-equivalent (analysis/exposure/identity.py) and GCP service accounts with roles/owner or
-# roles/editor on a project or above (gcp_identity.py), the one crown jewel that is a privilege, not data.
-DEFAULT_CROWN_JEWEL_LABELS = (
-    "S3Bucket",
-    "RDSInstance",
-    "SecretsManagerSecret",
-    "KubernetesSecret",
-    "GCPBucket",
-    "GCPCloudSQLInstance",
-    "AdminRole",
-)
-
 # Lists arrive from the environment as text, comma-separated ("A,B") or as a JSON list; NoDecode hands the
 # text to the validator below instead of insisting on JSON.
 _TextList = Annotated[tuple[str, ...], NoDecode]
@@ -179,7 +166,9 @@ class ExposureSettings(BaseModel):
 
     ENV_PREFIX: ClassVar[str] = "INVGRAPH_"
 
-    crown_jewel_labels: _TextList = DEFAULT_CROWN_JEWEL_LABELS
+    # None = the default: every data store the schemas declare, and "AdminRole" (resolved by
+    # analysis/exposure/scoring.py, which may read the schemas; this layer may not).
+    crown_jewel_labels: Annotated[tuple[str, ...] | None, NoDecode] = None
     crown_jewel_ids: _TextList = ()
     # key=value; matched against a node's `tags` (JSON map or list of "k=v") and Kubernetes `labels`.
     crown_jewel_tag: str = "crown-jewel=true"

@@ -20,6 +20,7 @@ from typing import Any
 from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph.schema import loader
+from graph.schema.gcp.common import ScopedSchema
 from graph.schema.loader import LoadError
 from graph.schema.model import NodeSchema
 from history.runs import ModuleResult, RunContext, Status
@@ -30,14 +31,15 @@ log = logging.getLogger("invgraph.ingest")
 
 @dataclass
 class Transformed:
-    """What ``transform`` returns: rows per schema (in load order) and per-resource errors."""
+    """What every ``transform`` returns: rows per schema and per-resource errors (a non-empty ``errors``
+    makes the module ``partial``). GCP modules may key rows by ``ScopedSchema``: ``sync_gcp`` picks."""
 
-    rows: dict[NodeSchema, list[dict[str, Any]]]
+    rows: dict[NodeSchema | ScopedSchema, list[dict[str, Any]]]
     errors: list[str] = field(default_factory=list)
 
 
-Getter = Callable[[], Any]
-Transformer = Callable[[Any], Transformed | Mapping[NodeSchema, list[dict[str, Any]]]]
+Getter = Callable[[], Any]  # raw input, or None when it was not collected
+Transformer = Callable[[Any], Transformed]
 
 
 def sync_resource(
@@ -66,7 +68,9 @@ def sync_resource(
         return _failed(result, str(exc))
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         return _failed(result, f"{name} [{scope}]: unexpected input shape: {type(exc).__name__}: {exc}")
-    transformed = out if isinstance(out, Transformed) else Transformed(dict(out))
+    if not isinstance(out, Transformed):  # a programming error, not bad input: fail loudly
+        raise TypeError(f"{name}: transform returned {type(out).__name__}, not Transformed")
+    transformed = out
     if transformed.errors:
         result.status = Status.PARTIAL
         result.errors.extend(transformed.errors)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -14,6 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from graph.schema import loader
 from history.runs import ModuleResult, RunContext, Status
 from ingest import registry
+from ingest.module import GLOBAL, Scope
 from ingest.sources.snapshot import Snapshot
 
 log = logging.getLogger("invgraph.ingest")
@@ -29,15 +31,15 @@ def _jobs(snap: Snapshot, ctx: RunContext) -> list[tuple[str, Callable[[], Modul
     for account in snap.aws_accounts():
         regions = snap.aws_regions(account)
         for mod in registry.aws_modules():
-            for region in regions if mod.regional else ["global"]:
-                jobs.append((f"aws {account}/{region} {mod.name}",
-                             lambda m=mod, a=account, r=region: m.sync(snap, ctx, a, r)))
+            for region in regions if mod.regional else [GLOBAL]:
+                scope = Scope(account, region)
+                jobs.append((f"aws {account}/{region} {mod.name}", partial(mod.sync, snap, ctx, scope)))
     for cluster in snap.k8s_clusters():
         for kmod in registry.k8s_modules():
-            jobs.append((f"k8s {cluster} {kmod.name}", lambda m=kmod, c=cluster: m.sync(snap, ctx, c)))
-    for scope in snap.gcp_scopes():
+            jobs.append((f"k8s {cluster} {kmod.name}", partial(kmod.sync, snap, ctx, Scope(cluster))))
+    for owner in snap.gcp_scopes():
         for gmod in registry.gcp_modules():
-            jobs.append((f"gcp {scope} {gmod.name}", lambda m=gmod, s=scope: m.sync(snap, ctx, s)))
+            jobs.append((f"gcp {owner} {gmod.name}", partial(gmod.sync, snap, ctx, Scope(owner))))
     return jobs
 
 

@@ -18,22 +18,18 @@ from analysis.exposure.gcp_identity import GcpIdentity
 from analysis.exposure.model import INTERNET, AttackGraph, Node
 from config import ExposureSettings, get_settings
 from graph import driver
+from graph.schema.labels import data_store_labels
 from history.post_ingest import PostIngestStep, register
 from history.runs import ModuleResult, RunContext
 
 log = logging.getLogger("invgraph.exposure")
-# Crown-jewel inputs read per label (labels are spliced into Cypher: only these constants).
+# Crown-jewel inputs read per label (labels are spliced into Cypher: only schema labels and these constants).
 _PROP_LABELS = (
-    "S3Bucket",
-    "RDSInstance",
-    "SecretsManagerSecret",
-    "KubernetesSecret",
+    *data_store_labels(),
     "AWSRole",
     "EC2Instance",
     "AWSLambda",
     "KubernetesPod",
-    "GCPBucket",
-    "GCPCloudSQLInstance",
     "GCPInstance",
     "GKECluster",
 )

@@ -23,6 +23,7 @@ from analysis.privileges.guardrails import (
     read_accounts,
 )
 from graph import driver
+from graph.schema.labels import DATA_STORE_KINDS, data_store_labels
 
 _ACCT = "OPTIONAL MATCH (acct:AWSAccount)-[:RESOURCE]->(r) "
 _ROLE = "r.id AS id, r.name AS name, labels(r) AS labels, acct.id AS account"
@@ -40,9 +41,10 @@ TRUSTS = (
     + _ACCT
     + f"RETURN {_ROLE}, r.trust_policy AS trust"
 )
-STORES = """
+DATA_STORES = data_store_labels()  # primary labels; the query matches their kinds (schema extra labels)
+STORES = f"""
 UNWIND $accounts AS a
-MATCH (:AWSAccount {id: a})-[:RESOURCE]->(d) WHERE d:S3Bucket OR d:SecretsManagerSecret OR d:RDSInstance
+MATCH (:AWSAccount {{id: a}})-[:RESOURCE]->(d) WHERE {" OR ".join(f"d:{k}" for k in DATA_STORE_KINDS)}
 RETURN a AS account, d.id AS id, coalesce(d.name, d.db_instance_identifier, d.id) AS name, labels(d) AS
     labels,
        d.arn AS arn, d.region AS region, d.dbi_resource_id AS dbi, d.iam_database_authentication_enabled AS
@@ -180,9 +182,7 @@ class Roles:
                     decision, reached = perms.reach(action, target)
                     if decision is False:
                         continue
-                    label = next(
-                        x for x in ("S3Bucket", "SecretsManagerSecret", "RDSInstance") if x in s["labels"]
-                    )
+                    label = next(x for x in DATA_STORES if x in s["labels"])
                     g.node(node_from(s, label))
                     cond = " (conditional)" if decision == "conditional" else ""
                     scope = narrowing(reached[0], target, what)

@@ -19,18 +19,16 @@ from typing import Any
 
 from analysis.exposure.model import DATA_ACCESS, INTERNET_TO_ASSET, MOUNTS, Node
 from config import ExposureSettings
+from graph.schema.labels import data_store_labels, labels_of_kind
 
-SENSITIVITY = {
-    "SecretsManagerSecret": 1.0,
-    "AdminRole": 1.0,
-    "RDSInstance": 0.9,
-    "GCPCloudSQLInstance": 0.9,
-    "KubernetesSecret": 0.9,
-    "S3Bucket": 0.8,
-    "GCPBucket": 0.8,
-}
+# Sensitivity of a crown jewel by the data-store kind its schema gives it; SENSITIVITY overrides per label.
+KIND_SENSITIVITY = {"Secret": 0.9, "Database": 0.9, "ObjectStorage": 0.8}
+SENSITIVITY = {"SecretsManagerSecret": 1.0, "AdminRole": 1.0}  # cloud secret stores hold live credentials
+for _kind, _value in KIND_SENSITIVITY.items():
+    for _label in labels_of_kind(_kind):
+        SENSITIVITY.setdefault(_label, _value)
 ADMIN_LABELS = ("AWSRole", "GCPServiceAccount")  # identities that may be admin-equivalent
-PUBLIC_READ = ("S3Bucket", "GCPBucket")
+PUBLIC_READ = labels_of_kind("ObjectStorage")  # stores whose public-read grant is an entry point
 OTHER = 0.3
 ACCESS = {"admin": 1.0, "write": 0.8, "read": 0.6}
 NETWORK_ONLY = 0.5
@@ -52,20 +50,33 @@ def _tagged(props: dict[str, Any], tag: str) -> bool:
     return False
 
 
+# "AdminRole" is not a graph label: it stands for AWSRole nodes whose effective permissions are
+# admin-equivalent (identity.py) and GCP service accounts with roles/owner or roles/editor on a project or
+# above (gcp_identity.py), the one crown jewel that is a privilege rather than data. The data stores are the
+# schemas' (graph/schema/labels.py DATA_STORE_KINDS).
+DEFAULT_CROWN_JEWEL_LABELS = (*data_store_labels(), "AdminRole")
+
+
+def crown_jewel_labels(settings: ExposureSettings) -> tuple[str, ...]:
+    """The configured crown-jewel labels, or the default when INVGRAPH_CROWN_JEWEL_LABELS is unset."""
+    return DEFAULT_CROWN_JEWEL_LABELS if settings.crown_jewel_labels is None else settings.crown_jewel_labels
+
+
 def crown_jewel(node: Node, settings: ExposureSettings) -> tuple[bool, float, str | None]:
     """(is a crown jewel, sensitivity, why)."""
     if node.id in settings.crown_jewel_ids:
         return True, 1.0, "configured id"
     if _tagged(node.props, settings.crown_jewel_tag):
         return True, 1.0, f"tag {settings.crown_jewel_tag}"
-    if node.label in ADMIN_LABELS and node.props.get("admin") and "AdminRole" in settings.crown_jewel_labels:
+    labels = crown_jewel_labels(settings)
+    if node.label in ADMIN_LABELS and node.props.get("admin") and "AdminRole" in labels:
         grants = node.props.get("admin_grants")
         return (
             True,
             SENSITIVITY["AdminRole"],
             "admin-equivalent " + (f"service account ({', '.join(grants)})" if grants else "role"),
         )
-    if node.label in settings.crown_jewel_labels:
+    if node.label in labels:
         return True, SENSITIVITY.get(node.label, OTHER), f"label {node.label}"
     return False, OTHER, None
 

@@ -7,8 +7,9 @@ permissions) in place, and recomputing from a half-loaded graph would read as "l
 ``partial`` counts as collected: the good rows were loaded and only cleanup was skipped, which can hide a
 removal but never invent one.
 
-Providers plug in through ``PROVIDERS``: a ``Provider(name, {<module names>}, compute)`` whose ``compute``
-returns ``PrincipalRecord`` s for the given scopes (AWS accounts, clusters, GCP organizations / projects).
+Providers plug in through ``PROVIDERS``: a ``Provider(name, (<ingest MODULE objects>), compute)`` whose
+``compute`` returns ``PrincipalRecord`` s for the given scopes (AWS accounts, clusters, GCP organizations /
+projects). A provider names its modules by object, so renaming a module cannot silently stop a recompute.
 For GCP, a missing ``iam-policy`` file makes ``gcp.policy_bindings`` *not collected*: the bindings stay in the
 graph, so a recompute (triggered by the other modules) reads the same grants and reports no creep.
 """
@@ -29,6 +30,10 @@ from analysis.privileges.graph_k8s import compute_clusters
 from analysis.privileges.records import PrincipalRecord
 from history.post_ingest import PostIngestStep, register
 from history.runs import ModuleResult, RunContext, Status
+from ingest.aws import iam_policies, iam_principals
+from ingest.gcp import hierarchy, policy_bindings, service_accounts
+from ingest.k8s import clusterrolebindings, clusterroles, rolebindings, roles
+from ingest.module import Module
 
 log = logging.getLogger("invgraph.privileges")
 
@@ -36,28 +41,32 @@ log = logging.getLogger("invgraph.privileges")
 @dataclass(frozen=True)
 class Provider:
     name: str  # "aws", "k8s", "gcp": the record's provider
-    modules: frozenset[str]  # ModuleResult names whose data the permissions are computed from
+    modules: tuple[Module, ...]  # the ingest modules whose data the permissions are computed from
     compute: Callable[[list[str]], list[PrincipalRecord]]  # scopes -> records of every principal
+
+    def module_ids(self) -> frozenset[str]:
+        """The ``ModuleResult`` names to watch: each module's own id, so a rename follows the module
+        (tests/unit/test_module_identity.py checks every one is the registered module object)."""
+        return frozenset(m.id for m in self.modules)
 
 
 PROVIDERS: list[Provider] = [
-    Provider("aws", frozenset({"aws.iam.policies", "aws.iam.principals"}), compute_accounts),
+    Provider("aws", (iam_policies.MODULE, iam_principals.MODULE), compute_accounts),
     Provider(
         "k8s",
-        frozenset({"k8s.roles", "k8s.clusterroles", "k8s.rolebindings", "k8s.clusterrolebindings"}),
+        (roles.MODULE, clusterroles.MODULE, rolebindings.MODULE, clusterrolebindings.MODULE),
         compute_clusters,
     ),
-    Provider(
-        "gcp", frozenset({"gcp.hierarchy", "gcp.service_accounts", "gcp.policy_bindings"}), compute_scopes
-    ),
+    Provider("gcp", (hierarchy.MODULE, service_accounts.MODULE, policy_bindings.MODULE), compute_scopes),
 ]
 
 
 def collected_scopes(provider: Provider, results: Iterable[ModuleResult]) -> tuple[list[str], list[str]]:
     """(scopes to recompute, scopes kept because a module failed) for one provider."""
     statuses: dict[str, set[Status]] = defaultdict(set)
+    watched = provider.module_ids()
     for r in results:
-        if r.name in provider.modules:
+        if r.name in watched:
             statuses[r.scope].add(r.status)
     fresh, kept = [], []
     for scope, seen in sorted(statuses.items()):

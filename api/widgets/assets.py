@@ -20,9 +20,7 @@ from ingest import registry
 
 
 def _schemas() -> list[NodeSchema]:
-    mods: list[registry.AwsModule | registry.K8sModule | registry.GcpModule] = [
-        *registry.aws_modules(), *registry.k8s_modules(), *registry.gcp_modules()]
-    return [s for m in mods for s in m.schemas]
+    return [s for m in registry.all_modules() for s in m.schemas]
 
 
 @lru_cache(maxsize=1)

@@ -43,3 +43,20 @@ def primary_label(labels: Iterable[str]) -> str:
     if not candidates:
         return present[0] if present else ""
     return max(candidates, key=lambda x: (len(known[x] & set(present)), [-ord(c) for c in x]))
+
+
+# The extra labels (``NodeSchema.extra_labels``) that say a node type holds data. Exposure's data targets and
+# the default crown jewels are every node type carrying one: a new data store counts once its schema says so.
+DATA_STORE_KINDS = ("Database", "ObjectStorage", "Secret")
+
+
+def labels_of_kind(*kinds: str) -> tuple[str, ...]:
+    """Primary labels whose schemas add any of ``kinds`` as an extra label, sorted (e.g.
+    ``labels_of_kind("ObjectStorage")`` → ``("GCPBucket", "S3Bucket")``)."""
+    wanted = set(kinds)
+    return tuple(sorted(label for label, extra in schema_labels().items() if extra & wanted))
+
+
+def data_store_labels() -> tuple[str, ...]:
+    """Every data-store node type (``DATA_STORE_KINDS``), sorted."""
+    return labels_of_kind(*DATA_STORE_KINDS)

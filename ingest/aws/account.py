@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.aws.account import AWS_ACCOUNT
-from ingest.core import ModuleResult, RunContext, sync_resource
-from ingest.registry import AwsModule
+from ingest.aws.regional import sync_aws
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -21,15 +22,14 @@ def get(snap: Snapshot, account: str) -> dict[str, Any] | None:
     return {"id": account, "aliases": (summary or {}).get("AccountAliases", [])}
 
 
-def transform(raw: dict[str, Any]) -> dict:
+def transform(raw: dict[str, Any]) -> Transformed:
     name = raw["aliases"][0] if raw["aliases"] else raw["id"]
-    return {AWS_ACCOUNT: [{"id": raw["id"], "name": name, "inscope": True, "foreign": False}]}
+    return Transformed({AWS_ACCOUNT: [{"id": raw["id"], "name": name, "inscope": True, "foreign": False}]})
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
-    return sync_resource(
-        "aws.account", account, ctx, lambda: get(snap, account), transform, [AWS_ACCOUNT], {},
-    )
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account = scope.owner
+    return sync_aws(MODULE, snap, ctx, scope, lambda: get(snap, account), transform, [AWS_ACCOUNT])
 
 
-MODULE = AwsModule("account", sync, schemas=(AWS_ACCOUNT,), regional=False)
+MODULE = Module("aws", "account", sync, (AWS_ACCOUNT,))

@@ -6,9 +6,9 @@ from functools import partial
 from typing import Any
 
 from graph.schema.aws.ebs_volume import EBS_VOLUME
-from ingest.aws.regional import partition, read_listing, sync_regional, tag, tags_json
-from ingest.core import ModuleResult, RunContext
-from ingest.registry import AwsModule
+from ingest.aws.regional import partition, read_listing, sync_aws, tag, tags_json
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -43,20 +43,21 @@ def _row(v: dict[str, Any], account: str, region: str) -> dict[str, Any]:
     }
 
 
-def transform(raw: dict[str, Any], account: str, region: str) -> dict:
-    return {EBS_VOLUME: [_row(v, account, region) for v in raw["Volumes"]]}
+def transform(raw: dict[str, Any], account: str, region: str) -> Transformed:
+    return Transformed({EBS_VOLUME: [_row(v, account, region) for v in raw["Volumes"]]})
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
-    return sync_regional(
-        "ebs_volume",
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account, region = scope.owner, scope.region
+    return sync_aws(
+        MODULE,
+        snap,
         ctx,
-        account,
-        region,
+        scope,
         lambda: get(snap, account, region),
         partial(transform, account=account, region=region),
         [EBS_VOLUME],
     )
 
 
-MODULE = AwsModule("ebs_volume", sync, schemas=(EBS_VOLUME,))
+MODULE = Module("aws", "ebs_volume", sync, (EBS_VOLUME,), regional=True)

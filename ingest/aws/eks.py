@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.aws.eks import EKS_CLUSTER
-from ingest.aws.regional import read_each, read_listing, sync_regional, tags_json
+from ingest.aws.regional import read_each, read_listing, sync_aws, tags_json
 from ingest.core import ModuleResult, RunContext, Transformed
-from ingest.registry import AwsModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -64,10 +64,9 @@ def transform(raw: dict[str, Any]) -> Transformed:
     return Transformed({EKS_CLUSTER: rows}, list(raw["errors"]))
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
-    return sync_regional(
-        "eks", ctx, account, region, lambda: get(snap, account, region), transform, [EKS_CLUSTER]
-    )
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account, region = scope.owner, scope.region
+    return sync_aws(MODULE, snap, ctx, scope, lambda: get(snap, account, region), transform, [EKS_CLUSTER])
 
 
-MODULE = AwsModule("eks", sync, schemas=(EKS_CLUSTER,))
+MODULE = Module("aws", "eks", sync, (EKS_CLUSTER,), regional=True)

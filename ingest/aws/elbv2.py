@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.aws.elbv2 import ELBV2_LISTENER, LOAD_BALANCER_V2
-from ingest.aws.regional import read_each, read_listing, sync_regional
+from ingest.aws.regional import read_each, read_listing, sync_aws
 from ingest.core import ModuleResult, RunContext, Transformed
-from ingest.registry import AwsModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 SCHEMAS = (LOAD_BALANCER_V2, ELBV2_LISTENER)
@@ -67,10 +67,9 @@ def transform(raw: dict[str, Any]) -> Transformed:
     return Transformed({LOAD_BALANCER_V2: lbs, ELBV2_LISTENER: listeners}, list(raw["errors"]))
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
-    return sync_regional(
-        "elbv2", ctx, account, region, lambda: get(snap, account, region), transform, SCHEMAS
-    )
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account, region = scope.owner, scope.region
+    return sync_aws(MODULE, snap, ctx, scope, lambda: get(snap, account, region), transform, SCHEMAS)
 
 
-MODULE = AwsModule("elbv2", sync, schemas=SCHEMAS)
+MODULE = Module("aws", "elbv2", sync, SCHEMAS, regional=True)

@@ -11,9 +11,9 @@ from typing import Any
 
 from graph.schema.aws.elbv2 import ELBV2_TARGET_GROUP, LOAD_BALANCER_V2_EXPOSE
 from ingest.aws.elbv2 import lb_row
-from ingest.aws.regional import read_each, read_listing, sync_regional
+from ingest.aws.regional import read_each, read_listing, sync_aws
 from ingest.core import ModuleResult, RunContext, Transformed
-from ingest.registry import AwsModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 SCHEMAS = (ELBV2_TARGET_GROUP, LOAD_BALANCER_V2_EXPOSE)
@@ -86,16 +86,9 @@ def transform(raw: dict[str, Any]) -> Transformed:
     return Transformed({ELBV2_TARGET_GROUP: groups, LOAD_BALANCER_V2_EXPOSE: exposes}, list(raw["errors"]))
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
-    return sync_regional(
-        "elbv2_target_group",
-        ctx,
-        account,
-        region,
-        lambda: get(snap, account, region),
-        transform,
-        SCHEMAS,
-    )
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account, region = scope.owner, scope.region
+    return sync_aws(MODULE, snap, ctx, scope, lambda: get(snap, account, region), transform, SCHEMAS)
 
 
-MODULE = AwsModule("elbv2_target_group", sync, schemas=SCHEMAS)
+MODULE = Module("aws", "elbv2_target_group", sync, SCHEMAS, regional=True)

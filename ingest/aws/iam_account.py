@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.aws.iam import AWS_ACCOUNT_SUMMARY
-from ingest.core import ModuleResult, RunContext, sync_resource
-from ingest.registry import AwsModule
+from ingest.aws.regional import sync_aws
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 # Cartography's property name → SummaryMap key.
@@ -31,25 +32,26 @@ _FIELDS = {
 }
 
 
-def transform(summary: dict[str, Any], account: str) -> dict:
+def transform(summary: dict[str, Any], account: str) -> Transformed:
     values = summary.get("SummaryMap") or {}
     row: dict[str, Any] = {"id": account, **{prop: values.get(key) for prop, key in _FIELDS.items()}}
     mfa, keys = values.get("AccountMFAEnabled"), values.get("AccountAccessKeysPresent")
     row["root_mfa_enabled"] = None if mfa is None else mfa == 1
     row["root_access_keys_present"] = None if keys is None else keys == 1
-    return {AWS_ACCOUNT_SUMMARY: [row]}
+    return Transformed({AWS_ACCOUNT_SUMMARY: [row]})
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
-    return sync_resource(
-        "aws.iam.account_summary",
-        account,
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account = scope.owner
+    return sync_aws(
+        MODULE,
+        snap,
         ctx,
+        scope,
         lambda: snap.aws(account, "global", "iam", "get-account-summary"),
         lambda raw: transform(raw, account),
         (AWS_ACCOUNT_SUMMARY,),
-        {},
     )
 
 
-MODULE = AwsModule("iam.account_summary", sync, schemas=(AWS_ACCOUNT_SUMMARY,), regional=False)
+MODULE = Module("aws", "iam.account_summary", sync, (AWS_ACCOUNT_SUMMARY,))

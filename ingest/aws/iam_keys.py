@@ -11,8 +11,9 @@ from typing import Any
 
 from graph.schema.aws.iam import AWS_ACCESS_KEY, AWS_ACCESS_KEY_LAST_USED, AWS_MFA_DEVICE
 from ingest.aws.iam_common import get_authorization_details, stamp
-from ingest.core import ModuleResult, RunContext, Transformed, sync_resource
-from ingest.registry import AwsModule
+from ingest.aws.regional import sync_aws
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.module import Module, Scope
 from ingest.sources.errors import InputError
 from ingest.sources.snapshot import Snapshot
 
@@ -92,10 +93,9 @@ def transform(raw: dict[str, Any]) -> Transformed:
     return out
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
-    return sync_resource(
-        "aws.iam.keys", account, ctx, lambda: get(snap, account), transform, SCHEMAS, {"AWS_ID": account}
-    )
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account = scope.owner
+    return sync_aws(MODULE, snap, ctx, scope, lambda: get(snap, account), transform, SCHEMAS)
 
 
-MODULE = AwsModule("iam.keys", sync, schemas=SCHEMAS, regional=False)
+MODULE = Module("aws", "iam.keys", sync, SCHEMAS)

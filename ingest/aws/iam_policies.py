@@ -26,8 +26,9 @@ from ingest.aws.iam_common import (
     inline_policy_id,
     to_json,
 )
-from ingest.core import ModuleResult, RunContext, Transformed, sync_resource
-from ingest.registry import AwsModule
+from ingest.aws.regional import sync_aws
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 SCHEMAS = (
@@ -144,17 +145,18 @@ def transform(details: dict[str, Any], source: str = "get-account-authorization-
     return out
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account = scope.owner
     source = str(snap.aws_path(account, *AUTH_DETAILS))
-    return sync_resource(
-        "aws.iam.policies",
-        account,
+    return sync_aws(
+        MODULE,
+        snap,
         ctx,
+        scope,
         lambda: get_authorization_details(snap, account),
         partial(transform, source=source),
         SCHEMAS,
-        {"AWS_ID": account},
     )
 
 
-MODULE = AwsModule("iam.policies", sync, schemas=SCHEMAS, regional=False)
+MODULE = Module("aws", "iam.policies", sync, SCHEMAS)

@@ -16,9 +16,9 @@ from graph.schema.aws import iam as s
 from ingest.aws.iam_common import get_authorization_details, policy_ids, stamp, to_json
 from ingest.aws.iam_last_accessed import last_accessed_rows
 from ingest.aws.iam_trust import TrustedPrincipals, trusted_arns
-from ingest.aws.regional import tags_json
-from ingest.core import ModuleResult, RunContext, Transformed, sync_resource
-from ingest.registry import AwsModule
+from ingest.aws.regional import sync_aws, tags_json
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.module import Module, Scope
 from ingest.sources.errors import InputError
 from ingest.sources.snapshot import Snapshot
 
@@ -147,22 +147,15 @@ def transform(
     return out
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account = scope.owner
     transformer = partial(
         transform,
         account=account,
         in_snapshot=frozenset(snap.aws_accounts()),
         reports_dir=str(snap.aws_path(account, *IAM, LAST_ACCESSED, "-").parent),
     )
-    return sync_resource(
-        "aws.iam.principals",
-        account,
-        ctx,
-        partial(get, snap, account),
-        transformer,
-        SCHEMAS,
-        {"AWS_ID": account},
-    )
+    return sync_aws(MODULE, snap, ctx, scope, partial(get, snap, account), transformer, SCHEMAS)
 
 
-MODULE = AwsModule("iam.principals", sync, schemas=SCHEMAS, regional=False)
+MODULE = Module("aws", "iam.principals", sync, SCHEMAS)

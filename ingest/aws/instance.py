@@ -10,9 +10,9 @@ from functools import partial
 from typing import Any
 
 from graph.schema.aws.instance import EC2_INSTANCE, EC2_RESERVATION
-from ingest.aws.regional import partition, read_listing, sync_regional, tag, tags_json
-from ingest.core import ModuleResult, RunContext
-from ingest.registry import AwsModule
+from ingest.aws.regional import partition, read_listing, sync_aws, tag, tags_json
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 SCHEMAS = (EC2_RESERVATION, EC2_INSTANCE)
@@ -78,25 +78,26 @@ def _instance(i: dict[str, Any], reservation_id: str, account: str, region: str)
     }
 
 
-def transform(raw: dict[str, Any], account: str, region: str) -> dict:
+def transform(raw: dict[str, Any], account: str, region: str) -> Transformed:
     reservations, instances = [], []
     for r in raw["Reservations"]:
         rid = r["ReservationId"]
         reservations.append({"id": rid, "ownerid": r.get("OwnerId"), "requesterid": r.get("RequesterId")})
         instances += [_instance(i, rid, account, region) for i in r.get("Instances", [])]
-    return {EC2_RESERVATION: reservations, EC2_INSTANCE: instances}
+    return Transformed({EC2_RESERVATION: reservations, EC2_INSTANCE: instances})
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
-    return sync_regional(
-        "instance",
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account, region = scope.owner, scope.region
+    return sync_aws(
+        MODULE,
+        snap,
         ctx,
-        account,
-        region,
+        scope,
         lambda: get(snap, account, region),
         partial(transform, account=account, region=region),
         SCHEMAS,
     )
 
 
-MODULE = AwsModule("instance", sync, schemas=SCHEMAS)
+MODULE = Module("aws", "instance", sync, SCHEMAS, regional=True)

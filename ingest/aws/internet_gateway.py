@@ -6,9 +6,9 @@ from functools import partial
 from typing import Any
 
 from graph.schema.aws.internet_gateway import AWS_INTERNET_GATEWAY
-from ingest.aws.regional import partition, read_listing, sync_regional, tag
-from ingest.core import ModuleResult, RunContext
-from ingest.registry import AwsModule
+from ingest.aws.regional import partition, read_listing, sync_aws, tag
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -16,7 +16,7 @@ def get(snap: Snapshot, account: str, region: str) -> dict[str, Any] | None:
     return read_listing(snap, account, region, "ec2", "describe-internet-gateways", "InternetGateways")
 
 
-def transform(raw: dict[str, Any], account: str, region: str) -> dict:
+def transform(raw: dict[str, Any], account: str, region: str) -> Transformed:
     rows = []
     for igw in raw["InternetGateways"]:
         owner = igw.get("OwnerId") or account
@@ -31,19 +31,20 @@ def transform(raw: dict[str, Any], account: str, region: str) -> dict:
                 "vpc_ids": [a["VpcId"] for a in igw.get("Attachments", []) if a.get("VpcId")],
             }
         )
-    return {AWS_INTERNET_GATEWAY: rows}
+    return Transformed({AWS_INTERNET_GATEWAY: rows})
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
-    return sync_regional(
-        "internet_gateway",
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account, region = scope.owner, scope.region
+    return sync_aws(
+        MODULE,
+        snap,
         ctx,
-        account,
-        region,
+        scope,
         lambda: get(snap, account, region),
         partial(transform, account=account, region=region),
         [AWS_INTERNET_GATEWAY],
     )
 
 
-MODULE = AwsModule("internet_gateway", sync, schemas=(AWS_INTERNET_GATEWAY,))
+MODULE = Module("aws", "internet_gateway", sync, (AWS_INTERNET_GATEWAY,), regional=True)

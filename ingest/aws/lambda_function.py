@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.aws.lambda_function import AWS_LAMBDA, AWS_LAMBDA_URL
-from ingest.aws.regional import sync_regional
+from ingest.aws.regional import sync_aws
 from ingest.core import ModuleResult, RunContext, Transformed
-from ingest.registry import AwsModule
+from ingest.module import Module, Scope
 from ingest.sources.errors import InputError
 from ingest.sources.snapshot import Snapshot
 
@@ -77,10 +77,9 @@ def transform(raw: dict[str, Any]) -> Transformed:
     return out
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
-    return sync_regional(
-        "lambda", ctx, account, region, lambda: get(snap, account, region), transform, SCHEMAS
-    )
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account, region = scope.owner, scope.region
+    return sync_aws(MODULE, snap, ctx, scope, lambda: get(snap, account, region), transform, SCHEMAS)
 
 
-MODULE = AwsModule("lambda", sync, schemas=SCHEMAS)
+MODULE = Module("aws", "lambda", sync, SCHEMAS, regional=True)

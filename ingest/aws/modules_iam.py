@@ -3,9 +3,9 @@ before keys (AWS_ACCESS_KEY / MFA_DEVICE match AWSUser); all before network/comp
 to our AWSInstanceProfile nodes."""
 
 from ingest.aws import iam_account, iam_keys, iam_policies, iam_principals
-from ingest.registry import AwsModule
+from ingest.module import Module
 
-IAM_MODULES: list[AwsModule] = [
+IAM_MODULES: list[Module] = [
     iam_policies.MODULE,
     iam_principals.MODULE,
     iam_keys.MODULE,

@@ -19,9 +19,9 @@ from ingest.aws import (
     subnet,
     vpc,
 )
-from ingest.registry import AwsModule
+from ingest.module import Module
 
-NETWORK_MODULES: list[AwsModule] = [
+NETWORK_MODULES: list[Module] = [
     vpc.MODULE,
     subnet.MODULE,
     internet_gateway.MODULE,

@@ -10,9 +10,9 @@ from graph.schema.aws.network_acl import (
     EC2_NETWORK_ACL_RULE_EGRESS,
     EC2_NETWORK_ACL_RULE_INBOUND,
 )
-from ingest.aws.regional import partition, read_listing, sync_regional, tag
-from ingest.core import ModuleResult, RunContext
-from ingest.registry import AwsModule
+from ingest.aws.regional import partition, read_listing, sync_aws, tag
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 SCHEMAS = (EC2_NETWORK_ACL, EC2_NETWORK_ACL_RULE_INBOUND, EC2_NETWORK_ACL_RULE_EGRESS)
@@ -41,7 +41,7 @@ def _rule(acl_id: str, acl_arn: str, entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def transform(raw: dict[str, Any], account: str, region: str) -> dict:
+def transform(raw: dict[str, Any], account: str, region: str) -> Transformed:
     acls: list[dict[str, Any]] = []
     inbound: list[dict[str, Any]] = []
     egress: list[dict[str, Any]] = []
@@ -60,19 +60,22 @@ def transform(raw: dict[str, Any], account: str, region: str) -> dict:
         )
         for entry in acl.get("Entries", []):
             (egress if entry["Egress"] else inbound).append(_rule(acl_id, arn, entry))
-    return {EC2_NETWORK_ACL: acls, EC2_NETWORK_ACL_RULE_INBOUND: inbound, EC2_NETWORK_ACL_RULE_EGRESS: egress}
+    return Transformed(
+        {EC2_NETWORK_ACL: acls, EC2_NETWORK_ACL_RULE_INBOUND: inbound, EC2_NETWORK_ACL_RULE_EGRESS: egress}
+    )
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
-    return sync_regional(
-        "network_acl",
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account, region = scope.owner, scope.region
+    return sync_aws(
+        MODULE,
+        snap,
         ctx,
-        account,
-        region,
+        scope,
         lambda: get(snap, account, region),
         partial(transform, account=account, region=region),
         SCHEMAS,
     )
 
 
-MODULE = AwsModule("network_acl", sync, schemas=SCHEMAS)
+MODULE = Module("aws", "network_acl", sync, SCHEMAS, regional=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.aws.network_interface import NETWORK_INTERFACE
-from ingest.aws.regional import read_listing, sync_regional
-from ingest.core import ModuleResult, RunContext
-from ingest.registry import AwsModule
+from ingest.aws.regional import read_listing, sync_aws
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -44,20 +44,21 @@ def _row(eni: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def transform(raw: dict[str, Any]) -> dict:
-    return {NETWORK_INTERFACE: [_row(eni) for eni in raw["NetworkInterfaces"]]}
+def transform(raw: dict[str, Any]) -> Transformed:
+    return Transformed({NETWORK_INTERFACE: [_row(eni) for eni in raw["NetworkInterfaces"]]})
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
-    return sync_regional(
-        "network_interface",
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account, region = scope.owner, scope.region
+    return sync_aws(
+        MODULE,
+        snap,
         ctx,
-        account,
-        region,
+        scope,
         lambda: get(snap, account, region),
         transform,
         [NETWORK_INTERFACE],
     )
 
 
-MODULE = AwsModule("network_interface", sync, schemas=(NETWORK_INTERFACE,))
+MODULE = Module("aws", "network_interface", sync, (NETWORK_INTERFACE,), regional=True)

@@ -27,8 +27,9 @@ from graph.schema.aws.organizations import (
     ORGANIZATION_SCHEMAS,
 )
 from ingest.aws.iam_common import to_json
-from ingest.core import ModuleResult, RunContext, Transformed, sync_resource
-from ingest.registry import AwsModule
+from ingest.aws.regional import sync_aws
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.module import Module, Scope
 from ingest.sources.errors import InputError
 from ingest.sources.snapshot import Snapshot
 
@@ -222,7 +223,8 @@ def _parent(org_id: str, parent: str, root_ids: set[str]) -> dict[str, str | Non
     }
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account = scope.owner
     # The sweep is scoped by the organization, whose id is only known once describe-organization is
     # read; sync_resource reads ``context`` at load time, after ``get`` filled it in.
     context: dict[str, Any] = {}
@@ -233,7 +235,7 @@ def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleRe
             context["ORG_ID"] = raw["organization"]["Id"]
         return raw
 
-    return sync_resource("aws.organizations", account, ctx, _get, transform, ORGANIZATION_SCHEMAS, context)
+    return sync_aws(MODULE, snap, ctx, scope, _get, transform, ORGANIZATION_SCHEMAS, context=context)
 
 
-MODULE = AwsModule("organizations", sync, schemas=ORGANIZATION_SCHEMAS, regional=False)
+MODULE = Module("aws", "organizations", sync, ORGANIZATION_SCHEMAS)

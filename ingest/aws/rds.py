@@ -6,9 +6,9 @@ from functools import partial
 from typing import Any
 
 from graph.schema.aws.rds import DB_SUBNET_GROUP, RDS_INSTANCE
-from ingest.aws.regional import sync_regional, tags_json
+from ingest.aws.regional import sync_aws, tags_json
 from ingest.core import ModuleResult, RunContext, Transformed
-from ingest.registry import AwsModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 SCHEMAS = (DB_SUBNET_GROUP, RDS_INSTANCE)
@@ -81,16 +81,17 @@ def transform(raw: dict[str, Any], account: str, region: str) -> Transformed:
     return Transformed({DB_SUBNET_GROUP: list(groups.values()), RDS_INSTANCE: instances})
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
-    return sync_regional(
-        "rds",
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account, region = scope.owner, scope.region
+    return sync_aws(
+        MODULE,
+        snap,
         ctx,
-        account,
-        region,
+        scope,
         lambda: get(snap, account, region),
         partial(transform, account=account, region=region),
         SCHEMAS,
     )
 
 
-MODULE = AwsModule("rds", sync, schemas=SCHEMAS)
+MODULE = Module("aws", "rds", sync, SCHEMAS, regional=True)

@@ -1,34 +1,45 @@
-"""Plumbing shared by the regional network/compute modules: sync context and per-resource file reads."""
+"""What every AWS module shares: the sync wrapper (account / region context) and the snapshot-file reads."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections import ChainMap
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from graph.schema.model import NodeSchema
-from ingest.core import ModuleResult, RunContext, Transformed, sync_resource
+from ingest.core import Getter, ModuleResult, RunContext, Transformer, sync_resource
+from ingest.module import Module, Scope
 from ingest.sources.errors import InputError
 from ingest.sources.snapshot import Snapshot
 
 
-def sync_regional(
-    name: str,
+def sync_aws(
+    module: Module,
+    snap: Snapshot,
     ctx: RunContext,
-    account: str,
-    region: str,
-    get: Callable[[], Any],
-    transform: Callable[[Any], Transformed | dict],
-    schemas: Sequence[NodeSchema],
+    scope: Scope,
+    get: Getter,
+    transform: Transformer,
+    schemas: Sequence[NodeSchema] | None = None,
+    *,
+    context: Mapping[str, Any] | None = None,
+    cleanup: bool = True,
 ) -> ModuleResult:
+    """``sync_resource`` in an account (and region, for regional modules): the owner context every AWS schema
+    reads. ``context`` adds keys a module only knows after ``get`` (it is read at load time, not copied)."""
+    owner: dict[str, Any] = {"AWS_ID": scope.owner}
+    if module.regional:
+        owner["region"] = scope.region
     return sync_resource(
-        f"aws.{name}",
-        f"{account}/{region}",
+        module.id,
+        str(scope),
         ctx,
         get,
         transform,
-        schemas,
-        {"AWS_ID": account, "region": region},
+        module.schemas if schemas is None else schemas,
+        ChainMap(context, owner) if context is not None else owner,  # type: ignore[arg-type]
+        cleanup,
     )
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.aws.route_table import EC2_ROUTE, EC2_ROUTE_TABLE, EC2_ROUTE_TABLE_ASSOCIATION
-from ingest.aws.regional import read_listing, sync_regional, tag
-from ingest.core import ModuleResult, RunContext
-from ingest.registry import AwsModule
+from ingest.aws.regional import read_listing, sync_aws, tag
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 SCHEMAS = (EC2_ROUTE_TABLE, EC2_ROUTE, EC2_ROUTE_TABLE_ASSOCIATION)
@@ -74,7 +74,7 @@ def _association(table_id: str, a: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def transform(raw: dict[str, Any]) -> dict:
+def transform(raw: dict[str, Any]) -> Transformed:
     tables, routes, assocs = [], [], []
     for t in raw["RouteTables"]:
         table_id = t["RouteTableId"]
@@ -90,13 +90,12 @@ def transform(raw: dict[str, Any]) -> dict:
         )
         routes += [_route(table_id, r) for r in t.get("Routes", [])]
         assocs += table_assocs
-    return {EC2_ROUTE_TABLE: tables, EC2_ROUTE: routes, EC2_ROUTE_TABLE_ASSOCIATION: assocs}
+    return Transformed({EC2_ROUTE_TABLE: tables, EC2_ROUTE: routes, EC2_ROUTE_TABLE_ASSOCIATION: assocs})
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
-    return sync_regional(
-        "route_table", ctx, account, region, lambda: get(snap, account, region), transform, SCHEMAS
-    )
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account, region = scope.owner, scope.region
+    return sync_aws(MODULE, snap, ctx, scope, lambda: get(snap, account, region), transform, SCHEMAS)
 
 
-MODULE = AwsModule("route_table", sync, schemas=SCHEMAS)
+MODULE = Module("aws", "route_table", sync, SCHEMAS, regional=True)

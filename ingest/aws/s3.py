@@ -15,8 +15,9 @@ from typing import Any
 from policyuniverse.policy import Policy  # type: ignore[import-untyped]
 
 from graph.schema.aws.s3 import S3_BUCKET, S3_BUCKET_DETAILS
-from ingest.core import ModuleResult, RunContext, Transformed, sync_resource
-from ingest.registry import AwsModule
+from ingest.aws.regional import sync_aws
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.module import Module, Scope
 from ingest.sources.errors import InputError
 from ingest.sources.snapshot import Snapshot
 
@@ -143,10 +144,9 @@ def transform(raw: dict[str, Any]) -> Transformed:
     return out
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
-    return sync_resource(
-        "aws.s3", account, ctx, lambda: get(snap, account), transform, SCHEMAS, {"AWS_ID": account}
-    )
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account = scope.owner
+    return sync_aws(MODULE, snap, ctx, scope, lambda: get(snap, account), transform, SCHEMAS)
 
 
-MODULE = AwsModule("s3", sync, schemas=SCHEMAS, regional=False)
+MODULE = Module("aws", "s3", sync, SCHEMAS)

@@ -12,8 +12,9 @@ from functools import partial
 from typing import Any
 
 from graph.schema.aws.s3 import S3_ACL
-from ingest.core import ModuleResult, RunContext, Transformed, sync_resource
-from ingest.registry import AwsModule
+from ingest.aws.regional import sync_aws
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.module import Module, Scope
 from ingest.sources.errors import InputError
 from ingest.sources.snapshot import Snapshot
 
@@ -68,16 +69,17 @@ def transform(raw: dict[str, Any], account: str) -> Transformed:
     return Transformed({S3_ACL: list(grants.values())}, list(raw["errors"]))
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
-    return sync_resource(
-        "aws.s3_acl",
-        account,
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account = scope.owner
+    return sync_aws(
+        MODULE,
+        snap,
         ctx,
+        scope,
         lambda: get(snap, account),
         partial(transform, account=account),
         (S3_ACL,),
-        {"AWS_ID": account},
     )
 
 
-MODULE = AwsModule("s3_acl", sync, schemas=(S3_ACL,), regional=False)
+MODULE = Module("aws", "s3_acl", sync, (S3_ACL,))

@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from graph.schema.aws.secretsmanager import SECRETS_MANAGER_SECRET
-from ingest.aws.regional import sync_regional, tags_json
-from ingest.core import ModuleResult, RunContext
-from ingest.registry import AwsModule
+from ingest.aws.regional import sync_aws, tags_json
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 _COPIED = {
@@ -38,7 +38,7 @@ def _epoch(value: datetime | None) -> int | None:
     return int(value.timestamp()) if value is not None else None  # Cartography stores these as epoch seconds
 
 
-def transform(raw: dict[str, Any]) -> dict:
+def transform(raw: dict[str, Any]) -> Transformed:
     rows = []
     for secret in raw.get("SecretList") or []:
         row: dict[str, Any] = {prop: secret.get(key) for prop, key in _COPIED.items()}
@@ -49,19 +49,20 @@ def transform(raw: dict[str, Any]) -> dict:
             "AutomaticallyAfterDays"
         )
         rows.append(row)
-    return {SECRETS_MANAGER_SECRET: rows}
+    return Transformed({SECRETS_MANAGER_SECRET: rows})
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
-    return sync_regional(
-        "secretsmanager",
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account, region = scope.owner, scope.region
+    return sync_aws(
+        MODULE,
+        snap,
         ctx,
-        account,
-        region,
+        scope,
         lambda: get(snap, account, region),
         transform,
         (SECRETS_MANAGER_SECRET,),
     )
 
 
-MODULE = AwsModule("secretsmanager", sync, schemas=(SECRETS_MANAGER_SECRET,))
+MODULE = Module("aws", "secretsmanager", sync, (SECRETS_MANAGER_SECRET,), regional=True)

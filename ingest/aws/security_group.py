@@ -11,9 +11,9 @@ from graph.schema.aws.security_group import (
     IP_PERMISSION_INBOUND,
     IP_RANGE,
 )
-from ingest.aws.regional import read_listing, sync_regional
-from ingest.core import ModuleResult, RunContext
-from ingest.registry import AwsModule
+from ingest.aws.regional import read_listing, sync_aws
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 # Groups first, then the SG → SG pass (targets exist by then), then rules, then the ranges on the rules.
@@ -43,7 +43,7 @@ def _ranges(rule_id: str, perm: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def transform(raw: dict[str, Any]) -> dict:
+def transform(raw: dict[str, Any]) -> Transformed:
     groups: list[dict[str, Any]] = []
     rules: dict[Any, list[dict[str, Any]]] = {IP_PERMISSION_INBOUND: [], IP_PERMISSION_EGRESS: []}
     ranges: list[dict[str, Any]] = []
@@ -81,13 +81,14 @@ def transform(raw: dict[str, Any]) -> dict:
                 "source_group_ids": sorted(sources),
             }
         )
-    return {EC2_SECURITY_GROUP: groups, EC2_SECURITY_GROUP_REFERENCES: groups, **rules, IP_RANGE: ranges}
-
-
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
-    return sync_regional(
-        "security_group", ctx, account, region, lambda: get(snap, account, region), transform, SCHEMAS
+    return Transformed(
+        {EC2_SECURITY_GROUP: groups, EC2_SECURITY_GROUP_REFERENCES: groups, **rules, IP_RANGE: ranges}
     )
 
 
-MODULE = AwsModule("security_group", sync, schemas=SCHEMAS)
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account, region = scope.owner, scope.region
+    return sync_aws(MODULE, snap, ctx, scope, lambda: get(snap, account, region), transform, SCHEMAS)
+
+
+MODULE = Module("aws", "security_group", sync, SCHEMAS, regional=True)

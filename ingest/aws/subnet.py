@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.aws.subnet import EC2_SUBNET
-from ingest.aws.regional import read_listing, sync_regional, tag
-from ingest.core import ModuleResult, RunContext
-from ingest.registry import AwsModule
+from ingest.aws.regional import read_listing, sync_aws, tag
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -15,7 +15,7 @@ def get(snap: Snapshot, account: str, region: str) -> dict[str, Any] | None:
     return read_listing(snap, account, region, "ec2", "describe-subnets", "Subnets")
 
 
-def transform(raw: dict[str, Any]) -> dict:
+def transform(raw: dict[str, Any]) -> Transformed:
     rows = [
         {
             "id": s["SubnetId"],
@@ -35,13 +35,12 @@ def transform(raw: dict[str, Any]) -> dict:
         }
         for s in raw["Subnets"]
     ]
-    return {EC2_SUBNET: rows}
+    return Transformed({EC2_SUBNET: rows})
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
-    return sync_regional(
-        "subnet", ctx, account, region, lambda: get(snap, account, region), transform, [EC2_SUBNET]
-    )
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account, region = scope.owner, scope.region
+    return sync_aws(MODULE, snap, ctx, scope, lambda: get(snap, account, region), transform, [EC2_SUBNET])
 
 
-MODULE = AwsModule("subnet", sync, schemas=(EC2_SUBNET,))
+MODULE = Module("aws", "subnet", sync, (EC2_SUBNET,), regional=True)

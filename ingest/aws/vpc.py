@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.aws.vpc import AWS_VPC
-from ingest.aws.regional import read_listing, sync_regional, tag, tags_json
-from ingest.core import ModuleResult, RunContext
-from ingest.registry import AwsModule
+from ingest.aws.regional import read_listing, sync_aws, tag, tags_json
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -15,7 +15,7 @@ def get(snap: Snapshot, account: str, region: str) -> dict[str, Any] | None:
     return read_listing(snap, account, region, "ec2", "describe-vpcs", "Vpcs")
 
 
-def transform(raw: dict[str, Any]) -> dict:
+def transform(raw: dict[str, Any]) -> Transformed:
     rows = []
     for vpc in raw["Vpcs"]:
         # Only associated blocks count: a disassociated CIDR no longer routes anything.
@@ -43,13 +43,12 @@ def transform(raw: dict[str, Any]) -> dict:
                 "tags": tags_json(vpc.get("Tags")),
             }
         )
-    return {AWS_VPC: rows}
+    return Transformed({AWS_VPC: rows})
 
 
-def sync(snap: Snapshot, ctx: RunContext, account: str, region: str) -> ModuleResult:
-    return sync_regional(
-        "vpc", ctx, account, region, lambda: get(snap, account, region), transform, [AWS_VPC]
-    )
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    account, region = scope.owner, scope.region
+    return sync_aws(MODULE, snap, ctx, scope, lambda: get(snap, account, region), transform, [AWS_VPC])
 
 
-MODULE = AwsModule("vpc", sync, schemas=(AWS_VPC,))
+MODULE = Module("aws", "vpc", sync, (AWS_VPC,), regional=True)

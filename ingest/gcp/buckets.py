@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.gcp.data import GCP_BUCKET
-from ingest.core import ModuleResult, RunContext
-from ingest.gcp.common import RESOURCE, Asset, ScopedRows, all_variants, envelope, rows_each, sync_gcp
-from ingest.registry import GcpModule
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.gcp.common import RESOURCE, Asset, all_variants, envelope, read_assets, rows_each, sync_gcp
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -42,14 +42,23 @@ def _bucket(asset: Asset, data: dict[str, Any], scope: str) -> dict[str, Any]:
     }
 
 
-def transform(assets: list[Asset], scope: str) -> ScopedRows:
+def transform(assets: list[Asset], scope: str) -> Transformed:
     errors: list[str] = []
     rows = rows_each(assets, "storage.googleapis.com/Bucket", lambda a, d: _bucket(a, d, scope), errors)
-    return ScopedRows({GCP_BUCKET: rows}, errors)
+    return Transformed({GCP_BUCKET: rows}, errors)
 
 
-def sync(snap: Snapshot, ctx: RunContext, scope: str) -> ModuleResult:
-    return sync_gcp("buckets", snap, ctx, scope, RESOURCE, transform, [GCP_BUCKET])
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    owner = scope.owner
+    return sync_gcp(
+        MODULE,
+        snap,
+        ctx,
+        scope,
+        lambda: read_assets(snap, owner, RESOURCE),
+        lambda assets: transform(assets, owner),
+        [GCP_BUCKET],
+    )
 
 
-MODULE = GcpModule("buckets", sync, schemas=all_variants(GCP_BUCKET))
+MODULE = Module("gcp", "buckets", sync, all_variants(GCP_BUCKET))

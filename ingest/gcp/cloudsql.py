@@ -10,18 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.gcp.data import GCP_CLOUDSQL_INSTANCE
-from ingest.core import ModuleResult, RunContext
+from ingest.core import ModuleResult, RunContext, Transformed
 from ingest.gcp.common import (
     RESOURCE,
     Asset,
-    ScopedRows,
     all_variants,
     envelope,
     partial_uri,
+    read_assets,
     rows_each,
     sync_gcp,
 )
-from ingest.registry import GcpModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -54,14 +54,23 @@ def _instance(asset: Asset, data: dict[str, Any], scope: str) -> dict[str, Any]:
     }
 
 
-def transform(assets: list[Asset], scope: str) -> ScopedRows:
+def transform(assets: list[Asset], scope: str) -> Transformed:
     errors: list[str] = []
     rows = rows_each(assets, "sqladmin.googleapis.com/Instance", lambda a, d: _instance(a, d, scope), errors)
-    return ScopedRows({GCP_CLOUDSQL_INSTANCE: rows}, errors)
+    return Transformed({GCP_CLOUDSQL_INSTANCE: rows}, errors)
 
 
-def sync(snap: Snapshot, ctx: RunContext, scope: str) -> ModuleResult:
-    return sync_gcp("cloudsql", snap, ctx, scope, RESOURCE, transform, [GCP_CLOUDSQL_INSTANCE])
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    owner = scope.owner
+    return sync_gcp(
+        MODULE,
+        snap,
+        ctx,
+        scope,
+        lambda: read_assets(snap, owner, RESOURCE),
+        lambda assets: transform(assets, owner),
+        [GCP_CLOUDSQL_INSTANCE],
+    )
 
 
-MODULE = GcpModule("cloudsql", sync, schemas=all_variants(GCP_CLOUDSQL_INSTANCE))
+MODULE = Module("gcp", "cloudsql", sync, all_variants(GCP_CLOUDSQL_INSTANCE))

@@ -1,8 +1,8 @@
 """What every GCP module shares: the asset files (read once per snapshot), the scope context, the sync
 wrapper and the pure helpers that turn Cloud Asset envelopes into row fields.
 
-A module's ``transform(assets, scope)`` returns ``{ScopedSchema: rows}``; the wrapper picks the schema
-variant of the scope (graph/schema/gcp/common.py). One bad asset is skipped and named (status partial,
+A module's ``transform(assets, scope)`` returns ``Transformed({ScopedSchema: rows})``; the wrapper picks the
+schema variant of the scope (graph/schema/gcp/common.py). One bad asset is skipped and named (status partial,
 no cleanup); a file that is not a list of assets fails the module with its path.
 """
 
@@ -11,24 +11,16 @@ from __future__ import annotations
 import json
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from graph.schema.gcp.common import SCOPE_ID, ScopedSchema, is_org, scope_node_id
 from graph.schema.model import NodeSchema
-from ingest.core import ModuleResult, RunContext, Transformed, sync_resource
+from ingest.core import Getter, ModuleResult, RunContext, Transformed, Transformer, sync_resource
+from ingest.module import Module, Scope
 from ingest.sources.errors import InputError
 from ingest.sources.snapshot import Snapshot
 
 Asset = dict[str, Any]
-
-
-@dataclass
-class ScopedRows:
-    """What a GCP ``transform`` returns: rows per schema (scope variants not yet picked) and asset errors."""
-
-    rows: dict[ScopedSchema | NodeSchema, list[dict[str, Any]]]
-    errors: list[str] = field(default_factory=list)
 
 
 RESOURCE, IAM_POLICY = "resource", "iam-policy"
@@ -137,26 +129,32 @@ def last(url: str | None) -> str | None:
 
 
 def sync_gcp(
-    name: str,
+    module: Module,
     snap: Snapshot,
     ctx: RunContext,
-    scope: str,
-    content_type: str,
-    transform: Callable[[list[Asset], str], ScopedRows],
-    schemas: Sequence[ScopedSchema | NodeSchema],
+    scope: Scope,
+    get: Getter,
+    transform: Transformer,
+    schemas: Sequence[ScopedSchema | NodeSchema] | None = None,
+    *,
+    context: Mapping[str, Any] | None = None,
+    cleanup: bool = True,
 ) -> ModuleResult:
-    """``sync_resource`` over one content-type file, with the scope's schema variants and owner context."""
-    chosen = [s.pick(scope) if isinstance(s, ScopedSchema) else s for s in schemas]
+    """``sync_resource`` in one organization / project: the scope's variant of each ``ScopedSchema`` (in
+    ``schemas`` and in the rows ``transform`` returns) and the owner context."""
+    owner = scope.owner
+    if schemas is None:  # the module's variants owned by this kind of scope (organization or project)
+        kind = "GCPOrganization" if is_org(owner) else "GCPProject"
+        schemas = [s for s in module.schemas if s.sub_resource is None or s.sub_resource.target_label == kind]
+    chosen = [s.pick(owner) if isinstance(s, ScopedSchema) else s for s in schemas]
 
-    def _transform(assets: list[Asset]) -> Transformed:
-        result = transform(assets, scope)
-        rows = {(k.pick(scope) if isinstance(k, ScopedSchema) else k): v for k, v in result.rows.items()}
+    def _transform(raw: Any) -> Transformed:
+        result = transform(raw)
+        rows = {(k.pick(owner) if isinstance(k, ScopedSchema) else k): v for k, v in result.rows.items()}
         return Transformed(rows, result.errors)
 
-    context: Mapping[str, Any] = {SCOPE_ID: scope_node_id(scope)}
-    return sync_resource(
-        f"gcp.{name}", scope, ctx, lambda: read_assets(snap, scope, content_type), _transform, chosen, context
-    )
+    full: dict[str, Any] = {SCOPE_ID: scope_node_id(owner), **(context or {})}
+    return sync_resource(module.id, str(scope), ctx, get, _transform, chosen, full, cleanup)
 
 
 def all_variants(*schemas: ScopedSchema | NodeSchema) -> tuple[NodeSchema, ...]:

@@ -14,11 +14,12 @@ import json
 import urllib.parse
 from typing import Any
 
-from graph.schema.gcp.common import SCOPE_ID, is_org, scope_node_id
+from graph.schema.gcp.common import is_org, scope_node_id
 from graph.schema.gcp.deny import GCP_DENY_MARK_ORG, GCP_DENY_MARK_PROJECT, GCP_DENY_POLICY, GCP_ROLE
-from ingest.core import ModuleResult, RunContext, Transformed, sync_resource
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.gcp.common import sync_gcp
 from ingest.gcp.org_policies import target_of
-from ingest.registry import GcpModule
+from ingest.module import Module, Scope
 from ingest.sources.errors import InputError
 from ingest.sources.snapshot import Snapshot
 
@@ -86,24 +87,22 @@ def transform(raw: dict[str, Any], scope: str) -> Transformed:
     return Transformed(out, errors)
 
 
-def sync(snap: Snapshot, ctx: RunContext, scope: str) -> ModuleResult:
-    return sync_resource(
-        "gcp.deny_policies",
-        scope,
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    owner = scope.owner
+    return sync_gcp(
+        MODULE,
+        snap,
         ctx,
-        lambda: get(snap, scope),
-        lambda raw: transform(raw, scope),
-        [
-            GCP_DENY_MARK_ORG if is_org(scope) else GCP_DENY_MARK_PROJECT,
-            GCP_DENY_POLICY.pick(scope),
-            GCP_ROLE.pick(scope),
-        ],
-        {SCOPE_ID: scope_node_id(scope)},
+        scope,
+        lambda: get(snap, owner),
+        lambda raw: transform(raw, owner),
+        [GCP_DENY_MARK_ORG if is_org(owner) else GCP_DENY_MARK_PROJECT, GCP_DENY_POLICY, GCP_ROLE],
     )
 
 
-MODULE = GcpModule(
+MODULE = Module(
+    "gcp",
     "deny_policies",
     sync,
-    schemas=(GCP_DENY_MARK_ORG, GCP_DENY_MARK_PROJECT, *GCP_DENY_POLICY.both, *GCP_ROLE.both),
+    (GCP_DENY_MARK_ORG, GCP_DENY_MARK_PROJECT, *GCP_DENY_POLICY.both, *GCP_ROLE.both),
 )

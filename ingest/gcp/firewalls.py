@@ -10,19 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.gcp.compute import GCP_FIREWALL, GCP_IP_RANGE, GCP_IP_RULE_ALLOWED, GCP_IP_RULE_DENIED
-from ingest.core import ModuleResult, RunContext
+from ingest.core import ModuleResult, RunContext, Transformed
 from ingest.gcp.common import (
     RESOURCE,
     Asset,
-    ScopedRows,
     all_variants,
     envelope,
     partial_uri,
+    read_assets,
     rows_each,
     sync_gcp,
 )
 from ingest.gcp.network_tags import FIREWALL, tag_id
-from ingest.registry import GcpModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -74,7 +74,7 @@ def _firewall(asset: Asset, data: dict[str, Any], scope: str) -> dict[str, Any]:
     }
 
 
-def transform(assets: list[Asset], scope: str) -> ScopedRows:
+def transform(assets: list[Asset], scope: str) -> Transformed:
     errors: list[str] = []
     firewalls = rows_each(assets, FIREWALL, lambda a, d: _firewall(a, d, scope), errors)
     ranges: dict[str, dict[str, Any]] = {}
@@ -92,7 +92,7 @@ def transform(assets: list[Asset], scope: str) -> ScopedRows:
                 },
             )
             row["rule_ids"] += [r["id"] for r in fw["_allowed"] + fw["_denied"]]
-    return ScopedRows(
+    return Transformed(
         {
             GCP_FIREWALL: firewalls,
             GCP_IP_RULE_ALLOWED: [r for fw in firewalls for r in fw["_allowed"]],
@@ -106,8 +106,17 @@ def transform(assets: list[Asset], scope: str) -> ScopedRows:
 SCHEMAS = [GCP_FIREWALL, GCP_IP_RULE_ALLOWED, GCP_IP_RULE_DENIED, GCP_IP_RANGE]
 
 
-def sync(snap: Snapshot, ctx: RunContext, scope: str) -> ModuleResult:
-    return sync_gcp("firewalls", snap, ctx, scope, RESOURCE, transform, SCHEMAS)
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    owner = scope.owner
+    return sync_gcp(
+        MODULE,
+        snap,
+        ctx,
+        scope,
+        lambda: read_assets(snap, owner, RESOURCE),
+        lambda assets: transform(assets, owner),
+        SCHEMAS,
+    )
 
 
-MODULE = GcpModule("firewalls", sync, schemas=all_variants(*SCHEMAS))
+MODULE = Module("gcp", "firewalls", sync, all_variants(*SCHEMAS))

@@ -10,18 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.gcp.data import GKE_CLUSTER
-from ingest.core import ModuleResult, RunContext
+from ingest.core import ModuleResult, RunContext, Transformed
 from ingest.gcp.common import (
     RESOURCE,
     Asset,
-    ScopedRows,
     all_variants,
     envelope,
     partial_uri,
+    read_assets,
     rows_each,
     sync_gcp,
 )
-from ingest.registry import GcpModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -66,14 +66,23 @@ def _cluster(asset: Asset, data: dict[str, Any], scope: str) -> dict[str, Any]:
     }
 
 
-def transform(assets: list[Asset], scope: str) -> ScopedRows:
+def transform(assets: list[Asset], scope: str) -> Transformed:
     errors: list[str] = []
     rows = rows_each(assets, "container.googleapis.com/Cluster", lambda a, d: _cluster(a, d, scope), errors)
-    return ScopedRows({GKE_CLUSTER: rows}, errors)
+    return Transformed({GKE_CLUSTER: rows}, errors)
 
 
-def sync(snap: Snapshot, ctx: RunContext, scope: str) -> ModuleResult:
-    return sync_gcp("gke", snap, ctx, scope, RESOURCE, transform, [GKE_CLUSTER])
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    owner = scope.owner
+    return sync_gcp(
+        MODULE,
+        snap,
+        ctx,
+        scope,
+        lambda: read_assets(snap, owner, RESOURCE),
+        lambda assets: transform(assets, owner),
+        [GKE_CLUSTER],
+    )
 
 
-MODULE = GcpModule("gke", sync, schemas=all_variants(GKE_CLUSTER))
+MODULE = Module("gcp", "gke", sync, all_variants(GKE_CLUSTER))

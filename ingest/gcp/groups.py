@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.schema.gcp.common import SCOPE_ID, scope_node_id
 from graph.schema.gcp.groups import GCP_GROUP
-from ingest.core import ModuleResult, RunContext, Transformed, sync_resource
-from ingest.registry import GcpModule
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.gcp.common import sync_gcp
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -38,16 +38,17 @@ def transform(raw: dict[str, Any], scope: str) -> Transformed:
     return Transformed({GCP_GROUP.pick(scope): rows}, errors)
 
 
-def sync(snap: Snapshot, ctx: RunContext, scope: str) -> ModuleResult:
-    return sync_resource(
-        "gcp.groups",
-        scope,
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    owner = scope.owner
+    return sync_gcp(
+        MODULE,
+        snap,
         ctx,
-        lambda: get(snap, scope),
-        lambda raw: transform(raw, scope),
-        [GCP_GROUP.pick(scope)],
-        {SCOPE_ID: scope_node_id(scope)},
+        scope,
+        lambda: get(snap, owner),
+        lambda raw: transform(raw, owner),
+        [GCP_GROUP.pick(owner)],
     )
 
 
-MODULE = GcpModule("groups", sync, schemas=GCP_GROUP.both)
+MODULE = Module("gcp", "groups", sync, GCP_GROUP.both)

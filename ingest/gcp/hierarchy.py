@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.schema.gcp.common import SCOPE_ID, is_org, scope_node_id
+from graph.schema.gcp.common import is_org, scope_node_id
 from graph.schema.gcp.hierarchy import GCP_FOLDER, GCP_ORGANIZATION, GCP_PROJECT, GCP_PROJECT_SCOPE
-from ingest.core import ModuleResult, RunContext, Transformed, sync_resource
-from ingest.gcp.common import RESOURCE, Asset, read_assets, rows_each
-from ingest.registry import GcpModule
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.gcp.common import RESOURCE, Asset, read_assets, rows_each, sync_gcp
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 ORG, FOLDER, PROJECT = (
@@ -76,17 +76,18 @@ def transform(assets: list[Asset], scope: str) -> Transformed:
     return Transformed({GCP_ORGANIZATION: orgs, GCP_FOLDER: folders, GCP_PROJECT: projects}, errors)
 
 
-def sync(snap: Snapshot, ctx: RunContext, scope: str) -> ModuleResult:
-    schemas = [GCP_ORGANIZATION, GCP_FOLDER, GCP_PROJECT] if is_org(scope) else [GCP_PROJECT_SCOPE]
-    return sync_resource(
-        "gcp.hierarchy",
-        scope,
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    owner = scope.owner
+    schemas = [GCP_ORGANIZATION, GCP_FOLDER, GCP_PROJECT] if is_org(owner) else [GCP_PROJECT_SCOPE]
+    return sync_gcp(
+        MODULE,
+        snap,
         ctx,
-        lambda: read_assets(snap, scope, RESOURCE),
-        lambda assets: transform(assets, scope),
+        scope,
+        lambda: read_assets(snap, owner, RESOURCE),
+        lambda assets: transform(assets, owner),
         schemas,
-        {SCOPE_ID: scope_node_id(scope)},
     )
 
 
-MODULE = GcpModule("hierarchy", sync, schemas=(GCP_ORGANIZATION, GCP_FOLDER, GCP_PROJECT, GCP_PROJECT_SCOPE))
+MODULE = Module("gcp", "hierarchy", sync, (GCP_ORGANIZATION, GCP_FOLDER, GCP_PROJECT, GCP_PROJECT_SCOPE))

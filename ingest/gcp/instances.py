@@ -9,20 +9,20 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.gcp.compute import GCP_INSTANCE, GCP_NETWORK_INTERFACE
-from ingest.core import ModuleResult, RunContext
+from ingest.core import ModuleResult, RunContext, Transformed
 from ingest.gcp.common import (
     RESOURCE,
     Asset,
-    ScopedRows,
     all_variants,
     envelope,
     last,
     partial_uri,
+    read_assets,
     rows_each,
     sync_gcp,
 )
 from ingest.gcp.network_tags import INSTANCE, instance_tags, tag_id
-from ingest.registry import GcpModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -74,16 +74,25 @@ def _instance(asset: Asset, data: dict[str, Any], scope: str) -> tuple[dict[str,
     return row, nics
 
 
-def transform(assets: list[Asset], scope: str) -> ScopedRows:
+def transform(assets: list[Asset], scope: str) -> Transformed:
     errors: list[str] = []
     pairs = rows_each(assets, INSTANCE, lambda a, d: _instance(a, d, scope), errors)
-    return ScopedRows(
+    return Transformed(
         {GCP_INSTANCE: [p[0] for p in pairs], GCP_NETWORK_INTERFACE: [n for p in pairs for n in p[1]]}, errors
     )
 
 
-def sync(snap: Snapshot, ctx: RunContext, scope: str) -> ModuleResult:
-    return sync_gcp("instances", snap, ctx, scope, RESOURCE, transform, [GCP_INSTANCE, GCP_NETWORK_INTERFACE])
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    owner = scope.owner
+    return sync_gcp(
+        MODULE,
+        snap,
+        ctx,
+        scope,
+        lambda: read_assets(snap, owner, RESOURCE),
+        lambda assets: transform(assets, owner),
+        [GCP_INSTANCE, GCP_NETWORK_INTERFACE],
+    )
 
 
-MODULE = GcpModule("instances", sync, schemas=all_variants(GCP_INSTANCE, GCP_NETWORK_INTERFACE))
+MODULE = Module("gcp", "instances", sync, all_variants(GCP_INSTANCE, GCP_NETWORK_INTERFACE))

@@ -9,18 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.gcp.compute import GCP_NETWORK_TAG
-from ingest.core import ModuleResult, RunContext
+from ingest.core import ModuleResult, RunContext, Transformed
 from ingest.gcp.common import (
     RESOURCE,
     Asset,
-    ScopedRows,
     all_variants,
     envelope,
     partial_uri,
+    read_assets,
     rows_each,
     sync_gcp,
 )
-from ingest.registry import GcpModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 INSTANCE, FIREWALL = "compute.googleapis.com/Instance", "compute.googleapis.com/Firewall"
@@ -52,7 +52,7 @@ def _rows(asset: Asset, pairs: list[tuple[str | None, str]], scope: str) -> list
     ]
 
 
-def transform(assets: list[Asset], scope: str) -> ScopedRows:
+def transform(assets: list[Asset], scope: str) -> Transformed:
     errors: list[str] = []
     found = rows_each(assets, INSTANCE, lambda a, d: _rows(a, instance_tags(d), scope), errors)
     found += rows_each(
@@ -62,11 +62,20 @@ def transform(assets: list[Asset], scope: str) -> ScopedRows:
         errors,
     )
     unique = {row["id"]: row for rows in found for row in rows}
-    return ScopedRows({GCP_NETWORK_TAG: list(unique.values())}, errors)
+    return Transformed({GCP_NETWORK_TAG: list(unique.values())}, errors)
 
 
-def sync(snap: Snapshot, ctx: RunContext, scope: str) -> ModuleResult:
-    return sync_gcp("network_tags", snap, ctx, scope, RESOURCE, transform, [GCP_NETWORK_TAG])
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    owner = scope.owner
+    return sync_gcp(
+        MODULE,
+        snap,
+        ctx,
+        scope,
+        lambda: read_assets(snap, owner, RESOURCE),
+        lambda assets: transform(assets, owner),
+        [GCP_NETWORK_TAG],
+    )
 
 
-MODULE = GcpModule("network_tags", sync, schemas=all_variants(GCP_NETWORK_TAG))
+MODULE = Module("gcp", "network_tags", sync, all_variants(GCP_NETWORK_TAG))

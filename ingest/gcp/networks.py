@@ -9,19 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.gcp.compute import GCP_SUBNET, GCP_VPC
-from ingest.core import ModuleResult, RunContext
+from ingest.core import ModuleResult, RunContext, Transformed
 from ingest.gcp.common import (
     RESOURCE,
     Asset,
-    ScopedRows,
     all_variants,
     envelope,
     last,
     partial_uri,
+    read_assets,
     rows_each,
     sync_gcp,
 )
-from ingest.registry import GcpModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -53,17 +53,26 @@ def _subnet(asset: Asset, data: dict[str, Any], scope: str) -> dict[str, Any]:
     }
 
 
-def transform(assets: list[Asset], scope: str) -> ScopedRows:
+def transform(assets: list[Asset], scope: str) -> Transformed:
     errors: list[str] = []
     vpcs = rows_each(assets, "compute.googleapis.com/Network", lambda a, d: _vpc(a, d, scope), errors)
     subnets = rows_each(
         assets, "compute.googleapis.com/Subnetwork", lambda a, d: _subnet(a, d, scope), errors
     )
-    return ScopedRows({GCP_VPC: vpcs, GCP_SUBNET: subnets}, errors)
+    return Transformed({GCP_VPC: vpcs, GCP_SUBNET: subnets}, errors)
 
 
-def sync(snap: Snapshot, ctx: RunContext, scope: str) -> ModuleResult:
-    return sync_gcp("networks", snap, ctx, scope, RESOURCE, transform, [GCP_VPC, GCP_SUBNET])
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    owner = scope.owner
+    return sync_gcp(
+        MODULE,
+        snap,
+        ctx,
+        scope,
+        lambda: read_assets(snap, owner, RESOURCE),
+        lambda assets: transform(assets, owner),
+        [GCP_VPC, GCP_SUBNET],
+    )
 
 
-MODULE = GcpModule("networks", sync, schemas=all_variants(GCP_VPC, GCP_SUBNET))
+MODULE = Module("gcp", "networks", sync, all_variants(GCP_VPC, GCP_SUBNET))

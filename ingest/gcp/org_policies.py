@@ -15,9 +15,9 @@ from typing import Any
 
 from graph.schema.gcp.common import is_org, scope_node_id
 from graph.schema.gcp.org_policy import GCP_ORG_POLICY, GCP_ORG_POLICY_MARK_ORG, GCP_ORG_POLICY_MARK_PROJECT
-from ingest.core import ModuleResult, RunContext, Transformed, sync_resource
-from ingest.gcp.common import SCOPE_ID, Asset, read_assets
-from ingest.registry import GcpModule
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.gcp.common import Asset, read_assets, sync_gcp
+from ingest.module import Module, Scope
 from ingest.sources.errors import InputError
 from ingest.sources.snapshot import Snapshot
 
@@ -154,21 +154,23 @@ def transform(raw: dict[str, Any], scope: str) -> Transformed:
     return Transformed(out, errors)
 
 
-def sync(snap: Snapshot, ctx: RunContext, scope: str) -> ModuleResult:
-    mark = GCP_ORG_POLICY_MARK_ORG if is_org(scope) else GCP_ORG_POLICY_MARK_PROJECT
-    return sync_resource(
-        "gcp.org_policies",
-        scope,
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    owner = scope.owner
+    mark = GCP_ORG_POLICY_MARK_ORG if is_org(owner) else GCP_ORG_POLICY_MARK_PROJECT
+    return sync_gcp(
+        MODULE,
+        snap,
         ctx,
-        lambda: get(snap, scope),
-        lambda raw: transform(raw, scope),
-        [mark, GCP_ORG_POLICY.pick(scope)],
-        {SCOPE_ID: scope_node_id(scope)},
+        scope,
+        lambda: get(snap, owner),
+        lambda raw: transform(raw, owner),
+        [mark, GCP_ORG_POLICY.pick(owner)],
     )
 
 
-MODULE = GcpModule(
+MODULE = Module(
+    "gcp",
     "org_policies",
     sync,
-    schemas=(GCP_ORG_POLICY_MARK_ORG, GCP_ORG_POLICY_MARK_PROJECT, *GCP_ORG_POLICY.both),
+    (GCP_ORG_POLICY_MARK_ORG, GCP_ORG_POLICY_MARK_PROJECT, *GCP_ORG_POLICY.both),
 )

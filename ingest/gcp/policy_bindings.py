@@ -13,9 +13,9 @@ import hashlib
 from typing import Any
 
 from graph.schema.gcp.iam import GCP_POLICY_BINDING
-from ingest.core import ModuleResult, RunContext
-from ingest.gcp.common import IAM_POLICY, Asset, ScopedRows, all_variants, envelope, sync_gcp
-from ingest.registry import GcpModule
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.gcp.common import IAM_POLICY, Asset, all_variants, envelope, read_assets, sync_gcp
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 PUBLIC = ("allUsers", "allAuthenticatedUsers")
@@ -84,7 +84,7 @@ def _bindings(asset: Asset, scope: str, out: dict[str, dict[str, Any]]) -> None:
         row["is_public"] = bool(row["public_members"])
 
 
-def transform(assets: list[Asset], scope: str) -> ScopedRows:
+def transform(assets: list[Asset], scope: str) -> Transformed:
     out: dict[str, dict[str, Any]] = {}
     errors: list[str] = []
     for asset in assets:
@@ -95,11 +95,20 @@ def transform(assets: list[Asset], scope: str) -> ScopedRows:
     for row in out.values():
         for key in ("members", "domains", "public_members", "principals"):
             row[key] = sorted(set(row[key]))
-    return ScopedRows({GCP_POLICY_BINDING: list(out.values())}, errors)
+    return Transformed({GCP_POLICY_BINDING: list(out.values())}, errors)
 
 
-def sync(snap: Snapshot, ctx: RunContext, scope: str) -> ModuleResult:
-    return sync_gcp("policy_bindings", snap, ctx, scope, IAM_POLICY, transform, [GCP_POLICY_BINDING])
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    owner = scope.owner
+    return sync_gcp(
+        MODULE,
+        snap,
+        ctx,
+        scope,
+        lambda: read_assets(snap, owner, IAM_POLICY),
+        lambda assets: transform(assets, owner),
+        [GCP_POLICY_BINDING],
+    )
 
 
-MODULE = GcpModule("policy_bindings", sync, schemas=all_variants(GCP_POLICY_BINDING))
+MODULE = Module("gcp", "policy_bindings", sync, all_variants(GCP_POLICY_BINDING))

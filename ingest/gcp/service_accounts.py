@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.gcp.iam import GCP_SERVICE_ACCOUNT, GCP_SERVICE_ACCOUNT_KEY
-from ingest.core import ModuleResult, RunContext
-from ingest.gcp.common import RESOURCE, Asset, ScopedRows, all_variants, envelope, rows_each, sync_gcp
-from ingest.registry import GcpModule
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.gcp.common import RESOURCE, Asset, all_variants, envelope, read_assets, rows_each, sync_gcp
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -47,27 +47,26 @@ def _key(asset: Asset, data: dict[str, Any], scope: str) -> dict[str, Any]:
     }
 
 
-def transform(assets: list[Asset], scope: str) -> ScopedRows:
+def transform(assets: list[Asset], scope: str) -> Transformed:
     errors: list[str] = []
     accounts = rows_each(
         assets, "iam.googleapis.com/ServiceAccount", lambda a, d: _account(a, d, scope), errors
     )
     keys = rows_each(assets, "iam.googleapis.com/ServiceAccountKey", lambda a, d: _key(a, d, scope), errors)
-    return ScopedRows({GCP_SERVICE_ACCOUNT: accounts, GCP_SERVICE_ACCOUNT_KEY: keys}, errors)
+    return Transformed({GCP_SERVICE_ACCOUNT: accounts, GCP_SERVICE_ACCOUNT_KEY: keys}, errors)
 
 
-def sync(snap: Snapshot, ctx: RunContext, scope: str) -> ModuleResult:
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    owner = scope.owner
     return sync_gcp(
-        "service_accounts",
+        MODULE,
         snap,
         ctx,
         scope,
-        RESOURCE,
-        transform,
+        lambda: read_assets(snap, owner, RESOURCE),
+        lambda assets: transform(assets, owner),
         [GCP_SERVICE_ACCOUNT, GCP_SERVICE_ACCOUNT_KEY],
     )
 
 
-MODULE = GcpModule(
-    "service_accounts", sync, schemas=all_variants(GCP_SERVICE_ACCOUNT, GCP_SERVICE_ACCOUNT_KEY)
-)
+MODULE = Module("gcp", "service_accounts", sync, all_variants(GCP_SERVICE_ACCOUNT, GCP_SERVICE_ACCOUNT_KEY))

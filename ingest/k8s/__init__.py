@@ -1,16 +1,15 @@
 """Kubernetes resource modules, in load order: a module's relationships MATCH nodes loaded before it.
 
 cluster → namespaces → nodes (→ EC2Instance) → service accounts (→ AWSRole) → secrets → RBAC roles, subjects,
-bindings → workload controllers → pods/containers (→ nodes, SAs, secrets, controllers) → services and
-network policies (→ pods) → ingresses (→ services). All run after the AWS modules (ingest/runner.py).
+bindings → workload controllers (one table, workloads.py) → pods/containers (→ nodes, SAs, secrets,
+controllers) → services and network policies (→ pods) → ingresses (→ services). All run after the AWS modules
+(ingest/runner.py).
 """
 
 from ingest.k8s import (
     cluster,
     clusterrolebindings,
     clusterroles,
-    daemonsets,
-    deployments,
     ingresses,
     namespaces,
     networkpolicies,
@@ -21,8 +20,8 @@ from ingest.k8s import (
     secrets,
     serviceaccounts,
     services,
-    statefulsets,
     subjects,
+    workloads,
 )
 
 MODULES = [
@@ -36,9 +35,9 @@ MODULES = [
     subjects.MODULE,
     rolebindings.MODULE,
     clusterrolebindings.MODULE,
-    deployments.MODULE,
-    daemonsets.MODULE,
-    statefulsets.MODULE,
+    workloads.DEPLOYMENTS,
+    workloads.DAEMONSETS,
+    workloads.STATEFULSETS,
     pods.MODULE,
     services.MODULE,
     networkpolicies.MODULE,

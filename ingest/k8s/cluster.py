@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.k8s.cluster import KUBERNETES_CLUSTER
-from ingest.core import ModuleResult, RunContext, sync_resource
-from ingest.k8s.common import Items, epoch
-from ingest.registry import K8sModule
+from ingest.core import ModuleResult, RunContext, Transformed
+from ingest.k8s.common import Items, epoch, sync_k8s
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -19,12 +19,12 @@ def get(snap: Snapshot, cluster: str) -> Items | None:
     return snap.k8s(cluster, "namespaces")
 
 
-def transform(namespaces: Items, cluster: str) -> dict:
+def transform(namespaces: Items, cluster: str) -> Transformed:
     kube_system = next((n for n in namespaces if n["metadata"]["name"] == "kube-system"), None)
     if kube_system is None or not kube_system["metadata"].get("uid"):
         raise ValueError(f"k8s/{cluster}/namespaces.json has no kube-system namespace: cluster id unknown")
     meta: dict[str, Any] = kube_system["metadata"]
-    return {
+    return Transformed({
         KUBERNETES_CLUSTER: [
             {
                 "id": meta["uid"],
@@ -35,20 +35,21 @@ def transform(namespaces: Items, cluster: str) -> dict:
                 "creation_timestamp": epoch(meta.get("creationTimestamp")),
             }
         ]
-    }
+    })
 
 
-def sync(snap: Snapshot, ctx: RunContext, cluster: str) -> ModuleResult:
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    cluster = scope.owner
     # The cluster is the owner: no sub-resource, no context, nothing to clean up.
-    return sync_resource(
-        "k8s.cluster",
-        cluster,
+    return sync_k8s(
+        MODULE,
+        snap,
         ctx,
+        scope,
         lambda: get(snap, cluster),
         lambda raw: transform(raw, cluster),
         [KUBERNETES_CLUSTER],
-        {},
     )
 
 
-MODULE = K8sModule("cluster", sync, schemas=(KUBERNETES_CLUSTER,))
+MODULE = Module("k8s", "cluster", sync, (KUBERNETES_CLUSTER,))

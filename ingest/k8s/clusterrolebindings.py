@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from graph.schema.k8s.bindings import KUBERNETES_CLUSTER_ROLE_BINDING
-from ingest.core import ModuleResult, RunContext
+from ingest.core import ModuleResult, RunContext, Transformed
 from ingest.k8s.common import Items, sync_k8s
 from ingest.k8s.rolebindings import binding_row
-from ingest.registry import K8sModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -14,7 +14,7 @@ def get(snap: Snapshot, cluster: str) -> Items | None:
     return snap.k8s(cluster, "clusterrolebindings")
 
 
-def transform(items: Items, cluster: str) -> dict:
+def transform(items: Items, cluster: str) -> Transformed:
     rows = [
         binding_row(
             i,
@@ -24,13 +24,20 @@ def transform(items: Items, cluster: str) -> dict:
         )
         for i in items
     ]
-    return {KUBERNETES_CLUSTER_ROLE_BINDING: rows}
+    return Transformed({KUBERNETES_CLUSTER_ROLE_BINDING: rows})
 
 
-def sync(snap: Snapshot, ctx: RunContext, cluster: str) -> ModuleResult:
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    cluster = scope.owner
     return sync_k8s(
-        "k8s.clusterrolebindings", snap, ctx, cluster, get, transform, [KUBERNETES_CLUSTER_ROLE_BINDING]
+        MODULE,
+        snap,
+        ctx,
+        scope,
+        lambda: get(snap, cluster),
+        lambda raw: transform(raw, cluster),
+        [KUBERNETES_CLUSTER_ROLE_BINDING],
     )
 
 
-MODULE = K8sModule("clusterrolebindings", sync, schemas=(KUBERNETES_CLUSTER_ROLE_BINDING,))
+MODULE = Module("k8s", "clusterrolebindings", sync, (KUBERNETES_CLUSTER_ROLE_BINDING,))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from graph.schema.k8s.roles import KUBERNETES_CLUSTER_ROLE
-from ingest.core import ModuleResult, RunContext
+from ingest.core import ModuleResult, RunContext, Transformed
 from ingest.k8s.common import Items, dumps, sync_k8s
 from ingest.k8s.roles import role_row
-from ingest.registry import K8sModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -14,7 +14,7 @@ def get(snap: Snapshot, cluster: str) -> Items | None:
     return snap.k8s(cluster, "clusterroles")
 
 
-def transform(items: Items, cluster: str) -> dict:
+def transform(items: Items, cluster: str) -> Transformed:
     rows = []
     for item in items:
         aggregation = item.get("aggregationRule")
@@ -26,11 +26,20 @@ def transform(items: Items, cluster: str) -> dict:
                 "aggregation_rule": dumps(aggregation) if aggregation else None,
             }
         )
-    return {KUBERNETES_CLUSTER_ROLE: rows}
+    return Transformed({KUBERNETES_CLUSTER_ROLE: rows})
 
 
-def sync(snap: Snapshot, ctx: RunContext, cluster: str) -> ModuleResult:
-    return sync_k8s("k8s.clusterroles", snap, ctx, cluster, get, transform, [KUBERNETES_CLUSTER_ROLE])
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    cluster = scope.owner
+    return sync_k8s(
+        MODULE,
+        snap,
+        ctx,
+        scope,
+        lambda: get(snap, cluster),
+        lambda raw: transform(raw, cluster),
+        [KUBERNETES_CLUSTER_ROLE],
+    )
 
 
-MODULE = K8sModule("clusterroles", sync, schemas=(KUBERNETES_CLUSTER_ROLE,))
+MODULE = Module("k8s", "clusterroles", sync, (KUBERNETES_CLUSTER_ROLE,))

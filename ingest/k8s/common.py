@@ -8,13 +8,14 @@ cluster cannot be identified *fails* (previous data kept, no cleanup) instead of
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from graph.schema.k8s.common import CLUSTER_ID, CLUSTER_NAME
 from graph.schema.model import NodeSchema
-from ingest.core import ModuleResult, RunContext, Transformed, sync_resource
+from ingest.core import Getter, ModuleResult, RunContext, Transformer, sync_resource
+from ingest.module import Module, Scope
 from ingest.sources.errors import InputError
 from ingest.sources.snapshot import Snapshot
 
@@ -40,28 +41,30 @@ def cluster_id(snap: Snapshot, cluster: str) -> str:
 
 
 def sync_k8s(
-    name: str,
+    module: Module,
     snap: Snapshot,
     ctx: RunContext,
-    cluster: str,
-    get: Callable[[Snapshot, str], Any],
-    transform: Callable[[Any, str], Transformed | Mapping[NodeSchema, Items]],
-    schemas: Sequence[NodeSchema],
+    scope: Scope,
+    get: Getter,
+    transform: Transformer,
+    schemas: Sequence[NodeSchema] | None = None,
+    *,
+    context: Mapping[str, Any] | None = None,
     cleanup: bool = True,
 ) -> ModuleResult:
-    """``sync_resource`` with the cluster context resolved only once the module's own input exists."""
-    context: dict[str, Any] = {CLUSTER_NAME: cluster}
+    """``sync_resource`` in one cluster, the cluster id resolved only once the module's own input exists
+    (and only for schemas owned by the cluster: the cluster node itself has no owner)."""
+    chosen = module.schemas if schemas is None else schemas
+    owner: dict[str, Any] = {CLUSTER_NAME: scope.owner, **(context or {})}
 
     def _get() -> Any:
-        raw = get(snap, cluster)
-        if raw is not None:
+        raw = get()
+        if raw is not None and any(s.sub_resource is not None for s in chosen):
             # sync_resource reads ``context`` at load time, after get: filling it here is enough.
-            context[CLUSTER_ID] = cluster_id(snap, cluster)
+            owner[CLUSTER_ID] = cluster_id(snap, scope.owner)
         return raw
 
-    return sync_resource(
-        name, cluster, ctx, _get, lambda raw: transform(raw, cluster), schemas, context, cleanup
-    )
+    return sync_resource(module.id, str(scope), ctx, _get, transform, chosen, owner, cleanup)
 
 
 # -- pure helpers --------------------------------------------------------------------------------------
@@ -121,21 +124,6 @@ def pods_by_namespace(pods: Items | None) -> dict[str, list[tuple[str, dict[str,
         meta = pod["metadata"]
         out.setdefault(meta.get("namespace") or "", []).append((meta.get("uid"), labels_of(pod)))
     return out
-
-
-def workload_row(item: Mapping[str, Any]) -> dict[str, Any]:
-    """Fields Deployment, DaemonSet and StatefulSet share, including their pod template's images."""
-    spec = item.get("spec") or {}
-    pod_spec = (spec.get("template") or {}).get("spec") or {}
-    containers = [*(pod_spec.get("initContainers") or []), *(pod_spec.get("containers") or [])]
-    return {
-        **meta_row(item),
-        "labels": dumps(labels_of(item)),
-        "selector": dumps(spec.get("selector") or {}),
-        "generation": item["metadata"].get("generation"),
-        "images": [c.get("image") for c in containers if c.get("image")],
-        "service_account_name": pod_spec.get("serviceAccountName") or pod_spec.get("serviceAccount"),
-    }
 
 
 def parse_image(ref: str) -> tuple[str, str, str | None, str | None]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.k8s.ingresses import KUBERNETES_INGRESS
-from ingest.core import ModuleResult, RunContext
+from ingest.core import ModuleResult, RunContext, Transformed
 from ingest.k8s.common import Items, dumps, meta_row, sync_k8s
-from ingest.registry import K8sModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 GROUP_ANNOTATION = "alb.ingress.kubernetes.io/group.name"
@@ -23,7 +23,7 @@ def _backend_service(backend: dict[str, Any] | None) -> str | None:
     return (backend.get("service") or {}).get("name") or backend.get("serviceName")
 
 
-def transform(items: Items, cluster: str) -> dict:
+def transform(items: Items, cluster: str) -> Transformed:
     rows = []
     for ing in items:
         row, spec = meta_row(ing), ing.get("spec") or {}
@@ -53,11 +53,20 @@ def transform(items: Items, cluster: str) -> dict:
                 "target_service_ids": sorted(f"{cluster}/{row['namespace']}/{b}" for b in backends if b),
             }
         )
-    return {KUBERNETES_INGRESS: rows}
+    return Transformed({KUBERNETES_INGRESS: rows})
 
 
-def sync(snap: Snapshot, ctx: RunContext, cluster: str) -> ModuleResult:
-    return sync_k8s("k8s.ingresses", snap, ctx, cluster, get, transform, [KUBERNETES_INGRESS])
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    cluster = scope.owner
+    return sync_k8s(
+        MODULE,
+        snap,
+        ctx,
+        scope,
+        lambda: get(snap, cluster),
+        lambda raw: transform(raw, cluster),
+        [KUBERNETES_INGRESS],
+    )
 
 
-MODULE = K8sModule("ingresses", sync, schemas=(KUBERNETES_INGRESS,))
+MODULE = Module("k8s", "ingresses", sync, (KUBERNETES_INGRESS,))

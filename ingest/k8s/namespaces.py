@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from graph.schema.k8s.namespaces import KUBERNETES_NAMESPACE
-from ingest.core import ModuleResult, RunContext
+from ingest.core import ModuleResult, RunContext, Transformed
 from ingest.k8s.common import Items, dumps, labels_of, meta_row, sync_k8s
-from ingest.registry import K8sModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -13,7 +13,7 @@ def get(snap: Snapshot, cluster: str) -> Items | None:
     return snap.k8s(cluster, "namespaces")
 
 
-def transform(items: Items, cluster: str) -> dict:
+def transform(items: Items, cluster: str) -> Transformed:
     rows = [
         {
             **meta_row(ns),
@@ -22,11 +22,20 @@ def transform(items: Items, cluster: str) -> dict:
         }
         for ns in items
     ]
-    return {KUBERNETES_NAMESPACE: rows}
+    return Transformed({KUBERNETES_NAMESPACE: rows})
 
 
-def sync(snap: Snapshot, ctx: RunContext, cluster: str) -> ModuleResult:
-    return sync_k8s("k8s.namespaces", snap, ctx, cluster, get, transform, [KUBERNETES_NAMESPACE])
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    cluster = scope.owner
+    return sync_k8s(
+        MODULE,
+        snap,
+        ctx,
+        scope,
+        lambda: get(snap, cluster),
+        lambda raw: transform(raw, cluster),
+        [KUBERNETES_NAMESPACE],
+    )
 
 
-MODULE = K8sModule("namespaces", sync, schemas=(KUBERNETES_NAMESPACE,))
+MODULE = Module("k8s", "namespaces", sync, (KUBERNETES_NAMESPACE,))

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.k8s.networkpolicies import KUBERNETES_NETWORK_POLICY
-from ingest.core import ModuleResult, RunContext
+from ingest.core import ModuleResult, RunContext, Transformed
 from ingest.k8s.common import Items, collected, dumps, meta_row, pods_by_namespace, selector_matches, sync_k8s
-from ingest.registry import K8sModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -51,7 +51,7 @@ def _ports(ports: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
     ]
 
 
-def transform(raw: dict[str, Any], cluster: str) -> dict:
+def transform(raw: dict[str, Any], cluster: str) -> Transformed:
     pods = pods_by_namespace(raw["pods"])
     rows = []
     for pol in raw["policies"]:
@@ -86,20 +86,21 @@ def transform(raw: dict[str, Any], cluster: str) -> dict:
                 ),
             }
         )
-    return {KUBERNETES_NETWORK_POLICY: rows}
+    return Transformed({KUBERNETES_NETWORK_POLICY: rows})
 
 
-def sync(snap: Snapshot, ctx: RunContext, cluster: str) -> ModuleResult:
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    cluster = scope.owner
     return sync_k8s(
-        "k8s.networkpolicies",
+        MODULE,
         snap,
         ctx,
-        cluster,
-        get,
-        transform,
+        scope,
+        lambda: get(snap, cluster),
+        lambda raw: transform(raw, cluster),
         [KUBERNETES_NETWORK_POLICY],
         cleanup=collected(snap, cluster, "pods"),
     )
 
 
-MODULE = K8sModule("networkpolicies", sync, schemas=(KUBERNETES_NETWORK_POLICY,))
+MODULE = Module("k8s", "networkpolicies", sync, (KUBERNETES_NETWORK_POLICY,))

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.k8s.nodes import KUBERNETES_NODE
-from ingest.core import ModuleResult, RunContext
+from ingest.core import ModuleResult, RunContext, Transformed
 from ingest.k8s.common import Items, dumps, epoch, labels_of, sync_k8s
-from ingest.registry import K8sModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -30,7 +30,7 @@ def _addresses(status: dict[str, Any], kind: str) -> list[str]:
     return [a["address"] for a in status.get("addresses") or [] if a.get("type") == kind and a.get("address")]
 
 
-def transform(items: Items, cluster: str) -> dict:
+def transform(items: Items, cluster: str) -> Transformed:
     rows = []
     for node in items:
         meta, status = node["metadata"], node.get("status") or {}
@@ -54,11 +54,20 @@ def transform(items: Items, cluster: str) -> dict:
                 "external_ips": _addresses(status, "ExternalIP"),
             }
         )
-    return {KUBERNETES_NODE: rows}
+    return Transformed({KUBERNETES_NODE: rows})
 
 
-def sync(snap: Snapshot, ctx: RunContext, cluster: str) -> ModuleResult:
-    return sync_k8s("k8s.nodes", snap, ctx, cluster, get, transform, [KUBERNETES_NODE])
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    cluster = scope.owner
+    return sync_k8s(
+        MODULE,
+        snap,
+        ctx,
+        scope,
+        lambda: get(snap, cluster),
+        lambda raw: transform(raw, cluster),
+        [KUBERNETES_NODE],
+    )
 
 
-MODULE = K8sModule("nodes", sync, schemas=(KUBERNETES_NODE,))
+MODULE = Module("k8s", "nodes", sync, (KUBERNETES_NODE,))

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.k8s.pods import KUBERNETES_CONTAINER, KUBERNETES_POD
-from ingest.core import ModuleResult, RunContext
+from ingest.core import ModuleResult, RunContext, Transformed
 from ingest.k8s.common import Items, dumps, labels_of, meta_row, sync_k8s
 from ingest.k8s.containers import container_row
-from ingest.registry import K8sModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 Row = dict[str, Any]
@@ -70,7 +70,7 @@ def _secret_names(spec: Row) -> tuple[set[str], set[str]]:
     return volumes, env
 
 
-def transform(items: Items, cluster: str) -> dict:
+def transform(items: Items, cluster: str) -> Transformed:
     pods, containers = [], []
     for pod in items:
         meta, spec, status = pod["metadata"], pod.get("spec") or {}, pod.get("status") or {}
@@ -113,11 +113,20 @@ def transform(items: Items, cluster: str) -> dict:
             containers += [
                 container_row(pod, c, statuses.get(c["name"]) or {}, init) for c in spec.get(key) or []
             ]
-    return {KUBERNETES_POD: pods, KUBERNETES_CONTAINER: containers}
+    return Transformed({KUBERNETES_POD: pods, KUBERNETES_CONTAINER: containers})
 
 
-def sync(snap: Snapshot, ctx: RunContext, cluster: str) -> ModuleResult:
-    return sync_k8s("k8s.pods", snap, ctx, cluster, get, transform, [KUBERNETES_POD, KUBERNETES_CONTAINER])
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    cluster = scope.owner
+    return sync_k8s(
+        MODULE,
+        snap,
+        ctx,
+        scope,
+        lambda: get(snap, cluster),
+        lambda raw: transform(raw, cluster),
+        [KUBERNETES_POD, KUBERNETES_CONTAINER],
+    )
 
 
-MODULE = K8sModule("pods", sync, schemas=(KUBERNETES_POD, KUBERNETES_CONTAINER))
+MODULE = Module("k8s", "pods", sync, (KUBERNETES_POD, KUBERNETES_CONTAINER))

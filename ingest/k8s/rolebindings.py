@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.k8s.bindings import KUBERNETES_ROLE_BINDING
-from ingest.core import ModuleResult, RunContext
+from ingest.core import ModuleResult, RunContext, Transformed
 from ingest.k8s.common import Items, dumps, epoch, sync_k8s
-from ingest.registry import K8sModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -47,7 +47,7 @@ def binding_row(item: dict[str, Any], cluster: str, binding_id: str, role_id: st
     }
 
 
-def transform(items: Items, cluster: str) -> dict:
+def transform(items: Items, cluster: str) -> Transformed:
     rows = []
     for item in items:
         ns, ref = item["metadata"].get("namespace"), item.get("roleRef") or {}
@@ -57,11 +57,20 @@ def transform(items: Items, cluster: str) -> dict:
         # Exactly one of the two ROLE_REF targets is set, by roleRef.kind.
         row["_role_ref_cluster_role" if cluster_role else "_role_ref_role"] = role_id
         rows.append(row)
-    return {KUBERNETES_ROLE_BINDING: rows}
+    return Transformed({KUBERNETES_ROLE_BINDING: rows})
 
 
-def sync(snap: Snapshot, ctx: RunContext, cluster: str) -> ModuleResult:
-    return sync_k8s("k8s.rolebindings", snap, ctx, cluster, get, transform, [KUBERNETES_ROLE_BINDING])
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    cluster = scope.owner
+    return sync_k8s(
+        MODULE,
+        snap,
+        ctx,
+        scope,
+        lambda: get(snap, cluster),
+        lambda raw: transform(raw, cluster),
+        [KUBERNETES_ROLE_BINDING],
+    )
 
 
-MODULE = K8sModule("rolebindings", sync, schemas=(KUBERNETES_ROLE_BINDING,))
+MODULE = Module("k8s", "rolebindings", sync, (KUBERNETES_ROLE_BINDING,))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.k8s.roles import KUBERNETES_ROLE
-from ingest.core import ModuleResult, RunContext
+from ingest.core import ModuleResult, RunContext, Transformed
 from ingest.k8s.common import Items, dumps, epoch, sync_k8s
-from ingest.registry import K8sModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -35,13 +35,22 @@ def role_row(item: dict[str, Any], role_id: str) -> dict[str, Any]:
     }
 
 
-def transform(items: Items, cluster: str) -> dict:
+def transform(items: Items, cluster: str) -> Transformed:
     rows = [role_row(r, f"{cluster}/{r['metadata'].get('namespace')}/{r['metadata']['name']}") for r in items]
-    return {KUBERNETES_ROLE: rows}
+    return Transformed({KUBERNETES_ROLE: rows})
 
 
-def sync(snap: Snapshot, ctx: RunContext, cluster: str) -> ModuleResult:
-    return sync_k8s("k8s.roles", snap, ctx, cluster, get, transform, [KUBERNETES_ROLE])
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    cluster = scope.owner
+    return sync_k8s(
+        MODULE,
+        snap,
+        ctx,
+        scope,
+        lambda: get(snap, cluster),
+        lambda raw: transform(raw, cluster),
+        [KUBERNETES_ROLE],
+    )
 
 
-MODULE = K8sModule("roles", sync, schemas=(KUBERNETES_ROLE,))
+MODULE = Module("k8s", "roles", sync, (KUBERNETES_ROLE,))

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.k8s.secrets import KUBERNETES_SECRET
-from ingest.core import ModuleResult, RunContext
+from ingest.core import ModuleResult, RunContext, Transformed
 from ingest.k8s.common import Items, dumps, meta_row, sync_k8s
-from ingest.registry import K8sModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 SECRET_VALUE_FIELDS = ("data", "stringData")
@@ -38,7 +38,7 @@ def get(snap: Snapshot, cluster: str) -> Items | None:
     return None if items is None else [redact(s) for s in items]
 
 
-def transform(items: Items, cluster: str) -> dict:
+def transform(items: Items, cluster: str) -> Transformed:
     rows = []
     for secret in items:
         row = meta_row(secret)
@@ -51,11 +51,20 @@ def transform(items: Items, cluster: str) -> dict:
                 "owner_references": dumps(owners) if owners else None,
             }
         )
-    return {KUBERNETES_SECRET: rows}
+    return Transformed({KUBERNETES_SECRET: rows})
 
 
-def sync(snap: Snapshot, ctx: RunContext, cluster: str) -> ModuleResult:
-    return sync_k8s("k8s.secrets", snap, ctx, cluster, get, transform, [KUBERNETES_SECRET])
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    cluster = scope.owner
+    return sync_k8s(
+        MODULE,
+        snap,
+        ctx,
+        scope,
+        lambda: get(snap, cluster),
+        lambda raw: transform(raw, cluster),
+        [KUBERNETES_SECRET],
+    )
 
 
-MODULE = K8sModule("secrets", sync, schemas=(KUBERNETES_SECRET,))
+MODULE = Module("k8s", "secrets", sync, (KUBERNETES_SECRET,))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from graph.schema.k8s.serviceaccounts import KUBERNETES_SERVICE_ACCOUNT
-from ingest.core import ModuleResult, RunContext
+from ingest.core import ModuleResult, RunContext, Transformed
 from ingest.k8s.common import Items, epoch, sync_k8s
-from ingest.registry import K8sModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
@@ -16,7 +16,7 @@ def get(snap: Snapshot, cluster: str) -> Items | None:
     return snap.k8s(cluster, "serviceaccounts")
 
 
-def transform(items: Items, cluster: str) -> dict:
+def transform(items: Items, cluster: str) -> Transformed:
     rows = []
     for sa in items:
         meta = sa["metadata"]
@@ -34,11 +34,20 @@ def transform(items: Items, cluster: str) -> dict:
                 "gcp_service_account": annotations.get(GKE_WORKLOAD_IDENTITY_ANNOTATION),
             }
         )
-    return {KUBERNETES_SERVICE_ACCOUNT: rows}
+    return Transformed({KUBERNETES_SERVICE_ACCOUNT: rows})
 
 
-def sync(snap: Snapshot, ctx: RunContext, cluster: str) -> ModuleResult:
-    return sync_k8s("k8s.serviceaccounts", snap, ctx, cluster, get, transform, [KUBERNETES_SERVICE_ACCOUNT])
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    cluster = scope.owner
+    return sync_k8s(
+        MODULE,
+        snap,
+        ctx,
+        scope,
+        lambda: get(snap, cluster),
+        lambda raw: transform(raw, cluster),
+        [KUBERNETES_SERVICE_ACCOUNT],
+    )
 
 
-MODULE = K8sModule("serviceaccounts", sync, schemas=(KUBERNETES_SERVICE_ACCOUNT,))
+MODULE = Module("k8s", "serviceaccounts", sync, (KUBERNETES_SERVICE_ACCOUNT,))

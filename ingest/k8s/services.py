@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.k8s.services import KUBERNETES_SERVICE
-from ingest.core import ModuleResult, RunContext
+from ingest.core import ModuleResult, RunContext, Transformed
 from ingest.k8s.common import Items, collected, dumps, meta_row, pods_by_namespace, selector_matches, sync_k8s
-from ingest.registry import K8sModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 
@@ -23,7 +23,7 @@ def get(snap: Snapshot, cluster: str) -> dict[str, Items | None] | None:
     return {"services": services, "pods": snap.k8s(cluster, "pods")}
 
 
-def transform(raw: dict[str, Any], cluster: str) -> dict:
+def transform(raw: dict[str, Any], cluster: str) -> Transformed:
     pods = pods_by_namespace(raw["pods"])
     rows = []
     for svc in raw["services"]:
@@ -58,20 +58,21 @@ def transform(raw: dict[str, Any], cluster: str) -> dict:
                 ),
             }
         )
-    return {KUBERNETES_SERVICE: rows}
+    return Transformed({KUBERNETES_SERVICE: rows})
 
 
-def sync(snap: Snapshot, ctx: RunContext, cluster: str) -> ModuleResult:
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    cluster = scope.owner
     return sync_k8s(
-        "k8s.services",
+        MODULE,
         snap,
         ctx,
-        cluster,
-        get,
-        transform,
+        scope,
+        lambda: get(snap, cluster),
+        lambda raw: transform(raw, cluster),
         [KUBERNETES_SERVICE],
         cleanup=collected(snap, cluster, "pods"),
     )
 
 
-MODULE = K8sModule("services", sync, schemas=(KUBERNETES_SERVICE,))
+MODULE = Module("k8s", "services", sync, (KUBERNETES_SERVICE,))

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.schema.k8s.subjects import KUBERNETES_GROUP, KUBERNETES_USER
-from ingest.core import ModuleResult, RunContext
+from ingest.core import ModuleResult, RunContext, Transformed
 from ingest.k8s.common import Items, collected, sync_k8s
-from ingest.registry import K8sModule
+from ingest.module import Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 BINDING_FILES = ("rolebindings", "clusterrolebindings")
@@ -22,7 +22,7 @@ def get(snap: Snapshot, cluster: str) -> list[Items] | None:
     return found or None
 
 
-def transform(binding_lists: list[Items], cluster: str) -> dict:
+def transform(binding_lists: list[Items], cluster: str) -> Transformed:
     names: dict[str, set[str]] = {"User": set(), "Group": set()}
     for bindings in binding_lists:
         for binding in bindings:
@@ -33,14 +33,22 @@ def transform(binding_lists: list[Items], cluster: str) -> dict:
     def rows(kind: str) -> list[dict[str, Any]]:
         return [{"id": f"{cluster}/{n}", "name": n, "cluster_name": cluster} for n in sorted(names[kind])]
 
-    return {KUBERNETES_USER: rows("User"), KUBERNETES_GROUP: rows("Group")}
+    return Transformed({KUBERNETES_USER: rows("User"), KUBERNETES_GROUP: rows("Group")})
 
 
-def sync(snap: Snapshot, ctx: RunContext, cluster: str) -> ModuleResult:
+def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:
+    cluster = scope.owner
     both = all(collected(snap, cluster, r) for r in BINDING_FILES)
     return sync_k8s(
-        "k8s.subjects", snap, ctx, cluster, get, transform, [KUBERNETES_USER, KUBERNETES_GROUP], cleanup=both
+        MODULE,
+        snap,
+        ctx,
+        scope,
+        lambda: get(snap, cluster),
+        lambda raw: transform(raw, cluster),
+        [KUBERNETES_USER, KUBERNETES_GROUP],
+        cleanup=both,
     )
 
 
-MODULE = K8sModule("subjects", sync, schemas=(KUBERNETES_USER, KUBERNETES_GROUP))
+MODULE = Module("k8s", "subjects", sync, (KUBERNETES_USER, KUBERNETES_GROUP))

@@ -14,6 +14,7 @@ from ingest.sample.aws_compute import Profile, add_instance, write_compute
 from ingest.sample.aws_data import S3, add_db, add_eks_cluster, add_function, add_secret, tls_only_policy
 from ingest.sample.aws_elb import write_elb
 from ingest.sample.aws_iam import IamBuilder, allow, build_bulk_iam, doc, managed_arn, trust_service
+from ingest.sample.aws_kms import write_kms
 from ingest.sample.aws_network import Net, add_sg, build_network, perm
 from ingest.sample.context import PRIMARY_REGION, SECONDARY_REGION, Account, Ctx
 from ingest.sample.ids import scaled
@@ -158,6 +159,7 @@ def build_account(ctx: Ctx, account: Account, clusters: list[ClusterSpec], vendo
             ctx.aws_path(account, region, "rds", "describe-db-instances"), {"DBInstances": []}
         )
         ctx.files.setdefault(ctx.aws_path(account, region, "eks", "list-clusters"), {"clusters": []})
+    write_kms(ctx, account)
 
 
 def _bulk_network(ctx: Ctx, net: Net, share: float, profiles: list[Profile]) -> list[str]:

@@ -1,4 +1,4 @@
-"""Per-region calls: EC2 network and compute, ELBv2, RDS, Lambda, EKS, Secrets Manager.
+"""Per-region calls: EC2 network and compute, ELBv2, RDS, Lambda, EKS, Secrets Manager, KMS.
 
 A list call that fails skips its per-resource calls (there is nothing to name them by); the failure is
 already in the report and the offline reader keeps the previous data for everything the list feeds.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ingest.aws.collect.caller import AccountCollector
+from ingest.aws.kms import rotation_applies
 
 EC2_COMMANDS = (
     "describe-vpcs", "describe-subnets", "describe-internet-gateways", "describe-route-tables",
@@ -30,6 +31,7 @@ def collect_region(acct: AccountCollector, region: str) -> None:
         acct.call(region, service, command)
     collect_lambda(acct, region)
     collect_eks(acct, region)
+    collect_kms(acct, region)
 
 
 def collect_elbv2(acct: AccountCollector, region: str) -> None:
@@ -55,3 +57,18 @@ def collect_eks(acct: AccountCollector, region: str) -> None:
     clusters = acct.call(region, "eks", "list-clusters")
     for name in (clusters or {}).get("clusters", []):
         acct.call(region, "eks", "describe-cluster", {"name": name}, resource=name)
+
+
+def collect_kms(acct: AccountCollector, region: str) -> None:
+    # Rotation status only where AWS rotates automatically: for other keys the API answers
+    # UnsupportedOperationException, and the reader does not look for the file (ingest/aws/kms.py).
+    keys = acct.call(region, "kms", "list-keys")
+    for key in (keys or {}).get("Keys", []):
+        key_id = key["KeyId"]
+        described = acct.call(region, "kms", "describe-key", {"KeyId": key_id}, resource=key_id)
+        if described is None:
+            continue
+        acct.call(region, "kms", "get-key-policy", {"KeyId": key_id, "PolicyName": "default"},
+                  resource=key_id)
+        if rotation_applies(described["KeyMetadata"]):
+            acct.call(region, "kms", "get-key-rotation-status", {"KeyId": key_id}, resource=key_id)

@@ -19,7 +19,7 @@ from ingest.aws import account as account_module
 from ingest.aws.modules_data import DATA_MODULES
 from ingest.aws.modules_iam import IAM_MODULES
 from ingest.core import ModuleResult, RunContext
-from ingest.registry import AwsModule
+from ingest.module import GLOBAL, Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 REPO = Path(__file__).resolve().parents[3]
@@ -63,7 +63,7 @@ def edit(
 def run(
     root: Path,
     tag: int,
-    modules: Iterable[AwsModule],
+    modules: Iterable[Module],
     account: str = ACCOUNT,
     regions: Iterable[str] = ("global",),
 ) -> dict[str, ModuleResult]:
@@ -72,10 +72,10 @@ def run(
     loader.ensure_indexes([s for m in (account_module.MODULE, *mods) for s in m.schemas])
     snap = Snapshot(root)
     ctx = RunContext(f"run-{tag}", tag, datetime(2026, 11, 20, tzinfo=UTC))
-    results = {"account": account_module.MODULE.sync(snap, ctx, account, "global")}
+    results = {"account": account_module.MODULE.sync(snap, ctx, Scope(account, GLOBAL))}
     for mod in mods:
         for region in ["global"] if not mod.regional else [r for r in regions if r != "global"]:
-            results[f"{mod.name}/{region}"] = mod.sync(snap, ctx, account, region)
+            results[f"{mod.name}/{region}"] = mod.sync(snap, ctx, Scope(account, region))
     return results
 
 

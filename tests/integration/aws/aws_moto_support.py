@@ -35,6 +35,7 @@ class Env:
     load_balancer: str = "web-alb"
     target_group: str = "web-tg"
     cluster: str = "prod-eks"
+    kms_keys: dict[str, str] = field(default_factory=dict)  # role in the test -> KeyId
 
 
 def build(endpoint_url: str) -> Env:
@@ -119,6 +120,7 @@ def _data(env: Env, client: Any) -> None:
         AllocatedStorage=20, MasterUsername="orders", MasterUserPassword="not-a-secret-1",
         PubliclyAccessible=True)
     client("secretsmanager").create_secret(Name="orders-db-password", SecretString="not-a-secret-1")
+    _kms(env, client("kms"))
     client("eks").create_cluster(name=env.cluster, roleArn=env.roles["ci-deploy"],
                                  resourcesVpcConfig={"subnetIds": list(env.subnets.values())})
     code = io.BytesIO()
@@ -129,3 +131,19 @@ def _data(env: Env, client: Any) -> None:
         FunctionName="thumbnailer", Runtime="python3.12", Handler="handler.handler",
         Role=env.roles["lambda-exec"], Code={"ZipFile": code.getvalue()})
     env.function = "thumbnailer"
+
+
+def _kms(env: Env, kms: Any) -> None:
+    """A rotated symmetric key, one with rotation off and a key policy open to anyone, and an asymmetric
+    signing key (no automatic rotation exists for it, so the collector makes no rotation call)."""
+    def key(**kwargs: Any) -> str:
+        return str(kms.create_key(**kwargs)["KeyMetadata"]["KeyId"])
+
+    # moto leaves KeyUsage out of describe-key unless it was given; AWS always prints it.
+    env.kms_keys["rotated"] = key(Description="orders data", KeyUsage="ENCRYPT_DECRYPT")
+    kms.enable_key_rotation(KeyId=env.kms_keys["rotated"])
+    public = {"Version": "2012-10-17", "Statement": [{
+        "Sid": "anyone", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt",
+        "Resource": "*"}]}
+    env.kms_keys["public"] = key(Description="shared", KeyUsage="ENCRYPT_DECRYPT", Policy=json.dumps(public))
+    env.kms_keys["signing"] = key(Description="release signing", KeyUsage="SIGN_VERIFY", KeySpec="RSA_2048")

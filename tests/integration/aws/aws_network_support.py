@@ -19,7 +19,7 @@ from graph.schema.model import NodeSchema, P
 from ingest.aws import account as account_module
 from ingest.aws.modules_network import NETWORK_MODULES
 from ingest.core import ModuleResult, RunContext
-from ingest.registry import AwsModule
+from ingest.module import GLOBAL, Module, Scope
 from ingest.sources.snapshot import Snapshot
 
 REPO = Path(__file__).resolve().parents[3]
@@ -83,7 +83,7 @@ def write(
 
 
 def run(
-    root: Path, tag: int, modules: Iterable[AwsModule] = NETWORK_MODULES, profiles: bool = True
+    root: Path, tag: int, modules: Iterable[Module] = NETWORK_MODULES, profiles: bool = True
 ) -> dict[tuple[str, str, str], ModuleResult]:
     """Sync every account/region of the folder like the runner; results keyed by (account, region, module)."""
     modules = list(modules)
@@ -96,10 +96,10 @@ def run(
         loader.load(INSTANCE_PROFILE, [{"id": a, "arn": a} for a in PROFILES], tag)
     out = {}
     for account in snap.aws_accounts():
-        assert account_module.MODULE.sync(snap, ctx, account, "global").status == "ok"
+        assert account_module.MODULE.sync(snap, ctx, Scope(account, GLOBAL)).status == "ok"
         for region in snap.aws_regions(account):
             for mod in modules:
-                out[(account, region, mod.name)] = mod.sync(snap, ctx, account, region)
+                out[(account, region, mod.name)] = mod.sync(snap, ctx, Scope(account, region))
     return out
 
 

@@ -97,6 +97,10 @@ def _expected_files(env: Env) -> set[str]:
     files |= {f"{r}/elbv2/describe-listeners/{env.load_balancer}.json",
               f"{r}/elbv2/describe-target-health/{env.target_group}.json",
               f"{r}/eks/describe-cluster/{env.cluster}.json"}
+    files.add(f"{r}/kms/list-keys.json")
+    files |= {f"{r}/kms/{c}/{k}.json" for c in ("describe-key", "get-key-policy")
+              for k in env.kms_keys.values()}
+    files |= {f"{r}/kms/get-key-rotation-status/{env.kms_keys[k]}.json" for k in ("rotated", "public")}
     return files
 
 
@@ -264,6 +268,20 @@ def test_graph_buckets(env: Env, ingested: RunReport) -> None:
     assert _nodes("S3Bucket") == {PUBLIC_BUCKET, BLOCKED_BUCKET}
     assert _rels("AWSAccount", "RESOURCE", "S3Bucket") == {(env.account, PUBLIC_BUCKET),
                                                            (env.account, BLOCKED_BUCKET)}
+
+
+def test_graph_kms_keys(env: Env, ingested: RunReport) -> None:
+    keys = env.kms_keys
+    rows = driver.read(
+        "MATCH (:AWSAccount {id: $a})-[:RESOURCE]->(k:AWSKMSKey:KMSKey) RETURN k.id AS id, "
+        "k.key_rotation_enabled AS rotation, k.anonymous_access AS public, k.key_usage AS usage",
+        {"a": env.account},
+    )
+    assert {(r["id"], r["rotation"], r["public"], r["usage"]) for r in rows} == {
+        (keys["rotated"], True, False, "ENCRYPT_DECRYPT"),
+        (keys["public"], False, True, "ENCRYPT_DECRYPT"),
+        (keys["signing"], None, False, "SIGN_VERIFY"),
+    }
 
 
 def test_graph_users_and_roles(env: Env, truth: dict[str, Any], ingested: RunReport) -> None:

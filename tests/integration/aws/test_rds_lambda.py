@@ -22,7 +22,8 @@ FN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function"
 
 
 def _setup(root: Path) -> Path:
-    copy_day1(root, parts=("global/iam", *(f"{REGION}/{s}" for s in ("rds", "lambda", "secretsmanager"))))
+    services = ("rds", "lambda", "secretsmanager", "kms")
+    copy_day1(root, parts=("global/iam", *(f"{REGION}/{s}" for s in services)))
     loader.ensure_indexes([SUBNET, SECURITY_GROUP])
     loader.load(SUBNET, [{"id": s} for s in SUBNETS], 1)
     loader.load(SECURITY_GROUP, [{"id": "sg-0a2b3c4d5e6f7a8b9"}, {"id": "sg-0b3c4d5e6f7a8b9c0"}], 1)
@@ -40,6 +41,7 @@ def test_rds_instances_subnets_and_security_groups(neo4j: str, tmp_path: Path) -
         f"rds/{REGION}": "ok",
         f"lambda/{REGION}": "ok",
         f"secretsmanager/{REGION}": "ok",
+        f"kms/{REGION}": "ok",
     }
     orders, billing = (f"arn:aws:rds:{REGION}:{ACCOUNT}:db:{n}" for n in ("orders-db", "billing-db"))
     assert nodes(

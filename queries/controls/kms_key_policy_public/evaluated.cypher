@@ -1,0 +1,1 @@
+MATCH (:AWSAccount)-[:RESOURCE]->(k:AWSKMSKey) RETURN count(DISTINCT k) AS evaluated

@@ -62,7 +62,7 @@ _RESULTS: dict[tuple[frozenset[int], int | None, tuple[int, ...]], EffectivePerm
 # One statements tuple per distinct level of SCPs (the union of the level's documents), kept alive
 # here so that its id is a sound memo key for ``_ALLOWS`` / ``_BOUNDED``.
 _LEVELS: dict[tuple[int, ...], tuple[Statement, ...]] = {}
-_MAX_CACHE = 200_000
+_MAX_CACHE = 1_000_000
 
 
 def _allow_entries(statements: tuple[Statement, ...]) -> dict[str, frozenset[Entry]]:

@@ -82,7 +82,7 @@ def _deny_note(deny: Statement, partial: tuple[str, ...] | None) -> str:
     return json.dumps(note, sort_keys=True, separators=(",", ":"))
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 20)
 def deny_one(e: Entry, deny: Statement) -> tuple[Entry, ...]:
     """What remains of one allow entry after one Deny."""
     overlap = intersect_atom(e.action, deny.actions)

@@ -36,7 +36,11 @@ def _canonical_order(group: set[Entry] | frozenset[Entry]) -> list[Entry]:
     items = list(group)
     if any(e.condition is not None for e in items):
         items.sort(key=lambda e: e.condition or "")
-    items.sort(key=_CANONICAL)
+        items.sort(key=_CANONICAL)
+    else:
+        # Every condition is None: the entries' own tuple order (action, resource, exceptions, None,
+        # deny_conditions) is the canonical one, and sorting without a key builds no key tuples.
+        items.sort()
     return items
 
 

@@ -6,7 +6,7 @@ import random
 
 from analysis.privileges.aws_combine import prune_service
 from analysis.privileges.aws_model import Entry, sort_entries
-from analysis.privileges.aws_prune import prune_sorted
+from analysis.privileges.aws_prune import _canonical_order, prune_sorted
 
 ACTIONS = ["s3:getobject", "s3:putobject", "s3:get*", "s3:*", "s3:list?ucket"]
 RESOURCES = [
@@ -58,3 +58,17 @@ def test_prune_sorted_keeps_canonical_order_and_drops_covered() -> None:
     other = Entry("s3:putobject", "arn:aws:s3:::a/b/c")
     got = prune_sorted("s3", {narrow, other, wide, conditional_twin, twin}, [])
     assert got == [wide, twin, other]
+
+
+def test_canonical_order_equals_sort_entries() -> None:
+    # Groups without any condition take the key-less tuple sort; groups with one take the two passes.
+    rng = random.Random(1414)
+    unconditional = 0
+    for _ in range(3000):
+        group = {_entry(rng, ACTIONS) for _ in range(rng.randint(1, 30))}
+        if rng.random() < 0.5:
+            group = {e._replace(condition=None) for e in group}
+        unconditional += all(e.condition is None for e in group)
+        assert _canonical_order(group) == list(sort_entries(group))
+        assert _canonical_order(frozenset(group)) == list(sort_entries(group))
+    assert unconditional > 1000

@@ -17,6 +17,7 @@ from typing import Any
 from graph import driver
 from graph.drift_findings import finding_changes
 from graph.drift_fold import NetAsset, NetRel, fold_assets, fold_relationships
+from graph.scopes import scope_in
 
 _RUN = (
     "r {.id, .status, started_at: toString(r.started_at), collected_at: toString(r.collected_at), "
@@ -35,6 +36,8 @@ class Filters:
     label: str | None = None
     severity: str | None = None
     project: str | None = None  # a GCP project id: assets whose project_id (or own project id) it is
+    # A scoped API key's ids (graph/scopes.py): only change records and findings of those scopes are read.
+    allowed: tuple[str, ...] | None = None
 
     def project_ok(self, props: dict[str, Any] | None) -> bool:
         if not self.project:
@@ -108,21 +111,24 @@ def resolve_pair(
     return frm, to, between
 
 
-def load_records(run_ids: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """AssetChange and RelChange rows of these runs, in run order (index on run_id)."""
+def load_records(
+    run_ids: list[str], allowed: list[str] | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """AssetChange and RelChange rows of these runs, in run order (index on run_id); `allowed`: only the
+    records of a scoped key's scopes."""
     order = {rid: i for i, rid in enumerate(run_ids)}
     assets = driver.read(
-        "UNWIND $ids AS rid MATCH (c:AssetChange {run_id: rid}) "
+        f"UNWIND $ids AS rid MATCH (c:AssetChange {{run_id: rid}}) WHERE {scope_in('c.scope')} "
         "RETURN c.run_id AS run_id, c.asset_id AS asset_id, c.label AS label, c.kind AS kind, "
         "c.scope AS scope, "
         "c.changes AS changes, c.before AS before, c.after AS after, c.seq AS seq",
-        {"ids": run_ids},
+        {"ids": run_ids, "allowed": allowed},
     )
     rels = driver.read(
-        "UNWIND $ids AS rid MATCH (c:RelChange {run_id: rid}) "
+        f"UNWIND $ids AS rid MATCH (c:RelChange {{run_id: rid}}) WHERE {scope_in('c.scope')} "
         "RETURN c.run_id AS run_id, c.start AS start, c.type AS type, c.end AS end, c.kind AS kind, "
         "c.scope AS scope, c.seq AS seq",
-        {"ids": run_ids},
+        {"ids": run_ids, "allowed": allowed},
     )
     # Within one run a compacted record set (retention) carries seq; plain runs have one record per item.
     assets.sort(key=lambda r: (order[r["run_id"]], r["seq"] or 0))
@@ -198,8 +204,10 @@ def _project_findings(
     return {k: [f for f in items if f.get("asset_id") in ok] for k, items in found.items()}
 
 
-def net_changes(run_ids: list[str]) -> tuple[dict[str, NetAsset], dict[tuple[str, str, str], NetRel]]:
-    asset_rows, rel_rows = load_records(run_ids)
+def net_changes(
+    run_ids: list[str], allowed: list[str] | None = None
+) -> tuple[dict[str, NetAsset], dict[tuple[str, str, str], NetRel]]:
+    asset_rows, rel_rows = load_records(run_ids, allowed)
     return fold_assets(asset_rows), fold_relationships(rel_rows)
 
 
@@ -209,7 +217,8 @@ def drift(
     """The drift document (docs/history-and-drift.md): assets, relationships and findings."""
     filters = filters or Filters()
     frm, to, run_ids = resolve_pair(from_ref, to_ref)
-    assets, rels = net_changes(run_ids)
+    allowed = list(filters.allowed) if filters.allowed is not None else None
+    assets, rels = net_changes(run_ids, allowed)
     live = {a.asset_id: a for a in assets.values() if a.kind is not None}
     by_label: dict[str, set[str]] = {}
     for a in live.values():
@@ -257,6 +266,7 @@ def drift(
                 to["id"],
                 filters.severity,
                 filters.scope_ok if (filters.account or filters.cluster) else None,
+                allowed,
             ),
             filters,
             set(kept),

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from graph import driver
+from graph.scopes import scope_in
 
 _FIELDS = (
     "f {.id, .control_id, .asset_id, .asset_name, .label, .scope, .severity, .state, "
@@ -34,9 +35,11 @@ def control_run_for(ingest_run_id: str) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
-def _seen(control_run_id: str) -> dict[str, dict[str, Any]]:
+def _seen(control_run_id: str, allowed: list[str] | None) -> dict[str, dict[str, Any]]:
     rows = driver.read(
-        f"MATCH (f:Finding)-[:SEEN_IN]->(:ControlRun {{id: $id}}) RETURN {_FIELDS}", {"id": control_run_id}
+        f"MATCH (f:Finding)-[:SEEN_IN]->(:ControlRun {{id: $id}}) WHERE {scope_in('f.scope')} "
+        f"RETURN {_FIELDS}",
+        {"id": control_run_id, "allowed": allowed},
     )
     return {r["f"]["id"]: r["f"] for r in rows}
 
@@ -65,14 +68,16 @@ def finding_changes(
     to_run: str,
     severity: str | None = None,
     scope_ok: Callable[[str | None], bool] | None = None,
+    allowed: list[str] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
+    """`allowed`: only the findings of a scoped API key's scopes (graph/scopes.py)."""
     out: dict[str, list[dict[str, Any]]] = {"new": [], "resolved": [], "reopened": []}
     b = control_run_for(to_run)
     if b is None:
         return out
     a = control_run_for(from_run)
-    seen_b = _seen(b["id"])
-    seen_a = _seen(a["id"]) if a else {}
+    seen_b = _seen(b["id"], allowed)
+    seen_a = _seen(a["id"], allowed) if a else {}
     errored = _errored_controls(b["id"])
     undecided = _undecided(b["id"])
     for fid, f in seen_b.items():

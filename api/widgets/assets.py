@@ -16,6 +16,7 @@ from api.widgets.common import header
 from api.widgets.models import AssetCounts, CategoryCount, LabelCount, ScopeCount
 from graph import driver
 from graph.schema.model import NodeSchema
+from graph.scopes import owned_in_scope, owner_in_scope
 from ingest import registry
 
 
@@ -25,19 +26,22 @@ def _schemas() -> list[NodeSchema]:
     return [s for m in mods for s in m.schemas]
 
 
-@lru_cache(maxsize=1)
-def label_query() -> str:
+@lru_cache(maxsize=2)
+def label_query(scoped: bool = False) -> str:
     """One UNION of per-label counts. Specific labels read Neo4j's count store (no scan at all); labels
-    are taken from our frozen schemas, never from a request, so building the text is safe."""
+    are taken from our frozen schemas, never from a request, so building the text is safe. `scoped`: only
+    nodes whose owner is in `$allowed` (a scan of each label, so only scoped keys pay for it)."""
     schemas = _schemas()
     labels = sorted({s.label for s in schemas})
     generic = {extra for s in schemas for extra in s.extra_labels} & set(labels)
     specific = [label for label in labels if label not in generic]
-    parts = [f"MATCH (n:`{label}`) RETURN '{label}' AS label, count(n) AS count" for label in specific]
+    owned = f" AND {owned_in_scope('n')}" if scoped else ""
+    only = f" WHERE {owned_in_scope('n')}" if scoped else ""
+    parts = [f"MATCH (n:`{label}`){only} RETURN '{label}' AS label, count(n) AS count" for label in specific]
     for label in sorted(generic):
         narrower = sorted({s.label for s in schemas if label in s.extra_labels and s.label != label})
         where = " AND ".join(f"NOT n:`{other}`" for other in narrower) or "true"
-        parts.append(f"MATCH (n:`{label}`) WHERE {where} RETURN '{label}' AS label, count(n) AS count")
+        parts.append(f"MATCH (n:`{label}`) WHERE {where}{owned} RETURN '{label}' AS label, count(n) AS count")
     return "\nUNION ALL\n".join(parts)
 
 
@@ -95,24 +99,25 @@ def owner_labels() -> dict[str, str]:
     return {o: groups.get(o, "by_gcp_parent") for o in owners if o in groups or o.startswith("GCP")}
 
 
-def _by_owner(label: str) -> list[ScopeCount]:
+def _by_owner(label: str, allowed: list[str] | None) -> list[ScopeCount]:
     rows = driver.read(
-        f"MATCH (o:`{label}`) OPTIONAL MATCH (o)-[:RESOURCE]->(n) "
+        f"MATCH (o:`{label}`) WHERE {owner_in_scope('o')} OPTIONAL MATCH (o)-[:RESOURCE]->(n) "
         "RETURN o.id AS id, o.name AS name, count(n) AS count, o.foreign = true AS foreign "
-        "ORDER BY count DESC, id",
+        "ORDER BY count DESC, id", {"allowed": allowed},
     )
     return [ScopeCount(id=str(r["id"]), name=r["name"], count=r["count"], external=bool(r["foreign"]))
             for r in rows if r["id"] is not None]
 
 
-def asset_counts(marker: RunMarker) -> AssetCounts:
-    rows = driver.read(label_query())
+def asset_counts(marker: RunMarker, allowed: list[str] | None = None) -> AssetCounts:
+    """`allowed` (a scoped key's ids): only assets held by those accounts, projects and clusters."""
+    rows = driver.read(label_query(allowed is not None), {"allowed": allowed})
     by_label = sorted((LabelCount(label=r["label"], count=r["count"]) for r in rows if r["count"]),
                       key=lambda c: (-c.count, c.label))
     groups: dict[str, list[ScopeCount]] = {"by_account": [], "by_cluster": [], "by_project": [],
                                            "by_gcp_parent": []}
     for owner, group in sorted(owner_labels().items()):
-        groups[group] += _by_owner(owner)
+        groups[group] += _by_owner(owner, allowed)
     # Accounts only seen in a trust policy (foreign) are not inventoried: listed apart, never as ours.
     accounts = groups.pop("by_account")
     return AssetCounts(

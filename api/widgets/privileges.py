@@ -6,6 +6,9 @@ written `(:PrincipalPermissions)` records; `available: false` otherwise, or with
 
 from __future__ import annotations
 
+from typing import Any
+
+from api.scopes import in_scope
 from api.widgets.cache import RunMarker
 from api.widgets.common import header, labels_present, optional_module
 from api.widgets.models import CreepPrincipal, PrivilegeCreep
@@ -19,7 +22,17 @@ def _empty(marker: RunMarker, reason: str) -> PrivilegeCreep:
                           top=[])
 
 
-def privilege_creep(marker: RunMarker) -> PrivilegeCreep:
+def _counts(ps: list[dict[str, Any]]) -> dict[str, int]:
+    """The section's counts over the principals a scoped key may see (analysis.privileges.creep_section)."""
+    return {"principals": len(ps),
+            "newly_admin": sum(1 for p in ps if p.get("admin_after") and not p.get("admin_before")),
+            "assumable_grew": sum(1 for p in ps if p.get("assumable_gained")),
+            "gained_entries": sum(len(p.get("gained") or []) for p in ps),
+            "lost_entries": sum(len(p.get("lost") or []) for p in ps)}
+
+
+def privilege_creep(marker: RunMarker, allowed: list[str] | None = None) -> PrivilegeCreep:
+    """`allowed` (a scoped key's ids): principals of those scopes only, as GET /privileges/creep does."""
     module = optional_module("analysis.privileges.creep")
     if module is None or not hasattr(module, "creep_section"):
         return _empty(marker, "privilege analysis is not installed")
@@ -30,6 +43,9 @@ def privilege_creep(marker: RunMarker) -> PrivilegeCreep:
         return _empty(marker, str(section["error"]))
     counts = section.get("counts", {})
     principals = section.get("principals", [])
+    if allowed is not None:
+        principals = [p for p in principals if in_scope(p.get("scope"), allowed)]
+        counts = _counts(principals)
     principals = sorted(principals, key=lambda p: (not (p.get("admin_after") and not p.get("admin_before")),
                                                    -len(p.get("gained") or []), str(p.get("id"))))
     top = [CreepPrincipal(id=str(p["id"]), name=p.get("name"), kind=p.get("kind"), scope=p.get("scope"),

@@ -58,7 +58,7 @@ def _from_analysis(rows: Iterable[Mapping[str, Any]], limit: int) -> list[Expose
                          score=float(r.get("score") or 0.0)) for r in rows]
 
 
-def _from_properties(limit: int, allowed: list[str] | None) -> list[ExposedAsset]:
+def _from_properties(limit: int, allowed: list[str] | None = None) -> list[ExposedAsset]:
     rows = driver.read(_EXPOSED, {"allowed": allowed})
     findings = _open_findings([r["id"] for r in rows if r["id"] is not None])
     assets = []

@@ -1,16 +1,19 @@
 """Scoped keys on real data: every read endpoint and widget shows a scoped key exactly the in-scope part of
 what an unscoped key sees, and an out-of-scope id in a path reads as unknown (404).
 
-One generated sample (two AWS accounts, two EKS clusters, one GCP project; two days, so there is drift,
+One generated sample (two AWS accounts, two EKS clusters, two GCP projects; two days, so there is drift,
 privilege creep and exposure change) is ingested for real with the post-ingest steps, the controls run
-once, then each answer of a key scoped to one account + one cluster + the project is compared with the
+once, then each answer of a key scoped to one account, its cluster and one project is compared with the
 unscoped key's answer filtered here, in Python, by the documented rule (api/scopes.in_scope). Nothing is
 hard-coded: the test derives the expected sets from the unscoped answers and the graph.
 """
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
+import subprocess
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
@@ -32,9 +35,11 @@ from ingest import runner
 from ingest.sample import generate
 from queries import catalogue, findings
 from queries import runner as controls_runner
+from tests.api.live_server import live_api
 from tests.conftest import _wipe, wipe_app_db
 
 pytestmark = pytest.mark.timeout(1800)
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 class World:
@@ -60,16 +65,17 @@ def world(neo4j_uri: str) -> Iterator[World]:
     _wipe()
     wipe_app_db()
     sample = Path(tempfile.mkdtemp(prefix="invgraph-scoped-sample-"))
-    manifest = generate(sample, accounts=2, clusters=2, scale=0.2, days=2, seed=11, gcp_projects=1)
+    manifest = generate(sample, accounts=2, clusters=2, scale=0.2, days=2, seed=11, gcp_projects=2)
     for day in ("day-01", "day-02"):
         assert runner.ingest_snapshot(sample / day).status in ("ok", "partial")
     target = controls_runner.latest_target()
     findings.record_run(controls_runner.run_controls(catalogue.load_catalogue(), target), target)
     inside, outside = manifest["accounts"][0], manifest["accounts"][1]
-    cluster = next(c["name"] for c in manifest["clusters"] if c["account_id"] == outside["account_id"])
+    cluster = next(c["name"] for c in manifest["clusters"] if c["account_id"] == inside["account_id"])
+    other = next(c["name"] for c in manifest["clusters"] if c["account_id"] == outside["account_id"])
     projects = [r["id"] for r in driver.read("MATCH (p:GCPProject) RETURN p.id AS id ORDER BY id")]
     scopes = apikeys.Scopes(aws_accounts=(inside["account_id"],), clusters=(cluster,),
-                            gcp_projects=tuple(projects[:1]))
+                            gcp_projects=tuple(projects[-1:]))
     scoped = apikeys.create_key("scoped-viewer", "viewer", scopes=scopes)[1]
     full = apikeys.create_key("full-viewer", "viewer")[1]
     app = create_app()
@@ -79,7 +85,7 @@ def world(neo4j_uri: str) -> Iterator[World]:
     app.dependency_overrides[get_exposure_settings] = lambda: wide
     with TestClient(app, raise_server_exceptions=False) as client:
         allowed = sorted({*scopes.aws_accounts, *scopes.clusters, *scopes.gcp_projects})
-        yield World(client, full, scoped, allowed, {"account": outside["account_id"], "cluster": cluster})
+        yield World(client, full, scoped, allowed, {"account": outside["account_id"], "cluster": other})
     shutil.rmtree(sample, ignore_errors=True)
 
 
@@ -297,4 +303,38 @@ def test_every_widget_is_scoped(world: World) -> None:
         world.both(f"/api/v1/widgets/{name}")  # fill the unscoped cache first
         r = world.client.get(f"/api/v1/widgets/{name}", headers=world.scoped_h)
         assert r.status_code == 200, (name, r.text[:200])
-        assert world.out["account"] not in r.text, name
+        assert world.out["account"] not in r.text and world.out["cluster"] not in r.text, name
+
+
+@pytest.mark.browser
+def test_dashboard_for_a_scoped_viewer(
+    world: World, neo4j_uri: str, tmp_path: Path, output_dir: Path
+) -> None:
+    """The dashboard in headless Chromium (1400 px) with the scoped key: every panel loads (no "Could not
+    load"), the asset total is the scoped one, and the other account and cluster appear nowhere."""
+    assert Path(CHROMIUM).exists(), "chromium is missing: run `make setup` (apt-get install chromium)"
+    token = world.scoped_h["Authorization"].split(" ", 1)[1]
+    _, counts = world.both("/api/v1/widgets/asset-counts")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--hide-scrollbars", "--window-size=1400,2600", "--virtual-time-budget=8000"]
+    with live_api(neo4j_uri) as base:
+        url = f"{base}/#key={token}"
+        dom = ""
+        for attempt in range(3):  # a loaded machine may need a second look
+            profile = f"--user-data-dir={tmp_path / f'p{attempt}'}"
+            dom = subprocess.run([CHROMIUM, *flags, profile, "--dump-dom", url], capture_output=True,
+                                 text=True, timeout=300).stdout
+            if 'data-loaded="true"' in dom and f">{counts['total']:,}<" in dom:
+                break
+        assert 'data-loaded="true"' in dom, dom[:2000]
+        assert f'id="asset-total">{counts["total"]:,}<' in dom
+        assert "Could not load" not in dom and token not in dom
+        text = html.unescape(re.sub(r"<[^>]+>", " ", dom))
+        assert world.out["account"] not in text and world.out["cluster"] not in text
+        assert world.allowed[0] in text or any(a in text for a in world.allowed)
+        shot = output_dir / "dashboard-scoped-1400.png"
+        shot.unlink(missing_ok=True)
+        subprocess.run([CHROMIUM, *flags, f"--user-data-dir={tmp_path / 'shot'}", f"--screenshot={shot}", url],
+                       capture_output=True, timeout=300)
+        assert shot.exists() and shot.stat().st_size > 20_000

@@ -335,6 +335,6 @@ def test_dashboard_for_a_scoped_viewer(
         assert world.allowed[0] in text or any(a in text for a in world.allowed)
         shot = output_dir / "dashboard-scoped-1400.png"
         shot.unlink(missing_ok=True)
-        subprocess.run([CHROMIUM, *flags, f"--user-data-dir={tmp_path / 'shot'}", f"--screenshot={shot}", url],
-                       capture_output=True, timeout=300)
+        subprocess.run([CHROMIUM, *flags, f"--user-data-dir={tmp_path / 'shot'}", f"--screenshot={shot}",
+                        url], capture_output=True, timeout=300)
         assert shot.exists() and shot.stat().st_size > 20_000

@@ -256,10 +256,11 @@ def test_exposure_drift(world: World) -> None:
 
 
 def test_asset_history(world: World) -> None:
-    rows = driver.read("MATCH (c:AssetChange {kind: 'changed'}) RETURN c.asset_id AS id, c.scope AS scope "
+    rows = driver.read("MATCH (c:AssetChange) RETURN c.asset_id AS id, c.scope AS scope, c.kind AS kind "
                        "ORDER BY id")
-    inside = next(r["id"] for r in rows if world.ok(r["scope"]))
-    outside = next(r["id"] for r in rows if r["scope"] == world.out["account"])
+    inside = next(r["id"] for r in rows if world.ok(r["scope"]) and r["kind"] == "changed")
+    # Change records carry the module's scope (`<account>/<region>` for regional AWS modules).
+    outside = next(r["id"] for r in rows if (r["scope"] or "").split("/")[0] == world.out["account"])
     for asset, visible in ((inside, True), (outside, False)):
         path = f"/api/v1/assets/{quote(asset, safe='')}/history"
         full = world.client.get(path, headers=world.full_h)

@@ -367,7 +367,8 @@ def _run_corpus(c: httpx.Client, h: httpx.Client, keyring: dict[str, str]) -> No
             r = c.request(at.method, path, headers=headers, json=at.body or None)
             if at.method == "POST" and path.startswith("/api/v1/cypher") and r.status_code not in (401,):
                 cypher_requests += 1
-            err = r.json().get("error", {}) if r.headers.get("content-type") == "application/json" else {}
+            body = r.json() if r.headers.get("content-type") == "application/json" else {}
+            err = body.get("error", {}) if isinstance(body, dict) else {}  # /runs answers with a list
             if at.check is not None:
                 ok = r.status_code == at.status and at.check(r.text)
             else:

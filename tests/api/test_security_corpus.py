@@ -76,7 +76,8 @@ EXHAUSTION: list[tuple[str, dict, int, str, str | None, Callable[[dict], bool] |
     ),
     # A bounded one still runs.
     # (typed: the out-of-scope fixture adds HAS_MODULE edges of its own)
-    ("MATCH p=(a)-[:RESOURCE*1..3]->(b) RETURN count(p) AS n", {}, 200, "", None, lambda b: b["rows"] == [[1]]),
+    ("MATCH p=(a)-[:RESOURCE*1..3]->(b) RETURN count(p) AS n", {}, 200, "", None,
+     lambda b: b["rows"] == [[1]]),
 ]
 
 

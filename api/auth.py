@@ -108,9 +108,10 @@ def _throttle(request: Request, key: ApiKey, settings: ApiSettings) -> None:
                        headers={"Retry-After": ratelimit.retry_after(wait)})
 
 
-def require_role(min_role: str, scoped: bool = False) -> Callable[..., ApiKey]:
+def require_role(min_role: str, scoped: bool = False, refusal: str | None = None) -> Callable[..., ApiKey]:
     """`scoped=True` for endpoints that filter their answer to a scoped key's accounts, projects and
-    clusters; every other endpoint refuses a scoped key (403), so a scope is never silently ignored."""
+    clusters; every other endpoint refuses a scoped key (403, `refusal` saying why), so a scope is never
+    silently ignored."""
     if min_role not in apikeys.ROLES:
         raise ValueError(f"unknown role {min_role!r}")
 
@@ -126,8 +127,8 @@ def require_role(min_role: str, scoped: bool = False) -> Callable[..., ApiKey]:
             raise ApiError(403, "forbidden",
                            f"this endpoint needs the {min_role!r} role; the key has {key.role!r}")
         if key.scopes.limited and not scoped:
-            raise ApiError(403, "forbidden", "this endpoint cannot be limited to a key's scopes, so scoped "
-                           "keys may not use it; use an unscoped key", rule="scoped_key")
+            raise ApiError(403, "forbidden", refusal or "this endpoint cannot be limited to a key's scopes, "
+                           "so scoped keys may not use it; use an unscoped key", rule="scoped_key")
         request.state.api_key = key
         if settings.rate_limits_enabled:
             _throttle(request, key, settings)
@@ -137,8 +138,7 @@ def require_role(min_role: str, scoped: bool = False) -> Callable[..., ApiKey]:
     return dependency
 
 
-Viewer = Annotated[ApiKey, Depends(require_role("viewer"))]
-# A viewer key whose scopes the endpoint applies (see api/scopes.py).
+# A viewer key whose scopes the endpoint applies (see api/scopes.py): every read-only endpoint.
 ScopedViewer = Annotated[ApiKey, Depends(require_role("viewer", scoped=True))]
 Analyst = Annotated[ApiKey, Depends(require_role("analyst"))]
 Admin = Annotated[ApiKey, Depends(require_role("admin"))]

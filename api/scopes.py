@@ -1,8 +1,9 @@
 """What a scoped key may see, as the filter values endpoints pass to their queries.
 
 A key's scopes (AWS accounts, GCP projects, Kubernetes clusters) are one flat allow-list here: a finding's
-or an asset's scope is exactly one of those ids (or starts with `<id>/`). Only endpoints that apply this
-filter accept scoped keys (`ScopedViewer` in api/auth.py); every other endpoint refuses them with 403
+or an asset's scope is exactly one of those ids (or starts with `<id>/`). The queries apply it as the
+`$allowed` parameter through graph/scopes.py. Every read-only endpoint accepts scoped keys (`ScopedViewer`
+in api/auth.py) and filters; `/cypher`, `/metrics` and the admin endpoints refuse them with 403
 `scoped_key`, so a scope is never silently ignored.
 """
 

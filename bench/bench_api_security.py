@@ -6,9 +6,13 @@ Prints, in one run and beside their references:
      `MATCH (k:ApiKey {prefix: $p})` in Neo4j;
   2. `/api/v1/health` latency on a live uvicorn while nothing runs and while analysts send a stream of
      refused, cost-refused and timed-out Cypher queries, against the 100 ms p95 target;
-  3. the time to refuse a cartesian product by its EXPLAIN estimate, against running it until the timeout.
+  3. the time to refuse a cartesian product by its EXPLAIN estimate, against running it until the timeout;
+  4. scoped keys (the #15 remainder): each widget computed (a cache miss) for an unscoped key and for a key
+     scoped to one account, its cluster and one GCP project, on a generated sample ingested for real; plus
+     exposure paths and drift, the two heaviest filtered endpoints.
 
-    python bench/bench_api_security.py [--verifications 300] [--seconds 20]
+    python bench/bench_api_security.py [--verifications 300] [--seconds 20] [--sections 1234]
+                                       [--scale 0.2] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -133,19 +137,75 @@ def bench_cost_refusal() -> None:
     print(f"   reference: run with a 5 s timeout → {outcome} after {time.perf_counter() - t0:.1f} s")
 
 
+def _p50(fn: object, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()  # type: ignore[operator]
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def bench_scoped(scale: float, repeat: int) -> None:
+    from analysis.exposure.paths import find_paths
+    from api.widgets import WIDGETS
+    from api.widgets.cache import read_marker
+    from graph import drift
+    from ingest import runner
+    from ingest.sample import generate
+    from queries import catalogue, findings
+    from queries import runner as controls_runner
+
+    sample = Path(tempfile.mkdtemp(prefix="bench-scoped-"))
+    manifest = generate(sample, accounts=2, clusters=2, scale=scale, days=2, seed=7, gcp_projects=2)
+    t0 = time.perf_counter()
+    for day in ("day-01", "day-02"):
+        runner.ingest_snapshot(sample / day)
+    target = controls_runner.latest_target()
+    findings.record_run(controls_runner.run_controls(catalogue.load_catalogue(), target), target)
+    nodes = driver.read("MATCH (n) RETURN count(n) AS n")[0]["n"]
+    account = manifest["accounts"][0]["account_id"]
+    cluster = next(c["name"] for c in manifest["clusters"] if c["account_id"] == account)
+    project = driver.read("MATCH (p:GCPProject) RETURN max(p.id) AS id")[0]["id"]
+    allowed = sorted(x for x in (account, cluster, project) if x)
+    print(f"4. scoped keys: sample scale {scale}, 2 days, {nodes:,} nodes (loaded in "
+          f"{time.perf_counter() - t0:.0f} s); scoped to {allowed}")
+    print(f"   median of {repeat} cache-miss computations each   unscoped      scoped    scoped/unscoped")
+    marker = read_marker()
+    rows = [(f"widget {w.name}", (lambda w=w, a=None: w.compute(marker, allowed=a)))
+            for w in WIDGETS.values()]
+    rows += [("GET /exposure/paths (limit 20)", lambda a=None: find_paths(limit=20, allowed=a)),
+             ("GET /drift (latest vs previous)", lambda a=None: drift.drift(filters=drift.Filters(
+                 allowed=tuple(a) if a is not None else None)))]
+    for name, fn in rows:
+        fn()  # warm the plan cache for both texts
+        fn(a=allowed)
+        full = _p50(fn, repeat)
+        scoped = _p50(lambda fn=fn: fn(a=allowed), repeat)
+        print(f"   {name:<40} {full * 1000:9.1f} ms {scoped * 1000:9.1f} ms   {scoped / full:6.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verifications", type=int, default=300)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--sections", default="1234", help="Which of the sections 1-4 to run.")
+    parser.add_argument("--scale", type=float, default=0.2, help="Sample scale for section 4.")
+    parser.add_argument("--repeat", type=int, default=5, help="Computations per widget in section 4.")
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     with neo4j_for_bench(heap="1g", pagecache="256m") as uri:
         os.environ["NEO4J_URI"] = uri
-        bench_verify(args.verifications)
+        if "1" in args.sections:
+            bench_verify(args.verifications)
         os.environ["INVGRAPH_APP_DB_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='bench-appdb-')}/app.db"
         set_settings(None)
-        bench_health(uri, args.seconds)
-        bench_cost_refusal()
+        if "2" in args.sections:
+            bench_health(uri, args.seconds)
+        if "3" in args.sections:
+            bench_cost_refusal()
+        if "4" in args.sections:
+            bench_scoped(args.scale, args.repeat)
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
 
 

@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from graph import driver
+from graph.scopes import scope_in
 from history.fold import NetAsset, NetRel, fold_assets, fold_relationships
 
 _RUN = (
@@ -34,6 +35,8 @@ class Filters:
     label: str | None = None
     severity: str | None = None
     project: str | None = None  # a GCP project id: assets whose project_id (or own project id) it is
+    # A scoped API key's ids (graph/scopes.py): only change records and findings of those scopes are read.
+    allowed: tuple[str, ...] | None = None
 
     def project_ok(self, props: dict[str, Any] | None) -> bool:
         if not self.project:
@@ -107,21 +110,24 @@ def resolve_pair(
     return frm, to, between
 
 
-def load_records(run_ids: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """AssetChange and RelChange rows of these runs, in run order (index on run_id)."""
+def load_records(
+    run_ids: list[str], allowed: list[str] | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """AssetChange and RelChange rows of these runs, in run order (index on run_id); `allowed`: only the
+    records of a scoped key's scopes."""
     order = {rid: i for i, rid in enumerate(run_ids)}
     assets = driver.read(
-        "UNWIND $ids AS rid MATCH (c:AssetChange {run_id: rid}) "
+        f"UNWIND $ids AS rid MATCH (c:AssetChange {{run_id: rid}}) WHERE {scope_in('c.scope')} "
         "RETURN c.run_id AS run_id, c.asset_id AS asset_id, c.label AS label, c.kind AS kind, "
         "c.scope AS scope, "
         "c.changes AS changes, c.before AS before, c.after AS after, c.seq AS seq",
-        {"ids": run_ids},
+        {"ids": run_ids, "allowed": allowed},
     )
     rels = driver.read(
-        "UNWIND $ids AS rid MATCH (c:RelChange {run_id: rid}) "
+        f"UNWIND $ids AS rid MATCH (c:RelChange {{run_id: rid}}) WHERE {scope_in('c.scope')} "
         "RETURN c.run_id AS run_id, c.start AS start, c.type AS type, c.end AS end, c.kind AS kind, "
         "c.scope AS scope, c.seq AS seq",
-        {"ids": run_ids},
+        {"ids": run_ids, "allowed": allowed},
     )
     # Within one run a compacted record set (retention) carries seq; plain runs have one record per item.
     assets.sort(key=lambda r: (order[r["run_id"]], r["seq"] or 0))
@@ -181,8 +187,10 @@ def _off_project(filters: Filters, scope: str | None) -> bool:
     return bool(filters.project) and scope != filters.project
 
 
-def net_changes(run_ids: list[str]) -> tuple[dict[str, NetAsset], dict[tuple[str, str, str], NetRel]]:
-    asset_rows, rel_rows = load_records(run_ids)
+def net_changes(
+    run_ids: list[str], allowed: list[str] | None = None
+) -> tuple[dict[str, NetAsset], dict[tuple[str, str, str], NetRel]]:
+    asset_rows, rel_rows = load_records(run_ids, allowed)
     return fold_assets(asset_rows), fold_relationships(rel_rows)
 
 
@@ -193,7 +201,8 @@ def asset_drift(
     relationships. Findings belong to the controls (queries/drift.py adds them)."""
     filters = filters or Filters()
     frm, to, run_ids = resolve_pair(from_ref, to_ref)
-    assets, rels = net_changes(run_ids)
+    allowed = list(filters.allowed) if filters.allowed is not None else None
+    assets, rels = net_changes(run_ids, allowed)
     live = {a.asset_id: a for a in assets.values() if a.kind is not None}
     by_label: dict[str, set[str]] = {}
     for a in live.values():

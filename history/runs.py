@@ -22,6 +22,7 @@ from typing import Any
 
 from graph import driver
 from graph.schema.loader import CleanupResult, NodeChange
+from graph.scopes import scope_in
 
 
 @dataclass(frozen=True)
@@ -133,19 +134,23 @@ def finish_run(
     )
 
 
-def list_runs(limit: int = 50) -> list[dict[str, Any]]:
+def list_runs(limit: int = 50, allowed: list[str] | None = None) -> list[dict[str, Any]]:
+    """Newest first. `allowed` (a scoped API key's ids, graph/scopes.py): only runs with a module of those
+    scopes, each with only those modules."""
     rows = driver.read(
-        """
+        f"""
         MATCH (r:IngestRun)
+        WHERE $allowed IS NULL
+           OR EXISTS {{ MATCH (r)-[:HAS_MODULE]->(sm:IngestModuleRun) WHERE {scope_in("sm.scope")} }}
         WITH r ORDER BY r.started_at DESC LIMIT $limit
-        OPTIONAL MATCH (r)-[:HAS_MODULE]->(m:IngestModuleRun)
-        WITH r, collect(m {.name, .scope, .status, .nodes, .relationships, .errors}) AS modules
-        RETURN r {.id, .status, .source, .update_tag, .skipped_files, .error, .steps,
+        OPTIONAL MATCH (r)-[:HAS_MODULE]->(m:IngestModuleRun) WHERE {scope_in("m.scope")}
+        WITH r, collect(m {{.name, .scope, .status, .nodes, .relationships, .errors}}) AS modules
+        RETURN r {{.id, .status, .source, .update_tag, .skipped_files, .error, .steps,
                   started_at: toString(r.started_at), finished_at: toString(r.finished_at),
-                  collected_at: toString(r.collected_at)} AS run, modules
+                  collected_at: toString(r.collected_at)}} AS run, modules
         ORDER BY run.started_at DESC
         """,
-        {"limit": limit},
+        {"limit": limit, "allowed": allowed},
     )
     return [
         {

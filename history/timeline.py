@@ -6,34 +6,40 @@ import json
 from typing import Any
 
 from graph import driver
+from graph.scopes import scope_in
 
 
-def asset_history(asset_id: str, limit: int = 500) -> list[dict[str, Any]]:
-    """One entry per run that touched the asset: its own change and its relationship changes."""
+def asset_history(asset_id: str, limit: int = 500, allowed: list[str] | None = None) -> list[dict[str, Any]]:
+    """One entry per run that touched the asset: its own change and its relationship changes.
+    `allowed` (a scoped API key's ids, graph/scopes.py): only records of those scopes, and nothing at all
+    for an asset with no change recorded in them, so an out-of-scope asset reads as unknown."""
     rows = driver.read(
-        """
-        MATCH (c:AssetChange {asset_id: $id})
-        OPTIONAL MATCH (r:IngestRun {id: c.run_id})
+        f"""
+        MATCH (c:AssetChange {{asset_id: $id}}) WHERE {scope_in("c.scope")}
+        OPTIONAL MATCH (r:IngestRun {{id: c.run_id}})
         RETURN c.run_id AS run_id, toString(r.started_at) AS started_at,
                toString(r.collected_at) AS collected_at,
                c.kind AS kind, c.label AS label, c.scope AS scope, c.changes AS changes, c.before AS before,
                c.after AS after
         """,
-        {"id": asset_id},
+        {"id": asset_id, "allowed": allowed},
     )
+    if allowed is not None and not rows:
+        return []
     rels = driver.read(
-        """
-        CALL () {
-          MATCH (c:RelChange {start: $id}) RETURN c
+        f"""
+        CALL () {{
+          MATCH (c:RelChange {{start: $id}}) RETURN c
           UNION
-          MATCH (c:RelChange {end: $id}) RETURN c
-        }
-        OPTIONAL MATCH (r:IngestRun {id: c.run_id})
+          MATCH (c:RelChange {{end: $id}}) RETURN c
+        }}
+        WITH c WHERE {scope_in("c.scope")}
+        OPTIONAL MATCH (r:IngestRun {{id: c.run_id}})
         RETURN c.run_id AS run_id, toString(r.started_at) AS started_at,
                toString(r.collected_at) AS collected_at,
                c.kind AS kind, c.start AS start, c.type AS type, c.end AS end
         """,
-        {"id": asset_id},
+        {"id": asset_id, "allowed": allowed},
     )
     by_run: dict[str, dict[str, Any]] = {}
     for row in [*rows, *rels]:

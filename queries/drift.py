@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from graph import driver
+from graph.scopes import scope_in
 from history.drift import Filters, asset_drift, current_nodes
 
 _FIELDS = (
@@ -38,9 +39,11 @@ def control_run_for(ingest_run_id: str) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
-def _seen(control_run_id: str) -> dict[str, dict[str, Any]]:
+def _seen(control_run_id: str, allowed: list[str] | None) -> dict[str, dict[str, Any]]:
     rows = driver.read(
-        f"MATCH (f:Finding)-[:SEEN_IN]->(:ControlRun {{id: $id}}) RETURN {_FIELDS}", {"id": control_run_id}
+        f"MATCH (f:Finding)-[:SEEN_IN]->(:ControlRun {{id: $id}}) WHERE {scope_in('f.scope')} "
+        f"RETURN {_FIELDS}",
+        {"id": control_run_id, "allowed": allowed},
     )
     return {r["f"]["id"]: r["f"] for r in rows}
 
@@ -69,14 +72,16 @@ def finding_changes(
     to_run: str,
     severity: str | None = None,
     scope_ok: Callable[[str | None], bool] | None = None,
+    allowed: list[str] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
+    """`allowed`: only the findings of a scoped API key's scopes (graph/scopes.py)."""
     out: dict[str, list[dict[str, Any]]] = {"new": [], "resolved": [], "reopened": []}
     b = control_run_for(to_run)
     if b is None:
         return out
     a = control_run_for(from_run)
-    seen_b = _seen(b["id"])
-    seen_a = _seen(a["id"]) if a else {}
+    seen_b = _seen(b["id"], allowed)
+    seen_a = _seen(a["id"], allowed) if a else {}
     errored = _errored_controls(b["id"])
     undecided = _undecided(b["id"])
     for fid, f in seen_b.items():
@@ -132,6 +137,7 @@ def drift(
         doc["to"]["id"],
         filters.severity,
         filters.scope_ok if (filters.account or filters.cluster) else None,
+        list(filters.allowed) if filters.allowed is not None else None,
     )
     doc["findings"] = _project_findings(found, filters, kept)
     return doc

@@ -14,12 +14,13 @@ from analysis.exposure.compute import Summary, compute, exposure_step
 __all__ = ["Summary", "compute", "exposure_step", "top_exposed_assets"]
 
 
-def top_exposed_assets(limit: int = 10) -> list[dict[str, Any]]:
-    """The dashboard widget's contract (api/widgets/exposure.py): directly exposed assets, best first."""
+def top_exposed_assets(limit: int = 10, allowed: list[str] | None = None) -> list[dict[str, Any]]:
+    """The dashboard widget's contract (api/widgets/exposure.py): directly exposed assets, best first;
+    `allowed`: only those of a scoped key's accounts, projects and clusters (graph/scopes.py)."""
     from analysis.exposure.paths import NoExposureRun, exposed_assets
 
     try:
-        page = exposed_assets(limit=limit)
+        page = exposed_assets(limit=limit, allowed=allowed)
     except NoExposureRun:  # before the first computation the widget shows "no data", not an error
         return []
     return [

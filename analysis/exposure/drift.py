@@ -27,6 +27,7 @@ import networkx as nx
 from analysis.exposure import scoring
 from analysis.exposure.model import INTERNET
 from analysis.exposure.paths import (
+    _IN_SCOPE,
     INTERNET_NODE,
     NODES,
     TARGET_BY_ID,
@@ -50,9 +51,9 @@ _RUN_FOR_INGEST = """
 MATCH (r:ExposureRun {ingest_run_id: $ingest, status: 'ok'})
 RETURN r.run_id AS run_id, toString(r.finished_at) AS computed_at ORDER BY r.finished_at DESC LIMIT 1
 """
-_ASSETS = """
-MATCH (n:ExposedAsset {run_id: $run})
-WHERE ($account IS NULL OR n.account = $account) AND ($cluster IS NULL OR n.cluster = $cluster)
+_ASSETS = f"""
+MATCH (n:ExposedAsset {{run_id: $run}}) WHERE {_IN_SCOPE}
+  AND ($account IS NULL OR n.account = $account) AND ($cluster IS NULL OR n.cluster = $cluster)
   AND ($label IS NULL OR $label IN n.labels) AND ($target IS NULL OR n.node_id = $target)
 RETURN n.node_id AS id, n.name AS name, n.label AS label, n.account AS account, n.cluster AS cluster,
        n.ports AS ports, n.exposure_types AS exposure_types, n.reasons AS reasons
@@ -106,12 +107,15 @@ class _RunGraph:
     truncated: bool
 
 
-def _load(clock: _Clock, run_id: str, target: str | None, label: str | None, hops_cap: int) -> _RunGraph:
-    params = {"run": run_id, "max_hops": hops_cap, "label": label, "target": target, "cap": TARGET_CAP + 1}
+def _load(clock: _Clock, run_id: str, target: str | None, label: str | None, hops_cap: int,
+          allowed: list[str] | None = None) -> _RunGraph:
+    """`allowed`: a scoped key's ids; targets and hops outside them are never read (paths.py)."""
+    params = {"run": run_id, "max_hops": hops_cap, "label": label, "target": target, "cap": TARGET_CAP + 1,
+              "allowed": allowed}
     query = TARGET_BY_ID if target else TARGETS if label in (None, "AdminRole") else TARGETS_ANY_LABEL
     rows = clock.read(query, params)
     info = {r["id"]: r for r in rows[:TARGET_CAP]}
-    raw = _subgraph(clock, run_id, list(info), hops_cap)
+    raw = _subgraph(clock, run_id, list(info), hops_cap, allowed)
     ids = sorted(set(raw.nodes) - {INTERNET})
     details = {r["id"]: r for r in clock.read(NODES, {"run": run_id, "ids": ids})} if ids else {}
     details[INTERNET] = INTERNET_NODE
@@ -266,17 +270,20 @@ def exposure_drift(
     cluster: str | None = None,
     max_hops: int | None = None,
     settings: ExposureSettings | None = None,
+    allowed: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The exposure change document (docs/exposure.md, "Exposure change"); filters as ``find_paths``."""
+    """The exposure change document (docs/exposure.md, "Exposure change"); filters (and a scoped key's
+    `allowed` ids) as ``find_paths``."""
     settings = settings or get_settings().exposure
     frm, to, _ = resolve_pair(from_ref, to_ref)
     hops_cap = min(max_hops or settings.exposure_default_hops, settings.exposure_max_hops)
     with _Clock(settings.exposure_drift_timeout_s) as clock:
         old_run, new_run = _exposure_run(clock, frm), _exposure_run(clock, to)
-        filters = {"account": account, "cluster": cluster, "label": label, "target": target}
+        filters = {"account": account, "cluster": cluster, "label": label, "target": target,
+                   "allowed": allowed}
         assets = _asset_changes(clock, old_run["run_id"], new_run["run_id"], filters)
-        g_old = _load(clock, old_run["run_id"], target, label, hops_cap)
-        g_new = _load(clock, new_run["run_id"], target, label, hops_cap)
+        g_old = _load(clock, old_run["run_id"], target, label, hops_cap, allowed)
+        g_new = _load(clock, new_run["run_id"], target, label, hops_cap, allowed)
         affected = _affected(g_old, g_new)
         # Targets in one run only, or with a changed ancestor; the rest have identical paths in both runs.
         todo = (set(g_old.targets) ^ set(g_new.targets)) | (

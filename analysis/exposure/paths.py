@@ -5,6 +5,11 @@ query (``ExposureEdge(run_id, dst)`` index), keeping an edge only when ``src_dis
 (``src_dist`` is the stored shortest distance from the internet), so it reads just the sub-graph that can
 lie on a short enough path; networkx then enumerates the shortest simple paths per target (Yen) and ranks
 them. Everything runs under one wall-clock deadline; ``ExposureTimeout`` when it is hit.
+
+Scoped reads (``allowed``: a scoped API key's accounts, projects and clusters, graph/scopes.py): a node's
+scope is its account (AWS account or GCP project) or, for Kubernetes objects, its cluster. Assets and targets
+outside the scopes are not read, and the backward walk never steps onto such a node, so a scoped request
+sees exactly the paths that lie wholly within its scopes (the internet node aside).
 """
 
 from __future__ import annotations
@@ -21,15 +26,17 @@ from analysis.exposure import scoring, store
 from analysis.exposure.model import INTERNET
 from config import ExposureSettings, get_settings
 from graph import driver
+from graph.scopes import scope_in
 
 NODE_FIELDS = (
     "n.node_id AS id, n.name AS name, n.label AS label, n.labels AS labels, n.account AS account, "
     "n.cluster AS cluster, n.crown_jewel AS crown_jewel, n.sensitivity AS sensitivity, n.admin AS admin, "
     "n.dist AS dist"
 )
+_IN_SCOPE = scope_in("n.account", "n.cluster")
 ASSETS = f"""
-MATCH (n:ExposedAsset {{run_id: $run}})
-WHERE ($account IS NULL OR n.account = $account) AND ($cluster IS NULL OR n.cluster = $cluster)
+MATCH (n:ExposedAsset {{run_id: $run}}) WHERE {_IN_SCOPE}
+  AND ($account IS NULL OR n.account = $account) AND ($cluster IS NULL OR n.cluster = $cluster)
   AND ($type IS NULL OR $type IN n.exposure_types)
 WITH n ORDER BY n.weight DESC, n.sensitivity DESC, n.node_id
 WITH count(n) AS total, collect(n)[..$limit] AS page
@@ -37,19 +44,22 @@ UNWIND page AS n
 RETURN total, {NODE_FIELDS}, n.ports AS ports, n.exposure_types AS types, n.reasons AS reasons, n.weight AS
     weight
 """
-TARGET_BY_ID = f"MATCH (n:ExposureNode {{run_id: $run, node_id: $target}}) RETURN {NODE_FIELDS}"
+TARGET_BY_ID = (f"MATCH (n:ExposureNode {{run_id: $run, node_id: $target}}) WHERE {_IN_SCOPE} "
+                f"RETURN {NODE_FIELDS}")
 TARGETS = f"""
-MATCH (n:ExposureNode {{run_id: $run, crown_jewel: true}}) WHERE n.dist <= $max_hops
+MATCH (n:ExposureNode {{run_id: $run, crown_jewel: true}}) WHERE n.dist <= $max_hops AND {_IN_SCOPE}
   AND ($label IS NULL OR $label IN n.labels OR ($label = 'AdminRole' AND n.admin))
 RETURN {NODE_FIELDS} ORDER BY n.sensitivity DESC, n.dist, n.node_id LIMIT $cap
 """
 TARGETS_ANY_LABEL = f"""
-MATCH (n:ExposureNode {{run_id: $run}}) WHERE $label IN n.labels AND n.dist <= $max_hops
+MATCH (n:ExposureNode {{run_id: $run}}) WHERE $label IN n.labels AND n.dist <= $max_hops AND {_IN_SCOPE}
 RETURN {NODE_FIELDS} ORDER BY n.sensitivity DESC, n.dist, n.node_id LIMIT $cap
 """
-EDGES_INTO = """
+EDGES_INTO = f"""
 UNWIND $dsts AS d
-MATCH (e:ExposureEdge {run_id: $run, dst: d}) WHERE e.src_dist + $depth <= $max_hops
+MATCH (e:ExposureEdge {{run_id: $run, dst: d}}) WHERE e.src_dist + $depth <= $max_hops
+  AND ($allowed IS NULL OR e.src = $internet
+       OR EXISTS {{ MATCH (n:ExposureNode {{run_id: $run, node_id: e.src}}) WHERE {_IN_SCOPE} }})
 RETURN e.src AS src, e.dst AS dst, e.type AS type, e.reason AS reason, e.ports AS ports, e.access AS access,
        e.weight AS weight
 """
@@ -119,10 +129,11 @@ def exposed_assets(
     exposure_type: str | None = None,
     limit: int = 100,
     settings: ExposureSettings | None = None,
+    allowed: list[str] | None = None,
 ) -> dict[str, Any]:
     settings = settings or get_settings().exposure
     with _Clock(settings.exposure_request_timeout_s) as clock:
-        return _assets(clock, _run(clock), account, cluster, exposure_type, limit)
+        return _assets(clock, _run(clock), account, cluster, exposure_type, limit, allowed)
 
 
 def _assets(
@@ -132,10 +143,12 @@ def _assets(
     cluster: str | None,
     exposure_type: str | None,
     limit: int,
+    allowed: list[str] | None = None,
 ) -> dict[str, Any]:
     rows = clock.read(
         ASSETS,
-        {"run": run["run_id"], "account": account, "cluster": cluster, "type": exposure_type, "limit": limit},
+        {"run": run["run_id"], "account": account, "cluster": cluster, "type": exposure_type, "limit": limit,
+         "allowed": allowed},
     )
     assets = [
         {
@@ -154,13 +167,17 @@ def _assets(
     }
 
 
-def _subgraph(clock: _Clock, run: str, targets: list[str], max_hops: int) -> nx.DiGraph:
+def _subgraph(
+    clock: _Clock, run: str, targets: list[str], max_hops: int, allowed: list[str] | None = None
+) -> nx.DiGraph:
     dg, frontier, seen = nx.DiGraph(), list(targets), set(targets)
     for depth in range(1, max_hops + 1):
         if not frontier:
             break
         nxt = []
-        for e in clock.read(EDGES_INTO, {"run": run, "dsts": frontier, "depth": depth, "max_hops": max_hops}):
+        params = {"run": run, "dsts": frontier, "depth": depth, "max_hops": max_hops, "allowed": allowed,
+                  "internet": INTERNET}
+        for e in clock.read(EDGES_INTO, params):
             if not dg.has_edge(e["src"], e["dst"]):
                 dg.add_edge(e["src"], e["dst"], **e)
             if e["src"] not in seen and e["src"] != INTERNET:
@@ -178,11 +195,12 @@ def find_paths(
     max_hops: int | None = None,
     limit: int = 20,
     settings: ExposureSettings | None = None,
+    allowed: list[str] | None = None,
 ) -> dict[str, Any]:
     """Ranked internet → target paths (module docstring); ``max_hops`` is capped by the server bound."""
     settings = settings or get_settings().exposure
     with _Clock(settings.exposure_request_timeout_s) as clock:
-        return _paths(clock, settings, target, label, account, cluster, max_hops, limit)
+        return _paths(clock, settings, target, label, account, cluster, max_hops, limit, allowed)
 
 
 def _paths(
@@ -194,6 +212,7 @@ def _paths(
     cluster: str | None,
     max_hops: int | None,
     limit: int,
+    allowed: list[str] | None = None,
 ) -> dict[str, Any]:
     run = _run(clock)
     hops_cap = min(max_hops or settings.exposure_default_hops, settings.exposure_max_hops)
@@ -203,12 +222,13 @@ def _paths(
         "label": label,
         "target": target,
         "cap": max(50, 4 * limit) if not (account or cluster) else 500,
+        "allowed": allowed,
     }
     # A label names crown jewels of that label, or any reachable node of it (EC2Instance, AWSRole…).
     query = TARGET_BY_ID if target else TARGETS if label in (None, "AdminRole") else TARGETS_ANY_LABEL
     rows = clock.read(query, params)
     info = {r["id"]: r for r in rows}
-    dg = _subgraph(clock, run["run_id"], list(info), hops_cap)
+    dg = _subgraph(clock, run["run_id"], list(info), hops_cap, allowed)
     found: list[tuple[float, list[str]]] = []
     for tid in info:
         if INTERNET not in dg or tid not in dg:

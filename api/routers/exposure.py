@@ -10,9 +10,10 @@ from pydantic import BaseModel, Field
 
 from analysis.exposure import drift as exposure_drift
 from analysis.exposure import paths as exposure
-from api.auth import Viewer
+from api.auth import ScopedViewer
 from api.deps import get_exposure_settings, strict_query
 from api.errors import ApiError, error_responses
+from api.scopes import allowed_scopes
 from config import ExposureSettings
 
 router = APIRouter(prefix="/exposure", tags=["exposure"])
@@ -162,7 +163,7 @@ def _timeout(exc: exposure.ExposureTimeout) -> ApiError:
     dependencies=[Depends(strict_query("account", "cluster", "type", "limit"))],
 )
 def list_exposed_assets(
-    _: Viewer,
+    key: ScopedViewer,
     settings: Settings,
     account: Annotated[
         str | None, Query(max_length=64, description="AWS account id or GCP project id.")
@@ -171,9 +172,11 @@ def list_exposed_assets(
     type: Annotated[str | None, Query(max_length=32, description="An exposure type.")] = None,  # noqa: A002
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> AssetsPage:
-    """Assets the internet reaches directly, with ports and the reason, from the latest exposure run."""
+    """Assets the internet reaches directly, with ports and the reason, from the latest exposure run. A
+    scoped key sees the assets of its accounts, projects and clusters."""
     try:
-        return AssetsPage(**exposure.exposed_assets(account, cluster, type, limit, settings))
+        return AssetsPage(**exposure.exposed_assets(account, cluster, type, limit, settings,
+                                                    allowed_scopes(key)))
     except exposure.NoExposureRun as exc:
         raise _no_run(exc) from exc
     except exposure.ExposureTimeout as exc:
@@ -187,7 +190,7 @@ def list_exposed_assets(
     dependencies=[Depends(strict_query("target", "label", "account", "cluster", "max_hops", "limit"))],
 )
 def list_exposure_paths(
-    _: Viewer,
+    key: ScopedViewer,
     settings: Settings,
     target: Annotated[
         str | None, Query(max_length=2048, description="Target asset id (ARN, bucket, uid…).")
@@ -211,9 +214,11 @@ def list_exposure_paths(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> PathsPage:
-    """Ranked internet → crown-jewel paths, every hop with its reason."""
+    """Ranked internet → crown-jewel paths, every hop with its reason. A scoped key sees the paths whose
+    every node lies in its accounts, projects and clusters."""
     try:
-        return PathsPage(**exposure.find_paths(target, label, account, cluster, max_hops, limit, settings))
+        return PathsPage(**exposure.find_paths(target, label, account, cluster, max_hops, limit, settings,
+                                               allowed_scopes(key)))
     except exposure.NoExposureRun as exc:
         raise _no_run(exc) from exc
     except exposure.ExposureTimeout as exc:
@@ -230,7 +235,7 @@ def list_exposure_paths(
     ],
 )
 def exposure_change(
-    _: Viewer,
+    key: ScopedViewer,
     settings: Settings,
     from_: Annotated[
         str | None, Query(alias="from", max_length=200, description="Run id or date (YYYY-MM-DD).")
@@ -247,7 +252,8 @@ def exposure_change(
 ) -> ExposureDriftOut:
     """Exposure change between two runs: assets newly / no longer reachable, paths new / gone / re-scored."""
     try:
-        doc = exposure_drift.exposure_drift(from_, to, target, label, account, cluster, max_hops, settings)
+        doc = exposure_drift.exposure_drift(from_, to, target, label, account, cluster, max_hops, settings,
+                                            allowed_scopes(key))
     except exposure_drift.DriftError as exc:
         raise ApiError(404, "not_found", str(exc)) from exc
     except exposure.NoExposureRun as exc:

@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel
 
-from api.auth import Viewer
+from api.auth import ScopedViewer
 from api.deps import strict_query
 from api.errors import ApiError, error_responses
+from api.scopes import allowed_scopes
 from history import drift as drift_mod
 from history.runs import list_runs as list_ingest_runs
 from history.timeline import asset_history
@@ -133,9 +134,10 @@ class TimelineEntry(BaseModel):
     responses=error_responses(),
     dependencies=[Depends(strict_query("limit"))],
 )
-def runs(_: Viewer, limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> list[RunOut]:
-    """Ingest runs, newest first, with their per-module status."""
-    return [RunOut.model_validate(r) for r in list_ingest_runs(limit)]
+def runs(key: ScopedViewer, limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> list[RunOut]:
+    """Ingest runs, newest first, with their per-module status. A scoped key sees the runs that loaded
+    one of its scopes, with only those modules."""
+    return [RunOut.model_validate(r) for r in list_ingest_runs(limit, allowed_scopes(key))]
 
 
 @router.get(
@@ -146,7 +148,7 @@ def runs(_: Viewer, limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> list[Ru
     dependencies=[Depends(strict_query("from", "to", "account", "cluster", "project", "label", "severity"))],
 )
 def drift(
-    _: Viewer,
+    key: ScopedViewer,
     from_: Annotated[str | None, Query(alias="from", max_length=200)] = None,
     to: Annotated[str | None, Query(max_length=200)] = None,
     account: Annotated[str | None, Query(max_length=64)] = None,
@@ -155,9 +157,12 @@ def drift(
     severity: Annotated[str | None, Query(max_length=16)] = None,
     project: Annotated[str | None, Query(max_length=128, description="GCP project id.")] = None,
 ) -> DriftOut:
-    """Drift between two retained runs (run ids or dates); default: the latest run against the one before."""
+    """Drift between two retained runs (run ids or dates); default: the latest run against the one before.
+    A scoped key sees the changes and findings of its accounts, projects and clusters."""
+    allowed = allowed_scopes(key)
     try:
-        doc = query_drift(from_, to, drift_mod.Filters(account, cluster, label, severity, project))
+        doc = query_drift(from_, to, drift_mod.Filters(
+            account, cluster, label, severity, project, tuple(allowed) if allowed is not None else None))
     except drift_mod.DriftError as exc:
         raise ApiError(404, "not_found", str(exc)) from exc
     return DriftOut.model_validate(doc)
@@ -169,9 +174,10 @@ def drift(
     responses=error_responses(404),
     dependencies=[Depends(strict_query())],
 )
-def asset_timeline(_: Viewer, asset_id: Annotated[str, Path(max_length=2048)]) -> list[TimelineEntry]:
-    """Every recorded change of one asset across runs, oldest first."""
-    entries = asset_history(asset_id)
+def asset_timeline(key: ScopedViewer, asset_id: Annotated[str, Path(max_length=2048)]) -> list[TimelineEntry]:
+    """Every recorded change of one asset across runs, oldest first. For a scoped key an asset outside
+    its scopes is 404, the same answer as for an unknown id."""
+    entries = asset_history(asset_id, allowed=allowed_scopes(key))
     if not entries:
         raise ApiError(404, "not_found", "no recorded changes for this asset")
     return [TimelineEntry.model_validate(e) for e in entries]

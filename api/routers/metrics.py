@@ -1,4 +1,4 @@
-"""`GET /metrics`: Prometheus exposition. Needs a viewer key (Prometheus sends it with
+"""`GET /metrics`: Prometheus exposition. Needs an unscoped viewer key (Prometheus sends it with
 `authorization: {credentials: <key>}`), unless `INVGRAPH_METRICS_PUBLIC=true` outside production."""
 
 from __future__ import annotations
@@ -15,7 +15,11 @@ from api.errors import error_responses
 from api.metrics import Metrics
 
 router = APIRouter(tags=["metrics"])
-_viewer = require_role("viewer")
+# Operator endpoint: the counters are per process, summed over every key and scope (widget cache hits,
+# throttled requests, Cypher timeouts), so no per-scope answer exists and a scoped key is refused.
+_viewer = require_role("viewer", refusal=(
+    "/metrics is an operator endpoint: its counters cover every key and scope of this process and cannot "
+    "be limited to a key's scopes; scrape it with an unscoped key"))
 
 
 @router.get(

@@ -10,9 +10,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.auth import ScopedViewer, Viewer
+from api.auth import ScopedViewer
 from api.deps import strict_query
 from api.errors import error_responses
+from api.scopes import allowed_scopes
 from api.widgets import WIDGETS, Widget
 from api.widgets.cache import RunMarker, WidgetCache
 from api.widgets.models import WidgetInfo, WidgetList
@@ -44,18 +45,20 @@ def list_widgets(_: ScopedViewer) -> WidgetList:
 def _add_route(widget: Widget) -> None:
     params_model = widget.params
 
-    async def endpoint(request: Request, _: Viewer,
+    async def endpoint(request: Request, api_key: ScopedViewer,
                        params: Annotated[params_model, Query()]) -> Response:  # type: ignore[valid-type]
         cache: WidgetCache = request.app.state.widget_cache
         values: dict[str, int] = params.model_dump()  # type: ignore[attr-defined]
-        key = tuple(values[k] for k in sorted(values))
+        # A scoped key's answer is cached apart, under its scope list (keys with the same scopes share it).
+        allowed = allowed_scopes(api_key)
+        key = (*(values[k] for k in sorted(values)), tuple(allowed) if allowed is not None else None)
         # Fast path: a fresh marker and a valid entry are answered on the event loop with the stored
         # bytes: no Neo4j, no re-serialisation, no thread hop beyond the auth dependency's.
         body = cache.peek(widget.name, key)
         outcome = "hit"
         if body is None:
             def compute(marker: RunMarker) -> bytes:
-                return widget.compute(marker, **values).model_dump_json().encode()
+                return widget.compute(marker, allowed=allowed, **values).model_dump_json().encode()
 
             body, was_hit = await run_in_threadpool(cache.get, widget.name, key, compute)
             outcome = "hit" if was_hit else "miss"

@@ -1,8 +1,9 @@
 """Dashboard widgets: a registry of small, cached, read-only summaries of the graph.
 
-Each widget is a function `(RunMarker, **params) -> <its response model>` in a module of this package;
-`api/routers/widgets.py` turns every entry into `GET /api/v1/widgets/<name>` with that response model.
-Results are cached per run (see `cache.py`).
+Each widget is a function `(RunMarker, **params, allowed=None) -> <its response model>` in a module of this
+package; `allowed` is a scoped API key's accounts / projects / clusters (api/scopes.py), None for an unscoped
+key, and every widget limits its answer to them. `api/routers/widgets.py` turns every entry into
+`GET /api/v1/widgets/<name>` with that response model. Results are cached per run and scope list (`cache.py`).
 """
 
 from __future__ import annotations

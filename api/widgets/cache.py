@@ -1,7 +1,8 @@
 """Widget results cached per run, with the "which run is latest" check itself cached for a moment.
 
-Key: (widget name, its parameters). An entry is valid while the *run marker* — latest IngestRun id and
-status plus latest ControlRun id — is the one it was computed under. A new ingest run, a run finishing
+Key: (widget name, its parameters and the API key's scope list, see api/routers/widgets.py). An entry is
+valid while the *run marker* — latest IngestRun id and status plus latest ControlRun id — is the one it
+was computed under. A new ingest run, a run finishing
 (its drift and privilege records land before the status flips) or a new control run changes the marker
 and so invalidates every entry at once.
 
@@ -80,8 +81,8 @@ class WidgetCache:
         self._marker_expires = 0.0
         self._marker_changed = float("-inf")  # when this process last saw the marker move
         self._marker_lock = threading.Lock()
-        self._entries: dict[tuple[str, tuple[int, ...]], Entry] = {}
-        self._locks: dict[tuple[str, tuple[int, ...]], threading.Lock] = {}
+        self._entries: dict[tuple[str, tuple[object, ...]], Entry] = {}
+        self._locks: dict[tuple[str, tuple[object, ...]], threading.Lock] = {}
         self._locks_lock = threading.Lock()
         self.hits = Counter("invgraph_widget_cache_hits_total", "Widget answers served from the cache.",
                             ["widget"], registry=registry)
@@ -118,7 +119,7 @@ class WidgetCache:
         settling = entry.created - self._marker_changed < SETTLE_S
         return time.monotonic() - entry.created < (SETTLE_TTL_S if settling else self.max_age_s)
 
-    def peek(self, name: str, params: tuple[int, ...]) -> bytes | None:
+    def peek(self, name: str, params: tuple[object, ...]) -> bytes | None:
         """A cached body if both the marker and the entry are fresh; None means "call `get`"."""
         marker = self.fresh_marker()
         entry = self._entries.get((name, params))
@@ -127,7 +128,7 @@ class WidgetCache:
         self.hits.labels(name).inc()
         return entry.body
 
-    def get(self, name: str, params: tuple[int, ...],
+    def get(self, name: str, params: tuple[object, ...],
             compute: Callable[[RunMarker], bytes]) -> tuple[bytes, bool]:
         """(body, was_hit). Blocking: may read the marker and run the widget's queries."""
         key = (name, params)

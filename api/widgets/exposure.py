@@ -2,9 +2,9 @@
 
 Sources, first that answers wins:
 
-1. `analysis.exposure.top_exposed_assets(limit)` (contract: an iterable of mappings with `id`, `label`,
-   and optionally `name`, `scope`, `exposure` (list of strings), `score`); its `NoExposureRun` (never
-   computed) falls through to the next source;
+1. `analysis.exposure.top_exposed_assets(limit, allowed)` (contract: an iterable of mappings with `id`,
+   `label`, and optionally `name`, `scope`, `exposure` (list of strings), `score`); its `NoExposureRun`
+   (never computed) falls through to the next source;
 2. Cartography's convention: nodes with `exposed_internet = true` (and `exposed_internet_type`), ranked
    by their open findings weighted by severity;
 3. otherwise `available: false`.
@@ -21,11 +21,12 @@ from api.widgets.cache import RunMarker
 from api.widgets.common import header
 from api.widgets.models import ExposedAsset, TopExposedAssets
 from graph import driver
+from graph.scopes import owned_in_scope
 
 WEIGHTS = {"critical": 10.0, "high": 5.0, "medium": 2.0, "low": 1.0, "info": 0.0}
 
-_EXPOSED = """
-MATCH (n) WHERE n.exposed_internet = true
+_EXPOSED = f"""
+MATCH (n) WHERE n.exposed_internet = true AND {owned_in_scope("n")}
 OPTIONAL MATCH (owner)-[:RESOURCE]->(n) WHERE owner:AWSAccount OR owner:KubernetesCluster
 RETURN n.id AS id, labels(n) AS labels, coalesce(n.name, n.displayname, n.dnsname) AS name,
        coalesce(owner.name, owner.id) AS scope, n.exposed_internet_type AS how
@@ -59,8 +60,8 @@ def _from_analysis(rows: Iterable[Mapping[str, Any]], limit: int) -> list[Expose
                          score=float(r.get("score") or 0.0)) for r in rows]
 
 
-def _from_properties(limit: int) -> list[ExposedAsset]:
-    rows = driver.read(_EXPOSED)
+def _from_properties(limit: int, allowed: list[str] | None = None) -> list[ExposedAsset]:
+    rows = driver.read(_EXPOSED, {"allowed": allowed})
     findings = _open_findings([r["id"] for r in rows if r["id"] is not None])
     assets = []
     for r in rows:
@@ -74,14 +75,18 @@ def _from_properties(limit: int) -> list[ExposedAsset]:
     return assets[:limit]
 
 
-def top_exposed_assets(marker: RunMarker, limit: int = 10) -> TopExposedAssets:
+def top_exposed_assets(
+    marker: RunMarker, limit: int = 10, allowed: list[str] | None = None
+) -> TopExposedAssets:
+    """`allowed` (a scoped key's ids): only assets of those accounts, projects and clusters."""
     reason = "exposure analysis has not produced data yet"
     try:  # "never computed" is the analysis' own NoExposureRun; any other error is a real failure
+        ranked = analysis.exposure.top_exposed_assets(limit, allowed)
         return TopExposedAssets(**header("top-exposed-assets", marker), source="analysis.exposure",
-                                assets=_from_analysis(analysis.exposure.top_exposed_assets(limit), limit))
+                                assets=_from_analysis(ranked, limit))
     except NoExposureRun as exc:
         reason = str(exc) or reason
-    assets = _from_properties(limit)
+    assets = _from_properties(limit, allowed)
     if assets:
         return TopExposedAssets(**header("top-exposed-assets", marker), source="exposed_internet",
                                 assets=assets)

@@ -6,7 +6,10 @@ Uses `analysis.privileges.creep.creep_section` once the post-ingest step has wri
 
 from __future__ import annotations
 
+from typing import Any
+
 from analysis.privileges.creep import creep_section
+from api.scopes import in_scope
 from api.widgets.cache import RunMarker
 from api.widgets.common import header, labels_present
 from api.widgets.models import CreepPrincipal, PrivilegeCreep
@@ -20,7 +23,17 @@ def _empty(marker: RunMarker, reason: str) -> PrivilegeCreep:
                           top=[])
 
 
-def privilege_creep(marker: RunMarker) -> PrivilegeCreep:
+def _counts(ps: list[dict[str, Any]]) -> dict[str, int]:
+    """The section's counts over the principals a scoped key may see (analysis.privileges.creep_section)."""
+    return {"principals": len(ps),
+            "newly_admin": sum(1 for p in ps if p.get("admin_after") and not p.get("admin_before")),
+            "assumable_grew": sum(1 for p in ps if p.get("assumable_gained")),
+            "gained_entries": sum(len(p.get("gained") or []) for p in ps),
+            "lost_entries": sum(len(p.get("lost") or []) for p in ps)}
+
+
+def privilege_creep(marker: RunMarker, allowed: list[str] | None = None) -> PrivilegeCreep:
+    """`allowed` (a scoped key's ids): principals of those scopes only, as GET /privileges/creep does."""
     if "PrincipalPermissions" not in labels_present("PrincipalPermissions"):
         return _empty(marker, "no permission records yet: the privileges post-ingest step has not run")
     section = creep_section()
@@ -28,6 +41,9 @@ def privilege_creep(marker: RunMarker) -> PrivilegeCreep:
         return _empty(marker, str(section["error"]))
     counts = section.get("counts", {})
     principals = section.get("principals", [])
+    if allowed is not None:
+        principals = [p for p in principals if in_scope(p.get("scope"), allowed)]
+        counts = _counts(principals)
     principals = sorted(principals, key=lambda p: (not (p.get("admin_after") and not p.get("admin_before")),
                                                    -len(p.get("gained") or []), str(p.get("id"))))
     top = [CreepPrincipal(id=str(p["id"]), name=p.get("name"), kind=p.get("kind"), scope=p.get("scope"),

@@ -4,9 +4,11 @@ Over 100 attempts, each with the answer it must get: the Cypher write / procedur
 test_cypher_attacks.py, resource exhaustion (refused by the cost budget or the hop bound before running,
 stopped by the timeout, or cut by the row / byte bounds), inference probes for application state (they
 run, and find nothing: keys and the audit log are not in the graph), role bypasses through every
-protected endpoint, and key tricks (revoked, expired, rotated away, out of scope, wrong prefix, hash as
-secret, …). Afterwards the graph checksum is unchanged, no ApiKey / AuditEvent node exists, and the
-health p95 measured during the run is under 100 ms.
+protected endpoint, key tricks (revoked, expired, rotated away, wrong prefix, hash as secret, …), and
+out-of-scope probes (a scoped key on the endpoints that refuse it; asking the filtering ones for another
+account's assets, findings, runs and principals: 404, or an answer without them). Afterwards the graph
+checksum is unchanged, no ApiKey / AuditEvent node exists, and the health p95 measured during the run is
+under 100 ms.
 """
 
 from __future__ import annotations
@@ -73,7 +75,9 @@ EXHAUSTION: list[tuple[str, dict, int, str, str | None, Callable[[dict], bool] |
         lambda b: b["truncated"] and b["truncated_by"] == "bytes" and 0 < b["row_count"] < 1000,
     ),
     # A bounded one still runs.
-    ("MATCH p=(a)-[*1..3]->(b) RETURN count(p) AS n", {}, 200, "", None, lambda b: b["rows"] == [[1]]),
+    # (typed: the out-of-scope fixture adds HAS_MODULE edges of its own)
+    ("MATCH p=(a)-[:RESOURCE*1..3]->(b) RETURN count(p) AS n", {}, 200, "", None,
+     lambda b: b["rows"] == [[1]]),
 ]
 
 
@@ -88,6 +92,8 @@ class Attempt:
     rule: str | None = None
     body: dict = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+    # For an answer that is not an error: what its body must (not) show.
+    check: Callable[[str], bool] | None = None
 
 
 ADMIN_ONLY = [
@@ -106,6 +112,9 @@ VIEWER_ROUTES = [
     ("GET", "/metrics"),
 ]
 NEW_KEY = {"name": "eve", "role": "admin"}
+OUT = "111111111111"  # the account the scoped keys may not see; they see cluster prod-eks
+OUT_ASSET = f"arn:aws:s3:::{OUT}-secrets"
+TRICK_ASSET = "arn:aws:eks:prod-eks-evil"  # scope 'prod-eks-evil' starts with 'prod-eks' but is not below it
 Q = {"query": "RETURN 1"}
 CY = ("POST", "/api/v1/cypher")
 
@@ -176,23 +185,31 @@ def _attempts() -> list[Attempt]:
         ("the prefix alone", "prefix_only"),
     ]:
         a.append(Attempt(name, *CY, token, 401, "unauthorized", body=Q))
-    # Out of scope: a scoped key on endpoints that cannot filter, and on /cypher.
+    # Out of scope: a scoped key on the endpoints that cannot filter (refused), and probes for the data of
+    # another scope through the ones that do (filtered: nothing of it comes back, unknown ids read as 404).
     a.append(
         Attempt("scoped analyst on /cypher", *CY, "scoped_analyst", 403, "forbidden", "scoped_key", body=Q)
     )
-    unfiltered = [r for r in VIEWER_ROUTES if r[1] not in ("/api/v1/findings", "/api/v1/privileges/creep")]
-    for method, path in unfiltered + [("GET", "/api/v1/drift"), ("GET", "/api/v1/assets/x/history")]:
-        a.append(
-            Attempt(
-                f"scoped viewer {method} {path}",
-                method,
-                path,
-                "scoped_viewer",
-                403,
-                "forbidden",
-                "scoped_key",
-            )
-        )
+    a.append(Attempt("scoped viewer on /metrics", "GET", "/metrics", "scoped_viewer", 403, "forbidden",
+                     "scoped_key"))
+    for method, path in ADMIN_ONLY:
+        a.append(Attempt(f"scoped admin {method} {path}", method, path, "scoped_admin", 403, "forbidden",
+                         "scoped_key", body=NEW_KEY))
+    for name, asset in [("out-of-scope asset", OUT_ASSET), ("prefix-trick scope", TRICK_ASSET),
+                        ("percent-encoded id", OUT_ASSET.replace(":", "%3A")),
+                        ("unknown id", "arn:aws:s3:::nothing-here")]:
+        a.append(Attempt(f"scoped history: {name}", "GET", f"/api/v1/assets/{asset}/history", "scoped_viewer",
+                         404, "not_found"))
+    a.append(Attempt("scoped principal of another account", "GET",
+                     f"/api/v1/privileges/arn:aws:iam::{OUT}:role/admin", "scoped_viewer", 404, "not_found"))
+    hidden = lambda text: OUT not in text and "prod-eks-evil" not in text  # noqa: E731
+    for path in ["/api/v1/findings?state=all", f"/api/v1/findings?scope={OUT}",
+                 "/api/v1/findings?scope=prod-eks-evil", f"/api/v1/findings?scope=prod-eks%2F..%2F{OUT}",
+                 "/api/v1/runs", "/api/v1/drift", "/api/v1/widgets/asset-counts",
+                 "/api/v1/widgets/findings-by-severity", "/api/v1/widgets/latest-drift",
+                 "/api/v1/widgets/runs", "/api/v1/widgets/top-exposed-assets",
+                 "/api/v1/widgets/control-pass-rates", "/api/v1/privileges/creep"]:
+        a.append(Attempt(f"scoped viewer GET {path}", "GET", path, "scoped_viewer", 200, "", check=hidden))
     return a
 
 
@@ -204,6 +221,9 @@ def keyring(neo4j: str) -> dict[str, str]:
     )[1]
     tokens["scoped_viewer"] = apikeys.create_key(
         "corpus-scoped-v", "viewer", scopes=apikeys.Scopes(clusters=("prod-eks",))
+    )[1]
+    tokens["scoped_admin"] = apikeys.create_key(
+        "corpus-scoped-a", "admin", scopes=apikeys.Scopes(clusters=("prod-eks",))
     )[1]
     key, tokens["revoked"] = apikeys.create_key("corpus-revoked", "analyst")
     apikeys.revoke_key(key.id)
@@ -243,6 +263,30 @@ def _header(token: str | None, tokens: dict[str, str]) -> dict[str, bytes]:
 def test_attack_corpus(neo4j: str, keyring: dict[str, str]) -> None:
     driver.write("UNWIND range(1, 500) AS i CREATE (:Runaway {i: i})")
     driver.write("CREATE (:AWSAccount {id: '111111111111', name: 'prod'})-[:RESOURCE]->(:S3Bucket {id: 'b'})")
+    # Data of another scope for the out-of-scope probes: a run, change records, findings, a principal.
+    driver.write(
+        "CREATE (r:IngestRun {id: 'run-a', status: 'ok', started_at: datetime() - duration('PT1H'), "
+        "collected_at: datetime() - duration('PT1H'), update_tag: 1}), "
+        "(r2:IngestRun {id: 'run-b', status: 'ok', started_at: datetime(), collected_at: datetime(), "
+        "update_tag: 2}), "
+        "(r)-[:HAS_MODULE]->(:IngestModuleRun {run_id: 'run-a', name: 'aws.s3', scope: $out, "
+        "status: 'ok'}), "
+        "(r2)-[:HAS_MODULE]->(:IngestModuleRun {run_id: 'run-b', name: 'aws.s3', scope: $out, "
+        "status: 'ok'}), "
+        "(r2)-[:HAS_MODULE]->(:IngestModuleRun {run_id: 'run-b', name: 'k8s.pods', scope: 'prod-eks', "
+        "status: 'ok'}), "
+        "(:AssetChange {run_id: 'run-b', asset_id: $asset, label: 'S3Bucket', kind: 'added', scope: $out}), "
+        "(:AssetChange {run_id: 'run-b', asset_id: $trick, label: 'EKSCluster', kind: 'added', "
+        "scope: 'prod-eks-evil'}), "
+        "(:RelChange {run_id: 'run-b', start: $out, type: 'RESOURCE', end: $asset, kind: 'added', "
+        "scope: $out}), "
+        "(:ControlRun {id: 'cr', ingest_run_id: 'run-b', at: datetime()}), "
+        "(:Finding {id: 'f-out', control_id: 'c1', severity: 'high', state: 'open', scope: $out, "
+        "asset_id: $asset, first_seen: datetime(), last_seen: datetime()}), "
+        "(:Finding {id: 'f-trick', control_id: 'c1', severity: 'high', state: 'open', "
+        "scope: 'prod-eks-evil', asset_id: $trick, first_seen: datetime(), last_seen: datetime()})",
+        {"out": OUT, "asset": OUT_ASSET, "trick": TRICK_ASSET},
+    )
     # A real server process: the health probe's latency is the service's, not this interpreter's.
     with (live_api(neo4j, INVGRAPH_CYPHER_TIMEOUT_S="3", INVGRAPH_CYPHER_MAX_RESULT_BYTES="1048576") as base,
           httpx.Client(base_url=base, timeout=60) as c, httpx.Client(base_url=base, timeout=60) as h):
@@ -325,8 +369,13 @@ def _run_corpus(c: httpx.Client, h: httpx.Client, keyring: dict[str, str]) -> No
             r = c.request(at.method, path, headers=headers, json=at.body or None)
             if at.method == "POST" and path.startswith("/api/v1/cypher") and r.status_code not in (401,):
                 cypher_requests += 1
-            err = r.json().get("error", {}) if r.headers.get("content-type") == "application/json" else {}
-            if not (r.status_code == at.status and err.get("code") == at.code and err.get("rule") == at.rule):
+            body = r.json() if r.headers.get("content-type") == "application/json" else {}
+            err = body.get("error", {}) if isinstance(body, dict) else {}  # /runs answers with a list
+            if at.check is not None:
+                ok = r.status_code == at.status and at.check(r.text)
+            else:
+                ok = r.status_code == at.status and err.get("code") == at.code and err.get("rule") == at.rule
+            if not ok:
                 failures.append(f"{at.name}: {r.status_code} {r.text[:160]}")
     finally:
         stop.set()

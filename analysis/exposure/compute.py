@@ -13,9 +13,10 @@ from typing import Any
 
 import networkx as nx
 
-from analysis.exposure import gcp, identity, k8s, network, scoring, services, store
+from analysis.exposure import digest, gcp, identity, k8s, network, scoring, services, store
 from analysis.exposure.gcp_identity import GcpIdentity
 from analysis.exposure.model import INTERNET, AttackGraph, Node
+from analysis.exposure.paths import INTERNET_NODE
 from analysis.exposure.settings import ExposureSettings, get_exposure_settings
 from graph import driver
 
@@ -153,6 +154,11 @@ def compute(ingest_run_id: str | None = None, settings: ExposureSettings | None 
         _read_props(g)
         nodes, edges, crowns = rows(g, settings)
         t = time.perf_counter()
+        # Every node's path digest, so exposure change compares digests before reading any path.
+        digests = digest.run_digests(nodes, edges, INTERNET_NODE)
+        for row in nodes:
+            row["path_digest"] = digests[row["node_id"]]
+        phases["digest"], t = time.perf_counter() - t, time.perf_counter()
         store.write(run_id, nodes, edges)
         store.mark_inventory(
             {n["node_id"]: (n["label"], n["exposure_types"]) for n in nodes if n.get("exposure_types")}

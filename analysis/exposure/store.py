@@ -3,7 +3,8 @@
 * ``(:ExposureRun {run_id, ingest_run_id, status, started_at, finished_at, seconds, nodes, edges,
   exposed, latest})`` — one per computation; ``latest`` marks the newest complete one.
 * ``(:ExposureNode {run_id, node_id, label, labels, name, account, cluster, dist, crown_jewel,
-  sensitivity, crown_reason, admin})`` — every asset on some internet path; those the internet reaches
+  sensitivity, crown_reason, admin, path_digest})`` — every asset on some internet path (``path_digest``:
+  ``digest.py``, compared by exposure change); those the internet reaches
   directly also carry the label ``ExposedAsset`` and ``ports``, ``exposure_types``, ``reasons``, ``weight``.
 * ``(:ExposureEdge {run_id, src, dst, type, reason, ports, access, src_dist})`` — one per hop.
   ``src_dist`` (hops from the internet to ``src``) lets the path request prune while walking backwards.

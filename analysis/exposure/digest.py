@@ -1,0 +1,113 @@
+"""Replica groups and per-target path digests of one exposure run — shared by ``compute`` (which stores a
+digest on every ``ExposureNode``) and ``drift`` (which compares two runs' digests before reading any path).
+
+Replica groups: nodes of a replica-capable label with the same predecessors and successors *in the run's
+whole stored attack graph* are one group node ``replicas:<label>:<in ids>><out ids>``. Taking the neighbours
+from the whole run (not from the part a request happened to read) makes a path's identity a property of the
+run: the same with or without a ``target`` / ``label`` filter, and computable once when the run is stored.
+
+Path digest of a node: a Merkle hash over its ancestors on the replica-contracted graph (strongly connected
+parts hashed together; each part's hash covers its nodes' signatures — the node data a path's identity and
+score depend on and every incoming hop — and the sorted hashes of the parts before it). Two runs giving a
+target the same digest have the same ancestor subgraph, hence the same paths to it for every hop bound and
+filter, so exposure change only reads and enumerates targets whose digest differs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from typing import Any
+
+import networkx as nx
+
+REPLICA_LABELS = ("KubernetesPod", "EC2Instance", "GCPInstance")
+# Pods get a new id whenever they are rescheduled: even a single pod is known by its place, never its id.
+EPHEMERAL_LABELS = ("KubernetesPod",)
+EDGE_KEYS = ("type", "ports", "access", "weight")  # what a path's identity and score depend on
+NODE_KEYS = ("label", "labels", "sensitivity", "crown_jewel", "admin", "account", "cluster", "dist")
+# Bumped whenever the signature changes: digests of another version never compare equal.
+VERSION = b"invgraph-path-digest-1"
+
+Neighbours = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+def neighbours_of(dg: nx.DiGraph, ids: list[str]) -> Neighbours:
+    """Sorted (predecessors, successors) of ``ids`` in ``dg`` — the whole run's graph at compute time."""
+    return {n: (tuple(sorted(dg.predecessors(n))), tuple(sorted(dg.successors(n)))) for n in ids}
+
+
+def contract(
+    dg: nx.DiGraph, labels: dict[str, str], neighbours: Neighbours
+) -> tuple[nx.DiGraph, dict[str, list[str]]]:
+    """Replace each replica group of ``dg`` by one node; returns the new graph and group id -> member ids.
+
+    ``neighbours`` holds each replica-label node's neighbours in the whole run (``neighbours_of``)."""
+    groups: dict[tuple[Any, ...], list[str]] = defaultdict(list)
+    for n in dg.nodes:
+        if labels.get(n) in REPLICA_LABELS:
+            groups[(labels[n], *neighbours[n])].append(n)
+    rename: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    for (label, preds, succs), ids in groups.items():
+        if len(ids) == 1 and label not in EPHEMERAL_LABELS:
+            continue  # a lone instance keeps its own id, so a new neighbour does not rename its paths
+        # Identity from the neighbours, not the members: it survives a pod being rescheduled.
+        gid = f"replicas:{label}:{','.join(preds)}>{','.join(succs)}"
+        members[gid] = sorted(ids)
+        rename.update({i: gid for i in ids})
+    out = nx.DiGraph()
+    out.add_nodes_from(sorted({rename.get(n, n) for n in dg.nodes}))
+    for a, b, data in sorted(dg.edges(data=True), key=lambda e: (e[0], e[1])):
+        ra, rb = rename.get(a, a), rename.get(b, b)
+        if not out.has_edge(ra, rb):
+            out.add_edge(ra, rb, **data)
+    return out, members
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def signature(
+    dg: nx.DiGraph, details: dict[str, dict[str, Any]], members: dict[str, list[str]], n: str
+) -> tuple[Any, ...]:
+    """What the paths through ``n`` depend on: its data, its replica count and every incoming hop."""
+    if n not in dg:
+        return ()
+    node = details.get(n) or details[members[n][0]]
+    into = sorted((p, *(_frozen(dg.edges[p, n].get(k)) for k in EDGE_KEYS)) for p in dg.predecessors(n))
+    return (*(_frozen(node.get(k)) for k in NODE_KEYS), len(members.get(n, ())), tuple(into))
+
+
+def path_digests(
+    dg: nx.DiGraph, details: dict[str, dict[str, Any]], members: dict[str, list[str]]
+) -> dict[str, str]:
+    """Contracted node id -> digest of its ancestor subgraph (module docstring); linear in the graph."""
+    cond = nx.condensation(dg)
+    part: dict[int, bytes] = {}
+    for c in nx.topological_sort(cond):
+        h = hashlib.blake2b(VERSION, digest_size=16)
+        for n in sorted(cond.nodes[c]["members"]):
+            h.update(repr((n, signature(dg, details, members, n))).encode())
+        for d in sorted(part[p] for p in cond.predecessors(c)):
+            h.update(d)
+        part[c] = h.digest()
+    return {n: part[c].hex() for n, c in cond.graph["mapping"].items()}
+
+
+def run_digests(
+    nodes: list[dict[str, Any]], edges: list[dict[str, Any]], internet: dict[str, Any]
+) -> dict[str, str]:
+    """Stored node id -> path digest, from one run's storage rows (``compute.rows``)."""
+    details = {r["node_id"]: {**r, "id": r["node_id"]} for r in nodes}
+    details[internet["id"]] = internet
+    dg = nx.DiGraph()
+    dg.add_nodes_from(details)
+    dg.add_edges_from((e["src"], e["dst"], {k: e.get(k) for k in EDGE_KEYS}) for e in edges)
+    labels = {i: d["label"] for i, d in details.items()}
+    replicas = [n for n in dg.nodes if labels.get(n) in REPLICA_LABELS]
+    cdg, members = contract(dg, labels, neighbours_of(dg, replicas))
+    by_group = path_digests(cdg, details, members)
+    rename = {m: gid for gid, ids in members.items() for m in ids}
+    return {r["node_id"]: by_group[rename.get(r["node_id"], r["node_id"])] for r in nodes}

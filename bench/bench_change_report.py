@@ -11,9 +11,11 @@ beside the time of the drift query alone for the same runs.
    big graph too). Timed: ``exposure_drift(run 2, run 3)`` (goal < 2 s; path digests compared first), the
    same with ``digests=False`` (the node-by-node comparison runs from before digests get) and drift alone
    for the same pair.
+3. A change is planted: the first internet-exposed synthetic instance is deleted and run 3's exposure
+   recomputed; the timings of step 2 are taken again (now some targets' digests differ).
 ``--reuse`` skips the build and runs step 2's timings on the graph a previous run left in the Neo4j that
 NEO4J_URI names (its last three ingest runs), recomputing exposure for runs 2 and 3 first so both are
-stored by the code under test. Building the 1M-node graph takes most of an hour on this machine.
+stored by the code under test, then step 3. Building the 1M-node graph takes most of an hour on this machine.
 Figures go into bench/RESULTS.md under "## Change report (issue 13)". Not a test.
 """
 
@@ -36,6 +38,7 @@ from analysis.report.nightly import build  # noqa: E402
 from analysis.report.output import render  # noqa: E402
 from bench.bench_exposure import synthesize  # noqa: E402
 from bench.common import counts, neo4j_for_bench, wipe  # noqa: E402
+from graph import driver  # noqa: E402
 from graph.drift import drift, list_runs  # noqa: E402
 from ingest.runner import ingest_snapshot  # noqa: E402
 from ingest.sample import generate  # noqa: E402
@@ -52,7 +55,23 @@ def _best(fn, repeat: int = 3) -> tuple[float, object]:  # type: ignore[no-untyp
     return best, out
 
 
-def _exposure_change(runs: list[str], label: str) -> str:
+_EXPOSED_SYNTHETIC = """
+MATCH (r:ExposureRun {latest: true}) MATCH (n:ExposedAsset {run_id: r.run_id, label: 'EC2Instance'})
+WHERE n.node_id STARTS WITH 'i-syn' RETURN n.node_id AS id ORDER BY id LIMIT 1
+"""
+
+
+def _plant_change(run: str) -> str:
+    """Step 3: delete one internet-exposed synthetic instance and recompute ``run``'s exposure."""
+    victim = driver.read(_EXPOSED_SYNTHETIC)[0]["id"]
+    driver.write("MATCH (i:EC2Instance {id: $id}) DETACH DELETE i", {"id": victim})
+    t = time.perf_counter()
+    compute(run)
+    print(f"planted: {victim} deleted, exposure recomputed for {run} in {time.perf_counter() - t:.0f}s")
+    return victim
+
+
+def _exposure_change(runs: list[str], label: str, what: str = "") -> str:
     """Time exposure change run 2 → 3 both ways beside drift alone; returns the RESULTS.md row."""
     nodes, rels = counts()
     exp_s, exp = _best(lambda: exposure_drift(runs[1], runs[2]))
@@ -68,7 +87,7 @@ def _exposure_change(runs: list[str], label: str) -> str:
         flush=True,
     )
     return (
-        f"| exposure change (day 2 → 3), path digests | {nodes:,} nodes / {rels:,} rels ({label}) | "
+        f"| exposure change (day 2 → 3{what}) {figures} | {nodes:,} nodes / {rels:,} rels ({label}) | "
         f"**{exp_s:.2f} s** (goal < 2 s; node-by-node comparison {full_s:.2f} s, {same}) | {drift_s:.2f} s |"
     )
 
@@ -91,6 +110,8 @@ def main() -> None:
                 compute(run)
                 print(f"exposure recomputed for {run} in {time.perf_counter() - t:.0f}s", flush=True)
             rows.append(_exposure_change(runs, "the graph a previous run built"))
+            victim = _plant_change(runs[2])
+            rows.append(_exposure_change(runs, "the same graph", f"; exposed instance {victim} deleted"))
         else:
             rows += _build_and_time(args)
     if args.no_record:
@@ -147,6 +168,8 @@ def _build_and_time(args: argparse.Namespace) -> list[str]:
     print(f"day 3 ingest (with exposure on the big graph) {time.perf_counter() - t:.0f}s", flush=True)
     shutil.rmtree(out, ignore_errors=True)
     rows.append(_exposure_change(runs, f"sample scale {args.scale:g} + {units} synthetic units"))
+    victim = _plant_change(runs[2])
+    rows.append(_exposure_change(runs, "the same graph", f"; exposed instance {victim} deleted"))
     return rows
 
 

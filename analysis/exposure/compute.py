@@ -167,7 +167,8 @@ def compute(ingest_run_id: str | None = None, settings: ExposureSettings | None 
         seconds = time.perf_counter() - start
         store.finish(
             run_id,
-            {"nodes": len(nodes), "edges": len(edges), "exposed": exposed, "seconds": seconds},
+            {"nodes": len(nodes), "edges": len(edges), "exposed": exposed, "seconds": seconds}
+            | digest.run_summary(nodes),
             settings.exposure_keep_runs,
         )
     except Exception as exc:

@@ -111,3 +111,20 @@ def run_digests(
     by_group = path_digests(cdg, details, members)
     rename = {m: gid for gid, ids in members.items() for m in ids}
     return {r["node_id"]: by_group[rename.get(r["node_id"], r["node_id"])] for r in nodes}
+
+
+ASSET_KEYS = ("node_id", "label", "labels", "account", "cluster", "ports", "exposure_types", "reasons")
+
+
+def run_summary(nodes: list[dict[str, Any]]) -> dict[str, str]:
+    """Two digests of a whole run, stored on its ``ExposureRun``: ``paths_digest`` over every node's id and
+    path digest (equal in two runs: the same nodes with the same ancestor subgraphs, so every target query
+    and every path agree, whatever the filter) and ``assets_digest`` over what the assets section of
+    exposure change reads of each directly exposed asset (equal: no asset change, whatever the filter)."""
+    paths = hashlib.blake2b(VERSION, digest_size=16)
+    for n in sorted(nodes, key=lambda r: r["node_id"]):
+        paths.update(repr((n["node_id"], n["path_digest"])).encode())
+    assets = hashlib.blake2b(VERSION, digest_size=16)
+    for n in sorted((r for r in nodes if r.get("exposure_types")), key=lambda r: r["node_id"]):
+        assets.update(repr(tuple(_frozen(n.get(k)) for k in ASSET_KEYS)).encode())
+    return {"paths_digest": paths.hexdigest(), "assets_digest": assets.hexdigest()}

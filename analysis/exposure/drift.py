@@ -48,9 +48,12 @@ from graph.drift import DriftError, resolve_pair
 __all__ = ["ExposureTimeout", "NoExposureRun", "DriftError", "exposure_drift"]
 
 TARGET_CAP = 5000  # crown jewels compared per run; more is reported as truncated
+_RUN_DIGESTS = ("paths_digest", "assets_digest")  # digest.run_summary, stored on the ExposureRun
 _RUN_FOR_INGEST = """
 MATCH (r:ExposureRun {ingest_run_id: $ingest, status: 'ok'})
-RETURN r.run_id AS run_id, toString(r.finished_at) AS computed_at ORDER BY r.finished_at DESC LIMIT 1
+RETURN r.run_id AS run_id, toString(r.finished_at) AS computed_at, r.paths_digest AS paths_digest,
+       r.assets_digest AS assets_digest
+ORDER BY r.finished_at DESC LIMIT 1
 """
 _ASSETS = """
 MATCH (n:ExposedAsset {run_id: $run})
@@ -73,9 +76,20 @@ def _exposure_run(clock: _Clock, ingest: dict[str, Any]) -> dict[str, Any]:
     return rows[0]
 
 
-_DIGESTS = """
-UNWIND $ids AS id MATCH (n:ExposureNode {run_id: $run, node_id: id})
-RETURN n.node_id AS id, n.path_digest AS d
+# The path request's target queries, each row also carrying the target's path digest.
+_WITH_DIGEST = "RETURN n.path_digest AS path_digest, "
+_TARGET_QUERIES = {
+    q: q.replace("RETURN ", _WITH_DIGEST, 1) for q in (TARGET_BY_ID, TARGETS, TARGETS_ANY_LABEL)
+}
+# Whether _targets would be truncated, without reading the targets (TARGETS, TARGETS_ANY_LABEL's filters).
+_COUNT = """
+MATCH (n:ExposureNode {run_id: $run, crown_jewel: true}) WHERE n.dist <= $max_hops
+  AND ($label IS NULL OR $label IN n.labels OR ($label = 'AdminRole' AND n.admin))
+RETURN count(n) > $cap AS truncated
+"""
+_COUNT_ANY_LABEL = """
+MATCH (n:ExposureNode {run_id: $run}) WHERE $label IN n.labels AND n.dist <= $max_hops
+RETURN count(n) > $cap AS truncated
 """
 _NEIGHBOURS = """
 UNWIND $ids AS id
@@ -100,23 +114,25 @@ def _targets(
     """The run's targets (crown jewels, or as filtered) and whether more than TARGET_CAP matched."""
     params = {"run": run_id, "max_hops": hops_cap, "label": label, "target": target, "cap": TARGET_CAP + 1}
     query = TARGET_BY_ID if target else TARGETS if label in (None, "AdminRole") else TARGETS_ANY_LABEL
-    rows = clock.read(query, params)
+    rows = clock.read(_TARGET_QUERIES[query], params)
     return {r["id"]: r for r in rows[:TARGET_CAP]}, len(rows) > TARGET_CAP
 
 
-def _digest_changes(
-    clock: _Clock, runs: tuple[str, str], targets: tuple[set[str], set[str]]
-) -> set[str] | None:
+def _truncated(clock: _Clock, run_id: str, target: str | None, label: str | None, hops_cap: int) -> bool:
+    if target:
+        return False  # one target
+    query = _COUNT if label in (None, "AdminRole") else _COUNT_ANY_LABEL
+    params = {"run": run_id, "max_hops": hops_cap, "label": label, "cap": TARGET_CAP}
+    return bool(clock.read(query, params)[0]["truncated"])
+
+
+def _digest_changes(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> set[str] | None:
     """Targets whose path digest differs or that are in one run only; None when a run has no digests
     (computed before they existed), so the caller compares the subgraphs themselves."""
-    digests = []
-    for run_id, ids in zip(runs, targets, strict=True):
-        got = {r["id"]: r["d"] for r in clock.read(_DIGESTS, {"run": run_id, "ids": sorted(ids)})}
-        if any(got.get(i) is None for i in ids):
-            return None
-        digests.append(got)
-    old, new = digests
-    return (set(old) ^ set(new)) | {t for t in set(old) & set(new) if old[t] != new[t]}
+    if any(r["path_digest"] is None for r in (*old.values(), *new.values())):
+        return None
+    both = set(old) & set(new)
+    return (set(old) ^ set(new)) | {t for t in both if old[t]["path_digest"] != new[t]["path_digest"]}
 
 
 def _load(clock: _Clock, run_id: str, targets: list[str], hops_cap: int) -> _RunGraph:
@@ -306,11 +322,19 @@ def exposure_drift(
     with _Clock(settings.exposure_drift_timeout_s) as clock:
         old_run, new_run = _exposure_run(clock, frm), _exposure_run(clock, to)
         filters = {"account": account, "cluster": cluster, "label": label, "target": target}
-        assets = _asset_changes(clock, old_run["run_id"], new_run["run_id"], filters)
-        t_old, cut_old = _targets(clock, old_run["run_id"], target, label, hops_cap)
-        t_new, cut_new = _targets(clock, new_run["run_id"], target, label, hops_cap)
         runs = (old_run["run_id"], new_run["run_id"])
-        todo = _digest_changes(clock, runs, (set(t_old), set(t_new))) if digests else None
+        same = {k: digests and old_run[k] is not None and old_run[k] == new_run[k] for k in _RUN_DIGESTS}
+        if same["assets_digest"]:  # the same exposed assets in both runs, whatever the filter
+            assets = {"newly_reachable": [], "no_longer_reachable": [], "changed": []}
+        else:
+            assets = _asset_changes(clock, runs[0], runs[1], filters)
+        if same["paths_digest"]:  # the same nodes with the same ancestors: every path is the same
+            cut = _truncated(clock, runs[1], target, label, hops_cap)
+            t_old, t_new, cut_old, cut_new = {}, {}, cut, cut
+        else:
+            t_old, cut_old = _targets(clock, runs[0], target, label, hops_cap)
+            t_new, cut_new = _targets(clock, runs[1], target, label, hops_cap)
+        todo = _digest_changes(t_old, t_new) if digests else None
         if todo is not None:  # read only the targets whose digest differs
             g_old = _load(clock, runs[0], sorted(todo & set(t_old)), hops_cap)
             g_new = _load(clock, runs[1], sorted(todo & set(t_new)), hops_cap)

@@ -132,7 +132,8 @@ def _store(run_id: str, ingest_run_id: str, day: int) -> None:
         row["path_digest"] = digests[row["node_id"]]
     store.begin(run_id, ingest_run_id)
     store.write(run_id, nodes, edges)
-    store.finish(run_id, {"nodes": len(nodes), "edges": len(edges), "exposed": 0, "seconds": 0.0}, keep=10)
+    stats = {"nodes": len(nodes), "edges": len(edges), "exposed": 0, "seconds": 0.0}
+    store.finish(run_id, stats | digest.run_summary(nodes), keep=10)
 
 
 @pytest.fixture(scope="module")
@@ -156,8 +157,7 @@ def _changed_targets(runs: list[str]) -> set[str] | None:
                 {"i": ingest},
             )
             ids.append(rows[0]["id"])
-        targets = tuple(set(_targets(clock, i, None, None, 6)[0]) for i in ids)
-        return _digest_changes(clock, (ids[0], ids[1]), targets)  # type: ignore[arg-type]
+        return _digest_changes(*(_targets(clock, i, None, None, 6)[0] for i in ids))
 
 
 def test_digests_and_full_comparison_agree_on_the_handwritten_pair(runs: list[str]) -> None:
@@ -202,3 +202,13 @@ def test_digests_and_full_comparison_agree_on_planted_changes(runs: list[str]) -
     # Only targets whose subgraph changed are read: the unchanged ones, and the fleet whose replaced
     # instance keeps the group's identity, are skipped.
     assert _changed_targets(runs) == {"b-data", "b-logs", "b-old", "sec-web"}
+    # Filtered, the two ways still agree (targets read by label; assets and paths narrowed).
+    for kw in ({"label": "S3Bucket"}, {"target": "b-static"}, {"cluster": "c1"}, {"max_hops": 3}):
+        assert exposure_drift(*runs, **kw) == exposure_drift(*runs, **kw, digests=False), kw
+
+
+def test_a_run_against_itself_is_answered_from_the_run_digests(runs: list[str]) -> None:
+    """Same whole-run digests: no asset or target is read, and the answer is the full comparison's."""
+    doc = exposure_drift(runs[1], runs[1])
+    assert doc == exposure_drift(runs[1], runs[1], digests=False)
+    assert not any(doc["assets"].values()) and not any(doc["paths"].values()) and not doc["truncated"]

@@ -1,7 +1,7 @@
 """Benchmark: the nightly report (all sections, HTML) and exposure change between two runs, each printed
 beside the time of the drift query alone for the same runs.
 
-    .venv/bin/python bench/bench_change_report.py [--scale 200] [--nodes 1000000] [--no-record]
+    .venv/bin/python bench/bench_change_report.py [--scale 200] [--nodes 1000000] [--reuse] [--no-record]
 
 1. The sample (``--scale``; 200 ≈ 100k assets) is generated for 3 days; days 1 and 2 are ingested with the
    default post-ingest steps (history, privileges, exposure) and the controls run after each. Timed: the

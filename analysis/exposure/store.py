@@ -1,7 +1,8 @@
 """Per-run storage of the attack graph, compact and indexed for the path request.
 
 * ``(:ExposureRun {run_id, ingest_run_id, status, started_at, finished_at, seconds, nodes, edges,
-  exposed, latest})`` — one per computation; ``latest`` marks the newest complete one.
+  exposed, latest, paths_digest, assets_digest})`` — one per computation; ``latest`` marks the newest
+  complete one; the two digests (``digest.run_summary``) let exposure change skip an unchanged section.
 * ``(:ExposureNode {run_id, node_id, label, labels, name, account, cluster, dist, crown_jewel,
   sensitivity, crown_reason, admin, path_digest})`` — every asset on some internet path (``path_digest``:
   ``digest.py``, compared by exposure change); those the internet reaches

@@ -155,9 +155,7 @@ def compute(ingest_run_id: str | None = None, settings: ExposureSettings | None 
         nodes, edges, crowns = rows(g, settings)
         t = time.perf_counter()
         # Every node's path digest, so exposure change compares digests before reading any path.
-        digests = digest.run_digests(nodes, edges, INTERNET_NODE)
-        for row in nodes:
-            row["path_digest"] = digests[row["node_id"]]
+        digests = digest.annotate(nodes, edges, INTERNET_NODE, settings.exposure_default_hops)
         phases["digest"], t = time.perf_counter() - t, time.perf_counter()
         store.write(run_id, nodes, edges)
         store.mark_inventory(
@@ -167,8 +165,7 @@ def compute(ingest_run_id: str | None = None, settings: ExposureSettings | None 
         seconds = time.perf_counter() - start
         store.finish(
             run_id,
-            {"nodes": len(nodes), "edges": len(edges), "exposed": exposed, "seconds": seconds}
-            | digest.run_summary(nodes),
+            {"nodes": len(nodes), "edges": len(edges), "exposed": exposed, "seconds": seconds} | digests,
             settings.exposure_keep_runs,
         )
     except Exception as exc:

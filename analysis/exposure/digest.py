@@ -32,9 +32,33 @@ VERSION = b"invgraph-path-digest-1"
 Neighbours = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
 
 
-def neighbours_of(dg: nx.DiGraph, ids: list[str]) -> Neighbours:
-    """Sorted (predecessors, successors) of ``ids`` in ``dg`` — the whole run's graph at compute time."""
-    return {n: (tuple(sorted(dg.predecessors(n))), tuple(sorted(dg.successors(n)))) for n in ids}
+def relevant(
+    dist: dict[str, int],
+    to_crown: dict[str, int | None],
+    preds: dict[str, list[str]],
+    succs: dict[str, list[str]],
+    hops: int,
+) -> Neighbours:
+    """Each node's neighbours on internet → crown-jewel paths within ``hops``: a predecessor ``a`` of ``p``
+    when ``dist(a) + 1 + to_crown(p) <= hops``, a successor ``m`` when ``dist(p) + 1 + to_crown(m) <= hops``
+    — exactly the hops a backward walk from every crown jewel (``paths._subgraph``) keeps around ``p``, so a
+    replica group's identity ignores neighbours that lead nowhere (a pod's node, an unrelated caller)."""
+    out: Neighbours = {}
+    for p in preds.keys() | succs.keys():
+        tc = to_crown.get(p)
+        ins = sorted(a for a in preds.get(p, ()) if tc is not None and dist[a] + 1 + tc <= hops)
+        outs = sorted(
+            m for m in succs.get(p, ()) if to_crown.get(m) is not None and dist[p] + 1 + to_crown[m] <= hops
+        )
+        out[p] = (tuple(ins), tuple(outs))
+    return out
+
+
+def to_crown(dg: nx.DiGraph, crowns: list[str]) -> dict[str, int]:
+    """Fewest hops from each node to a crown jewel (nodes that reach none are absent)."""
+    if not crowns:
+        return {}
+    return dict(nx.multi_source_dijkstra_path_length(dg.reverse(copy=False), set(crowns), weight=None))
 
 
 def contract(
@@ -42,7 +66,8 @@ def contract(
 ) -> tuple[nx.DiGraph, dict[str, list[str]]]:
     """Replace each replica group of ``dg`` by one node; returns the new graph and group id -> member ids.
 
-    ``neighbours`` holds each replica-label node's neighbours in the whole run (``neighbours_of``)."""
+    ``neighbours`` holds each replica-label node's neighbours: ``relevant`` ones in the whole run, or (runs
+    stored before ``to_crown``) those in the part of the graph a request read."""
     groups: dict[tuple[Any, ...], list[str]] = defaultdict(list)
     for n in dg.nodes:
         if labels.get(n) in REPLICA_LABELS:
@@ -97,17 +122,25 @@ def path_digests(
 
 
 def run_digests(
-    nodes: list[dict[str, Any]], edges: list[dict[str, Any]], internet: dict[str, Any]
+    nodes: list[dict[str, Any]], edges: list[dict[str, Any]], internet: dict[str, Any], hops: int
 ) -> dict[str, str]:
-    """Stored node id -> path digest, from one run's storage rows (``compute.rows``)."""
+    """Stored node id -> path digest, from one run's storage rows (``compute.rows``, with ``to_crown``),
+    for requests bounded by ``hops``."""
     details = {r["node_id"]: {**r, "id": r["node_id"]} for r in nodes}
-    details[internet["id"]] = internet
+    details[internet["id"]] = {**internet, "dist": 0}
     dg = nx.DiGraph()
     dg.add_nodes_from(details)
     dg.add_edges_from((e["src"], e["dst"], {k: e.get(k) for k in EDGE_KEYS}) for e in edges)
     labels = {i: d["label"] for i, d in details.items()}
     replicas = [n for n in dg.nodes if labels.get(n) in REPLICA_LABELS]
-    cdg, members = contract(dg, labels, neighbours_of(dg, replicas))
+    neighbours = relevant(
+        {i: d["dist"] for i, d in details.items()},
+        {r["node_id"]: r.get("to_crown") for r in nodes},
+        {n: list(dg.predecessors(n)) for n in replicas},
+        {n: list(dg.successors(n)) for n in replicas},
+        hops,
+    )
+    cdg, members = contract(dg, labels, neighbours)
     by_group = path_digests(cdg, details, members)
     rename = {m: gid for gid, ids in members.items() for m in ids}
     return {r["node_id"]: by_group[rename.get(r["node_id"], r["node_id"])] for r in nodes}
@@ -128,3 +161,18 @@ def run_summary(nodes: list[dict[str, Any]]) -> dict[str, str]:
     for n in sorted((r for r in nodes if r.get("exposure_types")), key=lambda r: r["node_id"]):
         assets.update(repr(tuple(_frozen(n.get(k)) for k in ASSET_KEYS)).encode())
     return {"paths_digest": paths.hexdigest(), "assets_digest": assets.hexdigest()}
+
+
+def annotate(
+    nodes: list[dict[str, Any]], edges: list[dict[str, Any]], internet: dict[str, Any], hops: int
+) -> dict[str, Any]:
+    """Add ``to_crown`` and ``path_digest`` to one run's node rows; returns the run's digests to store
+    on its ``ExposureRun`` (``run_summary`` and the hop bound they hold for)."""
+    dg = nx.DiGraph([(e["src"], e["dst"]) for e in edges])
+    near = to_crown(dg, [n["node_id"] for n in nodes if n["crown_jewel"]])
+    for row in nodes:
+        row["to_crown"] = near.get(row["node_id"])
+    digests = run_digests(nodes, edges, internet, hops)
+    for row in nodes:
+        row["path_digest"] = digests[row["node_id"]]
+    return run_summary(nodes) | {"digest_hops": hops}

@@ -29,7 +29,7 @@ from typing import Any
 import networkx as nx
 
 from analysis.exposure import scoring
-from analysis.exposure.digest import EPHEMERAL_LABELS, REPLICA_LABELS, contract, signature
+from analysis.exposure.digest import EPHEMERAL_LABELS, REPLICA_LABELS, contract, relevant, signature
 from analysis.exposure.model import INTERNET
 from analysis.exposure.paths import (
     INTERNET_NODE,
@@ -52,7 +52,7 @@ _RUN_DIGESTS = ("paths_digest", "assets_digest")  # digest.run_summary, stored o
 _RUN_FOR_INGEST = """
 MATCH (r:ExposureRun {ingest_run_id: $ingest, status: 'ok'})
 RETURN r.run_id AS run_id, toString(r.finished_at) AS computed_at, r.paths_digest AS paths_digest,
-       r.assets_digest AS assets_digest
+       r.assets_digest AS assets_digest, r.digest_hops AS digest_hops
 ORDER BY r.finished_at DESC LIMIT 1
 """
 _ASSETS = """
@@ -91,11 +91,16 @@ _COUNT_ANY_LABEL = """
 MATCH (n:ExposureNode {run_id: $run}) WHERE $label IN n.labels AND n.dist <= $max_hops
 RETURN count(n) > $cap AS truncated
 """
+# A replica node's whole-run neighbours with what digest.relevant needs (their distances).
 _NEIGHBOURS = """
 UNWIND $ids AS id
-CALL (id) { OPTIONAL MATCH (e:ExposureEdge {run_id: $run, dst: id}) RETURN collect(DISTINCT e.src) AS preds }
-CALL (id) { OPTIONAL MATCH (e:ExposureEdge {run_id: $run, src: id}) RETURN collect(DISTINCT e.dst) AS succs }
-RETURN id, preds, succs
+MATCH (n:ExposureNode {run_id: $run, node_id: id})
+CALL (id) { MATCH (e:ExposureEdge {run_id: $run, dst: id}) RETURN collect([e.src, e.src_dist]) AS preds }
+CALL (id) {
+  MATCH (e:ExposureEdge {run_id: $run, src: id}) MATCH (m:ExposureNode {run_id: $run, node_id: e.dst})
+  RETURN collect([e.dst, m.to_crown]) AS succs
+}
+RETURN id, n.dist AS dist, n.to_crown AS to_crown, preds, succs
 """
 
 
@@ -135,16 +140,25 @@ def _digest_changes(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any
     return (set(old) ^ set(new)) | {t for t in both if old[t]["path_digest"] != new[t]["path_digest"]}
 
 
-def _load(clock: _Clock, run_id: str, targets: list[str], hops_cap: int) -> _RunGraph:
+def _load(clock: _Clock, run: dict[str, Any], targets: list[str], hops_cap: int) -> _RunGraph:
+    run_id = run["run_id"]
     raw = _subgraph(clock, run_id, targets, hops_cap)
     ids = sorted(set(raw.nodes) - {INTERNET})
     details = {r["id"]: r for r in clock.read(NODES, {"run": run_id, "ids": ids})} if ids else {}
     details[INTERNET] = INTERNET_NODE
     labels = {i: d["label"] for i, d in details.items()}
     replicas = [n for n in ids if labels.get(n) in REPLICA_LABELS]
-    # Replica groups are keyed by their neighbours in the whole run, not just the part read here.
-    rows = clock.read(_NEIGHBOURS, {"run": run_id, "ids": replicas}) if replicas else []
-    neighbours = {r["id"]: (tuple(sorted(r["preds"])), tuple(sorted(r["succs"]))) for r in rows}
+    if run["digest_hops"] is None:  # stored before to_crown: neighbours in the part read, as then
+        neighbours = {
+            n: (tuple(sorted(raw.predecessors(n))), tuple(sorted(raw.successors(n)))) for n in replicas
+        }
+    else:  # neighbours on crown-jewel paths in the whole run: the same whatever part was read
+        rows = clock.read(_NEIGHBOURS, {"run": run_id, "ids": replicas}) if replicas else []
+        dist = {k: v for r in rows for k, v in (*r["preds"], (r["id"], r["dist"]))}
+        near = {k: v for r in rows for k, v in (*r["succs"], (r["id"], r["to_crown"]))}
+        preds = {r["id"]: [a for a, _ in r["preds"]] for r in rows}
+        succs = {r["id"]: [m for m, _ in r["succs"]] for r in rows}
+        neighbours = relevant(dist, near, preds, succs, hops_cap)
     dg, members = contract(raw, labels, neighbours)
     return _RunGraph(dg, details, members)
 
@@ -323,6 +337,8 @@ def exposure_drift(
         old_run, new_run = _exposure_run(clock, frm), _exposure_run(clock, to)
         filters = {"account": account, "cluster": cluster, "label": label, "target": target}
         runs = (old_run["run_id"], new_run["run_id"])
+        # Digests hold for the hop bound they were computed with (the default); others compare node by node.
+        digests = digests and old_run["digest_hops"] == new_run["digest_hops"] == hops_cap
         same = {k: digests and old_run[k] is not None and old_run[k] == new_run[k] for k in _RUN_DIGESTS}
         if same["assets_digest"]:  # the same exposed assets in both runs, whatever the filter
             assets = {"newly_reachable": [], "no_longer_reachable": [], "changed": []}
@@ -336,11 +352,11 @@ def exposure_drift(
             t_new, cut_new = _targets(clock, runs[1], target, label, hops_cap)
         todo = _digest_changes(t_old, t_new) if digests else None
         if todo is not None:  # read only the targets whose digest differs
-            g_old = _load(clock, runs[0], sorted(todo & set(t_old)), hops_cap)
-            g_new = _load(clock, runs[1], sorted(todo & set(t_new)), hops_cap)
+            g_old = _load(clock, old_run, sorted(todo & set(t_old)), hops_cap)
+            g_new = _load(clock, new_run, sorted(todo & set(t_new)), hops_cap)
         else:  # a run from before digests: read every target's subgraph and compare node by node
-            g_old = _load(clock, runs[0], list(t_old), hops_cap)
-            g_new = _load(clock, runs[1], list(t_new), hops_cap)
+            g_old = _load(clock, old_run, list(t_old), hops_cap)
+            g_new = _load(clock, new_run, list(t_new), hops_cap)
             # Targets in one run only, or with a changed ancestor; the rest have identical paths in both.
             todo = (set(t_old) ^ set(t_new)) | (_affected(g_old, g_new) & (set(t_old) | set(t_new)))
         old = _paths_to(clock, settings, g_old, todo, account, cluster, hops_cap)

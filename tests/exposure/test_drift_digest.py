@@ -127,13 +127,11 @@ def _rows(day: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
 def _store(run_id: str, ingest_run_id: str, day: int) -> None:
     nodes, edges = _rows(day)
-    digests = digest.run_digests(nodes, edges, INTERNET_NODE)
-    for row in nodes:
-        row["path_digest"] = digests[row["node_id"]]
+    digests = digest.annotate(nodes, edges, INTERNET_NODE, 6)  # as compute does, default hop bound
     store.begin(run_id, ingest_run_id)
     store.write(run_id, nodes, edges)
     stats = {"nodes": len(nodes), "edges": len(edges), "exposed": 0, "seconds": 0.0}
-    store.finish(run_id, stats | digest.run_summary(nodes), keep=10)
+    store.finish(run_id, stats | digests, keep=10)
 
 
 @pytest.fixture(scope="module")

@@ -1,16 +1,19 @@
 """Replica groups and per-target path digests of one exposure run — shared by ``compute`` (which stores a
 digest on every ``ExposureNode``) and ``drift`` (which compares two runs' digests before reading any path).
 
-Replica groups: nodes of a replica-capable label with the same predecessors and successors *in the run's
-whole stored attack graph* are one group node ``replicas:<label>:<in ids>><out ids>``. Taking the neighbours
-from the whole run (not from the part a request happened to read) makes a path's identity a property of the
-run: the same with or without a ``target`` / ``label`` filter, and computable once when the run is stored.
+Replica groups: nodes of a replica-capable label with the same neighbours on internet → crown-jewel paths
+within the hop bound (``relevant``: what a backward walk from every crown jewel keeps around them) are one
+group node ``replicas:<label>:<in ids>><out ids>``. Taken from the whole run through the stored ``dist`` and
+``to_crown`` (fewest hops from the internet / to a crown jewel), a group's identity does not depend on which
+part of the graph a request read, so it is computed once when the run is stored; neighbours that lead to
+no crown jewel (the node a pod runs on, when its role reaches nothing) never rename a path.
 
 Path digest of a node: a Merkle hash over its ancestors on the replica-contracted graph (strongly connected
 parts hashed together; each part's hash covers its nodes' signatures — the node data a path's identity and
 score depend on and every incoming hop — and the sorted hashes of the parts before it). Two runs giving a
-target the same digest have the same ancestor subgraph, hence the same paths to it for every hop bound and
-filter, so exposure change only reads and enumerates targets whose digest differs.
+target the same digest have the same ancestor subgraph, hence the same paths to it for the hop bound the
+digests were computed with (the default) and every filter, so exposure change only reads and enumerates
+targets whose digest differs.
 """
 
 from __future__ import annotations

@@ -6,10 +6,10 @@ against the one before); each ingest run is compared through the exposure run co
 or pruned beyond ``INVGRAPH_EXPOSURE_KEEP_RUNS`` — gives ``NoExposureRun`` naming the run and the reason.
 
 Path identity is stable across runs: the target plus the ids of the hops' nodes. Interchangeable replicas —
-nodes of one replica-capable label with the same neighbours on the run's whole attack graph (pods of one
-workload behind one Service with the same service account, instances behind one load balancer with the same
-profile) — are contracted into one group node *before* paths are enumerated (``digest.contract``), so a path
-is reported once with its replica count. A group is known by its label and neighbours
+nodes of one replica-capable label with the same neighbours on crown-jewel paths (``digest.relevant``: pods
+of one workload behind one Service with the same service account, instances behind one load balancer with
+the same profile) — are contracted into one group node *before* paths are enumerated (``digest.contract``),
+so a path is reported once with its replica count. A group is known by its label and neighbours
 (``replicas:<label>:<in>><out>``), never by its members: a rescheduled pod (new id, same place) is no
 change. Pods are always known that way, even alone; a lone instance keeps its own id. Exposed assets are
 collapsed the same way in the assets section (replicas exposed on the same ports for the same reasons).

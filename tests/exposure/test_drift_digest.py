@@ -30,7 +30,6 @@ ACCT = "111122223333"
 # Hand-built attack graphs in the stored shape (compute.rows): (src, dst, type, access).
 _COMMON = [
     (INTERNET, "svc-web", "internet", None),
-    ("svc-web", "sa-web", "runs-as", None),  # replaced by pods below, see _graph
     (INTERNET, "lb-1", "internet", None),
     ("lb-1", "i-logs", "lb-target", None),
     ("i-logs", "role-logs", "runs-as", None),
@@ -60,7 +59,7 @@ CROWNS = {"b-data", "b-logs", "b-static", "b-fleet", "b-old", "sec-web"}
 def _graph(day: int) -> list[tuple[str, str, str, str | None]]:
     pods = ["pod-a1", "pod-a2"] if day == 1 else ["pod-b1", "pod-b2", "pod-b3"]  # rescheduled, +1 replica
     fleet = ["i-f1", "i-f2"] if day == 1 else ["i-f1", "i-f9"]  # one instance replaced: same place
-    edges = [e for e in _COMMON if e[:2] != ("svc-web", "sa-web")]
+    edges = list(_COMMON)
     for p in pods:
         edges += [("svc-web", p, "k8s-route", None), (p, "sa-web", "runs-as", None)]
         edges += [(p, "sec-web", "mounts-secret", "read")]

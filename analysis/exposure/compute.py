@@ -13,9 +13,10 @@ from typing import Any
 
 import networkx as nx
 
-from analysis.exposure import gcp, identity, k8s, network, scoring, services, store
+from analysis.exposure import digest, gcp, identity, k8s, network, scoring, services, store
 from analysis.exposure.gcp_identity import GcpIdentity
 from analysis.exposure.model import INTERNET, AttackGraph, Node
+from analysis.exposure.paths import INTERNET_NODE
 from config import ExposureSettings, get_settings
 from graph import driver
 from graph.schema.labels import data_store_labels
@@ -151,6 +152,9 @@ def compute(ingest_run_id: str | None = None, settings: ExposureSettings | None 
         _read_props(g)
         nodes, edges, crowns = rows(g, settings)
         t = time.perf_counter()
+        # Every node's path digest, so exposure change compares digests before reading any path.
+        digests = digest.annotate(nodes, edges, INTERNET_NODE, settings.exposure_default_hops)
+        phases["digest"], t = time.perf_counter() - t, time.perf_counter()
         store.write(run_id, nodes, edges)
         store.mark_inventory(
             {n["node_id"]: (n["label"], n["exposure_types"]) for n in nodes if n.get("exposure_types")}
@@ -159,7 +163,7 @@ def compute(ingest_run_id: str | None = None, settings: ExposureSettings | None 
         seconds = time.perf_counter() - start
         store.finish(
             run_id,
-            {"nodes": len(nodes), "edges": len(edges), "exposed": exposed, "seconds": seconds},
+            {"nodes": len(nodes), "edges": len(edges), "exposed": exposed, "seconds": seconds} | digests,
             settings.exposure_keep_runs,
         )
     except Exception as exc:

@@ -1,9 +1,11 @@
 """Per-run storage of the attack graph, compact and indexed for the path request.
 
 * ``(:ExposureRun {run_id, ingest_run_id, status, started_at, finished_at, seconds, nodes, edges,
-  exposed, latest})`` — one per computation; ``latest`` marks the newest complete one.
+  exposed, latest, paths_digest, assets_digest, digest_hops})`` — one per computation; ``latest`` marks
+  the newest complete one; the digests (``digest.annotate``) let exposure change skip unchanged parts.
 * ``(:ExposureNode {run_id, node_id, label, labels, name, account, cluster, dist, crown_jewel,
-  sensitivity, crown_reason, admin})`` — every asset on some internet path; those the internet reaches
+  sensitivity, crown_reason, admin, to_crown, path_digest})`` — every asset on some internet path
+  (``to_crown``: fewest hops to a crown jewel; ``path_digest``: ``digest.py``); those the internet reaches
   directly also carry the label ``ExposedAsset`` and ``ports``, ``exposure_types``, ``reasons``, ``weight``.
 * ``(:ExposureEdge {run_id, src, dst, type, reason, ports, access, src_dist})`` — one per hop.
   ``src_dist`` (hops from the internet to ``src``) lets the path request prune while walking backwards.

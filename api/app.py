@@ -31,8 +31,11 @@ async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
         graph_import.move_from_graph()
     except (ServiceUnavailable, SessionExpired) as exc:
         # Not fatal: the API still answers health checks; the move is retried at the next start.
-        log.warning("Neo4j unavailable at start-up; API keys or audit events still in the graph were not "
-                    "moved to the application database (retried at next start): %s", exc)
+        log.warning(
+            "Neo4j unavailable at start-up; API keys or audit events still in the graph were not "
+            "moved to the application database (retried at next start): %s",
+            exc,
+        )
     yield
     close_driver()
     engine.dispose_all()

@@ -28,8 +28,9 @@ from appdb.keys import ApiKey
 from config import ApiSettings
 
 bearer_scheme = HTTPBearer(auto_error=False, description="An invgraph API key: `ig_<prefix>_<secret>`.")
-BOOTSTRAP_KEY = ApiKey(id="bootstrap", name="bootstrap admin key", role="admin", prefix="bootstrap",
-                       created_at="")
+BOOTSTRAP_KEY = ApiKey(
+    id="bootstrap", name="bootstrap admin key", role="admin", prefix="bootstrap", created_at=""
+)
 _MAX_CACHE = 10_000
 
 
@@ -103,9 +104,13 @@ def _throttle(request: Request, key: ApiKey, settings: ApiSettings) -> None:
     wait = limiter.take(key.id, cls)
     if wait > 0:
         request.app.state.metrics.rate_limited.labels(cls).inc()
-        raise ApiError(429, "too_many_requests", f"rate limit for {cls!r} requests of this key reached; "
-                       f"retry in {ratelimit.retry_after(wait)} s", rule="rate_limit",
-                       headers={"Retry-After": ratelimit.retry_after(wait)})
+        raise ApiError(
+            429,
+            "too_many_requests",
+            f"rate limit for {cls!r} requests of this key reached; retry in {ratelimit.retry_after(wait)} s",
+            rule="rate_limit",
+            headers={"Retry-After": ratelimit.retry_after(wait)},
+        )
 
 
 def require_role(min_role: str, scoped: bool = False, refusal: str | None = None) -> Callable[..., ApiKey]:
@@ -124,11 +129,18 @@ def require_role(min_role: str, scoped: bool = False, refusal: str | None = None
             raise _unauthorized("missing API key: send 'Authorization: Bearer <key>'")
         key = authenticate(credentials.credentials, settings, key_cache(request))
         if apikeys.role_rank(key.role) < apikeys.role_rank(min_role):
-            raise ApiError(403, "forbidden",
-                           f"this endpoint needs the {min_role!r} role; the key has {key.role!r}")
+            raise ApiError(
+                403, "forbidden", f"this endpoint needs the {min_role!r} role; the key has {key.role!r}"
+            )
         if key.scopes.limited and not scoped:
-            raise ApiError(403, "forbidden", refusal or "this endpoint cannot be limited to a key's scopes, "
-                           "so scoped keys may not use it; use an unscoped key", rule="scoped_key")
+            raise ApiError(
+                403,
+                "forbidden",
+                refusal
+                or "this endpoint cannot be limited to a key's scopes, "
+                "so scoped keys may not use it; use an unscoped key",
+                rule="scoped_key",
+            )
         request.state.api_key = key
         if settings.rate_limits_enabled:
             _throttle(request, key, settings)

@@ -29,8 +29,20 @@ from graph.driver import session
 _PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 _MAX_DEPTH = 16
 _INT64 = (-(2**63), 2**63 - 1)
-_DENIED_OPERATORS = ("LoadCSV", "Show", "AdministrationCommand", "Transaction", "Create", "Drop",
-                     "Terminate", "Merge", "Delete", "Set", "Remove", "Foreach")
+_DENIED_OPERATORS = (
+    "LoadCSV",
+    "Show",
+    "AdministrationCommand",
+    "Transaction",
+    "Create",
+    "Drop",
+    "Terminate",
+    "Merge",
+    "Delete",
+    "Set",
+    "Remove",
+    "Foreach",
+)
 
 
 # `*`, `*3`, `*2..`, `*..5`, `*1..5` in a VarLengthExpand's details; `{1, }` / `{1, 4}` in a Repeat's.
@@ -63,8 +75,9 @@ def check_parameters(parameters: Mapping[str, JsonValue], max_bytes: int) -> Non
         raise ApiError(413, "parameters_too_large", f"parameters are {size} bytes; the limit is {max_bytes}")
     for name in parameters:
         if not _PARAM_NAME.match(name):
-            raise ApiError(400, "invalid_parameters",
-                           f"parameter name {name[:70]!r} is not a plain identifier")
+            raise ApiError(
+                400, "invalid_parameters", f"parameter name {name[:70]!r} is not a plain identifier"
+            )
 
     def walk(value: JsonValue, depth: int) -> None:
         if depth > _MAX_DEPTH:
@@ -116,24 +129,32 @@ def _check_cost(op: str, details: str, estimate: float, limits: Limits) -> None:
     if is_var and (upper is None or upper > limits.max_path_hops):
         bound = "no upper bound" if upper is None else f"up to {upper} hops"
         hops = limits.max_path_hops
-        raise CypherRefused("unbounded_path", f"variable-length pattern with {bound}; give it an upper "
-                            f"bound of at most {hops} hops (e.g. [*1..{hops}])")
+        raise CypherRefused(
+            "unbounded_path",
+            f"variable-length pattern with {bound}; give it an upper "
+            f"bound of at most {hops} hops (e.g. [*1..{hops}])",
+        )
     if estimate > limits.max_estimated_rows:
         raise CypherRefused(
-            "cost_budget", f"the planner estimates {estimate:,.0f} rows at operator {op}; the budget is "
+            "cost_budget",
+            f"the planner estimates {estimate:,.0f} rows at operator {op}; the budget is "
             f"{limits.max_estimated_rows:,.0f} (INVGRAPH_CYPHER_MAX_ESTIMATED_ROWS): narrow the MATCH "
-            "(labels, properties) or avoid cartesian products")
+            "(labels, properties) or avoid cartesian products",
+        )
 
 
 def translate_neo4j_error(exc: Neo4jError, timeout_s: float) -> ApiError:
     code = exc.code or ""
-    if "TransactionTimedOut" in code or code.endswith("Transaction.Terminated") or code.endswith(
-        "Transaction.LockClientStopped"
+    if (
+        "TransactionTimedOut" in code
+        or code.endswith("Transaction.Terminated")
+        or code.endswith("Transaction.LockClientStopped")
     ):
         return ApiError(504, "query_timeout", f"the query was stopped after the {timeout_s:g} s limit")
     if code.endswith("Statement.AccessMode") or ".Security." in code:
-        return ApiError(400, "query_refused", "the database refused a write in the read-only session",
-                        rule="access_mode")
+        return ApiError(
+            400, "query_refused", "the database refused a write in the read-only session", rule="access_mode"
+        )
     if "MemoryPoolOutOfMemoryError" in code or "OutOfMemory" in code:
         return ApiError(400, "query_too_expensive", "the query exceeded the transaction memory limit")
     message = (exc.message or str(exc)).strip().splitlines()[0][:500]
@@ -144,8 +165,9 @@ def translate_neo4j_error(exc: Neo4jError, timeout_s: float) -> ApiError:
     return ApiError(502, "neo4j_error", f"database error: {message}")
 
 
-def explain_check(query: str, parameters: Mapping[str, JsonValue], timeout_s: float,
-                  limits: Limits | None = None) -> None:
+def explain_check(
+    query: str, parameters: Mapping[str, JsonValue], timeout_s: float, limits: Limits | None = None
+) -> None:
     """Layer d. Raises CypherRefused, or ApiError for invalid Cypher."""
     limits = limits or Limits(timeout_s)
     try:
@@ -154,8 +176,9 @@ def explain_check(query: str, parameters: Mapping[str, JsonValue], timeout_s: fl
     except Neo4jError as exc:
         raise translate_neo4j_error(exc, timeout_s) from exc
     if summary.query_type != "r":
-        raise CypherRefused("read_only",
-                            f"the query is not read-only (Neo4j query type {summary.query_type!r})")
+        raise CypherRefused(
+            "read_only", f"the query is not read-only (Neo4j query type {summary.query_type!r})"
+        )
     if summary.plan is None:
         raise CypherRefused("no_plan", "Neo4j returned no plan for the query")
     for op, db, details, _ in _operators(summary.plan):
@@ -177,8 +200,13 @@ def session_database(summary: object) -> str:
     return str(db) if db else "neo4j"
 
 
-def run_read(query: str, parameters: Mapping[str, JsonValue], limit: int, timeout_s: float,
-             max_bytes: int | None = None) -> QueryResult:
+def run_read(
+    query: str,
+    parameters: Mapping[str, JsonValue],
+    limit: int,
+    timeout_s: float,
+    max_bytes: int | None = None,
+) -> QueryResult:
     """Layer e: explicit READ transaction with a timeout; pulls at most limit + 1 rows and stops once
     the rows kept reach `max_bytes` of JSON."""
     rows: list[list[JsonValue]] = []

@@ -14,22 +14,71 @@ import unicodedata
 from dataclasses import dataclass
 
 # Procedures a query may CALL; compared case-insensitively (Neo4j resolves them so too).
-PROCEDURE_ALLOWLIST = frozenset({
-    "db.labels", "db.relationshiptypes", "db.propertykeys", "db.schema.visualization",
-    "db.schema.nodetypeproperties", "db.schema.reltypeproperties",
-})
+PROCEDURE_ALLOWLIST = frozenset(
+    {
+        "db.labels",
+        "db.relationshiptypes",
+        "db.propertykeys",
+        "db.schema.visualization",
+        "db.schema.nodetypeproperties",
+        "db.schema.reltypeproperties",
+    }
+)
 # Function namespaces that reach into the DBMS or plugins; nothing in them is allowlisted today.
 DENIED_FUNCTION_NAMESPACES = frozenset({"apoc", "gds", "dbms", "db", "tx", "genai"})
 FUNCTION_ALLOWLIST: frozenset[str] = frozenset()
 
 WRITE_CLAUSES = frozenset({"CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "FOREACH", "INSERT"})
-ADMIN_WORDS = frozenset({"SHOW", "GRANT", "DENY", "REVOKE", "TERMINATE", "ALTER", "RENAME", "DROP",
-                         "DEALLOCATE", "REALLOCATE", "ENABLE"})
-ADMIN_OBJECTS = frozenset({"USER", "USERS", "DATABASE", "DATABASES", "ROLE", "ROLES", "ALIAS", "ALIASES",
-                           "SERVER", "SERVERS", "PRIVILEGE", "PRIVILEGES", "COMPOSITE"})
+ADMIN_WORDS = frozenset(
+    {
+        "SHOW",
+        "GRANT",
+        "DENY",
+        "REVOKE",
+        "TERMINATE",
+        "ALTER",
+        "RENAME",
+        "DROP",
+        "DEALLOCATE",
+        "REALLOCATE",
+        "ENABLE",
+    }
+)
+ADMIN_OBJECTS = frozenset(
+    {
+        "USER",
+        "USERS",
+        "DATABASE",
+        "DATABASES",
+        "ROLE",
+        "ROLES",
+        "ALIAS",
+        "ALIASES",
+        "SERVER",
+        "SERVERS",
+        "PRIVILEGE",
+        "PRIVILEGES",
+        "COMPOSITE",
+    }
+)
 SCHEMA_OBJECTS = frozenset({"INDEX", "INDEXES", "CONSTRAINT", "CONSTRAINTS"})
-SCHEMA_MODIFIERS = frozenset({"OR", "REPLACE", "UNIQUE", "RANGE", "TEXT", "POINT", "LOOKUP", "FULLTEXT",
-                              "VECTOR", "BTREE", "IF", "NOT", "EXISTS"})
+SCHEMA_MODIFIERS = frozenset(
+    {
+        "OR",
+        "REPLACE",
+        "UNIQUE",
+        "RANGE",
+        "TEXT",
+        "POINT",
+        "LOOKUP",
+        "FULLTEXT",
+        "VECTOR",
+        "BTREE",
+        "IF",
+        "NOT",
+        "EXISTS",
+    }
+)
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
 _REFUSED_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -100,7 +149,7 @@ def tokenize(text: str) -> list[Token]:
         elif ch in "'\"`":
             end = _scan_quoted(text, i, ch)
             kind = "name" if ch == "`" else "string"
-            tokens.append(Token(kind, text[i + 1:end - 1].replace("``", "`") if kind == "name" else "", i))
+            tokens.append(Token(kind, text[i + 1 : end - 1].replace("``", "`") if kind == "name" else "", i))
             i = end
         elif ch == "$":
             m = _WORD.match(text, i + 1) or _NUMBER.match(text, i + 1)
@@ -120,8 +169,10 @@ def tokenize(text: str) -> list[Token]:
             # After NFKC, a letter outside ASCII in bare code is a look-alike (Cyrillic 'С' in CREATE);
             # real non-ASCII names must be backtick-quoted.
             raise CypherRefused(
-                "non_ascii", f"non-ASCII character {ch!r} (U+{ord(ch):04X}) at offset {i} outside a string "
-                "or `quoted name`")
+                "non_ascii",
+                f"non-ASCII character {ch!r} (U+{ord(ch):04X}) at offset {i} outside a string "
+                "or `quoted name`",
+            )
         else:
             tokens.append(Token("punct", ch, i))
             i += 1
@@ -142,15 +193,19 @@ def _dotted_name(tokens: list[Token], i: int) -> tuple[str, int]:
     """`a.b.c` (bare or backticked parts) starting at i → (lower-case name, index after it)."""
     parts = [tokens[i].text.lower()]
     j = i + 1
-    while (j + 1 < len(tokens) and tokens[j].kind == "punct" and tokens[j].text == "."
-           and tokens[j + 1].kind in ("word", "name")):
+    while (
+        j + 1 < len(tokens)
+        and tokens[j].kind == "punct"
+        and tokens[j].text == "."
+        and tokens[j + 1].kind in ("word", "name")
+    ):
         parts.append(tokens[j + 1].text.lower())
         j += 2
     return ".".join(parts), j
 
 
 def _next_words(tokens: list[Token], i: int, count: int) -> list[str]:
-    return [t.text for t in tokens[i + 1:i + 1 + count] if t.kind == "word"]
+    return [t.text for t in tokens[i + 1 : i + 1 + count] if t.kind == "word"]
 
 
 def _check_keyword(tokens: list[Token], i: int) -> None:
@@ -206,7 +261,7 @@ def inspect_query(query: str) -> str:
     if semis and semis != [len(tokens) - 1]:
         raise CypherRefused("multiple_statements", "only one statement per request (found ';')")
     if semis:  # a single trailing ';' as pasted from Neo4j Browser
-        text, tokens = text[:tokens[-1].pos], tokens[:-1]
+        text, tokens = text[: tokens[-1].pos], tokens[:-1]
     for k in range(len(tokens)):
         if _is_keyword(tokens, k):
             _check_keyword(tokens, k)

@@ -36,9 +36,12 @@ def install(app: FastAPI) -> None:
     @router.get("/docs")
     def swagger_ui() -> HTMLResponse:
         return get_swagger_ui_html(
-            openapi_url=openapi_url, title=_title(app.title, "Swagger UI"), oauth2_redirect_url=redirect_url,
+            openapi_url=openapi_url,
+            title=_title(app.title, "Swagger UI"),
+            oauth2_redirect_url=redirect_url,
             swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
-            swagger_css_url=f"{ASSETS_URL}/swagger-ui.css", swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
+            swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
+            swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
         )
 
     @router.get(redirect_url)
@@ -48,8 +51,10 @@ def install(app: FastAPI) -> None:
     @router.get("/redoc")
     def redoc() -> HTMLResponse:
         return get_redoc_html(
-            openapi_url=openapi_url, title=_title(app.title, "ReDoc"),
-            redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js", redoc_favicon_url=f"{ASSETS_URL}/favicon.png",
+            openapi_url=openapi_url,
+            title=_title(app.title, "ReDoc"),
+            redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
+            redoc_favicon_url=f"{ASSETS_URL}/favicon.png",
             with_google_fonts=False,
         )
 

@@ -21,9 +21,18 @@ from starlette.routing import Match
 log = logging.getLogger("invgraph.api")
 
 _CODES = {
-    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 408: "timeout", 413: "too_large", 415: "unsupported_media_type",
-    422: "validation_error", 429: "too_many_requests", 503: "unavailable", 504: "timeout",
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    408: "timeout",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+    503: "unavailable",
+    504: "timeout",
 }
 
 
@@ -41,7 +50,11 @@ class ApiError(Exception):
     """Raised by endpoints and dependencies; rendered by `api_error_handler`."""
 
     def __init__(
-        self, status: int, code: str, message: str, rule: str | None = None,
+        self,
+        status: int,
+        code: str,
+        message: str,
+        rule: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
@@ -76,7 +89,8 @@ async def api_error_handler(_: Request, exc: Exception) -> JSONResponse:
 def _allowed_methods(request: Request) -> str:
     """Every method any route on this path accepts (Starlette names only the first route it matched)."""
     methods = {
-        method for method in ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
+        method
+        for method in ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
         if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in request.app.routes)
     }
     return ", ".join(sorted(methods))
@@ -102,8 +116,9 @@ async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 405:
         headers["Allow"] = _allowed_methods(request)
         message = f"method {request.method[:16]} is not allowed here; allowed: {headers['Allow'] or 'none'}"
-    return error_response(exc.status_code, _CODES.get(exc.status_code, "http_error"), message,
-                          headers=headers or None)
+    return error_response(
+        exc.status_code, _CODES.get(exc.status_code, "http_error"), message, headers=headers or None
+    )
 
 
 async def validation_error_handler(_: Request, exc: Exception) -> JSONResponse:
@@ -115,14 +130,22 @@ async def validation_error_handler(_: Request, exc: Exception) -> JSONResponse:
 
 async def neo4j_unavailable_handler(_: Request, exc: Exception) -> JSONResponse:
     log.warning("Neo4j unavailable: %s", exc)
-    return error_response(503, "neo4j_unavailable", "the graph database is unavailable; retry later",
-                          headers={"Retry-After": "5"})
+    return error_response(
+        503,
+        "neo4j_unavailable",
+        "the graph database is unavailable; retry later",
+        headers={"Retry-After": "5"},
+    )
 
 
 async def app_db_unavailable_handler(_: Request, exc: Exception) -> JSONResponse:
     log.warning("application database unavailable: %s", exc)
-    return error_response(503, "app_db_unavailable", "the application database (keys, audit log) is "
-                          "unavailable; retry later", headers={"Retry-After": "5"})
+    return error_response(
+        503,
+        "app_db_unavailable",
+        "the application database (keys, audit log) is unavailable; retry later",
+        headers={"Retry-After": "5"},
+    )
 
 
 async def unexpected_error_handler(_: Request, exc: Exception) -> JSONResponse:

@@ -20,20 +20,29 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter(
-            "invgraph_http_requests_total", "HTTP requests by route template, method and status.",
-            ["method", "route", "status"], registry=self.registry,
+            "invgraph_http_requests_total",
+            "HTTP requests by route template, method and status.",
+            ["method", "route", "status"],
+            registry=self.registry,
         )
         self.latency = Histogram(
-            "invgraph_http_request_duration_seconds", "HTTP request latency by route template and method.",
-            ["method", "route"], buckets=_BUCKETS, registry=self.registry,
+            "invgraph_http_request_duration_seconds",
+            "HTTP request latency by route template and method.",
+            ["method", "route"],
+            buckets=_BUCKETS,
+            registry=self.registry,
         )
         self.rate_limited = Counter(
-            "invgraph_rate_limited_total", "Requests refused with 429 by the per-key rate limits, by class.",
-            ["bucket"], registry=self.registry,
+            "invgraph_rate_limited_total",
+            "Requests refused with 429 by the per-key rate limits, by class.",
+            ["bucket"],
+            registry=self.registry,
         )
         self.cypher = Counter(
-            "invgraph_cypher_queries_total", "Ad-hoc Cypher queries by outcome.",
-            ["outcome"], registry=self.registry,
+            "invgraph_cypher_queries_total",
+            "Ad-hoc Cypher queries by outcome.",
+            ["outcome"],
+            registry=self.registry,
         )
 
 
@@ -51,8 +60,9 @@ class MetricsMiddleware:
             return "<unmatched>"
         if self._templates is None:
             paths = scope["app"].openapi().get("paths", {}) if hasattr(scope.get("app"), "openapi") else {}
-            self._templates = [(t, re.compile(re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(t)) + "$"))
-                               for t in paths]
+            self._templates = [
+                (t, re.compile(re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(t)) + "$")) for t in paths
+            ]
         for template, pattern in self._templates:
             if template.endswith(path) and pattern.match(scope.get("path", "")):
                 return template

@@ -48,9 +48,17 @@ def list_events(limit: int = 100, action: str | None = None, key_id: str | None 
         stmt = stmt.where(AuditEventRow.key_id == key_id)
     with engine.session() as s:
         return [
-            AuditEvent(key_id=r.key_id, key_name=r.key_name, action=r.action, outcome=r.outcome,
-                       query_sha256=r.query_sha256, rows=r.rows, duration_ms=r.duration_ms, detail=r.detail,
-                       at=r.at.isoformat(timespec="milliseconds"))
+            AuditEvent(
+                key_id=r.key_id,
+                key_name=r.key_name,
+                action=r.action,
+                outcome=r.outcome,
+                query_sha256=r.query_sha256,
+                rows=r.rows,
+                duration_ms=r.duration_ms,
+                detail=r.detail,
+                at=r.at.isoformat(timespec="milliseconds"),
+            )
             for r in s.scalars(stmt)
         ]
 

@@ -49,13 +49,22 @@ def _move_keys() -> int:
                 p = r["p"]
                 if s.get(ApiKeyRow, p["id"]) is not None:
                     continue
-                s.add(ApiKeyRow(id=p["id"], name=p.get("name") or p["id"], role=p.get("role") or "viewer",
-                                prefix=p["prefix"], hash=p["hash"],
-                                created_at=_native(p.get("created_at")) or datetime.now(UTC),
-                                revoked_at=_native(p.get("revoked_at"))))
+                s.add(
+                    ApiKeyRow(
+                        id=p["id"],
+                        name=p.get("name") or p["id"],
+                        role=p.get("role") or "viewer",
+                        prefix=p["prefix"],
+                        hash=p["hash"],
+                        created_at=_native(p.get("created_at")) or datetime.now(UTC),
+                        revoked_at=_native(p.get("revoked_at")),
+                    )
+                )
                 moved += 1
-        driver.write("UNWIND $ids AS eid MATCH (k:ApiKey) WHERE elementId(k) = eid DELETE k",
-                     {"ids": [r["eid"] for r in rows]})
+        driver.write(
+            "UNWIND $ids AS eid MATCH (k:ApiKey) WHERE elementId(k) = eid DELETE k",
+            {"ids": [r["eid"] for r in rows]},
+        )
 
 
 def _move_events() -> int:
@@ -63,7 +72,8 @@ def _move_events() -> int:
     fields = ("key_id", "key_name", "action", "outcome", "query_sha256", "rows", "duration_ms", "detail")
     while True:
         rows = driver.read(
-            f"MATCH (e:AuditEvent) RETURN elementId(e) AS eid, properties(e) AS p LIMIT {_BATCH}")
+            f"MATCH (e:AuditEvent) RETURN elementId(e) AS eid, properties(e) AS p LIMIT {_BATCH}"
+        )
         if not rows:
             return moved
         with engine.session() as s:
@@ -77,14 +87,21 @@ def _move_events() -> int:
                 at = _native(p.get("at")) or datetime.now(UTC)
                 same = select(AuditEventRow.id).where(
                     AuditEventRow.at == at,
-                    *[getattr(AuditEventRow, f) == v if v is not None else getattr(AuditEventRow, f).is_(None)
-                      for f, v in values.items()])
+                    *[
+                        getattr(AuditEventRow, f) == v
+                        if v is not None
+                        else getattr(AuditEventRow, f).is_(None)
+                        for f, v in values.items()
+                    ],
+                )
                 if s.scalars(same.limit(1)).first() is not None:
                     continue
                 s.add(AuditEventRow(at=at, **values))
                 moved += 1
-        driver.write("UNWIND $ids AS eid MATCH (e:AuditEvent) WHERE elementId(e) = eid DELETE e",
-                     {"ids": [r["eid"] for r in rows]})
+        driver.write(
+            "UNWIND $ids AS eid MATCH (e:AuditEvent) WHERE elementId(e) = eid DELETE e",
+            {"ids": [r["eid"] for r in rows]},
+        )
 
 
 def move_from_graph() -> Moved:
@@ -97,6 +114,9 @@ def move_from_graph() -> Moved:
             kind = "CONSTRAINT" if name.startswith("apikey") else "INDEX"
             driver.write(f"DROP {kind} {name} IF EXISTS")  # names are our constants, never input
     if moved.keys or moved.events:
-        log.info("moved %d API key(s) and %d audit event(s) from Neo4j to the application database",
-                 moved.keys, moved.events)
+        log.info(
+            "moved %d API key(s) and %d audit event(s) from Neo4j to the application database",
+            moved.keys,
+            moved.events,
+        )
     return moved

@@ -87,10 +87,18 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _of(row: ApiKeyRow) -> ApiKey:
-    return ApiKey(id=row.id, name=row.name, role=row.role, prefix=row.prefix,
-                  created_at=_iso(row.created_at) or "", revoked_at=_iso(row.revoked_at),
-                  expires_at=_iso(row.expires_at), last_used_at=_iso(row.last_used_at),
-                  scopes=Scopes.of(row.scopes), rotated_from=row.rotated_from)
+    return ApiKey(
+        id=row.id,
+        name=row.name,
+        role=row.role,
+        prefix=row.prefix,
+        created_at=_iso(row.created_at) or "",
+        revoked_at=_iso(row.revoked_at),
+        expires_at=_iso(row.expires_at),
+        last_used_at=_iso(row.last_used_at),
+        scopes=Scopes.of(row.scopes),
+        rotated_from=row.rotated_from,
+    )
 
 
 def role_rank(role: str) -> int:
@@ -112,8 +120,9 @@ def parse_duration(text: str) -> timedelta:
     """'12h', '90d', '2w' → timedelta; anything else raises ValueError naming the accepted forms."""
     m = _DURATION_RE.match(text.strip())
     if m is None:
-        raise ValueError(f"expiry must look like 12h, 90d or 2w (a positive whole number and h/d/w); "
-                         f"got {text!r}")
+        raise ValueError(
+            f"expiry must look like 12h, 90d or 2w (a positive whole number and h/d/w); got {text!r}"
+        )
     return int(m.group(1)) * _UNITS[m.group(2)]
 
 
@@ -124,17 +133,29 @@ def _check(name: str, role: str) -> None:
         raise ValueError("name must not be empty")
 
 
-def create_key(name: str, role: str, expires_in: timedelta | None = None, scopes: Scopes | None = None,
-               rotated_from: str | None = None) -> tuple[ApiKey, str]:
+def create_key(
+    name: str,
+    role: str,
+    expires_in: timedelta | None = None,
+    scopes: Scopes | None = None,
+    rotated_from: str | None = None,
+) -> tuple[ApiKey, str]:
     """Create a key; returns it and the full token, which is shown once and never stored."""
     _check(name, role)
     now = datetime.now(UTC)
     secret = secrets.token_urlsafe(32)
     scopes = scopes or Scopes()
-    row = ApiKeyRow(id=uuid.uuid4().hex, name=name.strip(), role=role, prefix=secrets.token_hex(4),
-                    hash=hash_secret(secret), created_at=now,
-                    expires_at=now + expires_in if expires_in else None,
-                    scopes=scopes.as_dict() if scopes.limited else None, rotated_from=rotated_from)
+    row = ApiKeyRow(
+        id=uuid.uuid4().hex,
+        name=name.strip(),
+        role=role,
+        prefix=secrets.token_hex(4),
+        hash=hash_secret(secret),
+        created_at=now,
+        expires_at=now + expires_in if expires_in else None,
+        scopes=scopes.as_dict() if scopes.limited else None,
+        rotated_from=rotated_from,
+    )
     with engine.session() as s:
         s.add(row)
     return _of(row), f"{KEY_PREFIX}_{row.prefix}_{secret}"
@@ -163,8 +184,9 @@ def revoke_key(key_id: str, at: datetime | None = None) -> ApiKey | None:
         return _of(row)
 
 
-def rotate_key(key_id: str, grace: timedelta | None = None,
-               expires_in: timedelta | None = None) -> tuple[ApiKey, ApiKey, str] | None:
+def rotate_key(
+    key_id: str, grace: timedelta | None = None, expires_in: timedelta | None = None
+) -> tuple[ApiKey, ApiKey, str] | None:
     """A new key with the old one's name, role and scopes; the old one is revoked now, or expires after
     `grace` so clients can switch. The new key keeps the old lifetime unless `expires_in` is given.
     Returns (old, new, token), or None when there is no live key with that id."""

@@ -67,8 +67,9 @@ def bench_verify(n: int) -> None:
             print(f"   PostgreSQL             {_ms(_verify_times(n))}")
     finally:
         engine.dispose_all()
-    driver.write("CREATE CONSTRAINT bench_apikey_prefix IF NOT EXISTS "
-                 "FOR (k:BenchApiKey) REQUIRE k.prefix IS UNIQUE")
+    driver.write(
+        "CREATE CONSTRAINT bench_apikey_prefix IF NOT EXISTS FOR (k:BenchApiKey) REQUIRE k.prefix IS UNIQUE"
+    )
     driver.write("UNWIND range(1, 50) AS i CREATE (:BenchApiKey {prefix: toString(i), hash: 'x'})")
     out = []
     for i in range(n):
@@ -83,10 +84,19 @@ def bench_health(neo4j_uri: str, seconds: float) -> None:
 
     driver.write("UNWIND range(1, 500) AS i CREATE (:Runaway {i: i})")
     _, token = apikeys.create_key("bench-analyst", "analyst")
-    queries = ["CREATE (n)", "MATCH (a),(b),(c) RETURN a, b, c", "MATCH p=(a)-[*]->(b) RETURN p",
-               "UNWIND range(1, 1000000000) AS i WITH i WHERE i < 0 RETURN i", "MATCH (n) RETURN n LIMIT 5"]
-    with (live_api(neo4j_uri, INVGRAPH_CYPHER_TIMEOUT_S="3") as base, httpx.Client(base_url=base) as h,
-          httpx.Client(base_url=base, timeout=60) as c):
+    queries = [
+        "CREATE (n)",
+        "MATCH (a),(b),(c) RETURN a, b, c",
+        "MATCH p=(a)-[*]->(b) RETURN p",
+        "UNWIND range(1, 1000000000) AS i WITH i WHERE i < 0 RETURN i",
+        "MATCH (n) RETURN n LIMIT 5",
+    ]
+    with (
+        live_api(neo4j_uri, INVGRAPH_CYPHER_TIMEOUT_S="3") as base,
+        httpx.Client(base_url=base) as h,
+        httpx.Client(base_url=base, timeout=60) as c,
+    ):
+
         def probe(stop_after: float) -> list[float]:
             out, end = [], time.monotonic() + stop_after
             while time.monotonic() < end:
@@ -102,8 +112,11 @@ def bench_health(neo4j_uri: str, seconds: float) -> None:
 
         def attack() -> None:
             while not stop.is_set():
-                c.post("/api/v1/cypher", json={"query": queries[sent[0] % len(queries)]},
-                       headers={"Authorization": f"Bearer {token}"})
+                c.post(
+                    "/api/v1/cypher",
+                    json={"query": queries[sent[0] % len(queries)]},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
                 sent[0] += 1
 
         worker = threading.Thread(target=attack, daemon=True)
@@ -168,15 +181,22 @@ def bench_scoped(scale: float, repeat: int) -> None:
     cluster = next(c["name"] for c in manifest["clusters"] if c["account_id"] == account)
     project = driver.read("MATCH (p:GCPProject) RETURN max(p.id) AS id")[0]["id"]
     allowed = sorted(x for x in (account, cluster, project) if x)
-    print(f"4. scoped keys: sample scale {scale}, 2 days, {nodes:,} nodes (loaded in "
-          f"{time.perf_counter() - t0:.0f} s); scoped to {allowed}")
+    print(
+        f"4. scoped keys: sample scale {scale}, 2 days, {nodes:,} nodes (loaded in "
+        f"{time.perf_counter() - t0:.0f} s); scoped to {allowed}"
+    )
     print(f"   median of {repeat} cache-miss computations each   unscoped      scoped    scoped/unscoped")
     marker = read_marker()
-    rows = [(f"widget {w.name}", (lambda w=w, a=None: w.compute(marker, allowed=a)))
-            for w in WIDGETS.values()]
-    rows += [("GET /exposure/paths (limit 20)", lambda a=None: find_paths(limit=20, allowed=a)),
-             ("GET /drift (latest vs previous)", lambda a=None: drift.drift(filters=drift.Filters(
-                 allowed=tuple(a) if a is not None else None)))]
+    rows = [
+        (f"widget {w.name}", (lambda w=w, a=None: w.compute(marker, allowed=a))) for w in WIDGETS.values()
+    ]
+    rows += [
+        ("GET /exposure/paths (limit 20)", lambda a=None: find_paths(limit=20, allowed=a)),
+        (
+            "GET /drift (latest vs previous)",
+            lambda a=None: drift.drift(filters=drift.Filters(allowed=tuple(a) if a is not None else None)),
+        ),
+    ]
     for name, fn in rows:
         fn()  # warm the plan cache for both texts
         fn(a=allowed)

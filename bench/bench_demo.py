@@ -64,8 +64,15 @@ def main() -> int:
     key: list[str] = []
     lines: list[str] = []
     start = time.monotonic()
-    proc = subprocess.Popen(["make", "demo"], cwd=clone, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        ["make", "demo"],
+        cwd=clone,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
 
     def read() -> None:
         assert proc.stdout is not None
@@ -106,8 +113,10 @@ def main() -> int:
 
     load = os.getloadavg()[0]
     target = TARGET_FRESH_S if args.fresh else TARGET_WARM_S
-    print(f"make demo from a fresh clone, {'empty' if args.fresh else 'warm'} caches; "
-          f"{os.cpu_count()} CPUs, load average {load:.1f} at the end")
+    print(
+        f"make demo from a fresh clone, {'empty' if args.fresh else 'warm'} caches; "
+        f"{os.cpu_count()} CPUs, load average {load:.1f} at the end"
+    )
     print("| step | seconds since `make demo` |")
     print("| --- | ---: |")
     for name in ("setup done", "API up", "logged in", "all days"):

@@ -75,9 +75,26 @@ def ensure_data() -> None:
 
 
 def start_api(port: int, workers: int) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
-           "--port", str(port), "--workers", str(workers), "--http", "httptools", "--loop", "uvloop",
-           "--no-access-log", "--log-level", "warning"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "api.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--http",
+        "httptools",
+        "--loop",
+        "uvloop",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
     proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ})
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -99,39 +116,65 @@ def warm(base: str, paths: list[str], headers: dict[str, str], workers: int) -> 
                 r.raise_for_status()
 
 
-def run_wrk(base: str, paths: list[str], key: str, clients: int, duration: int,
-            threads: int) -> dict[str, float]:
+def run_wrk(
+    base: str, paths: list[str], key: str, clients: int, duration: int, threads: int
+) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(LUA % {"paths": ", ".join(json.dumps(p) for p in paths), "key": key})
         script = f.name
     try:
-        cmd = ["wrk", "-t", str(min(threads, clients)), "-c", str(clients), "-d", f"{duration}s",
-               "--timeout", "10s", "-s", script, base]
+        cmd = [
+            "wrk",
+            "-t",
+            str(min(threads, clients)),
+            "-c",
+            str(clients),
+            "-d",
+            f"{duration}s",
+            "--timeout",
+            "10s",
+            "-s",
+            script,
+            base,
+        ]
         out = subprocess.run(cmd, capture_output=True, text=True, check=True)
     finally:
         os.unlink(script)
     line = next(ln for ln in out.stdout.splitlines() if ln.startswith("WRKJSON "))
     raw = json.loads(line.removeprefix("WRKJSON "))
     errors = raw["connect"] + raw["read"] + raw["write"] + raw["status"] + raw["timeout"]
-    return {"clients": clients, "requests": raw["requests"],
-            "rps": raw["requests"] / (raw["duration_us"] / 1e6),
-            "p50_ms": raw["p50_us"] / 1000, "p95_ms": raw["p95_us"] / 1000, "p99_ms": raw["p99_us"] / 1000,
-            "errors": errors, "non_2xx": raw["status"]}
+    return {
+        "clients": clients,
+        "requests": raw["requests"],
+        "rps": raw["requests"] / (raw["duration_us"] / 1e6),
+        "p50_ms": raw["p50_us"] / 1000,
+        "p95_ms": raw["p95_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "errors": errors,
+        "non_2xx": raw["status"],
+    }
 
 
-def write_results(rows: list[tuple[str, dict[str, float]]], args: argparse.Namespace,
-                  notes: list[str]) -> None:
-    lines = [SECTION, "",
-             f"`bench/load_widgets.py` on {platform.node() or 'this machine'}: {os.cpu_count()} CPUs, "
-             "load average "
-             f"{os.getloadavg()[0]:.1f} at the end (shared machine: other Neo4j servers and test suites ran "
-             f"concurrently). uvicorn --workers {args.workers} --http httptools --loop uvloop, wrk -t "
-             f"{args.threads} on loopback, {args.duration} s per run, every widget path in turn.", "",
-             "| endpoints | clients | req/s | p50 ms | p95 ms | p99 ms | errors |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+def write_results(
+    rows: list[tuple[str, dict[str, float]]], args: argparse.Namespace, notes: list[str]
+) -> None:
+    lines = [
+        SECTION,
+        "",
+        f"`bench/load_widgets.py` on {platform.node() or 'this machine'}: {os.cpu_count()} CPUs, "
+        "load average "
+        f"{os.getloadavg()[0]:.1f} at the end (shared machine: other Neo4j servers and test suites ran "
+        f"concurrently). uvicorn --workers {args.workers} --http httptools --loop uvloop, wrk -t "
+        f"{args.threads} on loopback, {args.duration} s per run, every widget path in turn.",
+        "",
+        "| endpoints | clients | req/s | p50 ms | p95 ms | p99 ms | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for name, r in rows:
-        lines.append(f"| {name} | {r['clients']:.0f} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | "
-                     f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']:.0f} |")
+        lines.append(
+            f"| {name} | {r['clients']:.0f} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | "
+            f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']:.0f} |"
+        )
     lines += ["", *notes, ""]
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
     pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
@@ -141,8 +184,9 @@ def write_results(rows: list[tuple[str, dict[str, float]]], args: argparse.Names
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--clients", default="16,64")
     parser.add_argument("--workers", type=int, default=2)
@@ -168,16 +212,23 @@ def main() -> None:
                 warm(base, paths, headers, args.workers)
                 for clients in (int(c) for c in args.clients.split(",")):
                     r = run_wrk(base, paths, key, clients, args.duration, args.threads)
-                    print(f"{name:16} {clients:3d} clients: {r['rps']:8,.0f} req/s  "
-                          f"p50 {r['p50_ms']:6.1f} ms  "
-                          f"p95 {r['p95_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  errors {r['errors']:.0f}",
-                          flush=True)
+                    print(
+                        f"{name:16} {clients:3d} clients: {r['rps']:8,.0f} req/s  "
+                        f"p50 {r['p50_ms']:6.1f} ms  "
+                        f"p95 {r['p95_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  errors {r['errors']:.0f}",
+                        flush=True,
+                    )
                     rows.append((name, r))
             metrics = httpx.get(f"{base}/metrics", headers=headers).text
-            marker = sum(float(ln.split()[-1]) for ln in metrics.splitlines()
-                         if ln.startswith("invgraph_widget_run_marker_reads_total"))
-            notes.append(f"Run-marker queries seen by the worker that answered /metrics: {marker:.0f} "
-                         "(one per 1.5 s at most, whatever the request rate).")
+            marker = sum(
+                float(ln.split()[-1])
+                for ln in metrics.splitlines()
+                if ln.startswith("invgraph_widget_run_marker_reads_total")
+            )
+            notes.append(
+                f"Run-marker queries seen by the worker that answered /metrics: {marker:.0f} "
+                "(one per 1.5 s at most, whatever the request rate)."
+            )
             if not args.no_write:
                 write_results(rows, args, notes)
                 print(f"wrote {RESULTS.relative_to(REPO)}")

@@ -30,8 +30,9 @@ def _audit(action: str, detail: str) -> None:
     from appdb import audit
 
     # Actions at the console are audited like API ones, attributed to the CLI rather than a key.
-    audit.record(audit.AuditEvent(key_id="cli", key_name="invgraph cli", action=action, outcome="ok",
-                                  detail=detail))
+    audit.record(
+        audit.AuditEvent(key_id="cli", key_name="invgraph cli", action=action, outcome="ok", detail=detail)
+    )
 
 
 def _duration(option: str, text: str | None) -> timedelta | None:
@@ -54,26 +55,37 @@ def _ids(values: list[str] | None) -> list[str]:
 def create(
     name: Annotated[str, typer.Option("--name", help="Who or what uses the key (e.g. 'grafana').")],
     role: Annotated[Role, typer.Option("--role", help="viewer < analyst < admin.")],
-    expires: Annotated[str | None, typer.Option(
-        "--expires", help="Lifetime: 12h, 90d, 2w … (default: never expires).")] = None,
-    accounts: Annotated[list[str] | None, typer.Option(
-        "--account", help="Limit the key to this AWS account (repeat or comma-separate).")] = None,
-    projects: Annotated[list[str] | None, typer.Option(
-        "--project", help="Limit the key to this GCP project id (repeat or comma-separate).")] = None,
-    clusters: Annotated[list[str] | None, typer.Option(
-        "--cluster", help="Limit the key to this Kubernetes cluster (repeat or comma-separate).")] = None,
+    expires: Annotated[
+        str | None, typer.Option("--expires", help="Lifetime: 12h, 90d, 2w … (default: never expires).")
+    ] = None,
+    accounts: Annotated[
+        list[str] | None,
+        typer.Option("--account", help="Limit the key to this AWS account (repeat or comma-separate)."),
+    ] = None,
+    projects: Annotated[
+        list[str] | None,
+        typer.Option("--project", help="Limit the key to this GCP project id (repeat or comma-separate)."),
+    ] = None,
+    clusters: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cluster", help="Limit the key to this Kubernetes cluster (repeat or comma-separate)."
+        ),
+    ] = None,
 ) -> None:
     """Create a key and print it once (stdout); only its sha256 is stored."""
     from appdb import keys as apikeys
 
-    scopes = apikeys.Scopes.of({"aws_accounts": _ids(accounts), "gcp_projects": _ids(projects),
-                                "clusters": _ids(clusters)})
+    scopes = apikeys.Scopes.of(
+        {"aws_accounts": _ids(accounts), "gcp_projects": _ids(projects), "clusters": _ids(clusters)}
+    )
     key, secret = apikeys.create_key(name, role.value, _duration("--expires", expires), scopes)
     _audit("apikey.create", f"id={key.id} name={key.name} role={key.role}")
     limits = f", expires {key.expires_at}" if key.expires_at else ""
     limits += ", scoped" if key.scopes.limited else ""
-    console.print(f"created key [bold]{key.id}[/bold] ({key.role}{limits}); "
-                  "store it now, it is not shown again:")
+    console.print(
+        f"created key [bold]{key.id}[/bold] ({key.role}{limits}); store it now, it is not shown again:"
+    )
     typer.echo(secret)
 
 
@@ -98,23 +110,44 @@ def list_(
         else:
             status = f"until {k.expires_at[:10]}" if k.expires_at else "live"
         scopes = " ".join(f"{_SHORT[kind]}:{','.join(v)}" for kind, v in k.scopes.as_dict().items() if v)
-        rows.append({**asdict(k), "scopes": k.scopes.as_dict() if k.scopes.limited else None,
-                     "status": status, "scope_text": scopes or "all"})
+        rows.append(
+            {
+                **asdict(k),
+                "scopes": k.scopes.as_dict() if k.scopes.limited else None,
+                "status": status,
+                "scope_text": scopes or "all",
+            }
+        )
     # JSON keeps the shape scripts already read: the key's fields, scopes as a dict or null.
     doc = [{k: v for k, v in r.items() if k not in ("status", "scope_text")} for r in rows]
-    emit(rows, [Col("id", "id", is_id=True), Col("name", "name"), Col("role", "role"),
-                Col("prefix", "prefix", is_id=True), Col("created", "created_at"),
-                Col("last used", "last_used_at"), Col("status", "status"), Col("scopes", "scope_text")],
-         ListFormat.json if as_json else fmt, json_doc=doc)
+    emit(
+        rows,
+        [
+            Col("id", "id", is_id=True),
+            Col("name", "name"),
+            Col("role", "role"),
+            Col("prefix", "prefix", is_id=True),
+            Col("created", "created_at"),
+            Col("last used", "last_used_at"),
+            Col("status", "status"),
+            Col("scopes", "scope_text"),
+        ],
+        ListFormat.json if as_json else fmt,
+        json_doc=doc,
+    )
 
 
 @app.command("rotate")
 def rotate(
     key_id: Annotated[str, typer.Argument(help="Key id (from `invgraph apikey list`).")],
-    grace: Annotated[str | None, typer.Option(
-        "--grace", help="Keep the old key working this long (e.g. 1h); default: revoke it now.")] = None,
-    expires: Annotated[str | None, typer.Option(
-        "--expires", help="Lifetime of the new key (default: the old key's lifetime).")] = None,
+    grace: Annotated[
+        str | None,
+        typer.Option("--grace", help="Keep the old key working this long (e.g. 1h); default: revoke it now."),
+    ] = None,
+    expires: Annotated[
+        str | None,
+        typer.Option("--expires", help="Lifetime of the new key (default: the old key's lifetime)."),
+    ] = None,
 ) -> None:
     """Replace a key by a new one with the same name, role and scopes; print the new key once (stdout)."""
     from appdb import keys as apikeys
@@ -126,8 +159,10 @@ def rotate(
     old, new, secret = rotated
     _audit("apikey.rotate", f"id={old.id} new_id={new.id} name={new.name}")
     ends = f"expires {old.expires_at}" if old.revoked_at is None else f"revoked {old.revoked_at}"
-    console.print(f"rotated {old.id} ({old.name}): old key {ends}; new key [bold]{new.id}[/bold], "
-                  "store it now, it is not shown again:")
+    console.print(
+        f"rotated {old.id} ({old.name}): old key {ends}; new key [bold]{new.id}[/bold], "
+        "store it now, it is not shown again:"
+    )
     typer.echo(secret)
 
 

@@ -54,8 +54,18 @@ def list_controls(
         for c in select(_catalogue(), severities=severity or ())
         if not layer or c.meta.layer.value == layer
     ]
-    emit(rows, [Col("id", "id", is_id=True), Col("severity", "severity"), Col("layer", "layer"),
-                Col("domain", "domain"), Col("maturity", "maturity"), Col("title", "title")], fmt)
+    emit(
+        rows,
+        [
+            Col("id", "id", is_id=True),
+            Col("severity", "severity"),
+            Col("layer", "layer"),
+            Col("domain", "domain"),
+            Col("maturity", "maturity"),
+            Col("title", "title"),
+        ],
+        fmt,
+    )
 
 
 def _known(control_id: str, catalogue=None, code: int = 1):  # noqa: ANN001, ANN202 - lazy Catalogue
@@ -178,17 +188,30 @@ def _print_table(report: dict) -> None:
         lines = [dict(f) for f in c["findings"]]
         if c["unknowns"]:  # one line per control: the assets are in --format json / csv / sarif
             missing = sorted({p for u in c["unknowns"] for p in u["missing"]})
-            lines.append({"asset_id": f"{c['unknown']} asset(s)", "state": "unknown",
-                          "reason": f"not collected: {', '.join(missing)}"})
+            lines.append(
+                {
+                    "asset_id": f"{c['unknown']} asset(s)",
+                    "state": "unknown",
+                    "reason": f"not collected: {', '.join(missing)}",
+                }
+            )
         if c["status"] == "error":
             lines.insert(0, {"asset_id": "", "state": "error", "reason": c["error"] or ""})
         rows += [{**(first if i == 0 else {}), **f} for i, f in enumerate(lines)] or [first]
-    render_table(rows, [
-        Col("control", "id", is_id=True), Col("severity", "severity"), Col("status", "status"),
-        Col("evaluated", "evaluated", numeric=True), Col("failed", "failed", numeric=True),
-        Col("unknown", "unknown", numeric=True),
-        Col("asset", "asset_id", is_id=True), Col("state", "state"), Col("reason", "reason"),
-    ])
+    render_table(
+        rows,
+        [
+            Col("control", "id", is_id=True),
+            Col("severity", "severity"),
+            Col("status", "status"),
+            Col("evaluated", "evaluated", numeric=True),
+            Col("failed", "failed", numeric=True),
+            Col("unknown", "unknown", numeric=True),
+            Col("asset", "asset_id", is_id=True),
+            Col("state", "state"),
+            Col("reason", "reason"),
+        ],
+    )
 
 
 def _suppress(kind: str, finding_id: str, reason: str, author: str, until: str) -> None:
@@ -259,6 +282,15 @@ def findings(
         {"control": control_id, "state": state},
     )
     # ids are what `mute` / `accept` and `controls show` take: never cut (cli/output.py)
-    emit(rows, [Col("control", "control", is_id=True), Col("asset", "asset", is_id=True),
-                Col("state", "state"), Col("first seen", "first_seen"), Col("last seen", "last_seen"),
-                Col("finding id", "id", is_id=True)], fmt)
+    emit(
+        rows,
+        [
+            Col("control", "control", is_id=True),
+            Col("asset", "asset", is_id=True),
+            Col("state", "state"),
+            Col("first seen", "first_seen"),
+            Col("last seen", "last_seen"),
+            Col("finding id", "id", is_id=True),
+        ],
+        fmt,
+    )

@@ -69,9 +69,15 @@ def assets_cmd(
     from analysis.exposure.paths import exposed_assets
 
     page = _guard(exposed_assets, account, cluster, type_, limit)
-    cols = [Col("score", lambda a: f"{a['score']:.1f}", numeric=True), Col("label", "label"),
-            Col("id", "id", is_id=True), Col("name", "name"), Col("ports", "ports"),
-            Col("exposure", lambda a: "+".join(a["exposure_types"])), Col("reasons", "reasons")]
+    cols = [
+        Col("score", lambda a: f"{a['score']:.1f}", numeric=True),
+        Col("label", "label"),
+        Col("id", "id", is_id=True),
+        Col("name", "name"),
+        Col("ports", "ports"),
+        Col("exposure", lambda a: "+".join(a["exposure_types"])),
+        Col("reasons", "reasons"),
+    ]
     title = f"{page['total']} exposed assets (run {page['run_id']})"
     emit(page["assets"], cols, fmt, title=title, json_doc=page)
 
@@ -91,11 +97,17 @@ def paths_cmd(
 
     page = _guard(find_paths, target, label, account, cluster, max_hops, limit)
     if fmt is not ListFormat.table:
-        emit(page["paths"], [
-            Col("score", "score"), Col("target", lambda p: p["nodes"][-1]["id"], is_id=True),
-            Col("path", lambda p: " -> ".join(n["id"] for n in p["nodes"]), is_id=True),
-            Col("hops", lambda p: [f"[{h['type']}] {h['reason']}" for h in p["hops"]]),
-        ], fmt, json_doc=page)
+        emit(
+            page["paths"],
+            [
+                Col("score", "score"),
+                Col("target", lambda p: p["nodes"][-1]["id"], is_id=True),
+                Col("path", lambda p: " -> ".join(n["id"] for n in p["nodes"]), is_id=True),
+                Col("hops", lambda p: [f"[{h['type']}] {h['reason']}" for h in p["hops"]]),
+            ],
+            fmt,
+            json_doc=page,
+        )
         return
     typer.echo(f"{page['total']} paths (run {page['run_id']}, max {page['max_hops']} hops)")
     for p in page["paths"]:

@@ -95,8 +95,14 @@ def print_summary(report) -> None:  # type: ignore[no-untyped-def]
         if m.status == "not collected" and not m.errors:
             continue
         color = {"ok": "green", "partial": "yellow", "failed": "red"}.get(m.status.value, "dim")
-        table.add_row(m.name, m.scope, f"[{color}]{m.status.value}[/{color}]", str(m.nodes),
-                      str(m.relationships), "\n".join(m.errors)[:500])
+        table.add_row(
+            m.name,
+            m.scope,
+            f"[{color}]{m.status.value}[/{color}]",
+            str(m.nodes),
+            str(m.relationships),
+            "\n".join(m.errors)[:500],
+        )
     Console().print(table)
     # Steps after the load (history, analyses) that did not complete: the run is partial because of them.
     for step in report.steps:
@@ -123,9 +129,20 @@ def register_runs(root: typer.Typer) -> None:
         rows = list_runs(limit)
 
         def counts(r: dict[str, Any]) -> str:
-            return "/".join(str(sum(1 for m in r["modules"] if m["status"] == s))
-                            for s in ("ok", "partial", "failed", "not collected"))
+            return "/".join(
+                str(sum(1 for m in r["modules"] if m["status"] == s))
+                for s in ("ok", "partial", "failed", "not collected")
+            )
 
-        emit(rows, [Col("run", "id", is_id=True), Col("status", "status"),
-                    Col("collected_at", "collected_at"), Col("started_at", "started_at"),
-                    Col("modules ok/partial/failed/not collected", counts)], fmt, title="ingest runs")
+        emit(
+            rows,
+            [
+                Col("run", "id", is_id=True),
+                Col("status", "status"),
+                Col("collected_at", "collected_at"),
+                Col("started_at", "started_at"),
+                Col("modules ok/partial/failed/not collected", counts),
+            ],
+            fmt,
+            title="ingest runs",
+        )

@@ -44,7 +44,9 @@ def _connection(
     wait: Annotated[
         float | None,
         typer.Option(
-            "--wait", min=0, metavar="SECONDS",
+            "--wait",
+            min=0,
+            metavar="SECONDS",
             help="Keep trying to reach Neo4j this long before giving up (env NEO4J_CONNECT_WAIT; "
             "default 0: an unreachable Neo4j is reported within 5 s).",
         ),
@@ -54,7 +56,10 @@ def _connection(
     from config import Settings, set_settings
 
     given = {
-        "uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password, "database": neo4j_database,
+        "uri": neo4j_uri,
+        "user": neo4j_user,
+        "password": neo4j_password,
+        "database": neo4j_database,
         "connect_wait": wait,
     }
     # Built and validated here, once, with the options passed explicitly (never written to os.environ);

@@ -58,13 +58,19 @@ def _csv_text(value: Any) -> str:
     return "; ".join(_text(v) for v in value) if isinstance(value, list | tuple) else _text(value)
 
 
-def render_table(rows: Sequence[dict[str, Any]], cols: Sequence[Col], title: str | None = None,
-                 console: Console | None = None) -> None:
+def render_table(
+    rows: Sequence[dict[str, Any]],
+    cols: Sequence[Col],
+    title: str | None = None,
+    console: Console | None = None,
+) -> None:
     """Print rows as a table sized to the terminal; see the module docstring for the id rule."""
     console = console or Console()
     cells = [[_text(c.value(r)) for c in cols] for r in rows]
-    widths = [max([len(c.header), *(len(line) for row in cells for line in row[i].splitlines())])
-              for i, c in enumerate(cols)]
+    widths = [
+        max([len(c.header), *(len(line) for row in cells for line in row[i].splitlines())])
+        for i, c in enumerate(cols)
+    ]
     # Rich's frame: one border column plus " x │" (3 characters) per column; text columns may shrink to 8.
     needed = 1 + sum(w + 3 if c.is_id else min(w, 8) + 3 for c, w in zip(cols, widths, strict=True))
     if rows and needed > console.width:
@@ -73,8 +79,13 @@ def render_table(rows: Sequence[dict[str, Any]], cols: Sequence[Col], title: str
     fitted = _fit(widths, [c.is_id for c in cols], console.width - 1 - 3 * len(cols))
     table = Table(title=title)
     for c, w in zip(cols, fitted, strict=True):
-        table.add_column(c.header, width=w, no_wrap=c.is_id, overflow="ignore" if c.is_id else "fold",
-                         justify="right" if c.numeric else "left")
+        table.add_column(
+            c.header,
+            width=w,
+            no_wrap=c.is_id,
+            overflow="ignore" if c.is_id else "fold",
+            justify="right" if c.numeric else "left",
+        )
     for row in cells:
         # Text, not str: ids and reasons are data, a "[bold]" in a name must print as typed.
         table.add_row(*(Text(v) for v in row))
@@ -110,11 +121,18 @@ def _render_records(cells: list[list[str]], cols: Sequence[Col], title: str | No
         for c, value in zip(cols, row, strict=True):
             lines = value.splitlines() or [""]
             # emoji off too: ":secret:" inside a Secrets Manager ARN must not become a pictogram.
-            console.print(f"{c.header:>{width}}: {lines[0]}", markup=False, highlight=False, emoji=False,
-                          crop=False, soft_wrap=c.is_id)
+            console.print(
+                f"{c.header:>{width}}: {lines[0]}",
+                markup=False,
+                highlight=False,
+                emoji=False,
+                crop=False,
+                soft_wrap=c.is_id,
+            )
             for line in lines[1:]:
-                console.print(f"{'':>{width}}  {line}", markup=False, highlight=False, emoji=False,
-                              soft_wrap=c.is_id)
+                console.print(
+                    f"{'':>{width}}  {line}", markup=False, highlight=False, emoji=False, soft_wrap=c.is_id
+                )
         console.print("")
 
 
@@ -127,8 +145,14 @@ def to_csv(rows: Sequence[dict[str, Any]], cols: Sequence[Col]) -> str:
     return out.getvalue()
 
 
-def emit(rows: Sequence[dict[str, Any]], cols: Sequence[Col], fmt: str, *, title: str | None = None,
-         json_doc: Any = None) -> None:
+def emit(
+    rows: Sequence[dict[str, Any]],
+    cols: Sequence[Col],
+    fmt: str,
+    *,
+    title: str | None = None,
+    json_doc: Any = None,
+) -> None:
     """Print rows in ``fmt``. JSON prints ``json_doc`` when given (a command's documented JSON shape),
     else the rows themselves, every field kept; CSV and the table print ``cols``."""
     if fmt == ListFormat.json:

@@ -37,8 +37,7 @@ def _admin(p: dict[str, Any]) -> str:
 def _with_via(p: dict[str, Any], key: str) -> list[str]:
     prov = (p.get("provenance") or {}).get(key, {})
     return [
-        f"{e} — via {'; '.join(s['text'] for s in prov.get(e, [])) or 'grant not attributed'}"
-        for e in p[key]
+        f"{e} — via {'; '.join(s['text'] for s in prov.get(e, [])) or 'grant not attributed'}" for e in p[key]
     ]
 
 
@@ -105,20 +104,38 @@ def creep_cmd(
         typer.echo(creep_markdown(doc))
     elif fmt is Format.csv:
         # Every entry, unclipped: CSV is for spreadsheets and scripts.
-        typer.echo(to_csv(doc["principals"], [
-            Col("principal", "id"), Col("name", "name"), Col("kind", "kind"), Col("scope", "scope"),
-            Col("admin", _admin), Col("gained", lambda p: _with_via(p, "gained")),
-            Col("lost", lambda p: _with_via(p, "lost")), Col("may now assume", "assumable_gained"),
-        ]), nl=False)
+        typer.echo(
+            to_csv(
+                doc["principals"],
+                [
+                    Col("principal", "id"),
+                    Col("name", "name"),
+                    Col("kind", "kind"),
+                    Col("scope", "scope"),
+                    Col("admin", _admin),
+                    Col("gained", lambda p: _with_via(p, "gained")),
+                    Col("lost", lambda p: _with_via(p, "lost")),
+                    Col("may now assume", "assumable_gained"),
+                ],
+            ),
+            nl=False,
+        )
     elif not doc["principals"]:
         typer.echo(no_change(doc))
     else:
-        render_table(doc["principals"], [
-            Col("principal", "name", is_id=True), Col("kind", "kind"), Col("scope", "scope", is_id=True),
-            Col("admin", _admin), Col("gained", lambda p: _clip(_with_via(p, "gained"))),
-            Col("lost", lambda p: _clip(_with_via(p, "lost"))),
-            Col("may now assume", lambda p: _clip(p["assumable_gained"]), is_id=True),
-        ], title=f"privilege creep {doc['from']} → {doc['to']}")
+        render_table(
+            doc["principals"],
+            [
+                Col("principal", "name", is_id=True),
+                Col("kind", "kind"),
+                Col("scope", "scope", is_id=True),
+                Col("admin", _admin),
+                Col("gained", lambda p: _clip(_with_via(p, "gained"))),
+                Col("lost", lambda p: _clip(_with_via(p, "lost"))),
+                Col("may now assume", lambda p: _clip(p["assumable_gained"]), is_id=True),
+            ],
+            title=f"privilege creep {doc['from']} → {doc['to']}",
+        )
 
 
 @app.command("show")

@@ -50,5 +50,7 @@ def owned_in_scope(node: str) -> str:
     """True when the asset `node` is held (RESOURCE) by an owner in `$allowed`, or is such an owner itself.
     An asset with no owner is outside every scope: a scoped key never sees it."""
     n = _checked(node)
-    return (f"($allowed IS NULL OR ({_is_owner(n)} AND {_owner_id(n)} IN $allowed) OR EXISTS {{ "
-            f"MATCH (so)-[:RESOURCE]->({n}) WHERE {_is_owner('so')} AND {_owner_id('so')} IN $allowed }})")
+    return (
+        f"($allowed IS NULL OR ({_is_owner(n)} AND {_owner_id(n)} IN $allowed) OR EXISTS {{ "
+        f"MATCH (so)-[:RESOURCE]->({n}) WHERE {_is_owner('so')} AND {_owner_id('so')} IN $allowed }})"
+    )

@@ -53,8 +53,12 @@ class ModuleResult:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "name": self.name, "scope": self.scope, "status": self.status.value,
-            "nodes": self.nodes, "relationships": self.relationships, "errors": self.errors,
+            "name": self.name,
+            "scope": self.scope,
+            "status": self.status.value,
+            "nodes": self.nodes,
+            "relationships": self.relationships,
+            "errors": self.errors,
         }
 
 
@@ -70,7 +74,10 @@ class StepOutcome:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "name": self.name, "status": self.status, "error": self.error, "seconds": round(self.seconds, 3),
+            "name": self.name,
+            "status": self.status,
+            "error": self.error,
+            "seconds": round(self.seconds, 3),
         }
 
 

@@ -30,4 +30,3 @@ def gcp_modules() -> list[Module]:
 
 def all_modules() -> list[Module]:
     return [*aws_modules(), *k8s_modules(), *gcp_modules()]
-

@@ -58,8 +58,12 @@ def load_snapshot(snap: Snapshot, ctx: RunContext, show_progress: bool = False) 
     results: list[ModuleResult] = []
     jobs = _jobs(snap, ctx)
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(), disable=not show_progress, transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        disable=not show_progress,
+        transient=True,
     ) as progress:
         task = progress.add_task("ingest", total=len(jobs))
         for label, job in jobs:

@@ -51,8 +51,10 @@ class RunReport:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "run_id": self.run_id, "status": self.status,
-            "modules": [m.as_json() for m in self.modules], "skipped_files": self.skipped,
+            "run_id": self.run_id,
+            "status": self.status,
+            "modules": [m.as_json() for m in self.modules],
+            "skipped_files": self.skipped,
             "steps": [s.as_json() for s in self.steps],
         }
 

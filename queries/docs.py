@@ -69,7 +69,7 @@ def render(catalogue: Catalogue) -> str:
         "finding is neither resolved nor renewed. The table, JSON (`unknown`, `unknowns`, `error`), CSV "
         "(columns `unknown`, `error`, `missing`; one line per unknown asset with state `unknown`), SARIF "
         "(results of kind `open`; errors as tool execution notifications), the `control-pass-rates` widget "
-        "and the nightly report (section \"Control results\") keep the four apart.",
+        'and the nightly report (section "Control results") keep the four apart.',
         "",
         "`invgraph controls run` exit codes: **0** every control ran (findings are the product, not a "
         "failure), **1** a control errored, **2** bad catalogue, control id or option, **3** only with "

@@ -22,8 +22,10 @@ def bindir() -> Path:
         return Path(configured)
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
     if not found:
-        raise RuntimeError("PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin): "
-                           "apt-get install postgresql, or set INVGRAPH_PG_BINDIR")
+        raise RuntimeError(
+            "PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin): "
+            "apt-get install postgresql, or set INVGRAPH_PG_BINDIR"
+        )
     return found[-1].parent
 
 
@@ -48,18 +50,35 @@ def postgres_url(database: str = "invgraph_test", prefix: str = "invgraph-test-p
 
     started = False
     try:
-        call(str(bin_ / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-             "--no-sync")
+        call(
+            str(bin_ / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"
+        )
         opts = f"-k {sock} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
         call(str(bin_ / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(home / "server.log"), "-w", "start")
         started = True
-        subprocess.run([str(bin_ / "psql"), "-h", str(sock), "-U", "postgres", "-d", "postgres", "-q",
-                        "-c", f'CREATE DATABASE "{database}"'], check=True, capture_output=True, text=True)
+        subprocess.run(
+            [
+                str(bin_ / "psql"),
+                "-h",
+                str(sock),
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-q",
+                "-c",
+                f'CREATE DATABASE "{database}"',
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         yield f"postgresql+psycopg://postgres@/{database}?host={sock}"
     except subprocess.CalledProcessError as exc:
         raise RuntimeError(f"PostgreSQL did not start: {' '.join(exc.cmd)}: {exc.stderr.strip()}") from exc
     finally:
         if started:
-            subprocess.run([*run, str(bin_ / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                           capture_output=True)
+            subprocess.run(
+                [*run, str(bin_ / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True
+            )
         shutil.rmtree(home, ignore_errors=True)

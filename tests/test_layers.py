@@ -51,11 +51,7 @@ def test_every_package_of_the_repo_has_a_layer() -> None:
 
 
 def test_no_upward_or_sideways_import() -> None:
-    bad = sorted(
-        f"{path}: {src} imports {dst}"
-        for src, dst, path in imports()
-        if RANK[dst] >= RANK[src]
-    )
+    bad = sorted(f"{path}: {src} imports {dst}" for src, dst, path in imports() if RANK[dst] >= RANK[src])
     assert bad == []
 
 
@@ -63,8 +59,11 @@ def test_analyses_name_ingest_modules_but_never_run_ingest() -> None:
     bad = []
     for path in (REPO / "analysis").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+            )
             bad += [f"{path.relative_to(REPO)}: {n}" for n in names if n.startswith(ANALYSIS_MUST_NOT_IMPORT)]
     assert bad == []
 

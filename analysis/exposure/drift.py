@@ -115,20 +115,36 @@ class _RunGraph:
 
 
 def _targets(
-    clock: _Clock, run_id: str, target: str | None, label: str | None, hops_cap: int,
+    clock: _Clock,
+    run_id: str,
+    target: str | None,
+    label: str | None,
+    hops_cap: int,
     allowed: list[str] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], bool]:
     """The run's targets (crown jewels, or as filtered; a scoped key's `allowed` ids, as paths.py) and whether
     more than TARGET_CAP matched."""
-    params = {"run": run_id, "max_hops": hops_cap, "label": label, "target": target, "cap": TARGET_CAP + 1,
-              "allowed": allowed}
+    params = {
+        "run": run_id,
+        "max_hops": hops_cap,
+        "label": label,
+        "target": target,
+        "cap": TARGET_CAP + 1,
+        "allowed": allowed,
+    }
     query = TARGET_BY_ID if target else TARGETS if label in (None, "AdminRole") else TARGETS_ANY_LABEL
     rows = clock.read(_TARGET_QUERIES[query], params)
     return {r["id"]: r for r in rows[:TARGET_CAP]}, len(rows) > TARGET_CAP
 
 
-def _truncated(clock: _Clock, run_id: str, target: str | None, label: str | None, hops_cap: int,
-               allowed: list[str] | None = None) -> bool:
+def _truncated(
+    clock: _Clock,
+    run_id: str,
+    target: str | None,
+    label: str | None,
+    hops_cap: int,
+    allowed: list[str] | None = None,
+) -> bool:
     if target:
         return False  # one target
     query = _COUNT if label in (None, "AdminRole") else _COUNT_ANY_LABEL
@@ -145,8 +161,9 @@ def _digest_changes(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any
     return (set(old) ^ set(new)) | {t for t in both if old[t]["path_digest"] != new[t]["path_digest"]}
 
 
-def _load(clock: _Clock, run: dict[str, Any], targets: list[str], hops_cap: int,
-          allowed: list[str] | None = None) -> _RunGraph:
+def _load(
+    clock: _Clock, run: dict[str, Any], targets: list[str], hops_cap: int, allowed: list[str] | None = None
+) -> _RunGraph:
     """`allowed`: a scoped key's ids; hops outside them are never read (paths.py)."""
     run_id = run["run_id"]
     raw = _subgraph(clock, run_id, targets, hops_cap, allowed)
@@ -344,8 +361,13 @@ def exposure_drift(
     hops_cap = min(max_hops or settings.exposure_default_hops, settings.exposure_max_hops)
     with _Clock(settings.exposure_drift_timeout_s) as clock:
         old_run, new_run = _exposure_run(clock, frm), _exposure_run(clock, to)
-        filters = {"account": account, "cluster": cluster, "label": label, "target": target,
-                   "allowed": allowed}
+        filters = {
+            "account": account,
+            "cluster": cluster,
+            "label": label,
+            "target": target,
+            "allowed": allowed,
+        }
         runs = (old_run["run_id"], new_run["run_id"])
         # Digests hold for the hop bound they were computed with (the default); others compare node by node.
         digests = digests and old_run["digest_hops"] == new_run["digest_hops"] == hops_cap

@@ -125,7 +125,8 @@ SERVICE_ROLES = {
 
 
 def condition_note(r: dict[str, Any]) -> str:
-    """" (conditional: <title>: <expression>)": an IAM Condition is kept, never evaluated, and shown whole."""
+    """The reason suffix " (conditional: <title>: <expression>)": an IAM Condition is kept, never
+    evaluated, and shown whole."""
     parts = [p for p in (r.get("title"), r.get("expression")) if p]
     return f" (conditional: {': '.join(parts) or 'IAM condition'})"
 

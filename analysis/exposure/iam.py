@@ -235,7 +235,7 @@ def _granted_on(reach: Reach) -> str:
 
 
 def narrowing(reach: Reach, target: str, what: str) -> str:
-    """" on `exports/*`", " as `app_user`": the part of the store a grant reaches, "" when all of it."""
+    """ " on `exports/*`", " as `app_user`": the part of the store a grant reaches, "" when all of it."""
     if reach.narrowed == target and not reach.exceptions:
         return ""
     base = target[:-1] if target.endswith("*") else target

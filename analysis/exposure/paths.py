@@ -44,8 +44,9 @@ UNWIND page AS n
 RETURN total, {NODE_FIELDS}, n.ports AS ports, n.exposure_types AS types, n.reasons AS reasons, n.weight AS
     weight
 """
-TARGET_BY_ID = (f"MATCH (n:ExposureNode {{run_id: $run, node_id: $target}}) WHERE {_IN_SCOPE} "
-                f"RETURN {NODE_FIELDS}")
+TARGET_BY_ID = (
+    f"MATCH (n:ExposureNode {{run_id: $run, node_id: $target}}) WHERE {_IN_SCOPE} RETURN {NODE_FIELDS}"
+)
 TARGETS = f"""
 MATCH (n:ExposureNode {{run_id: $run, crown_jewel: true}}) WHERE n.dist <= $max_hops AND {_IN_SCOPE}
   AND ($label IS NULL OR $label IN n.labels OR ($label = 'AdminRole' AND n.admin))
@@ -147,8 +148,14 @@ def _assets(
 ) -> dict[str, Any]:
     rows = clock.read(
         ASSETS,
-        {"run": run["run_id"], "account": account, "cluster": cluster, "type": exposure_type, "limit": limit,
-         "allowed": allowed},
+        {
+            "run": run["run_id"],
+            "account": account,
+            "cluster": cluster,
+            "type": exposure_type,
+            "limit": limit,
+            "allowed": allowed,
+        },
     )
     assets = [
         {
@@ -175,8 +182,14 @@ def _subgraph(
         if not frontier:
             break
         nxt = []
-        params = {"run": run, "dsts": frontier, "depth": depth, "max_hops": max_hops, "allowed": allowed,
-                  "internet": INTERNET}
+        params = {
+            "run": run,
+            "dsts": frontier,
+            "depth": depth,
+            "max_hops": max_hops,
+            "allowed": allowed,
+            "internet": INTERNET,
+        }
         for e in clock.read(EDGES_INTO, params):
             if not dg.has_edge(e["src"], e["dst"]):
                 dg.add_edge(e["src"], e["dst"], **e)

@@ -91,15 +91,21 @@ def _path_cell(p: dict[str, Any]) -> str:
 def _exposure_html(doc: dict[str, Any], none: str) -> list[str]:
     a, p = doc["assets"], doc["paths"]
     parts = []
-    for title, key in (("Newly reachable from the internet", "newly_reachable"),
-                       ("No longer reachable", "no_longer_reachable")):
+    for title, key in (
+        ("Newly reachable from the internet", "newly_reachable"),
+        ("No longer reachable", "no_longer_reachable"),
+    ):
         parts += [
             f"<h3>{title} ({len(a[key])})</h3>",
             _table(
                 ["label", "asset", "ports", "reason"],
                 [
-                    [_v(x["label"]), _v(x["name"] or x["id"]), _v(", ".join(x["ports"] or [])),
-                     _v("; ".join(x["reasons"] or []), 500)]
+                    [
+                        _v(x["label"]),
+                        _v(x["name"] or x["id"]),
+                        _v(", ".join(x["ports"] or [])),
+                        _v("; ".join(x["reasons"] or []), 500),
+                    ]
                     for x in a[key]
                 ],
                 none,
@@ -110,14 +116,23 @@ def _exposure_html(doc: dict[str, Any], none: str) -> list[str]:
             f"<h3>Exposure changed ({len(a['changed'])})</h3>",
             _table(
                 ["label", "asset", "ports before", "ports after"],
-                [[_v(x["label"]), _v(x["name"] or x["id"]), _v(", ".join(x["ports_before"] or [])),
-                  _v(", ".join(x["ports"] or []))] for x in a["changed"]],
+                [
+                    [
+                        _v(x["label"]),
+                        _v(x["name"] or x["id"]),
+                        _v(", ".join(x["ports_before"] or [])),
+                        _v(", ".join(x["ports"] or [])),
+                    ]
+                    for x in a["changed"]
+                ],
             ),
         ]
     for title, key in (("New paths", "new"), ("Gone paths", "gone"), ("Re-scored paths", "rescored")):
         rows = [
-            [f"{x['score']:.1f}" + (f" (was {x['score_before']:.1f})" if "score_before" in x else ""),
-             _path_cell(x)]
+            [
+                f"{x['score']:.1f}" + (f" (was {x['score_before']:.1f})" if "score_before" in x else ""),
+                _path_cell(x),
+            ]
             for x in p[key]
         ]
         parts += [f"<h3>{title} ({len(p[key])})</h3>", _table(["score", "path"], rows, none)]
@@ -142,8 +157,15 @@ def _privileges_html(doc: dict[str, Any], none: str) -> list[str]:
         extra = [f"may now assume {_v(r)}" for r in p.get("assumable_gained") or []]
         extra += [f"escalation {_v(e)}" for e in p.get("escalations_gained") or []]
         rows.append(
-            [f"{_v(p['name'])}<br><code>{_v(p['id'])}</code>", _v(p["kind"]), _v(p["scope"]),
-             f"<b>{flag}</b>" if flag else "", cells[0], cells[1], "<br>".join(extra)]
+            [
+                f"{_v(p['name'])}<br><code>{_v(p['id'])}</code>",
+                _v(p["kind"]),
+                _v(p["scope"]),
+                f"<b>{flag}</b>" if flag else "",
+                cells[0],
+                cells[1],
+                "<br>".join(extra),
+            ]
         )
     return [_table(["principal", "kind", "scope", "admin", "gained", "lost", "other"], rows, none)]
 

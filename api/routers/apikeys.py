@@ -40,17 +40,25 @@ class ApiKeyOut(BaseModel):
     revoked_at: str | None = None
     expires_at: str | None = Field(default=None, description="After this the key is refused.")
     last_used_at: str | None = Field(
-        default=None, description="Last successful authentication, accurate to the key cache TTL.")
+        default=None, description="Last successful authentication, accurate to the key cache TTL."
+    )
     scopes: ScopesModel | None = Field(default=None, description="Null: the key sees the whole inventory.")
     rotated_from: str | None = Field(default=None, description="The key this one replaced.")
 
     @classmethod
     def of(cls, key: ApiKey) -> ApiKeyOut:
-        return cls(id=key.id, name=key.name, role=key.role,  # type: ignore[arg-type]
-                   prefix=key.prefix, created_at=key.created_at, revoked_at=key.revoked_at,
-                   expires_at=key.expires_at, last_used_at=key.last_used_at,
-                   scopes=ScopesModel(**key.scopes.as_dict()) if key.scopes.limited else None,
-                   rotated_from=key.rotated_from)
+        return cls(
+            id=key.id,
+            name=key.name,
+            role=key.role,  # type: ignore[arg-type]
+            prefix=key.prefix,
+            created_at=key.created_at,
+            revoked_at=key.revoked_at,
+            expires_at=key.expires_at,
+            last_used_at=key.last_used_at,
+            scopes=ScopesModel(**key.scopes.as_dict()) if key.scopes.limited else None,
+            rotated_from=key.rotated_from,
+        )
 
 
 class ApiKeyCreate(BaseModel):
@@ -84,8 +92,9 @@ class ApiKeyCreated(ApiKeyOut):
 
 
 def _audit(admin: ApiKey, action: str, outcome: str, detail: str) -> None:
-    audit.record(audit.AuditEvent(key_id=admin.id, key_name=admin.name, action=action, outcome=outcome,
-                                  detail=detail))
+    audit.record(
+        audit.AuditEvent(key_id=admin.id, key_name=admin.name, action=action, outcome=outcome, detail=detail)
+    )
 
 
 def _duration(text: str | None) -> timedelta | None:
@@ -98,8 +107,9 @@ def list_api_keys(_: Admin) -> list[ApiKeyOut]:
     return [ApiKeyOut.of(k) for k in apikeys.list_keys()]
 
 
-@router.post("", response_model=ApiKeyCreated, status_code=status.HTTP_201_CREATED,
-             responses=error_responses())
+@router.post(
+    "", response_model=ApiKeyCreated, status_code=status.HTTP_201_CREATED, responses=error_responses()
+)
 def create_api_key(body: ApiKeyCreate, admin: Admin) -> ApiKeyCreated:
     """Create a key; the response carries the secret key once."""
     scopes = body.scopes.to_scopes() if body.scopes else Scopes()
@@ -108,10 +118,15 @@ def create_api_key(body: ApiKeyCreate, admin: Admin) -> ApiKeyCreated:
     return ApiKeyCreated(**ApiKeyOut.of(key).model_dump(), key=secret)
 
 
-@router.post("/{key_id}/rotate", response_model=ApiKeyCreated, status_code=status.HTTP_201_CREATED,
-             responses=error_responses(404))
-def rotate_api_key(key_id: KeyId, admin: Admin, request: Request,
-                   body: ApiKeyRotate | None = None) -> ApiKeyCreated:
+@router.post(
+    "/{key_id}/rotate",
+    response_model=ApiKeyCreated,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(404),
+)
+def rotate_api_key(
+    key_id: KeyId, admin: Admin, request: Request, body: ApiKeyRotate | None = None
+) -> ApiKeyCreated:
     """Replace a live key by a new one (same name, role, scopes); the old one is revoked or expires
     after the grace period."""
     body = body or ApiKeyRotate()

@@ -12,8 +12,9 @@ from api.deps import strict_query
 from api.errors import error_responses
 from appdb import audit
 
-router = APIRouter(prefix="/audit", tags=["audit"],
-                   dependencies=[Depends(strict_query("limit", "action", "key_id"))])
+router = APIRouter(
+    prefix="/audit", tags=["audit"], dependencies=[Depends(strict_query("limit", "action", "key_id"))]
+)
 
 
 class AuditEventOut(BaseModel):

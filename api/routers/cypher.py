@@ -34,18 +34,33 @@ class CypherRequest(BaseModel):
 class CypherResponse(BaseModel):
     columns: list[str]
     rows: list[list[JsonValue]]
-    truncated: bool = Field(description="True when the answer was cut (more rows than `limit`, or more "
-                            "bytes than INVGRAPH_CYPHER_MAX_RESULT_BYTES).")
+    truncated: bool = Field(
+        description="True when the answer was cut (more rows than `limit`, or more "
+        "bytes than INVGRAPH_CYPHER_MAX_RESULT_BYTES)."
+    )
     truncated_by: Literal["rows", "bytes"] | None = Field(default=None, description="What cut the answer.")
     row_count: int
     elapsed_ms: float
 
 
-def _audit(key: ApiKey, body: CypherRequest, outcome: str, rows: int | None, start: float,
-           detail: str | None, failing: bool) -> None:
+def _audit(
+    key: ApiKey,
+    body: CypherRequest,
+    outcome: str,
+    rows: int | None,
+    start: float,
+    detail: str | None,
+    failing: bool,
+) -> None:
     event = audit.AuditEvent(
-        key_id=key.id, key_name=key.name, action="cypher", outcome=outcome,
-        query_sha256=audit.query_hash(body.query), rows=rows, duration_ms=elapsed_ms(start), detail=detail,
+        key_id=key.id,
+        key_name=key.name,
+        action="cypher",
+        outcome=outcome,
+        query_sha256=audit.query_hash(body.query),
+        rows=rows,
+        duration_ms=elapsed_ms(start),
+        detail=detail,
     )
     try:
         audit.record(event)
@@ -64,18 +79,26 @@ def run_cypher(body: CypherRequest, key: Analyst, settings: Settings, request: R
     metrics: Metrics = request.app.state.metrics
     try:
         if len(body.query) > settings.max_query_length:
-            raise ApiError(413, "query_too_large", f"the query is {len(body.query)} characters; "
-                           f"the limit is {settings.max_query_length}")
+            raise ApiError(
+                413,
+                "query_too_large",
+                f"the query is {len(body.query)} characters; the limit is {settings.max_query_length}",
+            )
         limit = body.limit or settings.cypher_default_rows
         if limit > settings.cypher_max_rows:
             raise ApiError(422, "limit_too_large", f"limit must be at most {settings.cypher_max_rows}")
         check_parameters(body.parameters, settings.max_parameters_bytes)
         text = inspect_query(body.query)
-        limits = Limits(settings.cypher_timeout_s, settings.cypher_max_estimated_rows,
-                        settings.cypher_max_path_hops, settings.cypher_max_result_bytes)
+        limits = Limits(
+            settings.cypher_timeout_s,
+            settings.cypher_max_estimated_rows,
+            settings.cypher_max_path_hops,
+            settings.cypher_max_result_bytes,
+        )
         explain_check(text, body.parameters, settings.cypher_timeout_s, limits)
-        result = run_read(text, body.parameters, limit, settings.cypher_timeout_s,
-                          settings.cypher_max_result_bytes)
+        result = run_read(
+            text, body.parameters, limit, settings.cypher_timeout_s, settings.cypher_max_result_bytes
+        )
     except CypherRefused as refused:
         metrics.cypher.labels("refused").inc()
         _audit(key, body, "refused", None, start, refused.rule, failing=True)
@@ -92,6 +115,11 @@ def run_cypher(body: CypherRequest, key: Analyst, settings: Settings, request: R
     metrics.cypher.labels("ok").inc()
     detail = f"truncated_by={result.truncated_by}" if result.truncated else None
     _audit(key, body, "ok", len(result.rows), start, detail, failing=False)
-    return CypherResponse(columns=result.columns, rows=result.rows, truncated=result.truncated,
-                          truncated_by=result.truncated_by,  # type: ignore[arg-type]
-                          row_count=len(result.rows), elapsed_ms=elapsed_ms(start))
+    return CypherResponse(
+        columns=result.columns,
+        rows=result.rows,
+        truncated=result.truncated,
+        truncated_by=result.truncated_by,  # type: ignore[arg-type]
+        row_count=len(result.rows),
+        elapsed_ms=elapsed_ms(start),
+    )

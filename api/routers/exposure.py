@@ -175,8 +175,9 @@ def list_exposed_assets(
     """Assets the internet reaches directly, with ports and the reason, from the latest exposure run. A
     scoped key sees the assets of its accounts, projects and clusters."""
     try:
-        return AssetsPage(**exposure.exposed_assets(account, cluster, type, limit, settings,
-                                                    allowed_scopes(key)))
+        return AssetsPage(
+            **exposure.exposed_assets(account, cluster, type, limit, settings, allowed_scopes(key))
+        )
     except exposure.NoExposureRun as exc:
         raise _no_run(exc) from exc
     except exposure.ExposureTimeout as exc:
@@ -217,8 +218,11 @@ def list_exposure_paths(
     """Ranked internet → crown-jewel paths, every hop with its reason. A scoped key sees the paths whose
     every node lies in its accounts, projects and clusters."""
     try:
-        return PathsPage(**exposure.find_paths(target, label, account, cluster, max_hops, limit, settings,
-                                               allowed_scopes(key)))
+        return PathsPage(
+            **exposure.find_paths(
+                target, label, account, cluster, max_hops, limit, settings, allowed_scopes(key)
+            )
+        )
     except exposure.NoExposureRun as exc:
         raise _no_run(exc) from exc
     except exposure.ExposureTimeout as exc:
@@ -230,9 +234,7 @@ def list_exposure_paths(
     response_model=ExposureDriftOut,
     response_model_by_alias=True,
     responses=error_responses(404, 504),
-    dependencies=[
-        Depends(strict_query("from", "to", "target", "label", "account", "cluster", "max_hops"))
-    ],
+    dependencies=[Depends(strict_query("from", "to", "target", "label", "account", "cluster", "max_hops"))],
 )
 def exposure_change(
     key: ScopedViewer,
@@ -252,8 +254,9 @@ def exposure_change(
 ) -> ExposureDriftOut:
     """Exposure change between two runs: assets newly / no longer reachable, paths new / gone / re-scored."""
     try:
-        doc = exposure_drift.exposure_drift(from_, to, target, label, account, cluster, max_hops, settings,
-                                            allowed_scopes(key))
+        doc = exposure_drift.exposure_drift(
+            from_, to, target, label, account, cluster, max_hops, settings, allowed_scopes(key)
+        )
     except exposure_drift.DriftError as exc:
         raise ApiError(404, "not_found", str(exc)) from exc
     except exposure.NoExposureRun as exc:

@@ -14,8 +14,11 @@ from api.scopes import allowed_scopes
 from api.widgets.common import controls, labels_present
 from graph import driver
 
-router = APIRouter(prefix="/findings", tags=["findings"],
-                   dependencies=[Depends(strict_query("severity", "control", "scope", "state", "limit"))])
+router = APIRouter(
+    prefix="/findings",
+    tags=["findings"],
+    dependencies=[Depends(strict_query("severity", "control", "scope", "state", "limit"))],
+)
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
 State = Literal["new", "open", "reopened", "resolved", "muted", "accepted", "all"]
@@ -68,22 +71,42 @@ def list_findings(
     key: ScopedViewer,
     severity: Annotated[Severity | None, Query()] = None,
     control: Annotated[str | None, Query(max_length=128, description="A control id.")] = None,
-    scope: Annotated[str | None, Query(
-        max_length=256, description="Account, cluster or project; also matches `<scope>/…`.")] = None,
-    state: Annotated[State | None, Query(
-        description="Default: everything not resolved; `all` for all.")] = None,
+    scope: Annotated[
+        str | None,
+        Query(max_length=256, description="Account, cluster or project; also matches `<scope>/…`."),
+    ] = None,
+    state: Annotated[
+        State | None, Query(description="Default: everything not resolved; `all` for all.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> FindingsPage:
     """Findings filtered by severity, control, scope and state; most severe first. A scoped key sees
     only the findings of its accounts, projects and clusters."""
     if "Finding" not in labels_present("Finding"):
-        return FindingsPage(available="ControlRun" in labels_present("ControlRun"), total=0, truncated=False,
-                            items=[])
-    rows = driver.read(_QUERY, {"control": control, "severity": severity, "scope": scope, "state": state,
-                                "limit": limit, "allowed": allowed_scopes(key)})
+        return FindingsPage(
+            available="ControlRun" in labels_present("ControlRun"), total=0, truncated=False, items=[]
+        )
+    rows = driver.read(
+        _QUERY,
+        {
+            "control": control,
+            "severity": severity,
+            "scope": scope,
+            "state": state,
+            "limit": limit,
+            "allowed": allowed_scopes(key),
+        },
+    )
     total, items = (rows[0]["total"], rows[0]["rows"]) if rows else (0, [])
     meta = controls()
-    return FindingsPage(available=True, total=total, truncated=total > len(items), items=[
-        FindingOut(**{**r, "control_title": meta[r["control_id"]].title if r["control_id"] in meta else None})
-        for r in items
-    ])
+    return FindingsPage(
+        available=True,
+        total=total,
+        truncated=total > len(items),
+        items=[
+            FindingOut(
+                **{**r, "control_title": meta[r["control_id"]].title if r["control_id"] in meta else None}
+            )
+            for r in items
+        ],
+    )

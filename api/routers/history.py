@@ -161,8 +161,13 @@ def drift(
     A scoped key sees the changes and findings of its accounts, projects and clusters."""
     allowed = allowed_scopes(key)
     try:
-        doc = query_drift(from_, to, drift_mod.Filters(
-            account, cluster, label, severity, project, tuple(allowed) if allowed is not None else None))
+        doc = query_drift(
+            from_,
+            to,
+            drift_mod.Filters(
+                account, cluster, label, severity, project, tuple(allowed) if allowed is not None else None
+            ),
+        )
     except drift_mod.DriftError as exc:
         raise ApiError(404, "not_found", str(exc)) from exc
     return DriftOut.model_validate(doc)

@@ -17,20 +17,29 @@ from api.metrics import Metrics
 router = APIRouter(tags=["metrics"])
 # Operator endpoint: the counters are per process, summed over every key and scope (widget cache hits,
 # throttled requests, Cypher timeouts), so no per-scope answer exists and a scoped key is refused.
-_viewer = require_role("viewer", refusal=(
-    "/metrics is an operator endpoint: its counters cover every key and scope of this process and cannot "
-    "be limited to a key's scopes; scrape it with an unscoped key"))
+_viewer = require_role(
+    "viewer",
+    refusal=(
+        "/metrics is an operator endpoint: its counters cover every key and scope of this process and cannot "
+        "be limited to a key's scopes; scrape it with an unscoped key"
+    ),
+)
 
 
 @router.get(
-    "/metrics", response_class=Response, responses={
-        200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}},
-              "description": "Prometheus text format"},
+    "/metrics",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}},
+            "description": "Prometheus text format",
+        },
         **error_responses(),
     },
 )
 def metrics(
-    request: Request, settings: Settings,
+    request: Request,
+    settings: Settings,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Response:
     """Prometheus metrics for this process."""

@@ -32,21 +32,31 @@ def _on_loop(check: Callable[[Request], None]) -> Callable[[Request], Awaitable[
     return run
 
 
-@router.get("", response_model=WidgetList, responses=error_responses(),
-            dependencies=[Depends(strict_query())])
+@router.get(
+    "", response_model=WidgetList, responses=error_responses(), dependencies=[Depends(strict_query())]
+)
 def list_widgets(_: ScopedViewer) -> WidgetList:
     """The widgets this server offers, with their paths and query parameters."""
-    return WidgetList(widgets=[
-        WidgetInfo(name=w.name, title=w.title, description=w.description, path=f"{PREFIX}/{w.name}",
-                   parameters=sorted(w.params.model_fields)) for w in WIDGETS.values()
-    ])
+    return WidgetList(
+        widgets=[
+            WidgetInfo(
+                name=w.name,
+                title=w.title,
+                description=w.description,
+                path=f"{PREFIX}/{w.name}",
+                parameters=sorted(w.params.model_fields),
+            )
+            for w in WIDGETS.values()
+        ]
+    )
 
 
 def _add_route(widget: Widget) -> None:
     params_model = widget.params
 
-    async def endpoint(request: Request, api_key: ScopedViewer,
-                       params: Annotated[params_model, Query()]) -> Response:  # type: ignore[valid-type]
+    async def endpoint(
+        request: Request, api_key: ScopedViewer, params: Annotated[params_model, Query()]
+    ) -> Response:  # type: ignore[valid-type]
         cache: WidgetCache = request.app.state.widget_cache
         values: dict[str, int] = params.model_dump()  # type: ignore[attr-defined]
         # A scoped key's answer is cached apart, under its scope list (keys with the same scopes share it).
@@ -57,6 +67,7 @@ def _add_route(widget: Widget) -> None:
         body = cache.peek(widget.name, key)
         outcome = "hit"
         if body is None:
+
             def compute(marker: RunMarker) -> bytes:
                 return widget.compute(marker, allowed=allowed, **values).model_dump_json().encode()
 
@@ -67,7 +78,11 @@ def _add_route(widget: Widget) -> None:
     endpoint.__name__ = "widget_" + widget.name.replace("-", "_")
     endpoint.__doc__ = widget.description
     router.add_api_route(
-        f"/{widget.name}", endpoint, methods=["GET"], response_model=widget.model, summary=widget.title,
+        f"/{widget.name}",
+        endpoint,
+        methods=["GET"],
+        response_model=widget.model,
+        summary=widget.title,
         responses=error_responses(),
         dependencies=[Depends(_on_loop(strict_query(*widget.params.model_fields)))],
     )

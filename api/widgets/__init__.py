@@ -54,32 +54,77 @@ class Widget:
     params: type[BaseModel] = NoParams
 
 
-WIDGETS: dict[str, Widget] = {w.name: w for w in (
-    Widget("asset-counts", "Assets",
-           "Assets by label, by AWS account, by Kubernetes cluster and by GCP project.", AssetCounts,
-           assets.asset_counts),
-    Widget("findings-by-severity", "Findings by severity",
-           "Open, suppressed and resolved findings per severity.", FindingsBySeverity,
-           findings.findings_by_severity),
-    Widget("findings-by-domain", "Findings by domain", "Findings per control domain (control metadata).",
-           FindingsByDomain, findings.findings_by_domain),
-    Widget("findings-by-maturity", "Findings by maturity", "Findings per roadmap maturity level (1–5).",
-           FindingsByMaturity, findings.findings_by_maturity),
-    Widget("control-pass-rates", "Control pass rates",
-           "Per control: evaluated, failed, pass rate, and the trend over the last `runs` control runs.",
-           ControlPassRates, findings.control_pass_rates, TrendParams),
-    Widget("top-exposed-assets", "Top exposed assets",
-           "Internet-exposed assets ranked by exposure score or severity-weighted open findings.",
-           TopExposedAssets, exposure.top_exposed_assets, LimitParams),
-    Widget("latest-drift", "Latest drift",
-           "Assets and relationships added, removed, changed by the latest run.", LatestDrift,
-           drift.latest_drift),
-    Widget("privilege-creep", "Privilege creep",
-           "Principals whose permissions changed between the last two runs.", PrivilegeCreep,
-           privileges.privilege_creep),
-    Widget("runs", "Ingest runs", "Recent ingest runs with status, modules and control run.", Runs, runs.runs,
-           LimitParams),
-)}
+WIDGETS: dict[str, Widget] = {
+    w.name: w
+    for w in (
+        Widget(
+            "asset-counts",
+            "Assets",
+            "Assets by label, by AWS account, by Kubernetes cluster and by GCP project.",
+            AssetCounts,
+            assets.asset_counts,
+        ),
+        Widget(
+            "findings-by-severity",
+            "Findings by severity",
+            "Open, suppressed and resolved findings per severity.",
+            FindingsBySeverity,
+            findings.findings_by_severity,
+        ),
+        Widget(
+            "findings-by-domain",
+            "Findings by domain",
+            "Findings per control domain (control metadata).",
+            FindingsByDomain,
+            findings.findings_by_domain,
+        ),
+        Widget(
+            "findings-by-maturity",
+            "Findings by maturity",
+            "Findings per roadmap maturity level (1–5).",
+            FindingsByMaturity,
+            findings.findings_by_maturity,
+        ),
+        Widget(
+            "control-pass-rates",
+            "Control pass rates",
+            "Per control: evaluated, failed, pass rate, and the trend over the last `runs` control runs.",
+            ControlPassRates,
+            findings.control_pass_rates,
+            TrendParams,
+        ),
+        Widget(
+            "top-exposed-assets",
+            "Top exposed assets",
+            "Internet-exposed assets ranked by exposure score or severity-weighted open findings.",
+            TopExposedAssets,
+            exposure.top_exposed_assets,
+            LimitParams,
+        ),
+        Widget(
+            "latest-drift",
+            "Latest drift",
+            "Assets and relationships added, removed, changed by the latest run.",
+            LatestDrift,
+            drift.latest_drift,
+        ),
+        Widget(
+            "privilege-creep",
+            "Privilege creep",
+            "Principals whose permissions changed between the last two runs.",
+            PrivilegeCreep,
+            privileges.privilege_creep,
+        ),
+        Widget(
+            "runs",
+            "Ingest runs",
+            "Recent ingest runs with status, modules and control run.",
+            Runs,
+            runs.runs,
+            LimitParams,
+        ),
+    )
+}
 
 
 def install(app: FastAPI) -> None:

@@ -31,8 +31,9 @@ def _label_sets() -> tuple[list[str], dict[str, list[str]]]:
     schemas = _schemas()
     labels = sorted({s.label for s in schemas})
     generic = {extra for s in schemas for extra in s.extra_labels} & set(labels)
-    narrower = {g: sorted({s.label for s in schemas if g in s.extra_labels and s.label != g})
-                for g in generic}
+    narrower = {
+        g: sorted({s.label for s in schemas if g in s.extra_labels and s.label != g}) for g in generic
+    }
     return [label for label in labels if label not in generic], narrower
 
 
@@ -75,17 +76,55 @@ def _scoped_label_counts(allowed: list[str]) -> list[dict[str, object]]:
 
 # Categories follow the ontology labels the schemas give each node type (schema.extra_labels); the first
 # rule that matches wins. "plumbing" are records that make up an asset rather than being one.
-_PLUMBING = {"IpPermissionInbound", "IpPermissionEgress", "IpRange", "AWSEC2Reservation", "AWSEC2Route",
-             "AWSEC2RouteTableAssociation", "NetworkInterface", "AWSNetworkInterface", "AWSS3Acl",
-             "AWSPolicyStatement", "GCPPolicyBinding", "GCPNetworkTag"}
+_PLUMBING = {
+    "IpPermissionInbound",
+    "IpPermissionEgress",
+    "IpRange",
+    "AWSEC2Reservation",
+    "AWSEC2Route",
+    "AWSEC2RouteTableAssociation",
+    "NetworkInterface",
+    "AWSNetworkInterface",
+    "AWSS3Acl",
+    "AWSPolicyStatement",
+    "GCPPolicyBinding",
+    "GCPNetworkTag",
+}
 _RULES: list[tuple[str, set[str]]] = [
     ("compute", {"ComputeInstance", "Function", "ComputeCluster"}),
     ("data", {"Database", "ObjectStorage", "Secret", "BlockStorage"}),
-    ("identity", {"AWSPrincipal", "ServiceAccount", "UserGroup", "UserAccount", "PermissionRole", "APIKey",
-                  "MfaDevice", "GCPPrincipal", "AWSManagedPolicy", "AWSInlinePolicy", "AWSInstanceProfile"}),
-    ("network", {"VirtualNetwork", "Subnet", "NetworkAccessControl", "LoadBalancer", "Endpoint",
-                 "AWSEC2RouteTable", "AWSEC2NetworkAcl", "AWSInternetGateway", "AWSELBV2TargetGroup",
-                 "AWSDBSubnetGroup", "GCPFirewall"}),
+    (
+        "identity",
+        {
+            "AWSPrincipal",
+            "ServiceAccount",
+            "UserGroup",
+            "UserAccount",
+            "PermissionRole",
+            "APIKey",
+            "MfaDevice",
+            "GCPPrincipal",
+            "AWSManagedPolicy",
+            "AWSInlinePolicy",
+            "AWSInstanceProfile",
+        },
+    ),
+    (
+        "network",
+        {
+            "VirtualNetwork",
+            "Subnet",
+            "NetworkAccessControl",
+            "LoadBalancer",
+            "Endpoint",
+            "AWSEC2RouteTable",
+            "AWSEC2NetworkAcl",
+            "AWSInternetGateway",
+            "AWSELBV2TargetGroup",
+            "AWSDBSubnetGroup",
+            "GCPFirewall",
+        },
+    ),
 ]
 CATEGORY_ORDER = ["compute", "data", "identity", "network", "kubernetes", "other", "plumbing"]
 
@@ -115,8 +154,16 @@ def by_category(by_label: list[LabelCount]) -> list[CategoryCount]:
     groups: dict[str, list[LabelCount]] = {}
     for c in by_label:
         groups.setdefault(cats.get(c.label, "other"), []).append(c)
-    return [CategoryCount(category=cat, count=sum(c.count for c in groups[cat]), folded=cat == "plumbing",
-                          labels=groups[cat]) for cat in CATEGORY_ORDER if cat in groups]
+    return [
+        CategoryCount(
+            category=cat,
+            count=sum(c.count for c in groups[cat]),
+            folded=cat == "plumbing",
+            labels=groups[cat],
+        )
+        for cat in CATEGORY_ORDER
+        if cat in groups
+    ]
 
 
 def owner_labels() -> dict[str, str]:
@@ -131,27 +178,44 @@ def _by_owner(label: str, allowed: list[str] | None) -> list[ScopeCount]:
     rows = driver.read(
         f"MATCH (o:`{label}`) WHERE {owner_in_scope('o')} OPTIONAL MATCH (o)-[:RESOURCE]->(n) "
         "RETURN o.id AS id, o.name AS name, count(n) AS count, o.foreign = true AS foreign "
-        "ORDER BY count DESC, id", {"allowed": allowed},
+        "ORDER BY count DESC, id",
+        {"allowed": allowed},
     )
-    return [ScopeCount(id=str(r["id"]), name=r["name"], count=r["count"], external=bool(r["foreign"]))
-            for r in rows if r["id"] is not None]
+    return [
+        ScopeCount(id=str(r["id"]), name=r["name"], count=r["count"], external=bool(r["foreign"]))
+        for r in rows
+        if r["id"] is not None
+    ]
 
 
 def asset_counts(marker: RunMarker, allowed: list[str] | None = None) -> AssetCounts:
     """`allowed` (a scoped key's ids): only assets held by those accounts, projects and clusters."""
     rows = driver.read(label_query()) if allowed is None else _scoped_label_counts(allowed)
-    by_label = sorted((LabelCount(label=r["label"], count=r["count"]) for r in rows if r["count"]),
-                      key=lambda c: (-c.count, c.label))
-    groups: dict[str, list[ScopeCount]] = {"by_account": [], "by_cluster": [], "by_project": [],
-                                           "by_gcp_parent": []}
+    by_label = sorted(
+        (LabelCount(label=r["label"], count=r["count"]) for r in rows if r["count"]),
+        key=lambda c: (-c.count, c.label),
+    )
+    groups: dict[str, list[ScopeCount]] = {
+        "by_account": [],
+        "by_cluster": [],
+        "by_project": [],
+        "by_gcp_parent": [],
+    }
     for owner, group in sorted(owner_labels().items()):
         groups[group] += _by_owner(owner, allowed)
     # Accounts only seen in a trust policy (foreign) are not inventoried: listed apart, never as ours.
     accounts = groups.pop("by_account")
     return AssetCounts(
-        **header("asset-counts", marker, available=marker.ingest_run_id is not None or bool(by_label),
-                 reason="no ingest run yet"),
-        total=sum(c.count for c in by_label), by_label=by_label, by_category=by_category(by_label),
+        **header(
+            "asset-counts",
+            marker,
+            available=marker.ingest_run_id is not None or bool(by_label),
+            reason="no ingest run yet",
+        ),
+        total=sum(c.count for c in by_label),
+        by_label=by_label,
+        by_category=by_category(by_label),
         by_account=[a for a in accounts if not a.external],
-        external_accounts=[a for a in accounts if a.external], **groups,
+        external_accounts=[a for a in accounts if a.external],
+        **groups,
     )

@@ -74,8 +74,13 @@ class Entry:
 class WidgetCache:
     """Per process (per app): each uvicorn worker keeps its own copy, which costs one compute per worker."""
 
-    def __init__(self, registry: CollectorRegistry, marker_ttl_s: float = MARKER_TTL_S,
-                 max_age_s: float = MAX_AGE_S, marker_reader: Callable[[], RunMarker] = read_marker) -> None:
+    def __init__(
+        self,
+        registry: CollectorRegistry,
+        marker_ttl_s: float = MARKER_TTL_S,
+        max_age_s: float = MAX_AGE_S,
+        marker_reader: Callable[[], RunMarker] = read_marker,
+    ) -> None:
         self.marker_ttl_s, self.max_age_s, self._read_marker = marker_ttl_s, max_age_s, marker_reader
         self._marker: RunMarker | None = None
         self._marker_expires = 0.0
@@ -84,14 +89,23 @@ class WidgetCache:
         self._entries: dict[tuple[str, tuple[object, ...]], Entry] = {}
         self._locks: dict[tuple[str, tuple[object, ...]], threading.Lock] = {}
         self._locks_lock = threading.Lock()
-        self.hits = Counter("invgraph_widget_cache_hits_total", "Widget answers served from the cache.",
-                            ["widget"], registry=registry)
-        self.misses = Counter("invgraph_widget_cache_misses_total",
-                              "Widget answers computed from the graph (first request or new run).",
-                              ["widget"], registry=registry)
-        self.marker_reads = Counter("invgraph_widget_run_marker_reads_total",
-                                    "Queries for the latest run ids (at most one per marker TTL).",
-                                    registry=registry)
+        self.hits = Counter(
+            "invgraph_widget_cache_hits_total",
+            "Widget answers served from the cache.",
+            ["widget"],
+            registry=registry,
+        )
+        self.misses = Counter(
+            "invgraph_widget_cache_misses_total",
+            "Widget answers computed from the graph (first request or new run).",
+            ["widget"],
+            registry=registry,
+        )
+        self.marker_reads = Counter(
+            "invgraph_widget_run_marker_reads_total",
+            "Queries for the latest run ids (at most one per marker TTL).",
+            registry=registry,
+        )
 
     def fresh_marker(self) -> RunMarker | None:
         """The cached marker if still within its TTL; never blocks on I/O."""
@@ -128,8 +142,9 @@ class WidgetCache:
         self.hits.labels(name).inc()
         return entry.body
 
-    def get(self, name: str, params: tuple[object, ...],
-            compute: Callable[[RunMarker], bytes]) -> tuple[bytes, bool]:
+    def get(
+        self, name: str, params: tuple[object, ...], compute: Callable[[RunMarker], bytes]
+    ) -> tuple[bytes, bool]:
         """(body, was_hit). Blocking: may read the marker and run the widget's queries."""
         key = (name, params)
         marker = self.marker()

@@ -15,12 +15,16 @@ from queries.catalogue import load_catalogue
 _LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
-def header(widget: str, marker: RunMarker, available: bool = True,
-           reason: str | None = None) -> dict[str, Any]:
+def header(
+    widget: str, marker: RunMarker, available: bool = True, reason: str | None = None
+) -> dict[str, Any]:
     """The `WidgetBase` fields; unpacked into each widget's model."""
     return {
-        "widget": widget, "available": available, "reason": None if available else reason,
-        "ingest_run_id": marker.ingest_run_id, "control_run_id": marker.control_run_id,
+        "widget": widget,
+        "available": available,
+        "reason": None if available else reason,
+        "ingest_run_id": marker.ingest_run_id,
+        "control_run_id": marker.control_run_id,
         "computed_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
     }
 

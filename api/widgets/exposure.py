@@ -54,10 +54,18 @@ def _as_list(value: Any) -> list[str]:
 def _from_analysis(rows: Iterable[Mapping[str, Any]], limit: int) -> list[ExposedAsset]:
     rows = list(rows)[:limit]
     findings = _open_findings([str(r["id"]) for r in rows])
-    return [ExposedAsset(id=str(r["id"]), label=str(r["label"]), name=r.get("name"), scope=r.get("scope"),
-                         exposure=_as_list(r.get("exposure")),
-                         open_findings=findings.get(str(r["id"]), (0, 0.0))[0],
-                         score=float(r.get("score") or 0.0)) for r in rows]
+    return [
+        ExposedAsset(
+            id=str(r["id"]),
+            label=str(r["label"]),
+            name=r.get("name"),
+            scope=r.get("scope"),
+            exposure=_as_list(r.get("exposure")),
+            open_findings=findings.get(str(r["id"]), (0, 0.0))[0],
+            score=float(r.get("score") or 0.0),
+        )
+        for r in rows
+    ]
 
 
 def _from_properties(limit: int, allowed: list[str] | None = None) -> list[ExposedAsset]:
@@ -69,8 +77,17 @@ def _from_properties(limit: int, allowed: list[str] | None = None) -> list[Expos
             continue
         count, score = findings.get(r["id"], (0, 0.0))
         label = next((x for x in r["labels"] if not x.startswith(("Compute", "Network"))), r["labels"][0])
-        assets.append(ExposedAsset(id=r["id"], label=label, name=r["name"], scope=r["scope"],
-                                   exposure=_as_list(r["how"]), open_findings=count, score=score))
+        assets.append(
+            ExposedAsset(
+                id=r["id"],
+                label=label,
+                name=r["name"],
+                scope=r["scope"],
+                exposure=_as_list(r["how"]),
+                open_findings=count,
+                score=score,
+            )
+        )
     assets.sort(key=lambda a: (-a.score, -a.open_findings, a.id))
     return assets[:limit]
 
@@ -82,12 +99,16 @@ def top_exposed_assets(
     reason = "exposure analysis has not produced data yet"
     try:  # "never computed" is the analysis' own NoExposureRun; any other error is a real failure
         ranked = analysis.exposure.top_exposed_assets(limit, allowed)
-        return TopExposedAssets(**header("top-exposed-assets", marker), source="analysis.exposure",
-                                assets=_from_analysis(ranked, limit))
+        return TopExposedAssets(
+            **header("top-exposed-assets", marker),
+            source="analysis.exposure",
+            assets=_from_analysis(ranked, limit),
+        )
     except NoExposureRun as exc:
         reason = str(exc) or reason
     assets = _from_properties(limit, allowed)
     if assets:
-        return TopExposedAssets(**header("top-exposed-assets", marker), source="exposed_internet",
-                                assets=assets)
+        return TopExposedAssets(
+            **header("top-exposed-assets", marker), source="exposed_internet", assets=assets
+        )
     return TopExposedAssets(**header("top-exposed-assets", marker, False, reason), source=None, assets=[])

@@ -62,10 +62,20 @@ def findings_by_severity(marker: RunMarker, allowed: list[str] | None = None) ->
     acc: dict[str, dict[str, int]] = {s: {} for s in SEVERITIES}
     for row in _tally(allowed) if ready else []:
         _add(acc.setdefault(row["severity"] or "info", {}), row)
-    rows = [SeverityCount(severity=s, open=a.get("open", 0), suppressed=a.get("suppressed", 0),
-                          resolved=a.get("resolved", 0)) for s, a in acc.items()]
-    return FindingsBySeverity(**header("findings-by-severity", marker, ready, _NO_RUN),
-                              total_open=sum(r.open for r in rows), severities=rows)
+    rows = [
+        SeverityCount(
+            severity=s,
+            open=a.get("open", 0),
+            suppressed=a.get("suppressed", 0),
+            resolved=a.get("resolved", 0),
+        )
+        for s, a in acc.items()
+    ]
+    return FindingsBySeverity(
+        **header("findings-by-severity", marker, ready, _NO_RUN),
+        total_open=sum(r.open for r in rows),
+        severities=rows,
+    )
 
 
 def _grouped(key: str, allowed: list[str] | None) -> tuple[dict[Any, dict[str, int]], dict[Any, int], bool]:
@@ -86,17 +96,31 @@ def _grouped(key: str, allowed: list[str] | None) -> tuple[dict[Any, dict[str, i
 
 def findings_by_domain(marker: RunMarker, allowed: list[str] | None = None) -> FindingsByDomain:
     acc, n, ready = _grouped("domain", allowed)
-    rows = [DomainCount(domain=d, controls=n.get(d, 0), open=a.get("open", 0),
-                        suppressed=a.get("suppressed", 0), resolved=a.get("resolved", 0))
-            for d, a in sorted(acc.items())]
+    rows = [
+        DomainCount(
+            domain=d,
+            controls=n.get(d, 0),
+            open=a.get("open", 0),
+            suppressed=a.get("suppressed", 0),
+            resolved=a.get("resolved", 0),
+        )
+        for d, a in sorted(acc.items())
+    ]
     return FindingsByDomain(**header("findings-by-domain", marker, ready, _NO_RUN), domains=rows)
 
 
 def findings_by_maturity(marker: RunMarker, allowed: list[str] | None = None) -> FindingsByMaturity:
     acc, n, ready = _grouped("maturity", allowed)
-    rows = [MaturityCount(maturity=m, controls=n.get(m, 0), open=a.get("open", 0),
-                          suppressed=a.get("suppressed", 0), resolved=a.get("resolved", 0))
-            for m, a in sorted(acc.items())]
+    rows = [
+        MaturityCount(
+            maturity=m,
+            controls=n.get(m, 0),
+            open=a.get("open", 0),
+            suppressed=a.get("suppressed", 0),
+            resolved=a.get("resolved", 0),
+        )
+        for m, a in sorted(acc.items())
+    ]
     return FindingsByMaturity(**header("findings-by-maturity", marker, ready, _NO_RUN), levels=rows)
 
 
@@ -136,33 +160,58 @@ def _scoped(r: dict[str, Any], failed: dict[tuple[str, str], int], allowed: list
     return {**r, "status": status, "failed": n_failed, "unknown": unknown, "evaluated": None}
 
 
-def control_pass_rates(marker: RunMarker, runs: int = 10,
-                       allowed: list[str] | None = None) -> ControlPassRates:
+def control_pass_rates(
+    marker: RunMarker, runs: int = 10, allowed: list[str] | None = None
+) -> ControlPassRates:
     ready = _ready()
     trends: dict[str, list[PassRatePoint]] = defaultdict(list)
     errors: dict[str, str | None] = {}  # control -> error message of its latest run
     rows = driver.read(_RESULTS, {"runs": runs, "allowed": allowed}) if ready else []
     if allowed is not None and rows:
-        failed = {(f["run_id"], f["control_id"]): int(f["failed"])
-                  for f in driver.read(_FAILED_IN_SCOPE, {"runs": runs, "allowed": allowed})}
+        failed = {
+            (f["run_id"], f["control_id"]): int(f["failed"])
+            for f in driver.read(_FAILED_IN_SCOPE, {"runs": runs, "allowed": allowed})
+        }
         rows = [_scoped(r, failed, allowed) for r in rows]
     for r in rows:
         failed_n = int(r["failed"] or 0)
-        trends[r["control_id"]].append(PassRatePoint(
-            control_run_id=r["run_id"], at=r["at"], status=r["status"] or "error",
-            evaluated=r["evaluated"], failed=failed_n, unknown=int(r["unknown"]),
-            pass_rate=_rate(r["evaluated"], failed_n)))
+        trends[r["control_id"]].append(
+            PassRatePoint(
+                control_run_id=r["run_id"],
+                at=r["at"],
+                status=r["status"] or "error",
+                evaluated=r["evaluated"],
+                failed=failed_n,
+                unknown=int(r["unknown"]),
+                pass_rate=_rate(r["evaluated"], failed_n),
+            )
+        )
         errors[r["control_id"]] = r["error"]
     meta = controls()
     rows = []
     for control_id, trend in trends.items():
         last, info = trend[-1], meta.get(control_id)
-        rows.append(ControlPassRate(
-            control_id=control_id, title=info.title if info else None,
-            severity=info.severity if info else None,
-            status=last.status, evaluated=last.evaluated, failed=last.failed, unknown=last.unknown,
-            error=errors.get(control_id), pass_rate=last.pass_rate, trend=trend))
+        rows.append(
+            ControlPassRate(
+                control_id=control_id,
+                title=info.title if info else None,
+                severity=info.severity if info else None,
+                status=last.status,
+                evaluated=last.evaluated,
+                failed=last.failed,
+                unknown=last.unknown,
+                error=errors.get(control_id),
+                pass_rate=last.pass_rate,
+                trend=trend,
+            )
+        )
     # Worst first: failing controls by pass rate, then errors and unknowns, then passing ones.
-    rows.sort(key=lambda c: (c.status == "pass", c.status == "unknown",
-                             2.0 if c.pass_rate is None else c.pass_rate, c.control_id))
+    rows.sort(
+        key=lambda c: (
+            c.status == "pass",
+            c.status == "unknown",
+            2.0 if c.pass_rate is None else c.pass_rate,
+            c.control_id,
+        )
+    )
     return ControlPassRates(**header("control-pass-rates", marker, ready, _NO_RUN), runs=runs, controls=rows)

@@ -48,8 +48,10 @@ class ScopeCount(BaseModel):
 class CategoryCount(BaseModel):
     category: str = Field(description="compute, data, identity, network, kubernetes, other or plumbing")
     count: int
-    folded: bool = Field(description="Records that make up assets rather than being one (IP rules, network "
-                         "interfaces, reservations, policy statements): shown folded.")
+    folded: bool = Field(
+        description="Records that make up assets rather than being one (IP rules, network "
+        "interfaces, reservations, policy statements): shown folded."
+    )
     labels: list[LabelCount]
 
 
@@ -57,16 +59,20 @@ class AssetCounts(WidgetBase):
     total: int = Field(description="Assets: nodes of the ingestion schemas, each counted once.")
     by_label: list[LabelCount]
     by_category: list[CategoryCount] = Field(
-        default_factory=list, description="by_label grouped into categories; plumbing last, folded.")
+        default_factory=list, description="by_label grouped into categories; plumbing last, folded."
+    )
     by_account: list[ScopeCount] = Field(
-        description="Assets owned by each inventoried AWS account (RESOURCE edge).")
+        description="Assets owned by each inventoried AWS account (RESOURCE edge)."
+    )
     external_accounts: list[ScopeCount] = Field(
         default_factory=list,
-        description="AWS accounts seen only in trust policies (not inventoried), with what they own here.")
+        description="AWS accounts seen only in trust policies (not inventoried), with what they own here.",
+    )
     by_cluster: list[ScopeCount] = Field(description="Assets owned by each Kubernetes cluster.")
     by_project: list[ScopeCount] = Field(description="Assets owned by each GCP project (empty without GCP).")
     by_gcp_parent: list[ScopeCount] = Field(
-        default_factory=list, description="Assets owned directly by a GCP organization or folder.")
+        default_factory=list, description="Assets owned directly by a GCP organization or folder."
+    )
 
 
 # --- findings -------------------------------------------------------------------------------------------

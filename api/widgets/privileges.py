@@ -18,18 +18,28 @@ TOP = 10
 
 
 def _empty(marker: RunMarker, reason: str) -> PrivilegeCreep:
-    return PrivilegeCreep(**header("privilege-creep", marker, False, reason), from_run=None, to_run=None,
-                          principals=0, newly_admin=0, assumable_grew=0, gained_entries=0, lost_entries=0,
-                          top=[])
+    return PrivilegeCreep(
+        **header("privilege-creep", marker, False, reason),
+        from_run=None,
+        to_run=None,
+        principals=0,
+        newly_admin=0,
+        assumable_grew=0,
+        gained_entries=0,
+        lost_entries=0,
+        top=[],
+    )
 
 
 def _counts(ps: list[dict[str, Any]]) -> dict[str, int]:
     """The section's counts over the principals a scoped key may see (analysis.privileges.creep_section)."""
-    return {"principals": len(ps),
-            "newly_admin": sum(1 for p in ps if p.get("admin_after") and not p.get("admin_before")),
-            "assumable_grew": sum(1 for p in ps if p.get("assumable_gained")),
-            "gained_entries": sum(len(p.get("gained") or []) for p in ps),
-            "lost_entries": sum(len(p.get("lost") or []) for p in ps)}
+    return {
+        "principals": len(ps),
+        "newly_admin": sum(1 for p in ps if p.get("admin_after") and not p.get("admin_before")),
+        "assumable_grew": sum(1 for p in ps if p.get("assumable_gained")),
+        "gained_entries": sum(len(p.get("gained") or []) for p in ps),
+        "lost_entries": sum(len(p.get("lost") or []) for p in ps),
+    }
 
 
 def privilege_creep(marker: RunMarker, allowed: list[str] | None = None) -> PrivilegeCreep:
@@ -44,16 +54,35 @@ def privilege_creep(marker: RunMarker, allowed: list[str] | None = None) -> Priv
     if allowed is not None:
         principals = [p for p in principals if in_scope(p.get("scope"), allowed)]
         counts = _counts(principals)
-    principals = sorted(principals, key=lambda p: (not (p.get("admin_after") and not p.get("admin_before")),
-                                                   -len(p.get("gained") or []), str(p.get("id"))))
-    top = [CreepPrincipal(id=str(p["id"]), name=p.get("name"), kind=p.get("kind"), scope=p.get("scope"),
-                          status=str(p.get("status") or "changed"), gained=len(p.get("gained") or []),
-                          lost=len(p.get("lost") or []), admin_after=bool(p.get("admin_after")))
-           for p in principals[:TOP]]
+    principals = sorted(
+        principals,
+        key=lambda p: (
+            not (p.get("admin_after") and not p.get("admin_before")),
+            -len(p.get("gained") or []),
+            str(p.get("id")),
+        ),
+    )
+    top = [
+        CreepPrincipal(
+            id=str(p["id"]),
+            name=p.get("name"),
+            kind=p.get("kind"),
+            scope=p.get("scope"),
+            status=str(p.get("status") or "changed"),
+            gained=len(p.get("gained") or []),
+            lost=len(p.get("lost") or []),
+            admin_after=bool(p.get("admin_after")),
+        )
+        for p in principals[:TOP]
+    ]
     return PrivilegeCreep(
-        **header("privilege-creep", marker), from_run=section.get("from"), to_run=section.get("to"),
+        **header("privilege-creep", marker),
+        from_run=section.get("from"),
+        to_run=section.get("to"),
         principals=int(counts.get("principals", len(principals))),
-        newly_admin=int(counts.get("newly_admin", 0)), assumable_grew=int(counts.get("assumable_grew", 0)),
-        gained_entries=int(counts.get("gained_entries", 0)), lost_entries=int(counts.get("lost_entries", 0)),
+        newly_admin=int(counts.get("newly_admin", 0)),
+        assumable_grew=int(counts.get("assumable_grew", 0)),
+        gained_entries=int(counts.get("gained_entries", 0)),
+        lost_entries=int(counts.get("lost_entries", 0)),
         top=top,
     )

@@ -33,8 +33,20 @@ def runs(marker: RunMarker, limit: int = 10, allowed: list[str] | None = None) -
     rows = driver.read(_RUNS, {"limit": limit, "allowed": allowed})
     return Runs(
         **header("runs", marker, bool(rows), "no ingest run yet"),
-        runs=[RunRow(id=r["id"], status=r["status"], source=r["source"], started_at=r["started_at"],
-                     finished_at=r["finished_at"], collected_at=r["collected_at"], duration_s=r["duration_s"],
-                     modules=r["modules"], modules_failed=r["failed"], nodes=r["nodes"],
-                     control_run_id=r["control_run_id"]) for r in rows],
+        runs=[
+            RunRow(
+                id=r["id"],
+                status=r["status"],
+                source=r["source"],
+                started_at=r["started_at"],
+                finished_at=r["finished_at"],
+                collected_at=r["collected_at"],
+                duration_s=r["duration_s"],
+                modules=r["modules"],
+                modules_failed=r["failed"],
+                nodes=r["nodes"],
+                control_run_id=r["control_run_id"],
+            )
+            for r in rows
+        ],
     )

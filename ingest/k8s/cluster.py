@@ -24,18 +24,20 @@ def transform(namespaces: Items, cluster: str) -> Transformed:
     if kube_system is None or not kube_system["metadata"].get("uid"):
         raise ValueError(f"k8s/{cluster}/namespaces.json has no kube-system namespace: cluster id unknown")
     meta: dict[str, Any] = kube_system["metadata"]
-    return Transformed({
-        KUBERNETES_CLUSTER: [
-            {
-                "id": meta["uid"],
-                "name": cluster,
-                # Cartography's external_id is the kubeconfig context's cluster (the ARN on EKS); a
-                # snapshot only keeps the cluster name, which is what kubectl shows for non-EKS clusters.
-                "external_id": cluster,
-                "creation_timestamp": epoch(meta.get("creationTimestamp")),
-            }
-        ]
-    })
+    return Transformed(
+        {
+            KUBERNETES_CLUSTER: [
+                {
+                    "id": meta["uid"],
+                    "name": cluster,
+                    # Cartography's external_id is the kubeconfig context's cluster (the ARN on EKS); a
+                    # snapshot only keeps the cluster name, which is what kubectl shows for non-EKS clusters.
+                    "external_id": cluster,
+                    "creation_timestamp": epoch(meta.get("creationTimestamp")),
+                }
+            ]
+        }
+    )
 
 
 def sync(snap: Snapshot, ctx: RunContext, scope: Scope) -> ModuleResult:

@@ -36,27 +36,47 @@ def write_kms(ctx: Ctx, account: Account) -> None:
     ctx.files[ctx.aws_path(account, region, "kms", "list-keys")] = {
         "Keys": [{"KeyId": k, "KeyArn": account.arn("kms", region, f"key/{k}")} for k, *_ in keys]
     }
-    root = {"Sid": "Enable IAM User Permissions", "Effect": "Allow", "Principal": {"AWS": account.root_arn},
-            "Action": "kms:*", "Resource": "*"}
+    root = {
+        "Sid": "Enable IAM User Permissions",
+        "Effect": "Allow",
+        "Principal": {"AWS": account.root_arn},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
     sid = "Allow access through S3 for all principals in the account that are authorized to use S3"
-    via_s3 = {"Sid": sid, "Effect": "Allow", "Principal": {"AWS": "*"}, "Resource": "*",
-              "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
-                         "kms:DescribeKey"],
-              "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com",
-                                             "kms:CallerAccount": aid}}}
+    via_s3 = {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"AWS": "*"},
+        "Resource": "*",
+        "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        "Condition": {
+            "StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com", "kms:CallerAccount": aid}
+        },
+    }
     for key_id, description, manager, rotating, age in keys:
         arn = account.arn("kms", region, f"key/{key_id}")
         ctx.files[ctx.aws_path(account, region, "kms", "describe-key", key_id)] = {
             "KeyMetadata": {
-                "AWSAccountId": aid, "KeyId": key_id, "Arn": arn, "CreationDate": ctx.clock.aws(age),
-                "Enabled": True, "Description": description, "KeyUsage": "ENCRYPT_DECRYPT",
-                "KeyState": "Enabled", "Origin": "AWS_KMS", "KeyManager": manager,
-                "CustomerMasterKeySpec": "SYMMETRIC_DEFAULT", "KeySpec": "SYMMETRIC_DEFAULT",
-                "EncryptionAlgorithms": ["SYMMETRIC_DEFAULT"], "MultiRegion": False,
+                "AWSAccountId": aid,
+                "KeyId": key_id,
+                "Arn": arn,
+                "CreationDate": ctx.clock.aws(age),
+                "Enabled": True,
+                "Description": description,
+                "KeyUsage": "ENCRYPT_DECRYPT",
+                "KeyState": "Enabled",
+                "Origin": "AWS_KMS",
+                "KeyManager": manager,
+                "CustomerMasterKeySpec": "SYMMETRIC_DEFAULT",
+                "KeySpec": "SYMMETRIC_DEFAULT",
+                "EncryptionAlgorithms": ["SYMMETRIC_DEFAULT"],
+                "MultiRegion": False,
             }
         }
         ctx.files[ctx.aws_path(account, region, "kms", "get-key-policy", key_id)] = {
-            "Policy": _policy([via_s3] if manager == "AWS" else [root]), "PolicyName": "default",
+            "Policy": _policy([via_s3] if manager == "AWS" else [root]),
+            "PolicyName": "default",
         }
         status: dict[str, Any] = {"KeyRotationEnabled": rotating, "KeyId": arn}
         if rotating:

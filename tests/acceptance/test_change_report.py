@@ -220,9 +220,7 @@ def test_cli_commands(pair: dict[str, Any]) -> None:
     assert res.exit_code == 0 and "# Drift report" in res.output and "Exposure changes" not in res.output
     res = runner.invoke(cli_app, ["drift", "--from", frm, "--to", to, "--label", "EC2Instance"])
     doc = json.loads(res.output)
-    assert doc == json.loads(
-        json.dumps(drift(frm, to, Filters(label="EC2Instance")), default=str)
-    )
+    assert doc == json.loads(json.dumps(drift(frm, to, Filters(label="EC2Instance")), default=str))
     res = runner.invoke(cli_app, ["history", "drift", "--from", frm, "--to", to])
     assert res.exit_code == 0 and json.loads(res.output)["to"]["id"] == to
 

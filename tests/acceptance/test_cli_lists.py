@@ -87,7 +87,11 @@ LISTS = [
 
 @pytest.mark.parametrize(("args", "rows_of", "id_key", "csv_col"), LISTS, ids=[" ".join(a[0]) for a in LISTS])
 def test_every_list_command_takes_format_and_keeps_ids_whole(
-    loaded: None, args: tuple[str, ...], rows_of, id_key: str | None, csv_col: str  # noqa: ANN001
+    loaded: None,
+    args: tuple[str, ...],
+    rows_of,
+    id_key: str | None,
+    csv_col: str,  # noqa: ANN001
 ) -> None:
     rows = rows_of(as_json(*args))
     assert rows, f"{args}: nothing to list, the check would be empty"

@@ -24,8 +24,21 @@ def live_api(neo4j_uri: str, **env: str) -> Iterator[str]:
     port = free_port()
     full_env = {**os.environ, "NEO4J_URI": neo4j_uri, "INVGRAPH_ENVIRONMENT": "development", **env}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"], cwd=REPO, env=full_env,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=REPO,
+        env=full_env,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -50,9 +50,16 @@ PROBES = [
 def lived_in(client: TestClient, admin_key: str, analyst_key: str, neo4j: str) -> dict[str, str]:
     """Keys created / rotated / revoked through the API and the CLI path, audit events of every kind."""
     driver.write("CREATE (:AWSAccount {id: '111111111111', name: 'prod'})-[:RESOURCE]->(:S3Bucket {id: 'b'})")
-    made = client.post("/api/v1/apikeys", json={"name": "grafana", "role": "viewer", "expires": "90d",
-                                                "scopes": {"aws_accounts": ["111111111111"]}},
-                       headers=auth(admin_key)).json()
+    made = client.post(
+        "/api/v1/apikeys",
+        json={
+            "name": "grafana",
+            "role": "viewer",
+            "expires": "90d",
+            "scopes": {"aws_accounts": ["111111111111"]},
+        },
+        headers=auth(admin_key),
+    ).json()
     client.post(f"/api/v1/apikeys/{made['id']}/rotate", headers=auth(admin_key))
     key, token = apikeys.create_key("secret-holder", "analyst")
     apikeys.revoke_key(key.id)
@@ -61,21 +68,35 @@ def lived_in(client: TestClient, admin_key: str, analyst_key: str, neo4j: str) -
     stored = {k.id: k for k in apikeys.list_keys()}
     from appdb import engine
     from appdb.models import ApiKeyRow
+
     with engine.session() as s:
         row = s.get(ApiKeyRow, key.id)
         assert row is not None
         hash_ = row.hash
     assert len(stored) >= 4 and len(audit.list_events()) >= 4
-    return {"hash": hash_, "hash1": hash_[:1], "hash8": hash_[:8], "prefix": key.prefix, "id": key.id,
-            "name": key.name, "sha": audit.query_hash("RETURN 1"), "token": token}
+    return {
+        "hash": hash_,
+        "hash1": hash_[:1],
+        "hash8": hash_[:8],
+        "prefix": key.prefix,
+        "id": key.id,
+        "name": key.name,
+        "sha": audit.query_hash("RETURN 1"),
+        "token": token,
+    }
 
 
 def test_no_query_returns_or_infers_app_state(
     client: TestClient, analyst_key: str, lived_in: dict[str, str], make_client: Callable[..., TestClient]
 ) -> None:
     # Everything the app database holds that must never show up in an answer.
-    secrets_ = [lived_in["hash"], lived_in["prefix"], lived_in["id"], lived_in["sha"],
-                lived_in["token"].split("_", 2)[2]]
+    secrets_ = [
+        lived_in["hash"],
+        lived_in["prefix"],
+        lived_in["id"],
+        lived_in["sha"],
+        lived_in["token"].split("_", 2)[2],
+    ]
     secrets_ += [k.id for k in apikeys.list_keys()] + [k.prefix for k in apikeys.list_keys()]
     for probe in PROBES:
         query = probe.format(**lived_in)

@@ -19,8 +19,12 @@ from config import ApiSettings
 from graph import driver
 
 PROTECTED = [
-    ("POST", "/api/v1/cypher"), ("GET", "/api/v1/apikeys"), ("POST", "/api/v1/apikeys"),
-    ("DELETE", "/api/v1/apikeys/x"), ("GET", "/api/v1/audit"), ("GET", "/metrics"),
+    ("POST", "/api/v1/cypher"),
+    ("GET", "/api/v1/apikeys"),
+    ("POST", "/api/v1/apikeys"),
+    ("DELETE", "/api/v1/apikeys/x"),
+    ("GET", "/api/v1/audit"),
+    ("GET", "/metrics"),
 ]
 
 
@@ -46,12 +50,15 @@ def test_missing_key_is_401_with_challenge(client: TestClient, method: str, path
     assert r.json()["error"]["code"] == "unauthorized"
 
 
-@pytest.mark.parametrize("header", [
-    "Bearer ig_00000000_" + "A" * 43,  # well-formed, unknown prefix
-    "Bearer not-a-key",
-    "Basic dXNlcjpwYXNz",
-    "Bearer ",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer ig_00000000_" + "A" * 43,  # well-formed, unknown prefix
+        "Bearer not-a-key",
+        "Basic dXNlcjpwYXNz",
+        "Bearer ",
+    ],
+)
 def test_bad_keys_are_401(client: TestClient, header: str) -> None:
     r = client.get("/api/v1/audit", headers={"Authorization": header})
     assert r.status_code == 401

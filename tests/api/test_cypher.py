@@ -38,10 +38,18 @@ def test_node_and_relationship_shapes(client: TestClient, analyst_key: str, grap
     assert out["elapsed_ms"] >= 0
     a, r, b = out["rows"][0]
     assert a["labels"] == ["AWSAccount"] and a["properties"] == {
-        "id": "123456789012", "name": "prod", "tags": ["x", "y"]}
+        "id": "123456789012",
+        "name": "prod",
+        "tags": ["x", "y"],
+    }
     assert set(a) == {"element_id", "labels", "properties"}
-    assert r == {"element_id": r["element_id"], "type": "RESOURCE", "start": a["element_id"],
-                 "end": b["element_id"], "properties": {"since": 2024}}
+    assert r == {
+        "element_id": r["element_id"],
+        "type": "RESOURCE",
+        "start": a["element_id"],
+        "end": b["element_id"],
+        "properties": {"since": 2024},
+    }
     props = b["properties"]
     assert props["created"] == "2024-01-02T03:04:05Z" or props["created"].startswith("2024-01-02T03:04:05")
     assert props["day"] == "2024-01-02" and props["size"] == 42 and props["ratio"] == 0.5
@@ -58,7 +66,8 @@ def test_path_shape(client: TestClient, analyst_key: str, graph: None) -> None:
 
 def test_parameters_and_scalars(client: TestClient, analyst_key: str, graph: None) -> None:
     out = cypher(
-        client, analyst_key,
+        client,
+        analyst_key,
         "MATCH (a:AWSAccount {id: $id}) RETURN a.name AS name, $m.k AS k, $l AS l, 0.0/0.0 AS nan, "
         "duration('P1DT2H') AS d, 'a;b // not a comment' AS s",
         parameters={"id": "123456789012", "m": {"k": [1, 2]}, "l": [True, None, 1.25]},
@@ -91,8 +100,11 @@ def test_allowlisted_procedures(client: TestClient, analyst_key: str, graph: Non
 
 def test_harmless_lookalikes_pass(client: TestClient, analyst_key: str, graph: None) -> None:
     # Write words as data, property keys, backticked names and a trailing ';' are not writes.
-    out = cypher(client, analyst_key,
-                 "MATCH (a:AWSAccount) RETURN 'CREATE (x)' AS s, a.set AS `DELETE`, {create: 1} AS m;")
+    out = cypher(
+        client,
+        analyst_key,
+        "MATCH (a:AWSAccount) RETURN 'CREATE (x)' AS s, a.set AS `DELETE`, {create: 1} AS m;",
+    )
     assert out["rows"] == [["CREATE (x)", None, {"create": 1}]]
     out = cypher(client, analyst_key, "RETURN $q AS q", parameters={"q": "CREATE (n:Pwned)"})
     assert out["rows"] == [["CREATE (n:Pwned)"]]
@@ -125,8 +137,11 @@ def test_error_shapes(client: TestClient, analyst_key: str) -> None:
     assert r.status_code == 405 and r.json()["error"]["code"] == "method_not_allowed"
     r = client.post("/api/v1/cypher", json={"nope": 1}, headers=auth(analyst_key))
     assert r.status_code == 422 and r.json()["error"]["code"] == "validation_error"
-    r = client.post("/api/v1/cypher", content=b"{not json", headers={**auth(analyst_key),
-                                                                       "content-type": "application/json"})
+    r = client.post(
+        "/api/v1/cypher",
+        content=b"{not json",
+        headers={**auth(analyst_key), "content-type": "application/json"},
+    )
     assert r.status_code == 422
 
 

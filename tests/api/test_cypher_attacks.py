@@ -41,8 +41,13 @@ ATTACKS: list[tuple[str, dict, int, str, set[str] | None]] = [
     ("CALL () { CREATE (:Pwned) }", {}, 400, R, {"write_clause"}),
     ("WITH 1 AS x CALL { CREATE () } RETURN x", {}, 400, R, {"write_clause"}),
     ("MATCH (n) CALL (n) { SET n.x = 1 } RETURN n", {}, 400, R, {"write_clause"}),
-    ("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS", {}, 400, R,
-     {"write_clause", "in_transactions"}),
+    (
+        "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS",
+        {},
+        400,
+        R,
+        {"write_clause", "in_transactions"},
+    ),
     ("CALL { MATCH (n) RETURN n } IN TRANSACTIONS RETURN n", {}, 400, R, {"in_transactions"}),
     ("CALL { MATCH (n) RETURN n } IN 2 CONCURRENT TRANSACTIONS RETURN n", {}, 400, R, {"in_transactions"}),
     # Files and URLs.
@@ -61,13 +66,23 @@ ATTACKS: list[tuple[str, dict, int, str, set[str] | None]] = [
     ("CALL db.index.fulltext.queryNodes('idx', 'x')", {}, 400, R, {"procedure_not_allowed"}),
     ("CALL tx.setMetaData({a: 1})", {}, 400, R, {"procedure_not_allowed"}),
     ("CALL db.clearQueryCaches()", {}, 400, R, {"procedure_not_allowed"}),
-    ("CALL db.labels() YIELD label CALL db.createLabel(label) RETURN 1", {}, 400, R,
-     {"procedure_not_allowed"}),
+    (
+        "CALL db.labels() YIELD label CALL db.createLabel(label) RETURN 1",
+        {},
+        400,
+        R,
+        {"procedure_not_allowed"},
+    ),
     ("CALL `db`.`createLabel`('Pwned')", {}, 400, R, {"procedure_not_allowed"}),
     ("CALL `db.createLabel`('Pwned')", {}, 400, R, {"procedure_not_allowed"}),
     ("CALL apoc.cypher.doIt($q, {})", {"q": "CREATE (:Pwned)"}, 400, R, {"procedure_not_allowed"}),
-    ("RETURN apoc.cypher.runFirstColumnSingle($q, {})", {"q": "CREATE (:Pwned)"}, 400, R,
-     {"function_not_allowed"}),
+    (
+        "RETURN apoc.cypher.runFirstColumnSingle($q, {})",
+        {"q": "CREATE (:Pwned)"},
+        400,
+        R,
+        {"function_not_allowed"},
+    ),
     ("RETURN apoc.version()", {}, 400, R, {"function_not_allowed"}),
     ("RETURN db.nameFromElementId('x')", {}, 400, R, {"function_not_allowed"}),
     ("RETURN `apoc.version`()", {}, 400, R, {"function_not_allowed"}),
@@ -135,11 +150,21 @@ def graph_fingerprint() -> dict[str, object]:
     rels = driver.read("MATCH ()-[r]->() RETURN elementId(r) AS id, type(r) AS t, properties(r) AS p")
     canon = json.dumps(sorted(json.dumps(r, sort_keys=True, default=str) for r in nodes + rels))
     schema = driver.read("SHOW INDEXES YIELD name RETURN collect(name) AS names")[0]["names"]
-    tokens = driver.read("CALL db.labels() YIELD label RETURN collect(label) AS l")[0]["l"] + driver.read(
-        "CALL db.relationshipTypes() YIELD relationshipType AS t RETURN collect(t) AS t")[0]["t"]
+    tokens = (
+        driver.read("CALL db.labels() YIELD label RETURN collect(label) AS l")[0]["l"]
+        + driver.read("CALL db.relationshipTypes() YIELD relationshipType AS t RETURN collect(t) AS t")[0][
+            "t"
+        ]
+    )
     keys = driver.read("CALL db.propertyKeys() YIELD propertyKey RETURN collect(propertyKey) AS k")[0]["k"]
-    return {"nodes": len(nodes), "rels": len(rels), "sha256": hashlib.sha256(canon.encode()).hexdigest(),
-            "schema": sorted(schema), "tokens": sorted(tokens), "keys": sorted(keys)}
+    return {
+        "nodes": len(nodes),
+        "rels": len(rels),
+        "sha256": hashlib.sha256(canon.encode()).hexdigest(),
+        "schema": sorted(schema),
+        "tokens": sorted(tokens),
+        "keys": sorted(keys),
+    }
 
 
 def test_attack_corpus_is_refused_and_graph_unchanged(
@@ -169,16 +194,26 @@ def test_attack_corpus_is_refused_and_graph_unchanged(
 
 
 def test_oversized_body_is_413(client: TestClient, analyst_key: str) -> None:
-    r = client.post("/api/v1/cypher", json={"query": "RETURN 1", "parameters": {"p": "x" * 2_000_000}},
-                    headers=auth(analyst_key))
+    r = client.post(
+        "/api/v1/cypher",
+        json={"query": "RETURN 1", "parameters": {"p": "x" * 2_000_000}},
+        headers=auth(analyst_key),
+    )
     assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
 
 
-@pytest.mark.parametrize("query", [
-    "CREATE (n:Pwned)", "CALL db.createLabel('Pwned')", "LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l",
-    "CALL dbms.listConfig()", "SHOW INDEXES", "CALL db.index.fulltext.queryNodes('i', 'x')",
-    "CALL { CREATE (:Pwned) } IN TRANSACTIONS",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "CREATE (n:Pwned)",
+        "CALL db.createLabel('Pwned')",
+        "LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l",
+        "CALL dbms.listConfig()",
+        "SHOW INDEXES",
+        "CALL db.index.fulltext.queryNodes('i', 'x')",
+        "CALL { CREATE (:Pwned) } IN TRANSACTIONS",
+    ],
+)
 def test_plan_layer_alone_refuses(neo4j: str, query: str) -> None:
     """Layer d without the lexical layers in front of it."""
     with pytest.raises(CypherRefused) as exc:
@@ -237,6 +272,7 @@ def test_oversized_chunked_body_is_413(client: TestClient, analyst_key: str) -> 
             yield b"x" * 65536
         yield b'"}}'
 
-    r = client.post("/api/v1/cypher", content=chunks(),
-                    headers={**auth(analyst_key), "content-type": "application/json"})
+    r = client.post(
+        "/api/v1/cypher", content=chunks(), headers={**auth(analyst_key), "content-type": "application/json"}
+    )
     assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"

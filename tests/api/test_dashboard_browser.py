@@ -34,9 +34,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(2400)]
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars", "--window-size=1440,2400"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--window-size=1440,2400",
+]
 # Virtual time only advances while no request is pending, so the page's fetches always complete; the
 # budget is what the page gets *after* that (shorter than its 30 s refresh timer).
 BUDGET_MS = 8000
@@ -58,7 +67,9 @@ def server(neo4j: str, tmp_path: Path) -> Iterator[str]:
 def _chromium(url: str, profile: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", f"--virtual-time-budget={BUDGET_MS}", *extra, url],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 

@@ -43,7 +43,9 @@ def _chromium(url: str, profile: Path, width: int, *extra: str) -> str:
     flags = [f for f in FLAGS if not f.startswith("--window-size")] + [f"--window-size={width},2600"]
     run = subprocess.run(
         [CHROMIUM, *flags, f"--user-data-dir={profile}", f"--virtual-time-budget={BUDGET_MS}", *extra, url],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     return run.stdout
 

@@ -65,10 +65,21 @@ class Page:
 
     def __init__(self, profile: Path) -> None:
         self.proc = subprocess.Popen(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars",
-             "--disable-background-networking", "--disable-component-update", "--remote-debugging-port=0",
-             f"--user-data-dir={profile}", "about:blank"],
-            stderr=subprocess.PIPE, text=True,
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--hide-scrollbars",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--remote-debugging-port=0",
+                f"--user-data-dir={profile}",
+                "about:blank",
+            ],
+            stderr=subprocess.PIPE,
+            text=True,
         )
         assert self.proc.stderr is not None
         for line in self.proc.stderr:
@@ -80,9 +91,13 @@ class Page:
         port = re.search(r":(\d+)/", browser_ws).group(1)  # type: ignore[union-attr]
         tabs = httpx.get(f"http://127.0.0.1:{port}/json/list", timeout=30).json()
         self.stack = ExitStack()
-        self.ws = self.stack.enter_context(connect(
-            next(t for t in tabs if t["type"] == "page")["webSocketDebuggerUrl"],
-            max_size=64 * 1024 * 1024, open_timeout=60))
+        self.ws = self.stack.enter_context(
+            connect(
+                next(t for t in tabs if t["type"] == "page")["webSocketDebuggerUrl"],
+                max_size=64 * 1024 * 1024,
+                open_timeout=60,
+            )
+        )
         self.ids = itertools.count(1)
 
     def call(self, method: str, **params: Any) -> dict[str, Any]:
@@ -142,14 +157,16 @@ MEASURE = """(() => {
 
 
 @pytest.mark.parametrize("width", [1400, 1024])
-def test_dashboard_layout(server: str, sample: dict[str, Any], width: int, tmp_path: Path,
-                          output_dir: Path) -> None:
+def test_dashboard_layout(
+    server: str, sample: dict[str, Any], width: int, tmp_path: Path, output_dir: Path
+) -> None:
     assert Path(CHROMIUM).exists(), "chromium is missing: run `make setup` (apt-get install chromium)"
     key = apikeys.create_key(f"layout-{width}", "viewer")[1]
     page = Page(tmp_path / "profile")
     try:
-        page.call("Emulation.setDeviceMetricsOverride", width=width, height=900, deviceScaleFactor=1,
-                  mobile=False)
+        page.call(
+            "Emulation.setDeviceMetricsOverride", width=width, height=900, deviceScaleFactor=1, mobile=False
+        )
         page.call("Page.enable")
         page.call("Page.navigate", url=f"{server}/#key={key}")
         deadline = time.monotonic() + 300
@@ -158,8 +175,12 @@ def test_dashboard_layout(server: str, sample: dict[str, Any], width: int, tmp_p
             time.sleep(0.5)
         m = page.eval(MEASURE)
         metrics = page.call("Page.getLayoutMetrics")["cssContentSize"]
-        shot = page.call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
-                         clip={"x": 0, "y": 0, "width": width, "height": metrics["height"], "scale": 1})
+        shot = page.call(
+            "Page.captureScreenshot",
+            format="png",
+            captureBeyondViewport=True,
+            clip={"x": 0, "y": 0, "width": width, "height": metrics["height"], "scale": 1},
+        )
         (output_dir / f"dashboard-{width}.png").write_bytes(base64.b64decode(shot["data"]))
     finally:
         page.close()
@@ -179,13 +200,15 @@ def test_dashboard_layout(server: str, sample: dict[str, Any], width: int, tmp_p
     # Scope tables: projects are projects; the vendor account is listed apart from the inventoried ones.
     projects = {r[0] for r in m["tables"]["assets-by-project"]["rows"]}
     assert projects == {p["project_id"] for p in sample["gcp"]["projects"]} or projects == {
-        p["project_number"] for p in sample["gcp"]["projects"]}, projects
+        p["project_number"] for p in sample["gcp"]["projects"]
+    }, projects
     parents = " ".join(r[0] for r in m["tables"]["assets-gcp-parent"]["rows"])
     assert sample["gcp"]["scope"] in parents
     inventoried = {r[0] for r in m["tables"]["assets-by-account"]["rows"]}
     vendor = sample["external_accounts"][0]["account_id"]
     assert vendor not in inventoried and {a["account_id"] for a in sample["accounts"]} <= inventoried | {
-        a["name"] for a in sample["accounts"]}
+        a["name"] for a in sample["accounts"]
+    }
     assert vendor in {r[0] for r in m["tables"]["assets-external"]["rows"]}
     # Asset counts by category, plumbing folded out of the chart.
     for category in ("compute", "data", "identity", "network", "kubernetes"):

@@ -43,23 +43,37 @@ def server(neo4j: str) -> Iterator[str]:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("path", "marker"), [
-    ("/docs", 'class="opblock-summary-path"'),  # Swagger UI drew the operations
-    ("/redoc", 'class="react-tabs__tab-panel"'),  # ReDoc drew the request / response samples
-])
+@pytest.mark.parametrize(
+    ("path", "marker"),
+    [
+        ("/docs", 'class="opblock-summary-path"'),  # Swagger UI drew the operations
+        ("/redoc", 'class="react-tabs__tab-panel"'),  # ReDoc drew the request / response samples
+    ],
+)
 def test_docs_render_without_network(server: str, tmp_path: Path, path: str, marker: str) -> None:
     assert Path(CHROMIUM).exists(), "chromium is missing: run `make setup` (apt-get install chromium)"
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             # No network: every host but the loopback server fails to resolve, and anything that
-             # would go out through a proxy goes to a port nothing listens on.
-             "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-             "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1",
-             f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=15000", "--dump-dom"]
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        # No network: every host but the loopback server fails to resolve, and anything that
+        # would go out through a proxy goes to a port nothing listens on.
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        "--proxy-server=http://127.0.0.1:9",
+        "--proxy-bypass-list=127.0.0.1",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--virtual-time-budget=15000",
+        "--dump-dom",
+    ]
     dom = ""
     for _ in range(3):  # a loaded machine may need a second look
-        dom = subprocess.run([CHROMIUM, *flags, server + path], capture_output=True, text=True,
-                             timeout=300).stdout
+        dom = subprocess.run(
+            [CHROMIUM, *flags, server + path], capture_output=True, text=True, timeout=300
+        ).stdout
         if marker in dom:
             break
     assert marker in dom, dom[:3000]

@@ -36,8 +36,9 @@ def test_unknown_widget_names_the_widgets(client: TestClient, viewer_key: str) -
     assert all(name in err["message"] for name in WIDGETS)
 
 
-def test_error_shapes(make_client: Callable[..., TestClient], viewer_key: str, analyst_key: str,
-                      admin_key: str) -> None:
+def test_error_shapes(
+    make_client: Callable[..., TestClient], viewer_key: str, analyst_key: str, admin_key: str
+) -> None:
     c = make_client(max_query_length=100)
     scoped = apikeys.create_key("scoped", "analyst", scopes=apikeys.Scopes(aws_accounts=("1",)))[1]
     cases = [
@@ -48,25 +49,63 @@ def test_error_shapes(make_client: Callable[..., TestClient], viewer_key: str, a
         (c.get("/api/v1/audit"), 401, "unauthorized", None),
         (c.get("/api/v1/audit", headers=auth("ig_00000000_" + "A" * 43)), 401, "unauthorized", None),
         (c.get("/api/v1/audit", headers=auth(viewer_key)), 403, "forbidden", None),
-        (c.post("/api/v1/cypher", json={"query": "RETURN 1"}, headers=auth(scoped)), 403, "forbidden",
-         "scoped_key"),
+        (
+            c.post("/api/v1/cypher", json={"query": "RETURN 1"}, headers=auth(scoped)),
+            403,
+            "forbidden",
+            "scoped_key",
+        ),
         (c.delete("/api/v1/apikeys/nope", headers=auth(admin_key)), 404, "not_found", None),
         (c.post("/api/v1/apikeys/nope/rotate", headers=auth(admin_key)), 404, "not_found", None),
-        (c.post("/api/v1/cypher", json={"query": "CREATE (n)"}, headers=auth(analyst_key)), 400,
-         "query_refused", "write_clause"),
-        (c.post("/api/v1/cypher", content=b"{not json", headers={**auth(analyst_key),
-                                                                 "content-type": "application/json"}),
-         422, "validation_error", None),
-        (c.post("/api/v1/cypher", json={"query": "RETURN 1 //" + "x" * 200}, headers=auth(analyst_key)), 413,
-         "query_too_large", None),
-        (c.post("/api/v1/cypher", json={"query": "RETURN 1", "x": 1}, headers=auth(analyst_key)), 422,
-         "validation_error", None),
+        (
+            c.post("/api/v1/cypher", json={"query": "CREATE (n)"}, headers=auth(analyst_key)),
+            400,
+            "query_refused",
+            "write_clause",
+        ),
+        (
+            c.post(
+                "/api/v1/cypher",
+                content=b"{not json",
+                headers={**auth(analyst_key), "content-type": "application/json"},
+            ),
+            422,
+            "validation_error",
+            None,
+        ),
+        (
+            c.post("/api/v1/cypher", json={"query": "RETURN 1 //" + "x" * 200}, headers=auth(analyst_key)),
+            413,
+            "query_too_large",
+            None,
+        ),
+        (
+            c.post("/api/v1/cypher", json={"query": "RETURN 1", "x": 1}, headers=auth(analyst_key)),
+            422,
+            "validation_error",
+            None,
+        ),
         (c.get("/api/v1/findings?nope=1", headers=auth(viewer_key)), 422, "validation_error", None),
-        (c.post("/api/v1/apikeys", json={"name": "x", "role": "viewer", "expires": "forever"},
-                headers=auth(admin_key)), 422, "validation_error", None),
-        (c.post("/api/v1/cypher", json={"query": "RETURN 1"},
-                headers={"Authorization": f"Bearer {analyst_key}", "content-length": "99999999"}),
-         413, "too_large", None),
+        (
+            c.post(
+                "/api/v1/apikeys",
+                json={"name": "x", "role": "viewer", "expires": "forever"},
+                headers=auth(admin_key),
+            ),
+            422,
+            "validation_error",
+            None,
+        ),
+        (
+            c.post(
+                "/api/v1/cypher",
+                json={"query": "RETURN 1"},
+                headers={"Authorization": f"Bearer {analyst_key}", "content-length": "99999999"},
+            ),
+            413,
+            "too_large",
+            None,
+        ),
     ]
     for r, status, code, rule in cases:
         assert_shape(r, status, code, rule)

@@ -21,9 +21,16 @@ def test_defaults_are_tight_for_cypher_and_paths_generous_for_widgets() -> None:
     assert s.rate_cypher_per_min <= 60 and s.rate_paths_per_min <= 60
     assert s.rate_widgets_per_min >= 10 * s.rate_cypher_per_min
     assert s.rate_widgets_burst >= 10 * s.rate_cypher_burst
-    assert [classify(p) for p in ("/api/v1/cypher", "/api/v1/exposure/paths", "/api/v1/widgets/runs",
-                                  "/api/v1/findings", "/metrics")] == [
-        "cypher", "paths", "widgets", "default", "default"]
+    assert [
+        classify(p)
+        for p in (
+            "/api/v1/cypher",
+            "/api/v1/exposure/paths",
+            "/api/v1/widgets/runs",
+            "/api/v1/findings",
+            "/metrics",
+        )
+    ] == ["cypher", "paths", "widgets", "default", "default"]
 
 
 def test_bucket_refills_at_the_configured_rate() -> None:
@@ -43,11 +50,17 @@ def test_cypher_429_with_retry_after_and_metrics(
     c = make_client(rate_limits_enabled=True, rate_cypher_per_min=1, rate_cypher_burst=3)
     q = {"query": "RETURN 1"}
     assert [c.post("/api/v1/cypher", json=q, headers=auth(analyst_key)).status_code for _ in range(3)] == [
-        200, 200, 200]
+        200,
+        200,
+        200,
+    ]
     r = c.post("/api/v1/cypher", json=q, headers=auth(analyst_key))
     assert r.status_code == 429
-    assert r.json()["error"] == {"code": "too_many_requests", "rule": "rate_limit",
-                                 "message": r.json()["error"]["message"]}
+    assert r.json()["error"] == {
+        "code": "too_many_requests",
+        "rule": "rate_limit",
+        "message": r.json()["error"]["message"],
+    }
     assert "'cypher'" in r.json()["error"]["message"]
     assert 50 <= int(r.headers["retry-after"]) <= 60  # one token per minute
     # Another class of the same key, and the same class of another key, are not affected.
@@ -68,5 +81,7 @@ def test_widgets_allow_a_dashboard_burst(
 
 def test_disabled_limits_never_429(make_client: Callable[..., TestClient], analyst_key: str) -> None:
     c = make_client(rate_limits_enabled=False, rate_cypher_per_min=1, rate_cypher_burst=1)
-    assert {c.post("/api/v1/cypher", json={"query": "RETURN 1"}, headers=auth(analyst_key)).status_code
-            for _ in range(5)} == {200}
+    assert {
+        c.post("/api/v1/cypher", json={"query": "RETURN 1"}, headers=auth(analyst_key)).status_code
+        for _ in range(5)
+    } == {200}

@@ -19,8 +19,9 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", create_app()).include(
 
 @schema.parametrize()
 # derandomize: the same examples on every run, so CI cannot flake; database=None: no .hypothesis/ dir.
-@settings(max_examples=30, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=30, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 def test_api_conforms_to_its_schema(case: schemathesis.Case, admin_key: str) -> None:
     # A schema-valid body may still hold invalid or refused Cypher (400 by design), so the
     # "positive data is accepted" check does not apply; every other built-in check runs.

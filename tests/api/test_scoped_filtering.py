@@ -74,8 +74,9 @@ def world(neo4j_uri: str) -> Iterator[World]:
     cluster = next(c["name"] for c in manifest["clusters"] if c["account_id"] == inside["account_id"])
     other = next(c["name"] for c in manifest["clusters"] if c["account_id"] == outside["account_id"])
     projects = [r["id"] for r in driver.read("MATCH (p:GCPProject) RETURN p.id AS id ORDER BY id")]
-    scopes = apikeys.Scopes(aws_accounts=(inside["account_id"],), clusters=(cluster,),
-                            gcp_projects=tuple(projects[-1:]))
+    scopes = apikeys.Scopes(
+        aws_accounts=(inside["account_id"],), clusters=(cluster,), gcp_projects=tuple(projects[-1:])
+    )
     scoped = apikeys.create_key("scoped-viewer", "viewer", scopes=scopes)[1]
     full = apikeys.create_key("full-viewer", "viewer")[1]
     app = create_app()
@@ -102,17 +103,26 @@ def test_findings_widgets(world: World) -> None:
     mine = [f for f in items["items"] if world.ok(f["scope"])]
     sev: dict[str, Counter[str]] = {}
     for f in mine:
-        kind = ("resolved" if f["lifecycle"] == "resolved" else
-                "suppressed" if f["state"] in ("muted", "accepted") else "open")
+        kind = (
+            "resolved"
+            if f["lifecycle"] == "resolved"
+            else "suppressed"
+            if f["state"] in ("muted", "accepted")
+            else "open"
+        )
         sev.setdefault(f["severity"] or "info", Counter())[kind] += 1
     _, w = world.both("/api/v1/widgets/findings-by-severity")
-    got = {r["severity"]: Counter({k: r[k] for k in ("open", "suppressed", "resolved") if r[k]})
-           for r in w["severities"]}
+    got = {
+        r["severity"]: Counter({k: r[k] for k in ("open", "suppressed", "resolved") if r[k]})
+        for r in w["severities"]
+    }
     assert {s: c for s, c in got.items() if c} == sev
     assert w["total_open"] == sum(c["open"] for c in sev.values())
     meta = controls()
-    for widget, field, key in (("findings-by-domain", "domains", "domain"),
-                               ("findings-by-maturity", "levels", "maturity")):
+    for widget, field, key in (
+        ("findings-by-domain", "domains", "domain"),
+        ("findings-by-maturity", "levels", "maturity"),
+    ):
         _, w = world.both(f"/api/v1/widgets/{widget}")
         want = Counter(getattr(meta[f["control_id"]], key) for f in mine if f["lifecycle"] != "resolved")
         got_open = Counter({r[key]: r["open"] + r["suppressed"] for r in w[field]})
@@ -123,8 +133,9 @@ def test_findings_widgets(world: World) -> None:
 def test_control_pass_rates(world: World) -> None:
     items, _ = world.both("/api/v1/findings?state=all&limit=1000")
     full, scoped = world.both("/api/v1/widgets/control-pass-rates")
-    seen = Counter(f["control_id"] for f in items["items"]
-                   if world.ok(f["scope"]) and f["lifecycle"] != "resolved")
+    seen = Counter(
+        f["control_id"] for f in items["items"] if world.ok(f["scope"]) and f["lifecycle"] != "resolved"
+    )
     assert {c["control_id"] for c in scoped["controls"]} == {c["control_id"] for c in full["controls"]}
     for c in scoped["controls"]:
         assert c["evaluated"] is None and c["pass_rate"] is None  # not recorded per scope
@@ -148,13 +159,16 @@ def test_asset_counts(world: World) -> None:
         "OPTIONAL MATCH (o)-[:RESOURCE]->(n) WHERE o:AWSAccount OR o:GCPProject OR o:KubernetesCluster "
         "RETURN elementId(n) AS n, labels(n) AS labels, n.id AS id, n.name AS name, "
         "collect(CASE WHEN o:KubernetesCluster THEN o.name ELSE o.id END) AS owners",
-        {"labels": sorted(counted)})
+        {"labels": sorted(counted)},
+    )
     owner = {"AWSAccount", "GCPProject", "KubernetesCluster"}
 
     def mine(r: dict[str, Any]) -> bool:
         own = r["name"] if "KubernetesCluster" in r["labels"] else r["id"]
-        return any(o in world.allowed for o in r["owners"]) or (bool(owner & set(r["labels"]))
-                                                                 and own in world.allowed)
+        return any(o in world.allowed for o in r["owners"]) or (
+            bool(owner & set(r["labels"])) and own in world.allowed
+        )
+
     assert scoped["total"] == sum(1 for r in rows if mine(r))
     assert 0 < scoped["total"] < full["total"]
 
@@ -168,15 +182,19 @@ def test_top_exposed_assets(world: World) -> None:
 
 def test_latest_drift(world: World) -> None:
     full, scoped = world.both("/api/v1/widgets/latest-drift")
-    rows = driver.read("MATCH (c:AssetChange {run_id: $run}) RETURN c.scope AS scope, c.label AS label, "
-                       "c.kind AS kind, c.asset_id AS id", {"run": full["run_id"]})
+    rows = driver.read(
+        "MATCH (c:AssetChange {run_id: $run}) RETURN c.scope AS scope, c.label AS label, "
+        "c.kind AS kind, c.asset_id AS id",
+        {"run": full["run_id"]},
+    )
     mine = [r for r in rows if world.ok(r["scope"])]
     for kind in ("added", "removed", "changed"):
         assert scoped["assets"][kind] == sum(1 for r in mine if r["kind"] == kind), kind
     assert {s["asset_id"] for s in scoped["sample"]} <= {r["id"] for r in mine}
     assert all(world.ok(s["scope"]) for s in scoped["sample"])
-    rels = driver.read("MATCH (c:RelChange {run_id: $run}) RETURN c.scope AS scope, c.kind AS kind",
-                       {"run": full["run_id"]})
+    rels = driver.read(
+        "MATCH (c:RelChange {run_id: $run}) RETURN c.scope AS scope, c.kind AS kind", {"run": full["run_id"]}
+    )
     for kind in ("added", "removed"):
         want = sum(1 for r in rels if r["kind"] == kind and world.ok(r["scope"]))
         assert scoped["relationships"][kind] == want
@@ -236,8 +254,11 @@ def test_exposure_assets_and_paths(world: World) -> None:
 
 def test_exposure_path_detail_out_of_scope_target(world: World) -> None:
     full, _ = world.both("/api/v1/exposure/paths?limit=200")
-    foreign = next(p["target"] for p in full["paths"] if not world.ok(p["nodes"][-1].get("account")
-                                                                      or p["nodes"][-1].get("cluster")))
+    foreign = next(
+        p["target"]
+        for p in full["paths"]
+        if not world.ok(p["nodes"][-1].get("account") or p["nodes"][-1].get("cluster"))
+    )
     a = world.client.get(f"/api/v1/exposure/paths?target={quote(foreign, safe='')}", headers=world.full_h)
     b = world.client.get(f"/api/v1/exposure/paths?target={quote(foreign, safe='')}", headers=world.scoped_h)
     assert a.status_code == b.status_code == 200
@@ -256,8 +277,9 @@ def test_exposure_drift(world: World) -> None:
 
 
 def test_asset_history(world: World) -> None:
-    rows = driver.read("MATCH (c:AssetChange) RETURN c.asset_id AS id, c.scope AS scope, c.kind AS kind "
-                       "ORDER BY id")
+    rows = driver.read(
+        "MATCH (c:AssetChange) RETURN c.asset_id AS id, c.scope AS scope, c.kind AS kind ORDER BY id"
+    )
     inside = next(r["id"] for r in rows if world.ok(r["scope"]) and r["kind"] == "changed")
     # Change records carry the module's scope (`<account>/<region>` for regional AWS modules).
     outside = next(r["id"] for r in rows if (r["scope"] or "").split("/")[0] == world.out["account"])
@@ -316,16 +338,26 @@ def test_dashboard_for_a_scoped_viewer(
     assert Path(CHROMIUM).exists(), "chromium is missing: run `make setup` (apt-get install chromium)"
     token = world.scoped_h["Authorization"].split(" ", 1)[1]
     _, counts = world.both("/api/v1/widgets/asset-counts")
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--hide-scrollbars", "--window-size=1400,2600", "--virtual-time-budget=8000"]
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        "--window-size=1400,2600",
+        "--virtual-time-budget=8000",
+    ]
     with live_api(neo4j_uri) as base:
         url = f"{base}/#key={token}"
         dom = ""
         for attempt in range(3):  # a loaded machine may need a second look
             profile = f"--user-data-dir={tmp_path / f'p{attempt}'}"
-            dom = subprocess.run([CHROMIUM, *flags, profile, "--dump-dom", url], capture_output=True,
-                                 text=True, timeout=300).stdout
+            dom = subprocess.run(
+                [CHROMIUM, *flags, profile, "--dump-dom", url], capture_output=True, text=True, timeout=300
+            ).stdout
             if 'data-loaded="true"' in dom and f">{counts['total']:,}<" in dom:
                 break
         assert 'data-loaded="true"' in dom, dom[:2000]
@@ -336,6 +368,9 @@ def test_dashboard_for_a_scoped_viewer(
         assert world.allowed[0] in text or any(a in text for a in world.allowed)
         shot = output_dir / "dashboard-scoped-1400.png"
         shot.unlink(missing_ok=True)
-        subprocess.run([CHROMIUM, *flags, f"--user-data-dir={tmp_path / 'shot'}", f"--screenshot={shot}",
-                        url], capture_output=True, timeout=300)
+        subprocess.run(
+            [CHROMIUM, *flags, f"--user-data-dir={tmp_path / 'shot'}", f"--screenshot={shot}", url],
+            capture_output=True,
+            timeout=300,
+        )
         assert shot.exists() and shot.stat().st_size > 20_000

@@ -14,9 +14,15 @@ from appdb import keys as apikeys
 from graph import driver
 
 # The endpoints that refuse a scoped key; every other authenticated route must accept it and filter.
-REFUSING = {("POST", "/api/v1/cypher"), ("GET", "/metrics"), ("GET", "/api/v1/apikeys"),
-            ("POST", "/api/v1/apikeys"), ("POST", "/api/v1/apikeys/{key_id}/rotate"),
-            ("DELETE", "/api/v1/apikeys/{key_id}"), ("GET", "/api/v1/audit")}
+REFUSING = {
+    ("POST", "/api/v1/cypher"),
+    ("GET", "/metrics"),
+    ("GET", "/api/v1/apikeys"),
+    ("POST", "/api/v1/apikeys"),
+    ("POST", "/api/v1/apikeys/{key_id}/rotate"),
+    ("DELETE", "/api/v1/apikeys/{key_id}"),
+    ("GET", "/api/v1/audit"),
+}
 PUBLIC = {"/api/v1/health"}
 
 
@@ -30,9 +36,19 @@ def findings_graph(neo4j: str) -> None:
     driver.write(
         "UNWIND $rows AS r CREATE (:Finding {id: r[0], control_id: 'c1', severity: 'high', state: 'open', "
         "scope: r[1], asset_id: r[0], first_seen: datetime(), last_seen: datetime()})",
-        {"rows": [["f-aws-1", "111111111111"], ["f-aws-2", "222222222222"], ["f-k8s", "prod-eks"],
-                  ["f-k8s-ns", "prod-eks/payments"], ["f-k8s-other", "dev-eks"], ["f-gcp", "proj-a"],
-                  ["f-gcp-other", "proj-b"], ["f-prefix-trick", "111111111111x"]]})
+        {
+            "rows": [
+                ["f-aws-1", "111111111111"],
+                ["f-aws-2", "222222222222"],
+                ["f-k8s", "prod-eks"],
+                ["f-k8s-ns", "prod-eks/payments"],
+                ["f-k8s-other", "dev-eks"],
+                ["f-gcp", "proj-a"],
+                ["f-gcp-other", "proj-b"],
+                ["f-prefix-trick", "111111111111x"],
+            ]
+        },
+    )
 
 
 def _ids(r) -> set[str]:  # noqa: ANN001
@@ -41,12 +57,21 @@ def _ids(r) -> set[str]:  # noqa: ANN001
 
 
 def test_findings_follow_the_key_scopes(client: TestClient, findings_graph: None, viewer_key: str) -> None:
-    scoped = apikeys.create_key("scoped", "viewer", scopes=apikeys.Scopes.of(
-        {"aws_accounts": ["111111111111"], "gcp_projects": ["proj-a"], "clusters": ["prod-eks"]}))[1]
+    scoped = apikeys.create_key(
+        "scoped",
+        "viewer",
+        scopes=apikeys.Scopes.of(
+            {"aws_accounts": ["111111111111"], "gcp_projects": ["proj-a"], "clusters": ["prod-eks"]}
+        ),
+    )[1]
     everything = _ids(client.get("/api/v1/findings?state=all", headers=auth(viewer_key)))
     assert len(everything) == 8
     assert _ids(client.get("/api/v1/findings?state=all", headers=auth(scoped))) == {
-        "f-aws-1", "f-k8s", "f-k8s-ns", "f-gcp"}
+        "f-aws-1",
+        "f-k8s",
+        "f-k8s-ns",
+        "f-gcp",
+    }
     # An explicit filter outside the scopes finds nothing rather than widening them.
     assert _ids(client.get("/api/v1/findings?scope=222222222222", headers=auth(scoped))) == set()
     assert _ids(client.get("/api/v1/findings?scope=prod-eks", headers=auth(scoped))) == {"f-k8s", "f-k8s-ns"}
@@ -69,8 +94,9 @@ def test_every_endpoint_filters_or_refuses_scoped_keys(
         return
     scoped = apikeys.create_key("scoped-admin", "admin", scopes=apikeys.Scopes(aws_accounts=("1",)))[1]
     url = re.sub(r"\{[^}]+\}", "x", path)
-    r = client.request(method, url, headers=auth(scoped), json={"query": "RETURN 1", "name": "n",
-                                                                  "role": "viewer"})
+    r = client.request(
+        method, url, headers=auth(scoped), json={"query": "RETURN 1", "name": "n", "role": "viewer"}
+    )
     if (method, path) not in REFUSING:
         # Accepted: 200, or 404 where the empty graph has nothing to show (never 403 scoped_key).
         assert r.status_code in (200, 404), r.text
@@ -81,9 +107,16 @@ def test_every_endpoint_filters_or_refuses_scoped_keys(
 
 
 def test_scopes_via_api_and_cli(client: TestClient, admin_key: str) -> None:
-    r = client.post("/api/v1/apikeys", headers=auth(admin_key), json={
-        "name": "team-a", "role": "viewer", "expires": "90d",
-        "scopes": {"aws_accounts": ["111111111111", "111111111111"], "clusters": ["prod-eks"]}})
+    r = client.post(
+        "/api/v1/apikeys",
+        headers=auth(admin_key),
+        json={
+            "name": "team-a",
+            "role": "viewer",
+            "expires": "90d",
+            "scopes": {"aws_accounts": ["111111111111", "111111111111"], "clusters": ["prod-eks"]},
+        },
+    )
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["scopes"] == {"aws_accounts": ["111111111111"], "gcp_projects": [], "clusters": ["prod-eks"]}
@@ -92,8 +125,24 @@ def test_scopes_via_api_and_cli(client: TestClient, admin_key: str) -> None:
 
     from cli.apikey_cmd import app
 
-    out = CliRunner().invoke(app, ["create", "--name", "cli-scoped", "--role", "analyst", "--expires", "12h",
-                                   "--account", "1,2", "--project", "p", "--cluster", "c"])
+    out = CliRunner().invoke(
+        app,
+        [
+            "create",
+            "--name",
+            "cli-scoped",
+            "--role",
+            "analyst",
+            "--expires",
+            "12h",
+            "--account",
+            "1,2",
+            "--project",
+            "p",
+            "--cluster",
+            "c",
+        ],
+    )
     assert out.exit_code == 0, out.output
     key = next(k for k in apikeys.list_keys() if k.name == "cli-scoped")
     assert key.scopes == apikeys.Scopes(("1", "2"), ("p",), ("c",)) and key.expires_at

@@ -76,8 +76,14 @@ EXHAUSTION: list[tuple[str, dict, int, str, str | None, Callable[[dict], bool] |
     ),
     # A bounded one still runs.
     # (typed: the out-of-scope fixture adds HAS_MODULE edges of its own)
-    ("MATCH p=(a)-[:RESOURCE*1..3]->(b) RETURN count(p) AS n", {}, 200, "", None,
-     lambda b: b["rows"] == [[1]]),
+    (
+        "MATCH p=(a)-[:RESOURCE*1..3]->(b) RETURN count(p) AS n",
+        {},
+        200,
+        "",
+        None,
+        lambda b: b["rows"] == [[1]],
+    ),
 ]
 
 
@@ -190,25 +196,66 @@ def _attempts() -> list[Attempt]:
     a.append(
         Attempt("scoped analyst on /cypher", *CY, "scoped_analyst", 403, "forbidden", "scoped_key", body=Q)
     )
-    a.append(Attempt("scoped viewer on /metrics", "GET", "/metrics", "scoped_viewer", 403, "forbidden",
-                     "scoped_key"))
+    a.append(
+        Attempt(
+            "scoped viewer on /metrics", "GET", "/metrics", "scoped_viewer", 403, "forbidden", "scoped_key"
+        )
+    )
     for method, path in ADMIN_ONLY:
-        a.append(Attempt(f"scoped admin {method} {path}", method, path, "scoped_admin", 403, "forbidden",
-                         "scoped_key", body=NEW_KEY))
-    for name, asset in [("out-of-scope asset", OUT_ASSET), ("prefix-trick scope", TRICK_ASSET),
-                        ("percent-encoded id", OUT_ASSET.replace(":", "%3A")),
-                        ("unknown id", "arn:aws:s3:::nothing-here")]:
-        a.append(Attempt(f"scoped history: {name}", "GET", f"/api/v1/assets/{asset}/history", "scoped_viewer",
-                         404, "not_found"))
-    a.append(Attempt("scoped principal of another account", "GET",
-                     f"/api/v1/privileges/arn:aws:iam::{OUT}:role/admin", "scoped_viewer", 404, "not_found"))
+        a.append(
+            Attempt(
+                f"scoped admin {method} {path}",
+                method,
+                path,
+                "scoped_admin",
+                403,
+                "forbidden",
+                "scoped_key",
+                body=NEW_KEY,
+            )
+        )
+    for name, asset in [
+        ("out-of-scope asset", OUT_ASSET),
+        ("prefix-trick scope", TRICK_ASSET),
+        ("percent-encoded id", OUT_ASSET.replace(":", "%3A")),
+        ("unknown id", "arn:aws:s3:::nothing-here"),
+    ]:
+        a.append(
+            Attempt(
+                f"scoped history: {name}",
+                "GET",
+                f"/api/v1/assets/{asset}/history",
+                "scoped_viewer",
+                404,
+                "not_found",
+            )
+        )
+    a.append(
+        Attempt(
+            "scoped principal of another account",
+            "GET",
+            f"/api/v1/privileges/arn:aws:iam::{OUT}:role/admin",
+            "scoped_viewer",
+            404,
+            "not_found",
+        )
+    )
     hidden = lambda text: OUT not in text and "prod-eks-evil" not in text  # noqa: E731
-    for path in ["/api/v1/findings?state=all", f"/api/v1/findings?scope={OUT}",
-                 "/api/v1/findings?scope=prod-eks-evil", f"/api/v1/findings?scope=prod-eks%2F..%2F{OUT}",
-                 "/api/v1/runs", "/api/v1/drift", "/api/v1/widgets/asset-counts",
-                 "/api/v1/widgets/findings-by-severity", "/api/v1/widgets/latest-drift",
-                 "/api/v1/widgets/runs", "/api/v1/widgets/top-exposed-assets",
-                 "/api/v1/widgets/control-pass-rates", "/api/v1/privileges/creep"]:
+    for path in [
+        "/api/v1/findings?state=all",
+        f"/api/v1/findings?scope={OUT}",
+        "/api/v1/findings?scope=prod-eks-evil",
+        f"/api/v1/findings?scope=prod-eks%2F..%2F{OUT}",
+        "/api/v1/runs",
+        "/api/v1/drift",
+        "/api/v1/widgets/asset-counts",
+        "/api/v1/widgets/findings-by-severity",
+        "/api/v1/widgets/latest-drift",
+        "/api/v1/widgets/runs",
+        "/api/v1/widgets/top-exposed-assets",
+        "/api/v1/widgets/control-pass-rates",
+        "/api/v1/privileges/creep",
+    ]:
         a.append(Attempt(f"scoped viewer GET {path}", "GET", path, "scoped_viewer", 200, "", check=hidden))
     return a
 
@@ -288,8 +335,11 @@ def test_attack_corpus(neo4j: str, keyring: dict[str, str]) -> None:
         {"out": OUT, "asset": OUT_ASSET, "trick": TRICK_ASSET},
     )
     # A real server process: the health probe's latency is the service's, not this interpreter's.
-    with (live_api(neo4j, INVGRAPH_CYPHER_TIMEOUT_S="3", INVGRAPH_CYPHER_MAX_RESULT_BYTES="1048576") as base,
-          httpx.Client(base_url=base, timeout=60) as c, httpx.Client(base_url=base, timeout=60) as h):
+    with (
+        live_api(neo4j, INVGRAPH_CYPHER_TIMEOUT_S="3", INVGRAPH_CYPHER_MAX_RESULT_BYTES="1048576") as base,
+        httpx.Client(base_url=base, timeout=60) as c,
+        httpx.Client(base_url=base, timeout=60) as h,
+    ):
         _run_corpus(c, h, keyring)
 
 

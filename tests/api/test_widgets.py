@@ -110,29 +110,40 @@ def test_asset_counts_match_the_snapshot_files(graph: Graph) -> None:
     by_label = {r["label"]: r["count"] for r in w["by_label"]}
     auth = _load("day1", "aws/123456789012/global/iam/get-account-authorization-details.json")
     expected = {
-        "EC2Instance": sum(len(r["Instances"]) for r in _load("day1", f"{AWS}/ec2/describe-instances.json")
-                           ["Reservations"]),
+        "EC2Instance": sum(
+            len(r["Instances"]) for r in _load("day1", f"{AWS}/ec2/describe-instances.json")["Reservations"]
+        ),
         "EBSVolume": len(_load("day1", f"{AWS}/ec2/describe-volumes.json")["Volumes"]),
         "EC2SecurityGroup": len(_load("day1", f"{AWS}/ec2/describe-security-groups.json")["SecurityGroups"]),
         "RDSInstance": len(_load("day1", f"{AWS}/rds/describe-db-instances.json")["DBInstances"]),
         "AWSLambda": len(_load("day1", f"{AWS}/lambda/list-functions.json")["Functions"]),
         "S3Bucket": len(_load("day1", "aws/123456789012/global/s3api/list-buckets.json")["Buckets"]),
         "AWSUser": len(auth["UserDetailList"]),
-        **{label: len(_load("day1", f"k8s/prod-eks/{name}.json")["items"]) for label, name in (
-            ("KubernetesPod", "pods"), ("KubernetesNamespace", "namespaces"), ("KubernetesNode", "nodes"),
-            ("KubernetesServiceAccount", "serviceaccounts"), ("KubernetesService", "services"))},
+        **{
+            label: len(_load("day1", f"k8s/prod-eks/{name}.json")["items"])
+            for label, name in (
+                ("KubernetesPod", "pods"),
+                ("KubernetesNamespace", "namespaces"),
+                ("KubernetesNode", "nodes"),
+                ("KubernetesServiceAccount", "serviceaccounts"),
+                ("KubernetesService", "services"),
+            )
+        },
     }
     assert {k: by_label.get(k) for k in expected} == expected
     # Each asset once: an independent count of nodes carrying any schema label.
     labels = sorted({s.label for s in runner.all_schemas()})
-    rows = graph_driver.read("MATCH (n) WHERE any(l IN labels(n) WHERE l IN $labels) RETURN count(n) AS n",
-                             {"labels": labels})
+    rows = graph_driver.read(
+        "MATCH (n) WHERE any(l IN labels(n) WHERE l IN $labels) RETURN count(n) AS n", {"labels": labels}
+    )
     assert w["total"] == rows[0]["n"] == sum(by_label.values())
     assert w["available"] and w["ingest_run_id"] == graph.ingest_run_id
     assert [c["name"] for c in w["by_cluster"]] == [EXPECTED["k8s_cluster"]]
     assert EXPECTED["account_id"] in {a["id"] for a in w["by_account"]}
-    k8s_kinds = sum(len(_load("day1", f"k8s/prod-eks/{f.name}")["items"])
-                    for f in (SNAP / "day1" / "k8s" / "prod-eks").glob("*.json"))
+    k8s_kinds = sum(
+        len(_load("day1", f"k8s/prod-eks/{f.name}")["items"])
+        for f in (SNAP / "day1" / "k8s" / "prod-eks").glob("*.json")
+    )
     # The cluster owns at least every object listed by kubectl (plus containers, users, groups it derives).
     assert w["by_cluster"][0]["count"] >= k8s_kinds
 
@@ -149,7 +160,8 @@ def test_findings_widgets_match_the_control_results(graph: Graph) -> None:
     sev = _widget(graph, "findings-by-severity")
     expected = _open_by(graph.results, "severity")
     assert {s["severity"]: s["open"] for s in sev["severities"]} == {
-        s: expected.get(s, 0) for s in ("critical", "high", "medium", "low", "info")}
+        s: expected.get(s, 0) for s in ("critical", "high", "medium", "low", "info")
+    }
     assert sev["total_open"] == sum(r.failed for r in graph.results) > 0
     assert all(s["resolved"] == 0 and s["suppressed"] == 0 for s in sev["severities"])
 
@@ -185,8 +197,12 @@ def test_findings_endpoint_filters(graph: Graph) -> None:
     by_control = c.get(f"/api/v1/findings?control={failing.control.id}", headers=h).json()
     assert {f["asset_id"] for f in by_control["items"]} == {row["asset_id"] for row in failing.rows}
     scoped = c.get(f"/api/v1/findings?scope={EXPECTED['k8s_cluster']}&state=all&limit=1000", headers=h).json()
-    assert scoped["total"] == sum(1 for r in graph.results for row in r.rows
-                                  if str(row["scope"]).split("/")[0] == EXPECTED["k8s_cluster"])
+    assert scoped["total"] == sum(
+        1
+        for r in graph.results
+        for row in r.rows
+        if str(row["scope"]).split("/")[0] == EXPECTED["k8s_cluster"]
+    )
     small = c.get("/api/v1/findings?limit=2", headers=h).json()
     assert len(small["items"]) == 2 and small["truncated"]
     assert c.get("/api/v1/findings?state=resolved", headers=h).json()["total"] == 0
@@ -217,23 +233,31 @@ def test_day1_runs_drift_creep_and_exposure(graph: Graph) -> None:
 
 def test_exposed_internet_property_lights_the_widget_up(graph: Graph) -> None:
     bastion = next(a for a in EXPECTED["exposed_assets"] if a["name"] == "bastion")["id"]
-    graph_driver.write("MATCH (i:EC2Instance {id: $id}) SET i.exposed_internet = true, "
-                       "i.exposed_internet_type = ['direct']", {"id": bastion})
+    graph_driver.write(
+        "MATCH (i:EC2Instance {id: $id}) SET i.exposed_internet = true, i.exposed_internet_type = ['direct']",
+        {"id": bastion},
+    )
     try:
         with TestClient(create_app()) as fresh:  # a fresh cache: the marker did not move
             w = fresh.get("/api/v1/widgets/top-exposed-assets", headers=graph.headers).json()
         if w["source"] == "analysis.exposure":  # the analysis wins; check the fallback source directly
-            w = {"available": True, "source": "exposed_internet",
-                 "assets": [a.model_dump() for a in exposure_widget._from_properties(10)]}
+            w = {
+                "available": True,
+                "source": "exposed_internet",
+                "assets": [a.model_dump() for a in exposure_widget._from_properties(10)],
+            }
     finally:
-        graph_driver.write("MATCH (i:EC2Instance {id: $id}) "
-                           "REMOVE i.exposed_internet, i.exposed_internet_type", {"id": bastion})
+        graph_driver.write(
+            "MATCH (i:EC2Instance {id: $id}) REMOVE i.exposed_internet, i.exposed_internet_type",
+            {"id": bastion},
+        )
     assert w["available"] and w["source"] == "exposed_internet"
     # Only the bastion unless the exposure analysis marked others too (it follows the same convention).
     [asset] = [a for a in w["assets"] if a["id"] == bastion]
     assert (asset["label"], asset["exposure"]) == ("EC2Instance", ["direct"])
-    assert asset["open_findings"] == sum(1 for r in graph.results for row in r.rows
-                                         if row["asset_id"] == bastion)
+    assert asset["open_findings"] == sum(
+        1 for r in graph.results for row in r.rows if row["asset_id"] == bastion
+    )
 
 
 def test_cache_hits_and_one_marker_read_per_interval(graph: Graph) -> None:
@@ -248,8 +272,11 @@ def test_cache_hits_and_one_marker_read_per_interval(graph: Graph) -> None:
         metrics = c.get("/metrics", headers=graph.headers).text
     assert 'invgraph_widget_cache_misses_total{widget="asset-counts"} 1.0' in metrics
     assert 'invgraph_widget_cache_hits_total{widget="asset-counts"} 200.0' in metrics
-    reads = next(float(line.split()[-1]) for line in metrics.splitlines()
-                 if line.startswith("invgraph_widget_run_marker_reads_total"))
+    reads = next(
+        float(line.split()[-1])
+        for line in metrics.splitlines()
+        if line.startswith("invgraph_widget_run_marker_reads_total")
+    )
     assert reads <= 2 + elapsed / 1.5  # one marker query per TTL, not one per request
 
 

@@ -46,9 +46,14 @@ def test_create_verify_revoke() -> None:
         apikeys.create_key("x", "root")
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("12h", timedelta(hours=12)), ("90d", timedelta(days=90)), ("2w", timedelta(weeks=2)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12h", timedelta(hours=12)),
+        ("90d", timedelta(days=90)),
+        ("2w", timedelta(weeks=2)),
+    ],
+)
 def test_parse_duration(text: str, expected: timedelta) -> None:
     assert apikeys.parse_duration(text) == expected
 
@@ -67,6 +72,7 @@ def test_expiry() -> None:
     assert key.expired(expires + timedelta(seconds=1)) and not key.expired(expires - timedelta(seconds=1))
     # Expire it in the database, as time passing would.
     from appdb.models import ApiKeyRow
+
     with engine.session() as s:
         s.get(ApiKeyRow, key.id).expires_at = datetime.now(UTC) - timedelta(seconds=1)  # type: ignore[union-attr]
     assert apikeys.verify(token) is None
@@ -106,9 +112,17 @@ def test_last_used() -> None:
 def test_audit_newest_first_and_filtered() -> None:
     base = datetime(2026, 1, 1, tzinfo=UTC)
     for i, action in enumerate(["cypher", "apikey.create", "cypher"]):
-        audit.record(audit.AuditEvent(key_id=f"k{i % 2}", key_name="n", action=action, outcome="ok",
-                                      query_sha256=audit.query_hash("RETURN 1"), rows=i),
-                     at=base + timedelta(minutes=i))
+        audit.record(
+            audit.AuditEvent(
+                key_id=f"k{i % 2}",
+                key_name="n",
+                action=action,
+                outcome="ok",
+                query_sha256=audit.query_hash("RETURN 1"),
+                rows=i,
+            ),
+            at=base + timedelta(minutes=i),
+        )
     events = audit.list_events()
     assert [e.rows for e in events] == [2, 1, 0]
     assert events[0].at.startswith("2026-01-01T00:02:00")  # type: ignore[union-attr]
@@ -128,11 +142,13 @@ def _legacy_graph() -> None:
         "hash: $h, created_at: datetime('2025-05-01T10:00:00Z')}), "
         "(:ApiKey {id: 'legacy2', name: 'gone', role: 'admin', prefix: 'abcdef02', hash: $h, "
         "created_at: datetime('2025-05-02T10:00:00Z'), revoked_at: datetime('2025-06-01T00:00:00Z')})",
-        {"h": hashlib.sha256(b"S" * 43).hexdigest()})
+        {"h": hashlib.sha256(b"S" * 43).hexdigest()},
+    )
     driver.write(
         "UNWIND range(1, 3) AS i CREATE (:AuditEvent {key_id: 'legacy1', key_name: 'old grafana', "
         "action: 'cypher', outcome: 'ok', rows: i, "
-        "at: datetime('2025-05-03T10:00:00Z') + duration({minutes: i})})")
+        "at: datetime('2025-05-03T10:00:00Z') + duration({minutes: i})})"
+    )
     driver.write("MERGE (:AWSAccount {id: '123456789012'})")  # MERGE: called twice by one test
 
 

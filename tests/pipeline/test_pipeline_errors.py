@@ -21,8 +21,12 @@ from pipeline.run import ingest_snapshot
 from tests.privileges.conftest import ACCOUNT, doc, user, write_iam_snapshot
 
 READ = doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"})
-DETAILS = {"UserDetailList": [user("carol", inline={"read": READ})], "GroupDetailList": [],
-           "RoleDetailList": [], "Policies": []}
+DETAILS = {
+    "UserDetailList": [user("carol", inline={"read": READ})],
+    "GroupDetailList": [],
+    "RoleDetailList": [],
+    "Policies": [],
+}
 AT = "2026-11-01T06:00:00Z"
 # The module, not the function ``analysis.exposure.compute`` that the package exports under the same name.
 exposure_compute = importlib.import_module("analysis.exposure.compute")

@@ -77,8 +77,10 @@ def test_handwritten_creep_api_and_cli(with_step: str) -> None:
     assert [h["run_id"] for h in hist] == [day1.run_id, day2.run_id] and hist[1]["gained"] == ["* on *"]
     assert client.get("/api/v1/privileges/arn:aws:iam::1:user/nobody", headers=headers).status_code == 404
     # A key scoped to the cluster sees its principals only, in the creep and one by one.
-    scoped = {"Authorization": "Bearer " + apikeys.create_key(
-        "privileges-scoped", "viewer", scopes=apikeys.Scopes(clusters=("prod-eks",)))[1]}
+    scoped = {
+        "Authorization": "Bearer "
+        + apikeys.create_key("privileges-scoped", "viewer", scopes=apikeys.Scopes(clusters=("prod-eks",)))[1]
+    }
     r = client.get("/api/v1/privileges/creep", headers=scoped)
     assert r.status_code == 200 and [p["id"] for p in r.json()["principals"]] == [runner["id"]]
     r = client.get("/api/v1/privileges/prod-eks/ServiceAccount/ci/ci-runner", headers=scoped)

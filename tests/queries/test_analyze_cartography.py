@@ -165,7 +165,5 @@ def test_kubernetes_and_gcp_on_a_cartography_graph(two_runs: list[Any]) -> None:
 
     # RBAC permissions from Cartography's flattened rules and SUBJECT edges.
     assert day2.privileges["k8s"] == [cartography_k8s.CLUSTER]
-    admin = driver.read(
-        "MATCH (u:KubernetesUser) WHERE u.admin_equivalent RETURN u.name AS name"
-    )
+    admin = driver.read("MATCH (u:KubernetesUser) WHERE u.admin_equivalent RETURN u.name AS name")
     assert "dev@example.com" in {r["name"] for r in admin}, admin

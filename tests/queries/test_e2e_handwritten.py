@@ -177,8 +177,11 @@ def test_assets_configured_well_on_purpose_are_not_reported(day1: RunOutcome, as
 # not a single-asset control's, so they are not parametrised here.
 @pytest.mark.parametrize(
     "fact",
-    [e for e in EXPECTED["exposed_assets"] if _day1(e) and e["id"] not in NOT_A_SINGLE_ASSET_CONTROL
-     and e["label"] != "KubernetesPod"],
+    [
+        e
+        for e in EXPECTED["exposed_assets"]
+        if _day1(e) and e["id"] not in NOT_A_SINGLE_ASSET_CONTROL and e["label"] != "KubernetesPod"
+    ],
     ids=lambda e: f"{e['label']}:{e['name']}",
 )
 def test_exposed_assets_are_listed(day1: RunOutcome, fact: dict) -> None:

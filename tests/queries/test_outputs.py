@@ -47,7 +47,15 @@ def test_json_report_has_exactly_the_contract_keys(outcome) -> None:  # noqa: AN
     assert report["run_id"] == out.run_id
     for c in report["controls"]:
         assert set(c) == {
-            "id", "severity", "status", "evaluated", "failed", "findings", "unknown", "unknowns", "error"
+            "id",
+            "severity",
+            "status",
+            "evaluated",
+            "failed",
+            "findings",
+            "unknown",
+            "unknowns",
+            "error",
         }
         assert c["status"] in {"pass", "fail", "unknown", "error"}
         for f in c["findings"]:

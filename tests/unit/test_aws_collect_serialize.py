@@ -56,8 +56,9 @@ def test_pages_merge_like_the_cli() -> None:
     ec2 = _client("ec2")
     with Stubber(ec2) as stub:
         stub.add_response("describe_vpcs", {"Vpcs": [{"VpcId": "vpc-1"}], "NextToken": "t1"})
-        stub.add_response("describe_vpcs", {"Vpcs": [{"VpcId": "vpc-2"}], "NextToken": "t2"},
-                          {"NextToken": "t1"})
+        stub.add_response(
+            "describe_vpcs", {"Vpcs": [{"VpcId": "vpc-2"}], "NextToken": "t2"}, {"NextToken": "t1"}
+        )
         stub.add_response("describe_vpcs", {"Vpcs": [{"VpcId": "vpc-3"}]}, {"NextToken": "t2"})
         merged = merge_pages(ec2.get_paginator("describe_vpcs").paginate())
     assert merged == {"Vpcs": [{"VpcId": "vpc-1"}, {"VpcId": "vpc-2"}, {"VpcId": "vpc-3"}]}
@@ -65,17 +66,29 @@ def test_pages_merge_like_the_cli() -> None:
 
 def test_multi_key_pages_drop_markers_and_keep_first_page_extras() -> None:
     iam = _client("iam")
-    page1 = {"UserDetailList": [{"UserName": "a"}], "RoleDetailList": [], "Policies": [],
-             "IsTruncated": True, "Marker": "m1"}
-    page2 = {"UserDetailList": [{"UserName": "b"}], "RoleDetailList": [{"RoleName": "r"}],
-             "GroupDetailList": [{"GroupName": "g"}], "IsTruncated": False}
+    page1 = {
+        "UserDetailList": [{"UserName": "a"}],
+        "RoleDetailList": [],
+        "Policies": [],
+        "IsTruncated": True,
+        "Marker": "m1",
+    }
+    page2 = {
+        "UserDetailList": [{"UserName": "b"}],
+        "RoleDetailList": [{"RoleName": "r"}],
+        "GroupDetailList": [{"GroupName": "g"}],
+        "IsTruncated": False,
+    }
     with Stubber(iam) as stub:
         stub.add_response("get_account_authorization_details", page1)
         stub.add_response("get_account_authorization_details", page2, {"Marker": "m1"})
         merged = merge_pages(iam.get_paginator("get_account_authorization_details").paginate())
-    assert merged == {"UserDetailList": [{"UserName": "a"}, {"UserName": "b"}],
-                      "RoleDetailList": [{"RoleName": "r"}], "Policies": [],
-                      "GroupDetailList": [{"GroupName": "g"}]}
+    assert merged == {
+        "UserDetailList": [{"UserName": "a"}, {"UserName": "b"}],
+        "RoleDetailList": [{"RoleName": "r"}],
+        "Policies": [],
+        "GroupDetailList": [{"GroupName": "g"}],
+    }
 
 
 def _collector(tmp_path: Path, service: str) -> tuple[AccountCollector, Stubber]:
@@ -89,31 +102,56 @@ def test_absent_configuration_writes_empty_object(tmp_path: Path) -> None:
     acct, stub = _collector(tmp_path, "s3")
     with stub:
         stub.add_client_error("get_bucket_policy", "NoSuchBucketPolicy", http_status_code=404)
-        acct.call("global", "s3api", "get-bucket-policy", {"Bucket": "bkt"}, resource="bkt",
-                  absent={"NoSuchBucketPolicy": {}})
+        acct.call(
+            "global",
+            "s3api",
+            "get-bucket-policy",
+            {"Bucket": "bkt"},
+            resource="bkt",
+            absent={"NoSuchBucketPolicy": {}},
+        )
     path = tmp_path / "global/s3api/get-bucket-policy/bkt.json"
     assert path.read_text() == "{}\n"
     assert convert("s3api", "get-bucket-policy", json.loads(path.read_text()), str(path)) == {}
     assert acct.report.errors == []
 
 
-@pytest.mark.parametrize(("code", "status", "kind"), [
-    ("AccessDenied", 403, "denied"), ("UnauthorizedOperation", 403, "denied"),
-    ("Throttling", 400, "throttled"), ("InternalError", 500, "error"),
-])
+@pytest.mark.parametrize(
+    ("code", "status", "kind"),
+    [
+        ("AccessDenied", 403, "denied"),
+        ("UnauthorizedOperation", 403, "denied"),
+        ("Throttling", 400, "throttled"),
+        ("InternalError", 500, "error"),
+    ],
+)
 def test_failed_call_writes_nothing_and_is_reported(
-    tmp_path: Path, code: str, status: int, kind: str,
+    tmp_path: Path,
+    code: str,
+    status: int,
+    kind: str,
 ) -> None:
     acct, stub = _collector(tmp_path, "s3")
     with stub:
         stub.add_client_error("get_bucket_policy", code, http_status_code=status)
-        out = acct.call("global", "s3api", "get-bucket-policy", {"Bucket": "bkt"}, resource="bkt",
-                        absent={"NoSuchBucketPolicy": {}})
+        out = acct.call(
+            "global",
+            "s3api",
+            "get-bucket-policy",
+            {"Bucket": "bkt"},
+            resource="bkt",
+            absent={"NoSuchBucketPolicy": {}},
+        )
     assert out is None
     assert not (tmp_path / "global/s3api/get-bucket-policy/bkt.json").exists()
     [error] = acct.report.errors
     assert (error.service, error.command, error.resource, error.code, error.kind) == (
-        "s3api", "get-bucket-policy", "bkt", code, kind)
+        "s3api",
+        "get-bucket-policy",
+        "bkt",
+        code,
+        kind,
+    )
     assert acct.report.status == "failed"  # no account recorded in this unit test; partial with one
 
 

@@ -33,8 +33,13 @@ def _run(*args: str, **env: str) -> tuple[subprocess.CompletedProcess[str], floa
     import time
 
     started = time.monotonic()
-    done = subprocess.run([str(INVGRAPH), *args], env={**os.environ, "COLUMNS": "120", **env},
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(INVGRAPH), *args],
+        env={**os.environ, "COLUMNS": "120", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return done, time.monotonic() - started
 
 
@@ -77,7 +82,8 @@ def test_library_warnings_and_driver_logs_stay_off_the_terminal() -> None:
         "logging.getLogger('neo4j.pool').warning('Transaction failed and will be retried')\n"
         "logging.getLogger('invgraph.ingest').warning('ours still shows')\n"
     )
-    done = subprocess.run([sys.executable, "-W", "always", "-c", code], capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-W", "always", "-c", code], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip() == "ours still shows"

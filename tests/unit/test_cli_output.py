@@ -16,8 +16,10 @@ LONG_IDS = [
     "arn:aws:iam::223005401501:role/very-long-role-name-for-a-cross-account-vendor-integration",
     "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-password-Xy12Ab",
 ]
-REASON = ("the security group sg-0123 allows tcp/22 from 0.0.0.0/0 and the instance has a public address "
-          "in a subnet routed to an internet gateway")
+REASON = (
+    "the security group sg-0123 allows tcp/22 from 0.0.0.0/0 and the instance has a public address "
+    "in a subnet routed to an internet gateway"
+)
 ROWS = [{"id": i, "title": REASON, "n": k} for k, i in enumerate(LONG_IDS)]
 COLS = [Col("id", "id", is_id=True), Col("title", "title"), Col("n", "n", numeric=True)]
 
@@ -48,14 +50,18 @@ def test_too_narrow_for_the_ids_prints_records_not_cut_ids() -> None:
 
 
 def test_csv_keeps_lists_and_every_character() -> None:
-    rows = [{"id": LONG_IDS[2], "title": "a, \"quoted\" title", "n": ["x", "y"]}]
+    rows = [{"id": LONG_IDS[2], "title": 'a, "quoted" title', "n": ["x", "y"]}]
     parsed = list(csv.reader(io.StringIO(to_csv(rows, COLS))))
-    assert parsed == [["id", "title", "n"], [LONG_IDS[2], "a, \"quoted\" title", "x; y"]]
+    assert parsed == [["id", "title", "n"], [LONG_IDS[2], 'a, "quoted" title', "x; y"]]
 
 
 def test_nearest_suggests_spelling_and_word_neighbours() -> None:
-    known = ["s3_bucket_public_acl", "s3_bucket_public_policy", "iam_user_console_without_mfa",
-             "k8s_pod_host_pid"]
+    known = [
+        "s3_bucket_public_acl",
+        "s3_bucket_public_policy",
+        "iam_user_console_without_mfa",
+        "k8s_pod_host_pid",
+    ]
     assert nearest("s3_public_bucket", known)[:2] == ["s3_bucket_public_acl", "s3_bucket_public_policy"]
     assert nearest("console_mfa", known) == ["iam_user_console_without_mfa"]
     assert nearest("zzz", known) == []

@@ -63,7 +63,8 @@ def test_app_services_use_postgres_for_application_state(compose: dict, name: st
     url = _env(service)["INVGRAPH_APP_DB_URL"]
     pg_env = _env(compose["services"]["postgres"])
     assert url.startswith(f"postgresql+psycopg://{pg_env['POSTGRES_USER']}:") and url.endswith(
-        f"@postgres:5432/{pg_env['POSTGRES_DB']}")
+        f"@postgres:5432/{pg_env['POSTGRES_DB']}"
+    )
     # The password is the same required variable, not a value baked in.
     assert "${POSTGRES_PASSWORD:?" in url
 
@@ -148,7 +149,6 @@ def test_ci_run_is_make_test_and_nothing_else() -> None:
     lines = [line.strip() for line in text.splitlines()]
     assert "set -euo pipefail" in lines
     commands = [
-        line for line in lines
-        if line and not line.startswith("#") and not line.startswith(("set ", "cd "))
+        line for line in lines if line and not line.startswith("#") and not line.startswith(("set ", "cd "))
     ]
     assert commands == ["make test"]

@@ -53,8 +53,14 @@ AWS_MANAGED_POLICY_GLOBAL = replace(AWS_POLICY, sub_resource=None)
 
 # Statement lists are order-free ("Action": ["a", "b"] grants what ["b", "a"] grants).
 _STATEMENT_PROPS = _props(
-    "id", "effect", ("action", SET), ("notaction", SET), ("resource", SET), ("notresource", SET),
-    ("condition", JSON), "sid",
+    "id",
+    "effect",
+    ("action", SET),
+    ("notaction", SET),
+    ("resource", SET),
+    ("notresource", SET),
+    ("condition", JSON),
+    "sid",
 )
 _STATEMENT_OF = RelSchema("STATEMENT", "AWSPolicy", {"id": P("policy_id")}, Direction.INWARD)
 AWS_POLICY_STATEMENT = NodeSchema(

@@ -9,9 +9,25 @@ from __future__ import annotations
 from graph.schema.aws.regional import regional_node
 from graph.schema.model import NUMBER, SET, TIME_TEXT, NodeSchema, P, RelSchema, props
 
-_PROPS = ("arn", "name", ("modifieddate", TIME_TEXT), "runtime", "description", ("timeout", NUMBER),
-          ("memory", NUMBER), ("codesize", NUMBER), "handler", "version", "tracingconfigmode", "revisionid",
-          "packagetype", "codesha256", ("architectures", SET), "kmskeyarn", "role")
+_PROPS = (
+    "arn",
+    "name",
+    ("modifieddate", TIME_TEXT),
+    "runtime",
+    "description",
+    ("timeout", NUMBER),
+    ("memory", NUMBER),
+    ("codesize", NUMBER),
+    "handler",
+    "version",
+    "tracingconfigmode",
+    "revisionid",
+    "packagetype",
+    "codesha256",
+    ("architectures", SET),
+    "kmskeyarn",
+    "role",
+)
 AWS_LAMBDA = regional_node(
     "AWSLambda",
     {"id": P("id"), **props(*_PROPS)},
@@ -21,5 +37,7 @@ AWS_LAMBDA = regional_node(
     ),
     extra_labels=("Function",),
 )
-AWS_LAMBDA_URL = NodeSchema("AWSLambda", {k: P(k) for k in (
-    "id", "function_url", "function_url_auth_type", "function_url_invoke_mode")})
+AWS_LAMBDA_URL = NodeSchema(
+    "AWSLambda",
+    {k: P(k) for k in ("id", "function_url", "function_url_auth_type", "function_url_invoke_mode")},
+)

@@ -28,7 +28,9 @@ from ingest.sources.botocore_shapes import CLI_SERVICE_ALIASES, operation_model
 # Timeouts bound a hung endpoint (e.g. a region blocked by a firewall) instead of stalling the run.
 CLIENT_CONFIG = Config(
     retries={"mode": "standard", "max_attempts": 8},
-    connect_timeout=10, read_timeout=60, user_agent_extra="invgraph-collect",
+    connect_timeout=10,
+    read_timeout=60,
+    user_agent_extra="invgraph-collect",
 )
 
 
@@ -51,11 +53,16 @@ class AccountCollector:
             key = (name, region)
             if key not in self._clients:
                 self._clients[key] = self.session.client(
-                    name, region_name=region, config=CLIENT_CONFIG, endpoint_url=self.endpoint_url)
+                    name, region_name=region, config=CLIENT_CONFIG, endpoint_url=self.endpoint_url
+                )
             return self._clients[key]
 
     def _invoke(
-        self, region: str, service: str, command: str, params: Mapping[str, Any] | None,
+        self,
+        region: str,
+        service: str,
+        command: str,
+        params: Mapping[str, Any] | None,
     ) -> dict[str, Any]:
         client = self.client(service, region)
         method = xform_name(operation_model(service, command).name)
@@ -65,7 +72,11 @@ class AccountCollector:
         return without_metadata(getattr(client, method)(**(params or {})))
 
     def fetch(
-        self, region: str, service: str, command: str, params: Mapping[str, Any] | None = None,
+        self,
+        region: str,
+        service: str,
+        command: str,
+        params: Mapping[str, Any] | None = None,
         resource: str | None = None,
     ) -> dict[str, Any] | None:
         """The CLI-equivalent response without writing it, or None after recording why."""
@@ -76,7 +87,11 @@ class AccountCollector:
             return None
 
     def probe(
-        self, region: str, service: str, command: str, quiet: frozenset[str],
+        self,
+        region: str,
+        service: str,
+        command: str,
+        quiet: frozenset[str],
     ) -> dict[str, Any] | None:
         """Like ``fetch``, but the error codes in ``quiet`` mean "does not apply here" and are not recorded
         (AWS Organizations answers AccessDenied in every account that is not its administrator)."""
@@ -91,8 +106,13 @@ class AccountCollector:
             return None
 
     def call(
-        self, region: str, service: str, command: str, params: Mapping[str, Any] | None = None,
-        resource: str | None = None, absent: Mapping[str, dict[str, Any]] | None = None,
+        self,
+        region: str,
+        service: str,
+        command: str,
+        params: Mapping[str, Any] | None = None,
+        resource: str | None = None,
+        absent: Mapping[str, dict[str, Any]] | None = None,
         client_region: str | None = None,
     ) -> dict[str, Any] | None:
         """Fetch and write ``<region>/<service>/<command>[/<resource>].json``; returns the response.
@@ -113,14 +133,22 @@ class AccountCollector:
             self._record(exc, region, service, command, resource)
             return None
         if resource is not None and not _is_safe(resource):
-            self.record(region, service, command, resource, "UnsafeName", "error",
-                        "resource name cannot be used as a file name")
+            self.record(
+                region,
+                service,
+                command,
+                resource,
+                "UnsafeName",
+                "error",
+                "resource name cannot be used as a file name",
+            )
             return None
         self.write(region, service, command, body, resource)
         return body
 
-    def write(self, region: str, service: str, command: str, body: dict[str, Any],
-              resource: str | None = None) -> None:
+    def write(
+        self, region: str, service: str, command: str, body: dict[str, Any], resource: str | None = None
+    ) -> None:
         base = self.root / region / service
         path = base / command / f"{resource}.json" if resource is not None else base / f"{command}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -131,8 +159,16 @@ class AccountCollector:
         os.replace(tmp, path)
         self.report.count_file()
 
-    def record(self, region: str, service: str, command: str, resource: str | None,
-               code: str, kind: str, message: str) -> None:
+    def record(
+        self,
+        region: str,
+        service: str,
+        command: str,
+        resource: str | None,
+        code: str,
+        kind: str,
+        message: str,
+    ) -> None:
         error = CollectError(self.account_id, region, service, command, resource, code, kind, message)
         self.report.add_error(error)
 

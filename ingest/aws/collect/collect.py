@@ -53,12 +53,15 @@ def collect_aws(
     found = sessions.accounts(base, session_factory, report, home, assume_roles, external_id, endpoint_url)
     for account, session in found:
         acct = AccountCollector(account, session, aws_dir / account, report, home, endpoint_url)
-        account_regions = list(regions) if regions else sessions.regions(session, account, report, home,
-                                                                          endpoint_url)
+        account_regions = (
+            list(regions) if regions else sessions.regions(session, account, report, home, endpoint_url)
+        )
         report.accounts.append(account)
         report.regions[account] = account_regions
         tasks: list[Callable[[], None]] = [
-            partial(collect_iam, acct), partial(collect_s3, acct), partial(collect_organizations, acct)
+            partial(collect_iam, acct),
+            partial(collect_s3, acct),
+            partial(collect_organizations, acct),
         ]
         tasks += [partial(collect_region, acct, region) for region in account_regions]
         # Calls are I/O-bound and independent across regions; map re-raises any bug in a task.
@@ -68,6 +71,7 @@ def collect_aws(
     if report.accounts:
         out.mkdir(parents=True, exist_ok=True)
         # The start time: every file reflects the account at or after this instant.
-        (out / "snapshot.json").write_text(json.dumps({"collected_at": report.collected_at}) + "\n",
-                                           encoding="utf-8")
+        (out / "snapshot.json").write_text(
+            json.dumps({"collected_at": report.collected_at}) + "\n", encoding="utf-8"
+        )
     return report

@@ -53,16 +53,30 @@ def collect_last_accessed(acct: AccountCollector, principals: list[tuple[str, st
     for name, arn in principals:
         if name in jobs:
             # Users and roles share the file namespace; a role named like a user cannot be stored.
-            acct.record(G, "iam", "get-service-last-accessed-details", name, "NameCollision", "error",
-                        f"a user and a role are both named {name!r}; only the first is stored")
+            acct.record(
+                G,
+                "iam",
+                "get-service-last-accessed-details",
+                name,
+                "NameCollision",
+                "error",
+                f"a user and a role are both named {name!r}; only the first is stored",
+            )
             continue
         started = acct.fetch(G, "iam", "generate-service-last-accessed-details", {"Arn": arn}, resource=name)
         if started is None:
             # Denied or unsupported for one principal means the same for all: one report line, not hundreds.
             skipped = len(principals) - len(jobs) - 1
             if skipped:
-                acct.record(G, "iam", "get-service-last-accessed-details", None, "Skipped", "error",
-                            f"not requested for {skipped} further principals after the failure above")
+                acct.record(
+                    G,
+                    "iam",
+                    "get-service-last-accessed-details",
+                    None,
+                    "Skipped",
+                    "error",
+                    f"not requested for {skipped} further principals after the failure above",
+                )
             break
         jobs[name] = started["JobId"]
     deadline = time.monotonic() + LAST_ACCESSED_TIMEOUT_S
@@ -70,21 +84,40 @@ def collect_last_accessed(acct: AccountCollector, principals: list[tuple[str, st
     while pending:
         for name, job_id in list(pending.items()):
             # MaxItems 1000 (the API maximum) so one page — what the CLI prints — holds every service.
-            result = acct.fetch(G, "iam", "get-service-last-accessed-details",
-                                {"JobId": job_id, "MaxItems": 1000}, resource=name)
+            result = acct.fetch(
+                G,
+                "iam",
+                "get-service-last-accessed-details",
+                {"JobId": job_id, "MaxItems": 1000},
+                resource=name,
+            )
             status = (result or {}).get("JobStatus")
             if result is None or status == "FAILED":
                 if result is not None:
-                    acct.record(G, "iam", "get-service-last-accessed-details", name, "JobFailed", "error",
-                                str(result.get("Error", {}).get("Message", "job failed")))
+                    acct.record(
+                        G,
+                        "iam",
+                        "get-service-last-accessed-details",
+                        name,
+                        "JobFailed",
+                        "error",
+                        str(result.get("Error", {}).get("Message", "job failed")),
+                    )
                 del pending[name]
             elif status == "COMPLETED":
                 acct.write(G, "iam", "get-service-last-accessed-details", result, name)
                 del pending[name]
         if pending and time.monotonic() > deadline:
             for name in pending:
-                acct.record(G, "iam", "get-service-last-accessed-details", name, "JobTimeout", "unreachable",
-                            f"job still IN_PROGRESS after {LAST_ACCESSED_TIMEOUT_S:.0f}s")
+                acct.record(
+                    G,
+                    "iam",
+                    "get-service-last-accessed-details",
+                    name,
+                    "JobTimeout",
+                    "unreachable",
+                    f"job still IN_PROGRESS after {LAST_ACCESSED_TIMEOUT_S:.0f}s",
+                )
             return
         if pending:
             time.sleep(LAST_ACCESSED_POLL_S)
@@ -99,8 +132,15 @@ def collect_s3(acct: AccountCollector) -> None:
         # same answer); ListBuckets now also returns BucketRegion, used when the location call failed.
         region = _bucket_region(location, bucket.get("BucketRegion"), acct.home_region)
         for command, absent in S3_ABSENT.items():
-            acct.call(G, "s3api", command, {"Bucket": name}, resource=name, absent=absent or None,
-                      client_region=region)
+            acct.call(
+                G,
+                "s3api",
+                command,
+                {"Bucket": name},
+                resource=name,
+                absent=absent or None,
+                client_region=region,
+            )
 
 
 def _bucket_region(location: dict[str, Any] | None, listed: str | None, default: str) -> str:

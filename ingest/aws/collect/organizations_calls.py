@@ -33,8 +33,12 @@ def collect_organizations(acct: AccountCollector) -> None:
         ous = acct.call(G, SVC, "list-organizational-units-for-parent", {"ParentId": parent}, resource=parent)
         acct.call(G, SVC, "list-accounts-for-parent", {"ParentId": parent}, resource=parent)
         parents += [ou["Id"] for ou in (ous or {}).get("OrganizationalUnits", [])]
-    enabled = {t["Type"] for r in roots.get("Roots", []) for t in r.get("PolicyTypes") or []
-               if t.get("Status") == "ENABLED"}
+    enabled = {
+        t["Type"]
+        for r in roots.get("Roots", [])
+        for t in r.get("PolicyTypes") or []
+        if t.get("Status") == "ENABLED"
+    }
     for kind in POLICY_TYPES:
         if kind not in enabled:
             continue  # listing a disabled type fails; its absence is what the module reads as "not in use"

@@ -12,9 +12,15 @@ from ingest.aws.collect.caller import AccountCollector
 from ingest.aws.kms import rotation_applies
 
 EC2_COMMANDS = (
-    "describe-vpcs", "describe-subnets", "describe-internet-gateways", "describe-route-tables",
-    "describe-network-acls", "describe-security-groups", "describe-instances",
-    "describe-network-interfaces", "describe-volumes",
+    "describe-vpcs",
+    "describe-subnets",
+    "describe-internet-gateways",
+    "describe-route-tables",
+    "describe-network-acls",
+    "describe-security-groups",
+    "describe-instances",
+    "describe-network-interfaces",
+    "describe-volumes",
 )
 SIMPLE_LISTS = (("rds", "describe-db-instances"), ("secretsmanager", "list-secrets"))
 
@@ -37,20 +43,36 @@ def collect_region(acct: AccountCollector, region: str) -> None:
 def collect_elbv2(acct: AccountCollector, region: str) -> None:
     lbs = acct.call(region, "elbv2", "describe-load-balancers")
     for lb in (lbs or {}).get("LoadBalancers", []):
-        acct.call(region, "elbv2", "describe-listeners", {"LoadBalancerArn": lb["LoadBalancerArn"]},
-                  resource=lb["LoadBalancerName"])
+        acct.call(
+            region,
+            "elbv2",
+            "describe-listeners",
+            {"LoadBalancerArn": lb["LoadBalancerArn"]},
+            resource=lb["LoadBalancerName"],
+        )
     tgs = acct.call(region, "elbv2", "describe-target-groups")
     for tg in (tgs or {}).get("TargetGroups", []):
-        acct.call(region, "elbv2", "describe-target-health", {"TargetGroupArn": tg["TargetGroupArn"]},
-                  resource=tg["TargetGroupName"])
+        acct.call(
+            region,
+            "elbv2",
+            "describe-target-health",
+            {"TargetGroupArn": tg["TargetGroupArn"]},
+            resource=tg["TargetGroupName"],
+        )
 
 
 def collect_lambda(acct: AccountCollector, region: str) -> None:
     functions = acct.call(region, "lambda", "list-functions")
     for fn in (functions or {}).get("Functions", []):
         name = fn["FunctionName"]
-        acct.call(region, "lambda", "list-function-url-configs", {"FunctionName": name}, resource=name,
-                  absent=LAMBDA_URLS_ABSENT)
+        acct.call(
+            region,
+            "lambda",
+            "list-function-url-configs",
+            {"FunctionName": name},
+            resource=name,
+            absent=LAMBDA_URLS_ABSENT,
+        )
 
 
 def collect_eks(acct: AccountCollector, region: str) -> None:
@@ -68,7 +90,8 @@ def collect_kms(acct: AccountCollector, region: str) -> None:
         described = acct.call(region, "kms", "describe-key", {"KeyId": key_id}, resource=key_id)
         if described is None:
             continue
-        acct.call(region, "kms", "get-key-policy", {"KeyId": key_id, "PolicyName": "default"},
-                  resource=key_id)
+        acct.call(
+            region, "kms", "get-key-policy", {"KeyId": key_id, "PolicyName": "default"}, resource=key_id
+        )
         if rotation_applies(described["KeyMetadata"]):
             acct.call(region, "kms", "get-key-rotation-status", {"KeyId": key_id}, resource=key_id)

@@ -20,17 +20,37 @@ from botocore.exceptions import (
 )
 from botocore.parsers import ResponseParserError
 
-DENIED_CODES = frozenset({
-    "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess",
-    "AuthorizationError", "AuthorizationErrorException", "Forbidden", "AllAccessDisabled",
-})
+DENIED_CODES = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnauthorizedOperation",
+        "UnauthorizedAccess",
+        "AuthorizationError",
+        "AuthorizationErrorException",
+        "Forbidden",
+        "AllAccessDisabled",
+    }
+)
 # Codes botocore's standard retry mode treats as throttling; seen here only once its retries ran out.
-THROTTLED_CODES = frozenset({
-    "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-    "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
-    "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled",
-    "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException",
-})
+THROTTLED_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "TransactionInProgressException",
+        "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
+        "LimitExceededException",
+        "RequestThrottled",
+        "SlowDown",
+        "PriorRequestNotComplete",
+        "EC2ThrottledException",
+    }
+)
 UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError)
 # Everything a boto3 call raises for a bad answer rather than a bug of ours. ResponseParserError (a body
 # that is not the protocol's XML/JSON, e.g. a proxy's HTML error page) is not a BotoCoreError.
@@ -102,8 +122,11 @@ class CollectReport:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "status": self.status, "collected_at": self.collected_at, "accounts": self.accounts,
-            "regions": self.regions, "files_written": self.files_written,
+            "status": self.status,
+            "collected_at": self.collected_at,
+            "accounts": self.accounts,
+            "regions": self.regions,
+            "files_written": self.files_written,
             "errors": [asdict(e) for e in sorted(self.errors, key=_error_key)],
         }
 

@@ -25,8 +25,13 @@ def _fail(report: CollectReport, account: str, command: str, resource: str | Non
 
 
 def accounts(
-    base: boto3.Session, factory: SessionFactory, report: CollectReport, home_region: str,
-    assume_roles: Sequence[str], external_id: str | None, endpoint_url: str | None,
+    base: boto3.Session,
+    factory: SessionFactory,
+    report: CollectReport,
+    home_region: str,
+    assume_roles: Sequence[str],
+    external_id: str | None,
+    endpoint_url: str | None,
 ) -> list[tuple[str, boto3.Session]]:
     """(account id, session) for every account that answered get-caller-identity; failures are reported."""
     found: list[tuple[str, boto3.Session]] = []
@@ -43,8 +48,10 @@ def accounts(
         try:
             creds = _sts(base, home_region, endpoint_url).assume_role(**params)["Credentials"]
             session = factory(
-                aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                aws_session_token=creds["SessionToken"], region_name=home_region,
+                aws_access_key_id=creds["AccessKeyId"],
+                aws_secret_access_key=creds["SecretAccessKey"],
+                aws_session_token=creds["SessionToken"],
+                region_name=home_region,
             )
             # The role's own answer, not the ARN's account field: what the folder is named by must be true.
             account = _sts(session, home_region, endpoint_url).get_caller_identity()["Account"]
@@ -58,12 +65,19 @@ def accounts(
 
 
 def regions(
-    session: boto3.Session, account: str, report: CollectReport, home_region: str, endpoint_url: str | None,
+    session: boto3.Session,
+    account: str,
+    report: CollectReport,
+    home_region: str,
+    endpoint_url: str | None,
 ) -> list[str]:
     """Enabled regions (``ec2 describe-regions`` without --all-regions: opted-in or not requiring opt-in)."""
     try:
         answer = session.client(
-            "ec2", region_name=home_region, config=CLIENT_CONFIG, endpoint_url=endpoint_url,
+            "ec2",
+            region_name=home_region,
+            config=CLIENT_CONFIG,
+            endpoint_url=endpoint_url,
         ).describe_regions()
     except CALL_ERRORS as exc:
         # Without the list, collect the home region rather than nothing; the report says why.

@@ -137,11 +137,25 @@ def test_keys_mfa_summary_and_last_accessed(neo4j: str, tmp_path: Path) -> None:
 
 def test_console_use_from_list_users(neo4j: str, tmp_path: Path) -> None:
     root = copy_day1(tmp_path)
-    users = {"Users": [{"Path": "/", "UserName": "bob", "UserId": "AIDAQX7BOB55EXAMPLE02",
-                        "Arn": f"{A}:user/bob", "CreateDate": "2024-11-03T16:40:02+00:00",
-                        "PasswordLastUsed": "2026-11-19T08:00:00+00:00"},
-                       {"Path": "/", "UserName": "ghost", "UserId": "AIDAQX7GHOST5EXAMPL09",
-                        "Arn": f"{A}:user/ghost", "CreateDate": "2024-11-03T16:40:02+00:00"}]}
+    users = {
+        "Users": [
+            {
+                "Path": "/",
+                "UserName": "bob",
+                "UserId": "AIDAQX7BOB55EXAMPLE02",
+                "Arn": f"{A}:user/bob",
+                "CreateDate": "2024-11-03T16:40:02+00:00",
+                "PasswordLastUsed": "2026-11-19T08:00:00+00:00",
+            },
+            {
+                "Path": "/",
+                "UserName": "ghost",
+                "UserId": "AIDAQX7GHOST5EXAMPL09",
+                "Arn": f"{A}:user/ghost",
+                "CreateDate": "2024-11-03T16:40:02+00:00",
+            },
+        ]
+    }
     (root / "aws" / ACCOUNT / "global" / "iam" / "list-users.json").write_text(json.dumps(users))
     assert statuses(iam(root, 1)) == ALL_OK
     assert prop("AWSUser", f"{A}:user/bob", "passwordlastused") == "2026-11-19 08:00:00+00:00"

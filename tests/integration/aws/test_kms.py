@@ -49,7 +49,11 @@ def test_keys_with_cartography_properties_and_rotation(neo4j: str, tmp_path: Pat
     key = props("AWSKMSKey", PUBLIC)
     meta = json.loads((FIXTURES / "describe-key" / f"{PUBLIC}.json").read_text())["KeyMetadata"]
     assert (key["arn"], key["key_id"], key["key_usage"], key["key_spec"]) == (
-        meta["Arn"], meta["KeyId"], "ENCRYPT_DECRYPT", "SYMMETRIC_DEFAULT")
+        meta["Arn"],
+        meta["KeyId"],
+        "ENCRYPT_DECRYPT",
+        "SYMMETRIC_DEFAULT",
+    )
     assert key["creation_date"] == 1748882401  # 2025-06-02T16:40:01Z as epoch seconds (Cartography)
     assert sorted(key["anonymous_actions"]) == ["kms:Decrypt", "kms:DescribeKey"]
     assert json.loads(key["policy"])["Statement"][1]["Principal"] == {"AWS": "*"}
@@ -67,7 +71,9 @@ def test_missing_per_key_file_keeps_that_key_and_skips_cleanup(neo4j: str, tmp_p
     result = results[(ACCOUNT, REGION, "kms")]
     assert result.status.value == "partial"
     assert sorted(e.split(":")[0].rsplit("/", 1)[-1] for e in result.errors) == [
-        f"{PUBLIC}.json", f"{ROTATED}.json"]
+        f"{PUBLIC}.json",
+        f"{ROTATED}.json",
+    ]
     # Nothing deleted: the unlisted AWS-managed key stays (no cleanup on partial), the two keys with an
     # unusable file keep their day-1 properties, the others were refreshed.
     assert ids("AWSKMSKey") == set(LISTED)

@@ -32,8 +32,11 @@ from ingest.sources.snapshot import Snapshot
 from pipeline.run import RunReport, ingest_snapshot
 
 VPC_LABEL = "AWSVpc"  # Cartography's VPC label (there is no "EC2VPC" in Cartography)
-MOTO_GAPS = {("iam", "generate-service-last-accessed-details"), ("iam", "get-service-last-accessed-details"),
-             ("lambda", "list-function-url-configs")}
+MOTO_GAPS = {
+    ("iam", "generate-service-last-accessed-details"),
+    ("iam", "get-service-last-accessed-details"),
+    ("lambda", "list-function-url-configs"),
+}
 # Modules that fail on moto's output where real AWS answers differently; never a reason to loosen a module.
 MOTO_DEVIATIONS = {
     "aws.iam.policies": "moto omits PolicyName and PolicyId from get-account-authorization-details Policies",
@@ -79,27 +82,58 @@ def _unexpected(report: CollectReport) -> list[str]:
 
 def _expected_files(env: Env) -> set[str]:
     g, r = f"aws/{env.account}/global", f"aws/{env.account}/{REGION}"
-    files = {f"{g}/iam/{c}.json" for c in ("get-account-authorization-details", "get-account-summary",
-                                           "list-account-aliases")}
+    files = {
+        f"{g}/iam/{c}.json"
+        for c in ("get-account-authorization-details", "get-account-summary", "list-account-aliases")
+    }
     files |= {f"{g}/iam/{c}/{u}.json" for c in ("list-access-keys", "list-mfa-devices") for u in env.users}
     files.add(f"{g}/iam/get-access-key-last-used/{env.access_key}.json")
     files.add(f"{g}/s3api/list-buckets.json")
-    files |= {f"{g}/s3api/{c}/{b}.json" for b in (PUBLIC_BUCKET, BLOCKED_BUCKET) for c in (
-        "get-bucket-location", "get-bucket-policy", "get-bucket-acl", "get-public-access-block",
-        "get-bucket-encryption")}
-    files |= {f"{r}/ec2/{c}.json" for c in (
-        "describe-vpcs", "describe-subnets", "describe-internet-gateways", "describe-route-tables",
-        "describe-network-acls", "describe-security-groups", "describe-instances",
-        "describe-network-interfaces", "describe-volumes")}
-    files |= {f"{r}/{c}.json" for c in ("elbv2/describe-load-balancers", "elbv2/describe-target-groups",
-                                         "rds/describe-db-instances", "lambda/list-functions",
-                                         "eks/list-clusters", "secretsmanager/list-secrets")}
-    files |= {f"{r}/elbv2/describe-listeners/{env.load_balancer}.json",
-              f"{r}/elbv2/describe-target-health/{env.target_group}.json",
-              f"{r}/eks/describe-cluster/{env.cluster}.json"}
+    files |= {
+        f"{g}/s3api/{c}/{b}.json"
+        for b in (PUBLIC_BUCKET, BLOCKED_BUCKET)
+        for c in (
+            "get-bucket-location",
+            "get-bucket-policy",
+            "get-bucket-acl",
+            "get-public-access-block",
+            "get-bucket-encryption",
+        )
+    }
+    files |= {
+        f"{r}/ec2/{c}.json"
+        for c in (
+            "describe-vpcs",
+            "describe-subnets",
+            "describe-internet-gateways",
+            "describe-route-tables",
+            "describe-network-acls",
+            "describe-security-groups",
+            "describe-instances",
+            "describe-network-interfaces",
+            "describe-volumes",
+        )
+    }
+    files |= {
+        f"{r}/{c}.json"
+        for c in (
+            "elbv2/describe-load-balancers",
+            "elbv2/describe-target-groups",
+            "rds/describe-db-instances",
+            "lambda/list-functions",
+            "eks/list-clusters",
+            "secretsmanager/list-secrets",
+        )
+    }
+    files |= {
+        f"{r}/elbv2/describe-listeners/{env.load_balancer}.json",
+        f"{r}/elbv2/describe-target-health/{env.target_group}.json",
+        f"{r}/eks/describe-cluster/{env.cluster}.json",
+    }
     files.add(f"{r}/kms/list-keys.json")
-    files |= {f"{r}/kms/{c}/{k}.json" for c in ("describe-key", "get-key-policy")
-              for k in env.kms_keys.values()}
+    files |= {
+        f"{r}/kms/{c}/{k}.json" for c in ("describe-key", "get-key-policy") for k in env.kms_keys.values()
+    }
     files |= {f"{r}/kms/get-key-rotation-status/{env.kms_keys[k]}.json" for k in ("rotated", "public")}
     return files
 
@@ -122,7 +156,8 @@ def test_collect_writes_cli_json_the_offline_reader_accepts(env: Env, moto_url: 
     assert written == _expected_files(env)
     assert report.files_written == len(written)
     assert {(e.command, e.resource) for e in report.errors if e.service == "lambda"} == {
-        ("list-function-url-configs", env.function)}
+        ("list-function-url-configs", env.function)
+    }
     assert datetime_ok(json.loads((tmp_path / "snapshot.json").read_text())["collected_at"])
     _read_all(tmp_path)
     aws = tmp_path / "aws" / env.account
@@ -167,6 +202,7 @@ def test_assumed_role_account_is_collected_too(env: Env, moto_url: str, tmp_path
 
 # -- graph ------------------------------------------------------------------------------------------------
 
+
 def _registered() -> set[str]:
     schemas = [s for m in registry.aws_modules() for s in m.schemas]
     return {label for s in schemas for label in (s.label, *s.extra_labels)}
@@ -206,8 +242,11 @@ def truth(env: Env, moto_url: str) -> dict[str, Any]:
 
 
 def _failed(run: RunReport) -> dict[str, list[str]]:
-    return {f"{m.name} [{m.scope}]": m.errors for m in run.modules
-            if m.status == "failed" and m.name not in MOTO_DEVIATIONS}
+    return {
+        f"{m.name} [{m.scope}]": m.errors
+        for m in run.modules
+        if m.status == "failed" and m.name not in MOTO_DEVIATIONS
+    }
 
 
 @pytest.fixture(scope="module")
@@ -249,7 +288,8 @@ def test_graph_security_groups(env: Env, truth: dict[str, Any], ingested: RunRep
     assert set(env.groups.values()) <= _nodes("EC2SecurityGroup")
     _need(VPC_LABEL)
     assert _rels(VPC_LABEL, "MEMBER_OF_EC2_SECURITY_GROUP", "EC2SecurityGroup") == {
-        (v, g) for g, v in truth["groups"]}
+        (v, g) for g, v in truth["groups"]
+    }
 
 
 def test_graph_instances(env: Env, truth: dict[str, Any], ingested: RunReport) -> None:
@@ -260,14 +300,17 @@ def test_graph_instances(env: Env, truth: dict[str, Any], ingested: RunReport) -
     _need("EC2Subnet", "EC2SecurityGroup")
     assert _rels("EC2Instance", "PART_OF_SUBNET", "EC2Subnet") == {(env.instance, instance["SubnetId"])}
     assert _rels("EC2Instance", "MEMBER_OF_EC2_SECURITY_GROUP", "EC2SecurityGroup") == {
-        (env.instance, g["GroupId"]) for g in instance["SecurityGroups"]}
+        (env.instance, g["GroupId"]) for g in instance["SecurityGroups"]
+    }
 
 
 def test_graph_buckets(env: Env, ingested: RunReport) -> None:
     _need("S3Bucket")
     assert _nodes("S3Bucket") == {PUBLIC_BUCKET, BLOCKED_BUCKET}
-    assert _rels("AWSAccount", "RESOURCE", "S3Bucket") == {(env.account, PUBLIC_BUCKET),
-                                                           (env.account, BLOCKED_BUCKET)}
+    assert _rels("AWSAccount", "RESOURCE", "S3Bucket") == {
+        (env.account, PUBLIC_BUCKET),
+        (env.account, BLOCKED_BUCKET),
+    }
 
 
 def test_graph_kms_keys(env: Env, ingested: RunReport) -> None:
@@ -296,13 +339,19 @@ def test_graph_users_and_roles(env: Env, truth: dict[str, Any], ingested: RunRep
 
 # -- a denied call ------------------------------------------------------------------------------------------
 
+
 def _deny_bucket_policy(bucket: str) -> Any:
     """A session factory whose S3 GetBucketPolicy on ``bucket`` answers AccessDenied (403), as IAM would."""
 
     def deny(params: dict[str, Any], **_: Any) -> None:
         if params.get("Bucket") == bucket:
-            raise ClientError({"Error": {"Code": "AccessDenied", "Message": "Access Denied"},
-                               "ResponseMetadata": {"HTTPStatusCode": 403}}, "GetBucketPolicy")
+            raise ClientError(
+                {
+                    "Error": {"Code": "AccessDenied", "Message": "Access Denied"},
+                    "ResponseMetadata": {"HTTPStatusCode": 403},
+                },
+                "GetBucketPolicy",
+            )
 
     def factory(**kwargs: Any) -> boto3.Session:
         session = boto3.Session(**kwargs)
@@ -317,12 +366,18 @@ def _props(label: str, node_id: str) -> dict[str, Any]:
         record = s.run(f"MATCH (n:`{label}` {{id: $id}}) RETURN properties(n) AS p", id=node_id).single()
     assert record is not None, f"{label} {node_id} missing"
     # Bookkeeping changes on every load (update tag, first seen, the loader's change fingerprints).
-    return {k: v for k, v in record["p"].items()
-            if k not in ("lastupdated", "firstseen") and not k.startswith("invgraph_")}
+    return {
+        k: v
+        for k, v in record["p"].items()
+        if k not in ("lastupdated", "firstseen") and not k.startswith("invgraph_")
+    }
 
 
 def test_denied_call_is_reported_and_keeps_previous_data(
-    env: Env, moto_url: str, tmp_path: Path, neo4j: str,
+    env: Env,
+    moto_url: str,
+    tmp_path: Path,
+    neo4j: str,
 ) -> None:
     _collect(tmp_path / "day1", moto_url)
     day1 = ingest_snapshot(tmp_path / "day1")
@@ -332,7 +387,8 @@ def test_denied_call_is_reported_and_keeps_previous_data(
     report = _collect(tmp_path / "day2", moto_url, session_factory=_deny_bucket_policy(PUBLIC_BUCKET))
     denied = [e for e in report.errors if e.kind == "denied"]
     assert [(e.service, e.command, e.resource, e.code) for e in denied] == [
-        ("s3api", "get-bucket-policy", PUBLIC_BUCKET, "AccessDenied")]
+        ("s3api", "get-bucket-policy", PUBLIC_BUCKET, "AccessDenied")
+    ]
     assert report.exit_code == 2
     policies = tmp_path / "day2" / "aws" / env.account / "global" / "s3api" / "get-bucket-policy"
     assert sorted(p.name for p in policies.iterdir()) == [f"{BLOCKED_BUCKET}.json"]
@@ -347,6 +403,7 @@ def test_denied_call_is_reported_and_keeps_previous_data(
 
 
 # -- CLI ---------------------------------------------------------------------------------------------------
+
 
 def _cli() -> typer.Typer:
     """The `collect` and `ingest` sub-apps wired as cli/main.py wires them."""
@@ -374,7 +431,7 @@ def test_cli_ingest_aws(env: Env, moto_url: str, neo4j: str, monkeypatch: pytest
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
     result = CliRunner().invoke(_cli(), ["ingest", "aws", "--regions", REGION, "--format", "json"])
     assert result.exit_code == 2, result.output
-    report = json.loads(result.stdout[result.stdout.index("{"):])
+    report = json.loads(result.stdout[result.stdout.index("{") :])
     assert report["collection"]["accounts"] == [env.account]
     assert {(e["service"], e["command"]) for e in report["collection"]["errors"]} <= MOTO_GAPS
     assert _nodes("AWSAccount") == {env.account}

@@ -71,7 +71,8 @@ def test_empty_detail_file_means_none_exists(neo4j: str, tmp_path: Path) -> None
         path_of(root, "global", "s3api", command, "acme-blocked").write_text("{}")
     assert _s3(root, 2)["s3/global"].status.value == "ok"
     assert nodes("S3Bucket", "policy", "anonymous_access", "default_encryption", *PAB) >= {
-        ("acme-blocked", None, False, False, None, None, None, None)}
+        ("acme-blocked", None, False, False, None, None, None, None)
+    }
 
 
 def test_invalid_policy_string_is_partial_and_names_the_file(neo4j: str, tmp_path: Path) -> None:

@@ -163,17 +163,18 @@ def bench_scoped(scale: float, repeat: int) -> None:
     from analysis.exposure.paths import find_paths
     from api.widgets import WIDGETS
     from api.widgets.cache import read_marker
-    from graph import drift
-    from ingest import runner
+    from history.drift import Filters
     from ingest.sample import generate
+    from pipeline.run import ingest_snapshot
     from queries import catalogue, findings
     from queries import runner as controls_runner
+    from queries.drift import drift
 
     sample = Path(tempfile.mkdtemp(prefix="bench-scoped-"))
     manifest = generate(sample, accounts=2, clusters=2, scale=scale, days=2, seed=7, gcp_projects=2)
     t0 = time.perf_counter()
     for day in ("day-01", "day-02"):
-        runner.ingest_snapshot(sample / day)
+        ingest_snapshot(sample / day)
     target = controls_runner.latest_target()
     findings.record_run(controls_runner.run_controls(catalogue.load_catalogue(), target), target)
     nodes = driver.read("MATCH (n) RETURN count(n) AS n")[0]["n"]
@@ -194,7 +195,7 @@ def bench_scoped(scale: float, repeat: int) -> None:
         ("GET /exposure/paths (limit 20)", lambda a=None: find_paths(limit=20, allowed=a)),
         (
             "GET /drift (latest vs previous)",
-            lambda a=None: drift.drift(filters=drift.Filters(allowed=tuple(a) if a is not None else None)),
+            lambda a=None: drift(filters=Filters(allowed=tuple(a) if a is not None else None)),
         ),
     ]
     for name, fn in rows:

@@ -31,8 +31,8 @@ from api.widgets.common import controls
 from appdb import keys as apikeys
 from config import ExposureSettings, set_settings
 from graph import driver
-from ingest import runner
 from ingest.sample import generate
+from pipeline.run import ingest_snapshot
 from queries import catalogue, findings
 from queries import runner as controls_runner
 from tests.api.live_server import live_api
@@ -67,7 +67,7 @@ def world(neo4j_uri: str) -> Iterator[World]:
     sample = Path(tempfile.mkdtemp(prefix="invgraph-scoped-sample-"))
     manifest = generate(sample, accounts=2, clusters=2, scale=0.2, days=2, seed=11, gcp_projects=2)
     for day in ("day-01", "day-02"):
-        assert runner.ingest_snapshot(sample / day).status in ("ok", "partial")
+        assert ingest_snapshot(sample / day).status in ("ok", "partial")
     target = controls_runner.latest_target()
     findings.record_run(controls_runner.run_controls(catalogue.load_catalogue(), target), target)
     inside, outside = manifest["accounts"][0], manifest["accounts"][1]

@@ -15,14 +15,14 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from graph.settings import get_neo4j_settings
 
 from analysis.exposure import digest, store
 from analysis.exposure.drift import _digest_changes, _targets, exposure_drift
 from analysis.exposure.model import INTERNET
 from analysis.exposure.paths import INTERNET_NODE, _Clock
+from config import set_settings
 from graph import driver
-from ingest.runner import ingest_snapshot
+from pipeline.run import ingest_snapshot
 from tests.conftest import DATA, _wipe
 
 HW = DATA / "snapshots" / "handwritten"
@@ -135,7 +135,7 @@ def _store(run_id: str, ingest_run_id: str, day: int) -> None:
 
 @pytest.fixture(scope="module")
 def runs(neo4j_uri: str) -> Iterator[list[str]]:
-    get_neo4j_settings.cache_clear()
+    set_settings(None)
     _wipe()
     yield [ingest_snapshot(HW / day).run_id for day in ("day1", "day2")]  # exposure computed by the step
 

@@ -62,7 +62,7 @@ def scopes() -> list[ModuleResult]:
     results = []
     for provider in PROVIDERS:
         for row in driver.read(SCOPES[provider.name]):
-            results += [ModuleResult(m, str(row["scope"]), Status.OK) for m in sorted(provider.modules)]
+            results += [ModuleResult(m, str(row["scope"]), Status.OK) for m in sorted(provider.module_ids())]
     return results
 
 

@@ -22,6 +22,7 @@ from cli import (
     neo4j_cmd,
     privileges_cmd,
     report_cmd,
+    roadmap_cmd,
     sample_cmd,
     schedule_cmd,
     serve_cmd,
@@ -80,6 +81,7 @@ app.add_typer(exposure_cmd.app, name="exposure")
 app.add_typer(history_cmd.app, name="history")
 app.add_typer(privileges_cmd.app, name="privileges")
 app.add_typer(report_cmd.app, name="report")
+app.add_typer(roadmap_cmd.app, name="roadmap")
 schedule_cmd.register(app)
 drift_cmd.register(app)
 ingest_cmd.register_runs(app)

@@ -20,6 +20,8 @@ BOOKKEEPING_LABELS: dict[str, str] = {
     "ControlRun": "queries/findings.py",
     "ControlResult": "queries/findings.py",
     "Finding": "queries/findings.py",
+    "Roadmap": "queries/roadmap/store.py",
+    "RoadmapTask": "queries/roadmap/store.py",
     "PrincipalPermissions": "analysis/privileges/store.py",
     "GrantDocument": "analysis/privileges/store.py",
     "ExposureRun": "analysis/exposure/store.py",

@@ -8,10 +8,8 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(
-    help="Roadmap maturity scorecard (default) and the roadmap CSV import / export.",
-    invoke_without_command=True,
-)
+# Help text: the callback's docstring (the scorecard is what `invgraph roadmap` alone prints).
+app = typer.Typer(invoke_without_command=True)
 
 
 class ScoreFormat(StrEnum):
@@ -55,8 +53,9 @@ def scorecard(
     runs: Annotated[int, typer.Option(min=1, max=100, help="Control runs shown in the trend.")] = 10,
     output: Output = None,
 ) -> None:
-    """Per domain and layer: the maturity level the control evidence supports, the controls blocking the
-    next level, pass rates per level and the trend over the last runs (docs/roadmap.md)."""
+    """Roadmap maturity scorecard (sub-commands: the roadmap CSV). Per domain and layer: the level the control
+    evidence supports, the controls blocking the next level, pass rates per level, the trend over the last
+    runs (docs/roadmap.md)."""
     if ctx.invoked_subcommand is not None:
         return
     from queries.roadmap.scorecard import build_scorecard
@@ -78,13 +77,21 @@ def _print_table(doc: dict, output: Path | None) -> None:
     from rich.console import Console
 
     from cli.output import Col, render_table
-    from queries.roadmap.render import HEADERS, _caption, rows
+    from queries.roadmap.render import HEADERS, blocker_lines, caption, rows
 
     console = Console(file=output.open("w", encoding="utf-8") if output else None)
-    console.print(_caption(doc), markup=False, highlight=False, emoji=False)
+    say = lambda text: console.print(text, markup=False, highlight=False, emoji=False, crop=False)  # noqa: E731
+    say(caption(doc))
     if doc["available"]:
-        cols = [Col(h, str(i), is_id=h in ("Level", "Cloud", "Kubernetes")) for i, h in enumerate(HEADERS)]
-        render_table([{str(i): v for i, v in enumerate(r)} for r in rows(doc)], cols, console=console)
+        cols = [Col(h, str(i), is_id=h != "Domain") for i, h in enumerate(HEADERS)]
+        render_table(
+            [{str(i): v for i, v in enumerate(r)} for r in rows(doc, ids_shown=False)], cols, console=console
+        )
+        lines = blocker_lines(doc)
+        if lines:
+            say("Blocking the next level:")
+            for line in lines:
+                say(f"  {line}")
 
 
 @app.command("import")

@@ -378,7 +378,8 @@
     }));
     if (!sessionStorage.getItem(STORE)) return;
     try { if (!$("range-runs").options.length) await loadRange(); } catch (e) { handle(e, $("range-info")); }
-    await Promise.all([loadFindings(), loadExposurePath(), loadCompare()]);
+    await Promise.all([loadFindings(), loadExposurePath(), loadCompare(),
+      window.RoadmapWidget.load({ api, table, badge, note, handle })]);
     $("refreshed").textContent = "updated " + new Date().toLocaleTimeString();
     document.body.dataset.loaded = "true";  // for scripted checks: everything rendered at least once
   }

@@ -1,4 +1,4 @@
-"""Day-to-day changes: drift, privilege creep, a revert on day 3 and a re-open on day 4.
+"""Day-to-day changes: drift, privilege creep, a fix on day 2, a revert on day 3 and a re-open on day 4.
 
 Each day starts as a shallow copy of the previous day's file map. Changes are copy-on-write: only the
 files (and list items) they touch are copied, so every other file keeps the very same object and the
@@ -204,6 +204,27 @@ class DayPlan:
         ]
         if self.clusters:
             self._day2_k8s(files, drift, creep)
+        self._enable_eks_audit_logging(files, drift)
+
+    def _enable_eks_audit_logging(self, files: Files, drift: dict[str, Any]) -> None:
+        """Day 2's planted fix: control-plane logging switched on for every EKS cluster, so the only
+        Monitoring & Alerting control starts passing, and the roadmap scorecard moves (docs/roadmap.md)."""
+        for path in sorted(p for p in files if "/eks/describe-cluster/" in p):
+            top = copy.deepcopy(files[path])
+            cluster = top["cluster"]
+            before = copy.deepcopy(cluster["logging"])
+            for entry in cluster["logging"]["clusterLogging"]:
+                entry["enabled"] = True
+            files[path] = top
+            account = path.split("/")[1]
+            drift["changed"].append(
+                {
+                    **asset("aws", account, "AWSEKSCluster", cluster["arn"], cluster["name"]),
+                    "property": "logging",
+                    "before": before,
+                    "after": cluster["logging"],
+                }
+            )
 
     def _day2_k8s(self, files: Files, drift: dict[str, Any], creep: dict[str, Any]) -> None:
         c, ctx = self.clusters[0], self.ctx

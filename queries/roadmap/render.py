@@ -35,10 +35,12 @@ def _rate(stat: dict[str, Any]) -> str:
     return text + (f" ({stat['documented']} doc.)" if stat["documented"] else "")
 
 
-def _blocking(standing: dict[str, Any]) -> str:
+def _blocking(standing: dict[str, Any], ids_shown: bool = True) -> str:
     ids = [b["control_id"] for b in standing["blocking"]]
     if not ids:
         return ""
+    if not ids_shown:
+        return f"L{standing['next_level']}: {len(ids)}"
     shown = ", ".join(ids[:MAX_BLOCKERS]) + (
         f" +{len(ids) - MAX_BLOCKERS} more" if len(ids) > MAX_BLOCKERS else ""
     )
@@ -49,8 +51,9 @@ def _trend(standing: dict[str, Any]) -> str:
     return " → ".join(str(x) for x in standing["trend"]) if standing["controls"] else ""
 
 
-def rows(doc: dict[str, Any]) -> list[list[str]]:
-    """One row per domain, then one per layer across all domains."""
+def rows(doc: dict[str, Any], ids_shown: bool = True) -> list[list[str]]:
+    """One row per domain, then one per layer across all domains; without ``ids_shown`` the blocking
+    column counts the controls (the terminal table lists them below, see ``blocker_lines``)."""
     out = []
     for d in doc["domains"]:
         out.append(
@@ -60,7 +63,7 @@ def rows(doc: dict[str, Any]) -> list[list[str]]:
                 _level(d["layers"]["cloud"]),
                 _level(d["layers"]["kubernetes"]),
                 *(_rate(s) for s in d["levels"]),
-                _blocking(d),
+                _blocking(d, ids_shown),
                 _trend(d),
             ]
         )
@@ -72,14 +75,24 @@ def rows(doc: dict[str, Any]) -> list[list[str]]:
                 _level(s) if name == "cloud" else "",
                 _level(s) if name == "kubernetes" else "",
                 *(_rate(x) for x in s["levels"]),
-                _blocking(s),
+                _blocking(s, ids_shown),
                 _trend(s),
             ]
         )
     return out
 
 
-def _caption(doc: dict[str, Any]) -> str:
+def blocker_lines(doc: dict[str, Any]) -> list[str]:
+    """One line per control blocking a domain's next level."""
+    return [
+        f"{d['domain']} → level {d['next_level']}: {b['control_id']} ({b['severity']}, {b['state']}, "
+        f"{b['open_findings']} open finding(s))"
+        for d in doc["domains"]
+        for b in d["blocking"]
+    ]
+
+
+def caption(doc: dict[str, Any]) -> str:
     if not doc["available"]:
         return f"Roadmap scorecard: not available ({doc['reason']})."
     return (
@@ -91,7 +104,7 @@ def _caption(doc: dict[str, Any]) -> str:
 
 
 def scorecard_markdown(doc: dict[str, Any]) -> str:
-    lines = ["## Roadmap scorecard", "", _caption(doc), ""]
+    lines = ["## Roadmap scorecard", "", caption(doc), ""]
     if not doc["available"]:
         return "\n".join(lines)
     esc = lambda v: v.replace("|", "\\|")  # noqa: E731 - one-liner for table cells
@@ -102,7 +115,7 @@ def scorecard_markdown(doc: dict[str, Any]) -> str:
 
 def scorecard_html(doc: dict[str, Any]) -> str:
     """A standalone page (no scripts, no external resources)."""
-    body = [f"<p>{html.escape(_caption(doc))}</p>"]
+    body = [f"<p>{html.escape(caption(doc))}</p>"]
     if doc["available"]:
         body.append(
             "<table><thead><tr>"

@@ -469,6 +469,7 @@ def test_untouched_files_identical_across_days(env: tuple[Path, dict[str, Any]])
         f"{a0}/us-east-1/ec2/describe-security-groups.json",
         f"{a0}/global/s3api/list-buckets.json",
         f"{a0}/global/iam/get-account-authorization-details.json",
+        f"{a0}/us-east-1/eks/describe-cluster/prod-eks.json",  # the planted fix: control-plane logging on
         "k8s/prod-eks/deployments.json",
         "k8s/prod-eks/pods.json",
         "k8s/prod-eks/clusterrolebindings.json",
@@ -496,7 +497,7 @@ def test_untouched_files_identical_across_days(env: tuple[Path, dict[str, Any]])
         "ci/ci-runner",
     }
     changed = {c["property"] for c in m["drift"][0]["changed"]}
-    assert {"IpPermissions", "Tags.Owner", "spec.template.spec.containers[0].image"} <= changed
+    assert {"IpPermissions", "Tags.Owner", "spec.template.spec.containers[0].image", "logging"} <= changed
 
 
 def test_scale_grows_linearly_and_formatting(tmp_path: Path) -> None:

@@ -78,8 +78,4 @@ class Roadmap:
     tasks: list[RoadmapTask]
     columns: list[str]  # header order of the source file (known and extra columns)
     source: str  # file name, or "built-in"
-    imported_at: str | None = None
-
-    @property
-    def builtin(self) -> bool:
-        return self.imported_at is None
+    imported_at: str | None = None  # None: the built-in roadmap

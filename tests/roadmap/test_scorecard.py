@@ -98,3 +98,25 @@ def test_muted_control_counts_as_documented(catalogue: Catalogue) -> None:
     assert ver["levels"][1]["documented"] == 1 and ver["levels"][1]["passing"] == 5
     # Today's mute applies to the older run too (suppressions have no history of their own).
     assert ver["trend"] == [3, 3]
+
+
+def test_api_answers_the_same_scorecard_and_refuses_scoped_keys(catalogue: Catalogue) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from appdb.keys import Scopes, create_key
+
+    viewer = create_key("roadmap-viewer", "viewer")[1]
+    scoped = create_key("roadmap-scoped", "viewer", scopes=Scopes(aws_accounts=("111122223333",)))[1]
+    with TestClient(create_app()) as client:
+        got = client.get(
+            "/api/v1/roadmap?threshold=0.8&runs=1", headers={"Authorization": f"Bearer {viewer}"}
+        )
+        assert got.status_code == 200, got.text
+        assert got.json() == build_scorecard(threshold=0.8, runs=1, catalogue=catalogue).to_dict()
+        assert len(got.json()["runs"]) == 1
+        bad = client.get("/api/v1/roadmap?treshold=1", headers={"Authorization": f"Bearer {viewer}"})
+        assert bad.status_code == 422
+        refused = client.get("/api/v1/roadmap", headers={"Authorization": f"Bearer {scoped}"})
+        assert refused.status_code == 403 and "unscoped key" in refused.text
+        assert client.get("/api/v1/roadmap").status_code == 401

@@ -12,6 +12,7 @@ from cli import (
     analyze_cmd,
     apikey_cmd,
     aws_cmd,
+    ci_cmd,
     controls_cmd,
     drift_cmd,
     exposure_cmd,
@@ -86,6 +87,7 @@ ingest_cmd.register_runs(app)
 sample_cmd.register(app)
 serve_cmd.register(app)
 analyze_cmd.register(app)
+ci_cmd.register(app)
 
 
 def _quiet_libraries() -> None:

@@ -38,6 +38,7 @@ RESOURCE_TYPES = {
     "S3Bucket": "AwsS3Bucket",
     "SecretsManagerSecret": "AwsSecretsManagerSecret",
 }
+_STANDARDS = "Software and Configuration Checks/Industry and Regulatory Standards"
 _SEVERITY = {"critical": 90, "high": 70, "medium": 40, "low": 1, "info": 0}
 
 
@@ -64,11 +65,9 @@ def _types(f: ExportFinding) -> list[str]:
     refs = f.control.meta.frameworks
     out = []
     if refs.cis_aws:
-        out.append(
-            "Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark"
-        )
+        out.append(f"{_STANDARDS}/CIS AWS Foundations Benchmark")
     if refs.cis_k8s or refs.cis_gcp or refs.csa_ccm:
-        out.append("Software and Configuration Checks/Industry and Regulatory Standards")
+        out.append(_STANDARDS)
     return out or ["Software and Configuration Checks/AWS Security Best Practices"]
 
 
@@ -128,7 +127,7 @@ def finding(f: ExportFinding, region: str, account_id: str) -> dict[str, Any]:
 
 
 def to_asff(findings: list[ExportFinding], region: str, account_id: str) -> dict[str, list[dict[str, Any]]]:
-    """The BatchImportFindings request body: ``{"Findings": [...]}`` (``send`` splits it into calls of 100)."""
+    """The BatchImportFindings request body ``{"Findings": [...]}`` (``send`` makes calls of 100)."""
     if not _REGION.match(region):
         raise AsffOptionsError(f"--region {region!r} is not an AWS region name (e.g. eu-west-1)")
     if not _ACCOUNT.match(account_id):

@@ -72,7 +72,8 @@ def collect(controls: dict[str, Control], control_run_id: str | None = None) -> 
         """
         MATCH (r:ControlRun {id: $id}), (f:Finding {state: 'resolved'}) WHERE f.resolved_at = r.at
         RETURN f {.id, .control_id, .asset_id, .asset_name, .label, .scope, .reason, .state, .suppression,
-                  .suppression_reason, first_seen: toString(f.first_seen), last_seen: toString(f.last_seen)} AS f
+                  .suppression_reason, first_seen: toString(f.first_seen),
+                  last_seen: toString(f.last_seen)} AS f
         """,
         {"id": run_id},
     )

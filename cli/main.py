@@ -15,6 +15,7 @@ from cli import (
     ci_cmd,
     controls_cmd,
     drift_cmd,
+    export_cmd,
     exposure_cmd,
     gcp_cmd,
     history_cmd,
@@ -77,6 +78,7 @@ k8s_cmd.register(collect_app, ingest_cmd.app)
 gcp_cmd.register(collect_app, ingest_cmd.app)
 app.add_typer(apikey_cmd.app, name="apikey")
 app.add_typer(controls_cmd.app, name="controls")
+export_cmd.register(controls_cmd.app)
 app.add_typer(exposure_cmd.app, name="exposure")
 app.add_typer(history_cmd.app, name="history")
 app.add_typer(privileges_cmd.app, name="privileges")

@@ -156,7 +156,10 @@ def register(root: typer.Typer) -> None:
             ),
         ] = None,
         fail_on: Annotated[
-            FailOn, typer.Option("--fail-on", help="Lowest severity that fails the pipeline.")
+            FailOn,
+            typer.Option(
+                "--fail-on", help="Lowest severity that fails the pipeline: critical, high, medium or low."
+            ),
         ] = FailOn.high,
         new_only: Annotated[
             bool, typer.Option("--new-only", help="Only findings absent from --baseline block.")

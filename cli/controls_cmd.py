@@ -137,8 +137,8 @@ def run(
         FailOn | None,
         typer.Option(
             "--fail-on",
-            help="CI gate: exit 4 when a finding of this severity or above is open (muted and accepted "
-            "findings never block).",
+            help="CI gate (critical, high, medium or low): exit 4 when a finding of this severity or above "
+            "is open (muted and accepted findings never block).",
         ),
     ] = None,
     new_only: Annotated[

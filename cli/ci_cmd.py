@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,6 +60,15 @@ def _embedded_neo4j(heap: str, pagecache: str, wait: float) -> Iterator[str]:
         server.stop(data_dir)
         set_settings(settings)
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _stop_on_sigterm() -> None:
+    """CI runners cancel a job with SIGTERM: unwind (so the finally below stops Neo4j), don't die mid-way."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def roadmap_summary() -> list[str]:
@@ -194,6 +204,7 @@ def register(root: typer.Typer) -> None:
             if path is not None and not path.is_dir():
                 typer.secho(f"error: {what} folder {path} does not exist", fg=typer.colors.RED, err=True)
                 raise typer.Exit(USAGE)
+        _stop_on_sigterm()
         try:
             with _embedded_neo4j(heap, pagecache, wait):
                 code, text = _check(snapshot, baseline, fail_on.value, new_only, output_dir)

@@ -18,11 +18,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.conftest import DATA, REPO
@@ -31,6 +33,32 @@ HW = DATA / "snapshots" / "handwritten"
 EXAMPLES = REPO / "docs" / "ci"
 BIN = Path(sys.executable).parent  # the venv's bin: where `invgraph` is installed
 GATE_FAILED = 4
+# Each pipeline starts Neo4j and loads two snapshots: about a minute on an idle machine, far longer when the
+# cores are shared; above the suite's default per-test timeout so a busy machine is not a failure.
+STEP_TIMEOUT = 1500
+pytestmark = pytest.mark.timeout(2 * STEP_TIMEOUT)
+
+
+def _sh(command: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run one pipeline command in a shell; on timeout SIGTERM its whole process group, so `invgraph ci`
+    unwinds and stops its Neo4j instead of leaving it behind."""
+    proc = subprocess.Popen(
+        command,
+        shell=True,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, err = proc.communicate(timeout=STEP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.communicate(timeout=120)
+        raise
+    return subprocess.CompletedProcess(command, proc.returncode, out, err)
 
 
 def _env(extra: dict[str, str]) -> dict[str, str]:
@@ -74,7 +102,7 @@ def test_github_actions_example_fails_on_new_high_findings(tmp_path: Path) -> No
     for step in steps:
         if failed and "always()" not in str(step.get("if", "")):
             continue
-        run = subprocess.run(step["run"], shell=True, cwd=tmp_path, env=env, capture_output=True, text=True)
+        run = _sh(step["run"], tmp_path, env)
         codes[step.get("name", step["run"])] = run.returncode
         failed = failed or run.returncode != 0
     assert codes["invgraph gate"] == GATE_FAILED, codes
@@ -102,10 +130,7 @@ def test_gitlab_example_passes_once_the_findings_are_fixed(tmp_path: Path) -> No
     _checkout(tmp_path, _fixed_day2(tmp_path), HW / "day1", variables["BASELINE_DIR"])
     assert variables["SNAPSHOT_DIR"] == "inventory/snapshot"
     env = _env(variables)
-    results = [
-        subprocess.run(line, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True)
-        for line in job["script"]
-    ]
+    results = [_sh(line, tmp_path, env) for line in job["script"]]
     assert [r.returncode for r in results] == [0] * len(job["script"]), results[-1].stderr
     text = results[-1].stdout
     assert "gate: passed: 0 new high-or-above finding(s)" in text

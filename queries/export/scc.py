@@ -16,6 +16,8 @@ from typing import Any
 from queries.export.records import ExportFinding
 
 _SOURCE = re.compile(r"^(organizations|folders|projects)/[A-Za-z0-9_.:-]+/sources/[A-Za-z0-9_-]+$")
+# A policy binding's id is "<full resource name>_<role>[_<condition hash>]" (ingest/gcp/policy_bindings.py).
+_BINDING = re.compile(r"^(?P<name>//.+)_(?:(?:projects|organizations)/[^/]+/)?roles/[^/]+$")
 _SEVERITY = {"critical": "CRITICAL", "high": "HIGH", "medium": "MEDIUM", "low": "LOW", "info": "LOW"}
 # Our GCP labels → the API service whose full resource names (//service/<relative name>) SCC uses.
 SERVICES = {
@@ -36,6 +38,9 @@ class SccOptionsError(ValueError):
 
 def resource_name(f: ExportFinding) -> str | None:
     """The full resource name of a GCP asset, or None for an asset SCC cannot file a finding under."""
+    binding = _BINDING.match(f.asset_id) if f.label == "GCPPolicyBinding" else None
+    if binding:
+        return binding["name"]  # the resource the binding grants on
     if f.asset_id.startswith("//"):
         return f.asset_id
     if f.label == "GCPBucket":

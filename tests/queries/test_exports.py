@@ -18,7 +18,7 @@ from cli import controls_cmd, export_cmd
 from graph import driver
 from queries.catalogue import load_catalogue
 from queries.export import asff, ocsf, scc
-from queries.export.records import collect
+from queries.export.records import ExportFinding, collect
 from queries.findings import finding_id, suppress
 from queries.service import execute
 from tests.queries.graph_fixture import load_graph, read_fixture
@@ -188,3 +188,33 @@ def test_send_batches_and_cli(
     assert sent.exit_code == 1 and "imported 6 finding(s), refused 1" in sent.stderr
     assert "InvalidInput" in sent.stderr
     stub.assert_no_pending_responses()
+
+
+def test_scc_resource_names_for_gcp_labels() -> None:
+    """Full resource names SCC files findings under (pure: no graph needed)."""
+    control = load_catalogue().get(BUCKET)
+
+    def name(label: str, asset_id: str, asset_name: str = "x", scope: str | None = "acme-prod") -> str | None:
+        return scc.resource_name(
+            ExportFinding(
+                asset_id, control, asset_id, asset_name, label, scope, "", "open", None, None, T0, T0, "r", T0
+            )
+        )
+
+    assert name("GCPBucket", "acme-site", "acme-site") == "//storage.googleapis.com/acme-site"
+    assert (
+        name("GCPInstance", "projects/p/zones/z/instances/vm1")
+        == "//compute.googleapis.com/projects/p/zones/z/instances/vm1"
+    )
+    assert (
+        name("GCPOrganization", "organizations/1") == "//cloudresourcemanager.googleapis.com/organizations/1"
+    )
+    assert (
+        name("GCPPolicyBinding", "//storage.googleapis.com/acme_x_roles/storage.objectViewer_ab12cd34")
+        == "//storage.googleapis.com/acme_x"
+    )
+    assert (
+        name("GCPPolicyBinding", "//cloudresourcemanager.googleapis.com/projects/p_projects/p/roles/my_role")
+        == "//cloudresourcemanager.googleapis.com/projects/p"
+    )
+    assert name("EC2SecurityGroup", "sg-1") is None and name("KubernetesPod", "uid-1") is None

@@ -21,6 +21,7 @@ from cli import (
     k8s_cmd,
     neo4j_cmd,
     privileges_cmd,
+    query_cmd,
     report_cmd,
     sample_cmd,
     schedule_cmd,
@@ -79,6 +80,7 @@ app.add_typer(controls_cmd.app, name="controls")
 app.add_typer(exposure_cmd.app, name="exposure")
 app.add_typer(history_cmd.app, name="history")
 app.add_typer(privileges_cmd.app, name="privileges")
+app.add_typer(query_cmd.app, name="query")
 app.add_typer(report_cmd.app, name="report")
 schedule_cmd.register(app)
 drift_cmd.register(app)

@@ -7,6 +7,8 @@ Format::
         contains: [{column: value}]        # each must match at least one row
         excludes: [{column: value}]        # none may match any row (the sample's decoys)
         rows: 0                            # optional: exact row count
+    graph: {nodes: …, rels: …}             # optional: run on this small graph instead of the sample
+                                           # (tests/queries/graph_fixture.py format), for answers the sample lacks
 
 A row matches `{column: value}` when every named column equals the value; a dotted name reads into a node
 or relationship object (`node.properties.id`); a scalar expected against a list column means membership.
@@ -46,9 +48,15 @@ def fill(value: Any, values: dict[str, str]) -> Any:
     return value
 
 
+def read_expected(folder: Path) -> dict[str, Any]:
+    raw: dict[str, Any] = yaml.safe_load((folder / "expected.yaml").read_text())
+    unknown = set(raw) - {"cases", "graph"}
+    assert not unknown, f"{folder.name}: unknown keys {unknown} in expected.yaml"
+    return raw
+
+
 def read_cases(folder: Path, values: dict[str, str]) -> list[dict[str, Any]]:
-    raw = yaml.safe_load((folder / "expected.yaml").read_text())
-    cases = raw["cases"]
+    cases = read_expected(folder)["cases"]
     for case in cases:
         unknown = set(case) - {"parameters", "contains", "excludes", "rows"}
         assert not unknown, f"{folder.name}: unknown keys {unknown} in expected.yaml"

@@ -20,10 +20,9 @@ app = typer.Typer(help="Saved, parameterised investigations (the library of docs
 @app.command("list")
 def list_cmd(fmt: FormatOption = ListFormat.table) -> None:
     """List the library: id, title, parameters (json: the GET /api/v1/queries shape)."""
-    from api.routers.queries import list_queries
-    from appdb.keys import ApiKey
+    from api.routers.queries import library_listing
 
-    doc = list_queries(ApiKey(id="cli", name="cli", role="viewer", prefix="cli", created_at="")).model_dump()
+    doc = library_listing().model_dump()
     rows = [
         {
             "id": q["id"],
@@ -119,6 +118,12 @@ def run_cmd(
         "elapsed_ms": round((time.perf_counter() - start) * 1000, 3),
     }
     rows = [{c: _cell(v) for c, v in zip(result.columns, row, strict=True)} for row in result.rows]
-    emit(rows, [Col(c, c) for c in result.columns], fmt, title=inv.meta.title, json_doc=doc)
+    # A column whose every value is one word (ARNs, ids, names) is an id column: printed whole, never
+    # wrapped; the table falls back to one block per row when those do not fit the terminal.
+    cols = [
+        Col(c, c, is_id=all(" " not in str(r[c]) and "\n" not in str(r[c]) for r in rows))
+        for c in result.columns
+    ]
+    emit(rows, cols, fmt, title=inv.meta.title, json_doc=doc)
     if result.truncated and fmt is ListFormat.table:
         typer.echo(f"(truncated by {result.truncated_by}: raise --limit or narrow the parameters)", err=True)

@@ -60,9 +60,8 @@ class RunRequest(BaseModel):
     limit: int | None = Field(default=None, ge=1, description="Rows to return (default and cap as /cypher).")
 
 
-@router.get("", response_model=QueryList)
-def list_queries(key: ScopedViewer) -> QueryList:
-    """The saved investigations, with their typed parameters."""
+def library_listing() -> QueryList:
+    """The library as `GET /api/v1/queries` answers it (also `invgraph query list --format json`)."""
     return QueryList(
         queries=[
             LibraryQuery(
@@ -85,6 +84,12 @@ def list_queries(key: ScopedViewer) -> QueryList:
             for inv in library()
         ]
     )
+
+
+@router.get("", response_model=QueryList)
+def list_queries(key: ScopedViewer) -> QueryList:
+    """The saved investigations and their typed parameters (no inventory data: scoped keys may list)."""
+    return library_listing()
 
 
 def _audit(

@@ -25,7 +25,7 @@ from queries.catalogue import _PARAM, _WRITE, MAX_HOPS, _strip_comments, _strip_
 
 DEFAULT_ROOT = Path(__file__).resolve().parent / "investigations"
 ParamType = Literal["string", "int", "float", "bool"]
-_ID = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
+_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 _PYTHON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),

@@ -3,12 +3,12 @@
 Format::
 
     cases:
-      - parameters: {name: value}          # "{prod}" etc. are filled from the sample's manifest (PLACEHOLDERS)
+      - parameters: {name: value}          # "{prod}" etc.: filled from the sample's manifest
         contains: [{column: value}]        # each must match at least one row
         excludes: [{column: value}]        # none may match any row (the sample's decoys)
         rows: 0                            # optional: exact row count
-    graph: {nodes: …, rels: …}             # optional: run on this small graph instead of the sample
-                                           # (tests/queries/graph_fixture.py format), for answers the sample lacks
+    graph: {nodes: …, rels: …}             # optional: run on this small graph instead of the sample,
+                                           # for answers the sample lacks (graph_fixture.py format)
 
 A row matches `{column: value}` when every named column equals the value; a dotted name reads into a node
 or relationship object (`node.properties.id`); a scalar expected against a list column means membership.

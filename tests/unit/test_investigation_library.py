@@ -136,3 +136,10 @@ def test_invalid_folders_are_refused_with_their_reason(
         load_library(tmp_path)
     assert any(e.startswith("bad") and message in e for e in err.value.errors), err.value.errors
     assert not any(e.startswith("fine") for e in err.value.errors)
+
+
+def test_docs_investigations_md_is_generated_from_the_library() -> None:
+    """Regenerate with `python -m queries.investigation_docs` when this fails."""
+    from queries.investigation_docs import DOC, render
+
+    assert DOC.read_text() == render(load_library())

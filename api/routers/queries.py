@@ -135,15 +135,7 @@ def run_query(query_id: str, body: RunRequest, key: UnscopedViewer, settings: Se
         _audit(key, query_id, text, "refused", None, start, refused.rule, failing=True)
         raise ApiError(400, "query_refused", refused.message, rule=refused.rule) from refused
     except ApiError as err:
-        outcome = (
-            "timeout"
-            if err.status == 504
-            else "not_found"
-            if err.status == 404
-            else "refused"
-            if err.rule
-            else "error"
-        )
+        outcome = {504: "timeout", 404: "not_found"}.get(err.status, "refused" if err.rule else "error")
         _audit(key, query_id, text, outcome, None, start, err.rule or err.code, failing=True)
         raise
     except (ServiceUnavailable, SessionExpired):

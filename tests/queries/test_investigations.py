@@ -37,6 +37,9 @@ LIBRARY = library()
 ON_SAMPLE = [i.id for i in LIBRARY if "graph" not in read_expected(i.folder)]
 ON_OWN_GRAPH = [i.id for i in LIBRARY if "graph" in read_expected(i.folder)]
 runner = CliRunner(env={"COLUMNS": "200"})
+# The module loads a two-day sample once (the first test pays for it); on a busy machine that alone can pass
+# the suite's default 600 s, as for the other sample-loading modules.
+pytestmark = pytest.mark.timeout(1800)
 
 
 @pytest.fixture(scope="module")

@@ -43,7 +43,7 @@ class LoadError(ValueError):
     """A row cannot be stored; names the node label, the row id and the field."""
 
 
-@dataclass
+@dataclass(slots=True)  # one per new or changed node of the run, kept until history is recorded
 class NodeChange:
     label: str
     id: str

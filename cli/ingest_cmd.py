@@ -29,14 +29,37 @@ class Format(StrEnum):
 def snapshot(
     directory: Annotated[Path, typer.Argument(help="Snapshot folder (docs/snapshot-format.md).")],
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=32,
+            help="Scopes (AWS account x region, cluster, GCP scope) loaded at once "
+            "[default: INVGRAPH_INGEST_WORKERS, 1].",
+        ),
+    ] = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="MERGE every row again instead of writing only new and changed ones "
+            "(INVGRAPH_INCREMENTAL_LOAD=false); the graph ends the same.",
+        ),
+    ] = False,
 ) -> None:
     """Ingest one snapshot folder as one run. Exit 0 ok, 2 partial (something skipped), 1 failed."""
+    from config import get_settings, set_settings
     from ingest.sources.errors import InputError
     from pipeline.run import ingest_snapshot
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if full:
+        current = get_settings()
+        ingest = current.ingest.model_copy(update={"incremental_load": False})
+        set_settings(current.model_copy(update={"ingest": ingest}))
     try:
-        report = ingest_snapshot(directory, show_progress=fmt is Format.table and console.is_terminal)
+        show = fmt is Format.table and console.is_terminal
+        report = ingest_snapshot(directory, show_progress=show, workers=workers)
     except InputError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from exc

@@ -211,6 +211,11 @@ class IngestSettings(BaseModel):
 
     # Bytes; a larger snapshot file is refused with an error naming it (the rest of the snapshot loads).
     max_input_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
+    # Write only new and changed rows; unchanged ones are marked seen (docs/operations.md). False forces
+    # the full load (every row MERGEd again); both leave the same graph.
+    incremental_load: bool = True
+    # Scopes (AWS account x region, Kubernetes cluster, GCP project) synced at once; `--workers` overrides.
+    ingest_workers: int = Field(default=1, ge=1, le=32)
 
 
 class EmbeddedSettings(BaseModel):

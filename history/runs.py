@@ -46,6 +46,7 @@ class ModuleResult:
     status: Status
     nodes: int = 0
     relationships: int = 0
+    unchanged: int = 0  # of ``nodes``: marked seen by the incremental load, not rewritten (not stored)
     errors: list[str] = field(default_factory=list)
     labels: tuple[str, ...] = ()  # node labels this module owns (drift ignores removals when not ok)
     changes: list[NodeChange] = field(default_factory=list)

@@ -79,6 +79,7 @@ def sync_resource(
             loaded = loader.load(schema, transformed.rows.get(schema, []), ctx.update_tag, **context)
             result.nodes += loaded.nodes
             result.relationships += loaded.relationships
+            result.unchanged += loaded.unchanged
             result.changes.extend(loaded.changes)
         if cleanup and result.status is Status.OK:
             for schema in reversed(schemas):

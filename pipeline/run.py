@@ -82,13 +82,14 @@ def run_post_ingest(ctx: RunContext, results: list[ModuleResult]) -> list[StepOu
     return [run_step(s.name, lambda s=s: s.run(ctx, results)) for s in post_ingest.registered()]
 
 
-def ingest_snapshot(path: Path, show_progress: bool = False) -> RunReport:
-    """Ingest one snapshot folder as one run (docs/snapshot-format.md); the module docstring has the order."""
+def ingest_snapshot(path: Path, show_progress: bool = False, workers: int | None = None) -> RunReport:
+    """Ingest one snapshot folder as one run (docs/snapshot-format.md); the module docstring has the order.
+    ``workers``: scopes loaded at once (None: the ``INVGRAPH_INGEST_WORKERS`` setting)."""
     snap = Snapshot(path)
     run_id, tag = runs.new_run(f"snapshot:{path.resolve()}", snap.collected_at)
     ctx = RunContext(run_id, tag, snap.collected_at)
     try:
-        results = runner.load_snapshot(snap, ctx, show_progress)
+        results = runner.load_snapshot(snap, ctx, show_progress, workers)
     except NEO4J_GONE:
         raise
     except Exception as exc:

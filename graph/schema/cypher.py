@@ -100,12 +100,47 @@ def ingestion_query(schema: NodeSchema) -> str:
         f"REMOVE n.{CREATED_FLAG}",
         "WITH n, item, old_fp, created, before",
     ]
-    rels = [r for r in (schema.sub_resource, *schema.relationships) if r is not None]
-    for i, rel in enumerate(rels):
-        body.append(_rel_subquery(rel, i))
-    total = " + ".join(f"rels{i}" for i in range(len(rels))) or "0"
-    body.append(f"RETURN n.id AS id, created AS added, before, {total} AS rels")
+    body += _rel_tail(schema, "created AS added, before, ")
     return "\n".join(body)
+
+
+def _rel_tail(schema: NodeSchema, returns: str = "") -> list[str]:
+    """The relationship subqueries and the RETURN shared by the ingestion and the touch query."""
+    rels = [r for r in (schema.sub_resource, *schema.relationships) if r is not None]
+    body = [_rel_subquery(rel, i) for i, rel in enumerate(rels)]
+    total = " + ".join(f"rels{i}" for i in range(len(rels))) or "0"
+    body.append(f"RETURN n.id AS id, {returns}{total} AS rels")
+    return body
+
+
+@cache
+def touch_query(schema: NodeSchema) -> str:
+    """The incremental load's statement for rows whose fingerprint the graph already holds.
+
+    Everything the ingestion query would write that is not a node property: the labels, ``lastupdated``
+    (what cleanup and history read) and the relationships — MERGEd exactly as the ingestion query does, so
+    a target that appeared since the last run is linked and every kept relationship gets the run's tag.
+    MATCH, not MERGE: a node that vanished since the fingerprints were read is reported missing and the
+    loader sends its row through the ingestion query instead.
+    """
+    labels = ":".join(_ident(x) for x in (schema.label, *schema.extra_labels))
+    body = [
+        "UNWIND $rows AS item",
+        f"MATCH (n:{_ident(schema.label)} {{id: {_value(schema.properties['id'])}}})",
+        f"SET n:{labels}, n.lastupdated = $update_tag",
+        "WITH n, item",
+    ]
+    return "\n".join(body + _rel_tail(schema))
+
+
+@cache
+def fingerprints_query(schema: NodeSchema) -> str:
+    """This schema's stored fingerprint of each id in ``$ids`` (ids without a node are left out), and
+    whether the run with ``$update_tag`` already wrote the node (through another schema)."""
+    return (
+        f"UNWIND $ids AS id MATCH (n:{_ident(schema.label)} {{id: id}}) "
+        f"RETURN id, n.{fingerprint_property(schema)} AS fp, n.lastupdated = $update_tag AS seen"
+    )
 
 
 def _scope_match(schema: NodeSchema) -> tuple[str, str]:

@@ -7,20 +7,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import groupby
 from typing import Any
 
+from config import get_settings
 from graph import driver
 from graph.schema.cypher import (
     FINGERPRINT,
+    fingerprints_query,
     index_statements,
     ingestion_query,
     node_cleanup_query,
     rel_cleanup_queries,
+    touch_query,
 )
-from graph.schema.model import NodeSchema
+from graph.schema.model import NodeSchema, PropertyRef
 from graph.schema.values import Kind, canonical, normalise
 
 # A batch is bounded by rows *and* by its serialised size, so a few huge policy documents cannot push a
@@ -28,6 +33,9 @@ from graph.schema.values import Kind, canonical, normalise
 MAX_BATCH_ROWS = 2000
 MAX_BATCH_BYTES = 4 * 1024 * 1024
 CLEANUP_BATCH = 5000
+# Unchanged rows travel as their id and relationship keys only, so their batches can be larger.
+TOUCH_BATCH = 10000
+FINGERPRINT_BATCH = 20000
 _SCALAR = (str, int, float, bool)
 
 
@@ -35,7 +43,7 @@ class LoadError(ValueError):
     """A row cannot be stored; names the node label, the row id and the field."""
 
 
-@dataclass
+@dataclass(slots=True)  # one per new or changed node of the run, kept until history is recorded
 class NodeChange:
     label: str
     id: str
@@ -49,6 +57,7 @@ class LoadResult:
     nodes: int = 0
     relationships: int = 0
     changes: list[NodeChange] = field(default_factory=list)
+    unchanged: int = 0  # of ``nodes``: rows the incremental load only marked as seen
 
 
 @dataclass
@@ -81,40 +90,53 @@ def _fingerprint(values: Mapping[str, Any]) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
-def project_rows(schema: NodeSchema, rows: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
+def _rel_refs(schema: NodeSchema) -> list[PropertyRef]:
+    rels = (schema.sub_resource, *schema.relationships)
+    return [
+        r for rel in rels if rel is not None for r in (*rel.target_key.values(), *rel.properties.values())
+    ]
+
+
+def relationship_fields(schema: NodeSchema) -> set[str]:
+    """Row fields the relationship MERGEs read (target keys, relationship properties)."""
+    return {r.source for r in _rel_refs(schema) if not r.from_context}
+
+
+def project_rows(
+    schema: NodeSchema, rows: Iterable[Mapping[str, Any]], context: Mapping[str, Any] | None = None
+) -> Iterator[dict[str, Any]]:
     """Keep only the fields the schema reads, normalise and check them, and add the fingerprint.
 
     Normalising here (graph/schema/values.py), before the fingerprint, is what keeps a value that arrives in
     another spelling (a timestamp as text, a number as a string, a reordered tag list) from being a change.
+    The fingerprint covers everything the ingestion query writes from the row: the properties, the
+    relationship keys and properties, and the context values (account, region) it reads — so an equal
+    fingerprint means the row would write exactly what the graph already holds (incremental load).
     """
     kinds = field_kinds(schema)
     prop_fields = set(kinds)
-    rel_fields = {
-        r.source
-        for rel in (schema.sub_resource, *schema.relationships)
-        if rel is not None
-        for r in (*rel.target_key.values(), *rel.properties.values())
-        if not r.from_context
-    }
+    rel_fields = relationship_fields(schema)
+    context_fields = {r.source for r in (*_rel_refs(schema), *schema.properties.values()) if r.from_context}
+    fixed = {f"${k}": canonical((context or {}).get(k)) for k in sorted(context_fields)}
     id_source = schema.properties["id"].source
     for row in rows:
         row_id = row.get(id_source)
         if not isinstance(row_id, str) or not row_id:
             raise LoadError(f"{schema.label}: row without a string {id_source!r} (its id): {str(row)[:200]}")
         out = {k: _check_value(schema, row_id, k, normalise(row.get(k), kinds[k])) for k in prop_fields}
-        out[FINGERPRINT] = _fingerprint({k: canonical(v) for k, v in out.items()})
         for k in rel_fields - prop_fields:
             value = row.get(k)
             out[k] = list(value) if isinstance(value, (list, tuple, set)) else value
+        out[FINGERPRINT] = _fingerprint({**{k: canonical(v) for k, v in out.items()}, **fixed})
         yield out
 
 
-def batches(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+def batches(rows: Iterable[dict[str, Any]], max_rows: int = MAX_BATCH_ROWS) -> Iterator[list[dict[str, Any]]]:
     batch: list[dict[str, Any]] = []
     size = 0
     for row in rows:
         row_size = len(json.dumps(row, default=str))
-        if batch and (len(batch) >= MAX_BATCH_ROWS or size + row_size > MAX_BATCH_BYTES):
+        if batch and (len(batch) >= max_rows or size + row_size > MAX_BATCH_BYTES):
             yield batch
             batch, size = [], 0
         batch.append(row)
@@ -126,21 +148,82 @@ def batches(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
 def load(
     schema: NodeSchema, rows: Iterable[Mapping[str, Any]], update_tag: int, **context: Any
 ) -> LoadResult:
-    """MERGE the rows as ``schema`` nodes (with relationships) and report what was new or changed."""
-    query = ingestion_query(schema)
+    """MERGE the rows as ``schema`` nodes (with relationships) and report what was new or changed.
+
+    Incremental (the default; setting ``INVGRAPH_INCREMENTAL_LOAD``): rows whose fingerprint the graph already
+    holds go through ``touch_query`` instead (labels, ``lastupdated``, relationships; no property writes).
+    The graph ends the same either way; tests/integration/test_incremental_load.py compares whole dumps.
+    """
+    projected = project_rows(schema, rows, context)
+    params = {"update_tag": update_tag, **context}
     result = LoadResult()
-    for batch in batches(project_rows(schema, rows)):
-        records = driver.write(query, {"rows": batch, "update_tag": update_tag, **context})
+    if not get_settings().ingest.incremental_load:
+        _merge(schema, projected, params, result)
+        return result
+    rows_list = list(projected)
+    fresh, same = _split(schema, rows_list, update_tag)
+    if _links_own_label(schema):
+        # A relationship may target a node this very call creates: keep the rows' order, as a full load
+        # would, so a link forms (or not) exactly when it would have.
+        for kind, segment in _segments(rows_list, same):
+            (_touch if kind else _merge)(schema, segment, params, result)
+    else:
+        _merge(schema, fresh, params, result)
+        _touch(schema, same, params, result)
+    return result
+
+
+def _split(
+    schema: NodeSchema, rows: list[dict[str, Any]], update_tag: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(rows to MERGE, rows to touch). A row is touched only when the graph holds its fingerprint, its id is
+    unique in the call and no other schema wrote the node earlier in this run (that one may have set a
+    property both schemas own, which a full load would now overwrite)."""
+    id_source = schema.properties["id"].source
+    ids = [r[id_source] for r in rows]
+    stored: dict[str, str] = {}
+    for start in range(0, len(ids), FINGERPRINT_BATCH):
+        chunk = ids[start : start + FINGERPRINT_BATCH]
+        for rec in driver.read(fingerprints_query(schema), {"ids": chunk, "update_tag": update_tag}):
+            if rec["fp"] is not None and not rec["seen"]:
+                stored[rec["id"]] = rec["fp"]
+    dup = {i for i, n in Counter(ids).items() if n > 1}
+    fresh, same = [], []
+    for row in rows:
+        rid = row[id_source]
+        (same if stored.get(rid) == row[FINGERPRINT] and rid not in dup else fresh).append(row)
+    return fresh, same
+
+
+def _links_own_label(schema: NodeSchema) -> bool:
+    own = {schema.label, *schema.extra_labels}
+    return any(r.target_label in own for r in schema.relationships)
+
+
+def _segments(
+    rows: list[dict[str, Any]], same: list[dict[str, Any]]
+) -> Iterator[tuple[bool, list[dict[str, Any]]]]:
+    touched = {id(r) for r in same}
+    for kind, group in groupby(rows, key=lambda r: id(r) in touched):
+        yield kind, list(group)
+
+
+def _merge(
+    schema: NodeSchema, rows: Iterable[dict[str, Any]], params: dict[str, Any], result: LoadResult
+) -> None:
+    query = ingestion_query(schema)
+    id_source = schema.properties["id"].source
+    for batch in batches(rows):
+        records = driver.write(query, {"rows": batch, **params})
         result.nodes += len(records)
         by_id: dict[str, dict[str, Any]] | None = None
-        id_source = schema.properties["id"].source
         for rec in records:
             result.relationships += rec["rels"]
             if rec["added"]:
                 result.changes.append(NodeChange(schema.label, rec["id"], True, None))
             elif rec["before"] is not None:
                 by_id = by_id if by_id is not None else {r[id_source]: r for r in batch}
-                after = _graph_properties(schema, by_id[rec["id"]], context)
+                after = _graph_properties(schema, by_id[rec["id"]], params)
                 # Compare only what this schema owns: other schemas may write other properties of the node.
                 # The stored side goes through the same normalisation, so both sides are in one form.
                 before = {
@@ -149,7 +232,29 @@ def load(
                     if k in schema.properties
                 }
                 result.changes.append(NodeChange(schema.label, rec["id"], False, before, after))
-    return result
+
+
+def _touch(
+    schema: NodeSchema, rows: list[dict[str, Any]], params: dict[str, Any], result: LoadResult
+) -> None:
+    """Mark unchanged rows as seen by this run; a row whose node vanished meanwhile is MERGEd after all."""
+    if not rows:
+        return
+    id_source = schema.properties["id"].source
+    keep = {id_source, *relationship_fields(schema)}
+    query = touch_query(schema)
+    missing = []
+    for chunk in batches(({k: r.get(k) for k in keep} for r in rows), max_rows=TOUCH_BATCH):
+        records = driver.write(query, {"rows": chunk, **params})
+        result.nodes += len(records)
+        result.unchanged += len(records)
+        result.relationships += sum(rec["rels"] for rec in records)
+        if len(records) < len(chunk):
+            done = {rec["id"] for rec in records}
+            missing += [r[id_source] for r in chunk if r[id_source] not in done]
+    if missing:
+        gone = set(missing)
+        _merge(schema, (r for r in rows if r[id_source] in gone), params, result)
 
 
 def _graph_properties(

@@ -123,6 +123,12 @@ class Snapshot:
         self._k8s_cache[path] = data["items"]
         return data["items"]
 
+    def release_k8s(self, cluster: str) -> None:
+        """Forget the cluster's parsed lists once its modules ran: memory stays one cluster's worth."""
+        base = self.root / "k8s" / cluster
+        for path in [p for p in self._k8s_cache if p.parent == base]:
+            del self._k8s_cache[path]
+
     # -- GCP ------------------------------------------------------------------------------------------
     def gcp_scopes(self) -> list[str]:
         return self._subdirs("gcp")

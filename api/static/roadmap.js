@@ -33,8 +33,16 @@
     return box;
   }
 
+  // The last few levels, oldest first, on one line; every run's level in the tooltip.
+  const TREND_SHOWN = 6;
   function trend(standing) {
-    return standing.controls ? standing.trend.join(" → ") : "–";
+    if (!standing.controls) return "–";
+    const span = document.createElement("span");
+    span.className = "roadmap-trend";
+    const t = standing.trend;
+    span.textContent = (t.length > TREND_SHOWN ? "… " : "") + t.slice(-TREND_SHOWN).join("→");
+    span.title = "level after each control run, oldest first: " + t.join(" → ");
+    return span;
   }
 
   function render(h, doc) {

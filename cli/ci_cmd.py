@@ -84,8 +84,8 @@ def roadmap_summary() -> list[str]:
     return build_scorecard(driver.get_driver()).to_markdown().splitlines()
 
 
-def _ingest(path: Path, what: str) -> tuple[str, str]:
-    """Ingest one snapshot; (run id, status). A failed load stops the check."""
+def _ingest(path: Path, what: str) -> tuple[str, str, list[str]]:
+    """Ingest one snapshot; (run id, status, what was skipped). A failed load stops the check."""
     from ingest.sources.errors import InputError
     from pipeline.run import ingest_snapshot
 
@@ -96,7 +96,14 @@ def _ingest(path: Path, what: str) -> tuple[str, str]:
     if report.status == "failed":
         errors = "; ".join(e for m in report.modules for e in m.errors)[:500]
         raise CiError(f"{what} {path} failed to load (ingest run {report.run_id}): {errors}")
-    return report.run_id, report.status
+    skipped = [
+        f"  - {m.name} {m.scope}: {m.status.value}: {'; '.join(m.errors)[:300]}"
+        for m in report.modules
+        if m.status.value in ("partial", "failed")
+    ]
+    skipped += [f"  - {s.name}: {s.status}: {s.error}" for s in report.steps if s.status != "ok"]
+    skipped += [f"  - not read: {p}" for p in report.skipped]
+    return report.run_id, report.status, skipped
 
 
 def _check(snapshot: Path, baseline: Path | None, fail_on: str, new_only: bool, out: Path) -> tuple[int, str]:
@@ -115,17 +122,19 @@ def _check(snapshot: Path, baseline: Path | None, fail_on: str, new_only: bool, 
     controls = list(catalogue)
     lines = ["# invgraph ci", ""]
     if baseline is not None:
-        base_run, base_status = _ingest(baseline, "baseline")
+        base_run, base_status, base_skipped = _ingest(baseline, "baseline")
         base = execute(controls)
         lines.append(
             f"- baseline {baseline}: ingest run {base_run} ({base_status}), control run {base.run_id}"
         )
-    run_id, status = _ingest(snapshot, "snapshot")
+        lines += base_skipped
+    run_id, status, skipped = _ingest(snapshot, "snapshot")
     outcome = execute(controls)
     report = outcome.report
     counts = summary(report)
     lines += [
         f"- snapshot {snapshot}: ingest run {run_id} ({status})",
+        *skipped,
         f"- control run {report['run_id']}: {counts['pass']} pass, {counts['fail']} fail, "
         f"{counts['unknown']} unknown, {counts['error']} error",
     ]

@@ -86,7 +86,7 @@ def library_listing() -> QueryList:
     )
 
 
-@router.get("", response_model=QueryList)
+@router.get("", response_model=QueryList, responses=error_responses(422))
 def list_queries(key: ScopedViewer) -> QueryList:
     """The saved investigations and their typed parameters (no inventory data: scoped keys may list)."""
     return library_listing()

@@ -7,4 +7,4 @@ MATCH (c:AssetChange {run_id: run.id})
 WHERE c.scope = $scope OR c.scope STARTS WITH $scope + '/'
 RETURN toString(run.collected_at) AS collected_at, c.kind AS kind, c.label AS label, c.asset_id AS asset_id,
        c.scope AS scope, c.changes AS changes
-ORDER BY collected_at DESC, label, asset_id
+ORDER BY collected_at DESC, label, asset_id, kind

@@ -9,4 +9,4 @@ OPTIONAL MATCH (n)-[r]-(m)
 RETURN n AS node, r AS relationship, m AS neighbour, type(r) AS type,
        CASE WHEN r IS NULL THEN null WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS direction,
        m.id AS neighbour_id, coalesce(m.name, m.id) AS neighbour_name, labels(m) AS neighbour_labels
-ORDER BY type, neighbour_id
+ORDER BY type, direction, neighbour_id

@@ -68,4 +68,4 @@ CALL (n, i, how) {
          e.reason AS reason
 }
 RETURN via, depth, from_id, hop, to_id, to_name, to_label, ports, access, reason
-ORDER BY via, depth, to_id
+ORDER BY via, depth, to_id, hop, from_id

@@ -43,4 +43,4 @@ RETURN 'grant' AS via, null AS depth, p.principal_id AS from_id, p.name AS from_
        'grant' AS hop, $id AS to_id, [] AS ports, CASE WHEN p.admin THEN 'admin' END AS access,
        'the stored permissions of ' + p.kind + ' ' + p.name + ' (scope ' + p.scope + ') name it in a grant'
        AS reason
-ORDER BY via DESC, depth, from_id
+ORDER BY via DESC, depth, from_id, hop, to_id

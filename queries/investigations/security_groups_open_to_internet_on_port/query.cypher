@@ -7,4 +7,4 @@ OPTIONAL MATCH (m)-[:MEMBER_OF_EC2_SECURITY_GROUP]->(sg)
 WHERE m:EC2Instance OR m:LoadBalancerV2 OR m:RDSInstance
 RETURN sg.id AS group_id, sg.name AS group_name, rule.protocol AS protocol, rule.fromport AS from_port,
        rule.toport AS to_port, range.range AS source, collect(DISTINCT coalesce(m.name, m.db_instance_identifier, m.id)) AS members
-ORDER BY group_name, protocol
+ORDER BY group_name, protocol, from_port, source

@@ -22,6 +22,7 @@ BOOKKEEPING_LABELS: dict[str, str] = {
     "Finding": "queries/findings.py",
     "PrincipalPermissions": "analysis/privileges/store.py",
     "GrantDocument": "analysis/privileges/store.py",
+    "PrincipalUsage": "analysis/privileges/usage_store.py",
     "ExposureRun": "analysis/exposure/store.py",
     "ExposureNode": "analysis/exposure/store.py",
     "ExposedAsset": "analysis/exposure/store.py",

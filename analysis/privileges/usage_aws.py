@@ -159,16 +159,16 @@ def usage_for_account(account: str, now: datetime, unused_days: int) -> list[Pri
         role_used = _dt(row["role_last_used"])
         evidence = [c.evidence for c in credentials if c.status != "not collected"]
         if report is None and not evidence and role_used is None:
-            out.append(
-                not_collected(
-                    row["arn"],
-                    row["name"],
-                    kind,
-                    account,
-                    "no get-service-last-accessed-details report for this principal",
-                    bool(row["admin"]),
-                )
+            missing = not_collected(
+                row["arn"],
+                row["name"],
+                kind,
+                account,
+                "no get-service-last-accessed-details report for this principal",
+                bool(row["admin"]),
             )
+            missing.credentials = credentials  # each one "not collected": the keys' nodes say so too
+            out.append(missing)
             continue
         u = PrincipalUsage(
             row["arn"],

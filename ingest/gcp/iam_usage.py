@@ -55,8 +55,9 @@ def get(snap: Snapshot, scope: str) -> dict[str, Any] | None:
         and isinstance((a.get("resource") or {}).get("data"), dict)
         and "uniqueId" in a["resource"]["data"]
     }
-    keys = [
-        a["name"].split("//iam.googleapis.com/", 1)[-1]
+    keys = [  # the node id service_accounts.py gives a key: data.name, else the asset name
+        ((a.get("resource") or {}).get("data") or {}).get("name")
+        or a["name"].split("//iam.googleapis.com/", 1)[-1]
         for a in assets
         if a.get("assetType") == "iam.googleapis.com/ServiceAccountKey" and isinstance(a.get("name"), str)
     ]

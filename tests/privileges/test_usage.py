@@ -12,10 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from analysis.privileges import usage
 from analysis.privileges.aws import effective_permissions
 from analysis.privileges.usage_policy import propose_aws_policy, smallest_role
+from api.app import create_app
+from appdb import keys as apikeys
+from cli.privileges_cmd import app as privileges_cli
 from config import set_settings
 from graph import driver
 from pipeline.run import ingest_snapshot
@@ -182,6 +187,36 @@ def test_nodes_carry_what_the_controls_read(doc: dict[str, Any]) -> None:
         "r.usage_unused AS unused"
     )
     assert row == {"s": "collected", "ratio": 0.0, "unused": True}
+
+
+def test_cli_and_api(doc: dict[str, Any]) -> None:
+    client = TestClient(create_app(), raise_server_exceptions=False)
+    full = {"Authorization": f"Bearer {apikeys.create_key('usage-viewer', 'viewer')[1]}"}
+    assert client.get("/api/v1/privileges/usage").status_code == 401
+    got = client.get("/api/v1/privileges/usage", headers=full)
+    assert got.status_code == 200, got.text
+    body = got.json()
+    assert body["counts"] == doc["counts"] and len(body["principals"]) == len(doc["principals"])
+    assert body["principals"][0]["id"] == doc["principals"][0]["id"]
+    one = client.get(
+        "/api/v1/privileges/usage", params={"principal": arn("role", "app"), "unused_days": 30}, headers=full
+    ).json()
+    assert [p["id"] for p in one["principals"]] == [arn("role", "app")] and one["unused_days"] == 30
+    assert one["principals"][0]["window_days"] == 30
+    assert client.get("/api/v1/privileges/usage", params={"unused_days": 0}, headers=full).status_code == 422
+    assert client.get("/api/v1/privileges/usage", params={"bogus": 1}, headers=full).status_code == 422
+    scoped = apikeys.create_key("usage-k8s", "viewer", scopes=apikeys.Scopes(clusters=("prod-eks",)))[1]
+    only = client.get("/api/v1/privileges/usage", headers={"Authorization": f"Bearer {scoped}"}).json()
+    assert only["principals"] and {p["scope"] for p in only["principals"]} == {"prod-eks"}
+    cli = CliRunner()
+    out = cli.invoke(privileges_cli, ["usage", "--format", "json", "--principal", arn("role", "app")])
+    assert out.exit_code == 0 and json.loads(out.stdout)["principals"][0]["proposed_policy"]
+    out = cli.invoke(privileges_cli, ["usage", "--format", "csv", "--unused-days", "400"])
+    assert out.exit_code == 0 and out.stdout.startswith("principal,kind,scope,admin,used / granted")
+    assert arn("role", "admin-unused") in out.stdout
+    out = cli.invoke(privileges_cli, ["usage"], env={"COLUMNS": "200"})
+    assert out.exit_code == 0 and "UNUSED" in out.stdout and "not collected" in out.stdout
+    assert cli.invoke(privileges_cli, ["usage", "--principal", "nobody"]).exit_code == 1
 
 
 def test_summaries_are_stored_only_when_they_change(doc: dict[str, Any], tmp_path: Path) -> None:

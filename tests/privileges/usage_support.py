@@ -254,10 +254,14 @@ CI = "ci-deployer@acme-prod.iam.gserviceaccount.com"
 CI_KEY = f"projects/acme-prod/serviceAccounts/{CI}/keys/3f9a0c1b2d4e5f60718293a4b5c6d7e8f9a0b1c2"
 
 
+INSIGHT = "google.iam.policy.Insight"
+
+
 def _insight(n: int, member: str, role_name: str, exercised: list[str], total: int) -> dict[str, Any]:
     return {
-        "name": f"organizations/{ORG}/locations/global/insightTypes/google.iam.policy.Insight/insights/0000-{n}",
-        "description": f"{len(exercised)} of the permissions in this role binding were used in the past 90 days.",
+        "name": f"organizations/{ORG}/locations/global/insightTypes/{INSIGHT}/insights/0000-{n}",
+        "description": f"{len(exercised)} of the permissions in this role binding were used in the past "
+        "90 days.",
         "content": {
             "role": role_name,
             "member": member,

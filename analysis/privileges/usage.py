@@ -139,25 +139,44 @@ def report(
     return {"at": now.isoformat(), "unused_days": unused_days, "principals": out, "counts": counts}
 
 
-def usage_section(unused_days: int = UNUSED_DAYS, top: int = 10) -> dict[str, Any]:
-    """For the nightly report: counts, the most over-privileged principals, unused principals and keys."""
-    doc = report(unused_days)
-    ps = doc["principals"]
+def _who(p: dict[str, Any]) -> str:
+    return f"{p['name']} ({p['kind']}, {p['scope']})"
+
+
+def usage_lines(scope: str | None = None, top: int = 10) -> list[str]:
+    """The nightly report's lines: counts, the most over-privileged principals with their evidence window,
+    unused principals and credentials, and how many principals had no usage data (never called unused)."""
+    doc = report(scopes=frozenset({scope}) if scope else None)
+    ps, c = doc["principals"], doc["counts"]
     if not ps:
-        return {
-            "title": "Granted versus used",
-            "error": "no principals with effective permissions yet",
-            **doc,
-        }
-    return {
-        "title": "Granted versus used",
-        **doc,
-        "principals": [p for p in ps if p["status"] == "collected" and p["ratio"] is not None][:top],
-        "unused_principals": [p for p in ps if p["principal_unused"]],
-        "unused_credentials": [
-            {"principal": p["name"], "scope": p["scope"], **c}
-            for p in ps
-            for c in p["credentials"]
-            if c["status"] == "unused"
-        ],
-    }
+        return []
+    lines = [
+        f"As of {doc['at']}, unused = not used for {doc['unused_days']} days (capped by what each provider "
+        f"tracks): {c['collected']} principals with usage data, {c['unused_principals']} unused, "
+        f"{c['unused_credentials']} unused credentials, {c['admin_low_usage']} admin-equivalent using < 10 %"
+    ]
+    ranked = [p for p in ps if p["status"] == "collected" and p["ratio"] is not None][:top]
+    for p in ranked:
+        lines.append(
+            f"Over-privileged: {_who(p)}{' admin' if p['admin'] else ''} used {p['used']} of {p['granted']} "
+            f"{p['unit']} ({p['ratio'] * 100:.1f} %) in {p['window_days']} days — {p['evidence']}"
+        )
+    for p in ps:
+        if p["principal_unused"]:
+            last = p["last_activity"][:10] if p["last_activity"] else "none"
+            lines.append(
+                f"Unused principal: {_who(p)}, last activity {last}, "
+                f"window {p['window_days']} days — {p['evidence']}"
+            )
+        for cred in p["credentials"]:
+            if cred["status"] == "unused":
+                last = cred["last_used"][:10] if cred["last_used"] else "never"
+                lines.append(
+                    f"Unused {cred['type'].replace('_', ' ')}: {cred['id']} of {_who(p)}, last used {last}, "
+                    f"window {p['window_days']} days — {cred['evidence']}"
+                )
+    if c["not_collected"]:
+        lines.append(
+            f"Not collected (never called unused): {c['not_collected']} principals without usage data"
+        )
+    return lines

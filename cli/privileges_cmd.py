@@ -67,6 +67,12 @@ def creep_markdown(doc: dict[str, Any]) -> str:
         ):
             if p.get(key):
                 lines += ["", f"{title}:", *(f"- `{x}`" for x in _clip(p[key]))]
+        if p.get("gained_unused"):
+            lines += [
+                "",
+                f"Gained and not used since {doc['from']}:",
+                *(f"- {x}" for x in _clip(p["gained_unused"])),
+            ]
         unused = p.get("unused_services") or []
         if unused:
             lines += ["", "Unused services: " + ", ".join(u["namespace"] for u in unused)]

@@ -64,6 +64,10 @@ class CreepPrincipalOut(BaseModel):
     escalations_lost: list[str]
     status: Literal["added", "removed", "changed"]
     unused_services: list[UnusedServiceOut] | None = None
+    gained_unused: list[str] | None = Field(
+        None,
+        description="AWS (last-accessed report): gained entries whose service was not used since `from`.",
+    )
     provenance: ProvenanceOut
     admin_via: list[str] = Field(
         default_factory=list, description="When newly admin: what grants the gained permissions."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from typer.testing import CliRunner
 
 from analysis.privileges import usage
 from analysis.privileges.aws import effective_permissions
+from analysis.privileges.creep import gained_not_used
 from analysis.privileges.usage_policy import propose_aws_policy, smallest_role
 from api.app import create_app
 from appdb import keys as apikeys
@@ -131,6 +133,18 @@ def test_policy_proposal_keeps_conditions_exceptions_and_service_level_use() -> 
         smallest_role({"a", "b"}, {"big": frozenset("abc"), "small": frozenset("ab"), "no": frozenset("a")})
         == "small"
     )
+
+
+def test_creep_gained_and_not_used_since() -> None:
+    report = [
+        {"ServiceNamespace": "s3", "LastAuthenticated": "2026-11-19T00:00:00+00:00"},
+        {"ServiceNamespace": "ec2", "LastAuthenticated": "2026-01-01T00:00:00+00:00"},
+        {"ServiceNamespace": "iam"},
+    ]
+    since = datetime(2026, 11, 1)
+    gained = ["ec2:runinstances on *", "iam:passrole on *", "s3:getobject on arn:aws:s3:::b/*", "* on *"]
+    assert gained_not_used(gained, report, since) == ["ec2:runinstances on *", "iam:passrole on *"]
+    assert gained_not_used(["* on *"], report[1:], since) == ["* on *"]
 
 
 def test_gcp_insights_and_activity(doc: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from analysis.privileges.aws_actions import ALL, KNOWN_SERVICES, service_of
@@ -60,14 +61,25 @@ def _dt(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+@lru_cache(maxsize=4096)
+def parsed(entries: str) -> EffectivePermissions:
+    """A stored record's entries (principals sharing policies share the text: parsed once)."""
+    return EffectivePermissions.from_compact(json.loads(entries))
+
+
+@lru_cache(maxsize=4096)
+def _services_of(entries: str) -> tuple[frozenset[str], bool]:
+    """(services the entries name, whether one of them is ``*``)."""
+    atoms = [e.action for e in parsed(entries).entries]
+    return frozenset(service_of(a) for a in atoms if a != ALL), ALL in atoms
+
+
 def _granted_services(entries: str | None, report: list[dict[str, Any]]) -> set[str]:
     listed = {str(s["ServiceNamespace"]) for s in report if s.get("ServiceNamespace")}
     if entries is None:
         return listed
-    out: set[str] = set()
-    for e in EffectivePermissions.from_compact(json.loads(entries)).entries:
-        out |= (set(KNOWN_SERVICES) | listed) if e.action == ALL else {service_of(e.action)}
-    return out
+    named, everything = _services_of(entries)
+    return set(named) | (set(KNOWN_SERVICES) | listed if everything else set())
 
 
 def _action(ns: str, name: str) -> str:
@@ -114,7 +126,7 @@ def _permissions(
     u.granted, u.used = len(granted), len(used_services)
     u.ratio = ratio(len(used_services), len(granted))
     entries = row["entries"]
-    perms = EffectivePermissions.from_compact(json.loads(entries)) if entries else None
+    perms = parsed(entries) if entries else None
     u.proposed_policy = propose_aws_policy(used_atoms, perms, display)
     return latest
 

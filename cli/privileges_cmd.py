@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cli.output import Col, render_table, to_csv
+from cli.output import Col, ListFormat, render_table, to_csv
 
 app = typer.Typer(help="Effective permissions and privilege creep.", no_args_is_help=True)
 err = Console(stderr=True)
@@ -67,6 +67,12 @@ def creep_markdown(doc: dict[str, Any]) -> str:
         ):
             if p.get(key):
                 lines += ["", f"{title}:", *(f"- `{x}`" for x in _clip(p[key]))]
+        if p.get("gained_unused"):
+            lines += [
+                "",
+                f"Gained and not used since {doc['from']}:",
+                *(f"- {x}" for x in _clip(p["gained_unused"])),
+            ]
         unused = p.get("unused_services") or []
         if unused:
             lines += ["", "Unused services: " + ", ".join(u["namespace"] for u in unused)]
@@ -194,3 +200,87 @@ def show_cmd(
             "\n".join(_clip(h["lost"])),
         )
     Console().print(table)
+
+
+def _pct(p: dict[str, Any]) -> str:
+    return "" if p["ratio"] is None else f"{p['ratio'] * 100:.1f} %"
+
+
+def _unused_creds(p: dict[str, Any]) -> list[str]:
+    return [
+        f"{c['type']} {c['id']} ({'never used' if not c['last_used'] else 'last ' + c['last_used'][:10]})"
+        for c in p["credentials"]
+        if c["status"] == "unused"
+    ]
+
+
+def _window(p: dict[str, Any]) -> str:
+    if p["status"] == "not collected":
+        return f"not collected: {p['reason']}"
+    return f"{p['window_days']} d — {p['evidence']}"
+
+
+@app.command("usage")
+def usage_cmd(
+    principal: Annotated[
+        str | None, typer.Option(help="Only this principal (ARN, <cluster>/ServiceAccount/<ns>/<name>, …).")
+    ] = None,
+    unused_days: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=3650,
+            help="Call unused what was not used for this many days (capped by what the provider tracks).",
+        ),
+    ] = 90,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", help="table (default), json or csv.")
+    ] = ListFormat.table,
+) -> None:
+    """Granted versus used per principal: ratio, unused grants and credentials, proposed least privilege."""
+    from analysis.privileges.usage import report
+
+    doc = report(unused_days, principal)
+    if principal is not None and not doc["principals"]:
+        raise _fail(
+            LookupError(f"no principal {principal!r} with effective permissions (see invgraph privileges)")
+        )
+    cols = [
+        Col("principal", "name", is_id=True),
+        Col("kind", "kind"),
+        Col("scope", "scope", is_id=True),
+        Col("admin", lambda p: "admin" if p["admin"] else ""),
+        Col(
+            "used / granted",
+            lambda p: "" if p["granted"] is None else f"{p['used']} / {p['granted']} {p['unit']}",
+        ),
+        Col("ratio", _pct),
+        Col("unused", lambda p: _clip([u["permission"] for u in p["unused"]])),
+        Col(
+            "last activity",
+            lambda p: (p["last_activity"] or "none in window")[:10] if p["status"] != "not collected" else "",
+        ),
+        Col("unused principal", lambda p: "UNUSED" if p["principal_unused"] else ""),
+        Col("unused credentials", _unused_creds),
+        Col("window / evidence", _window),
+    ]
+    if fmt is ListFormat.json:
+        typer.echo(json.dumps(doc, indent=2))
+    elif fmt is ListFormat.csv:
+        cols[0] = Col("principal", "id")
+        cols[6] = Col("unused", lambda p: [u["permission"] for u in p["unused"]])
+        typer.echo(to_csv(doc["principals"], cols), nl=False)
+    elif not doc["principals"]:
+        typer.echo("no principals with effective permissions yet: run an ingest first (invgraph ingest …)")
+    else:
+        c = doc["counts"]
+        render_table(
+            doc["principals"],
+            cols,
+            title=(
+                f"granted vs used as of {doc['at']}, unused ≥ {unused_days} days: "
+                f"{c['principals']} principals, "
+                f"{c['not_collected']} not collected, {c['unused_principals']} unused, "
+                f"{c['unused_credentials']} unused credentials"
+            ),
+        )

@@ -31,6 +31,7 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired
 # Importing the analyses is what registers their post-ingest steps (history/post_ingest.py).
 import analysis.exposure.compute  # noqa: F401
 import analysis.privileges.steps  # noqa: F401
+import analysis.privileges.usage  # noqa: F401
 from history import changes, post_ingest, runs
 from history.runs import ModuleResult, RunContext, StepOutcome
 from ingest import runner

@@ -11,7 +11,9 @@ Every gained entry names what grants it in the ``to`` run and every lost one wha
 or stopped being admin-equivalent, or its assumable roles or escalation paths changed. Principals
 whose permissions changed and changed back in between are not reported. ``unused_services`` (AWS,
 when ``get-service-last-accessed-details`` was collected) lists services the principal's policies
-grant that were never used or not within ``unused_days`` of the ``to`` run's collection time.
+grant that were never used or not within ``unused_days`` of the ``to`` run's collection time, and
+``gained_unused`` the gained entries whose service shows no use since the ``from`` run ("gained and not used
+since").
 """
 
 from __future__ import annotations
@@ -67,6 +69,22 @@ def unused_services(
                 }
             )
     return sorted(out, key=lambda s: s["namespace"])
+
+
+def gained_not_used(gained: list[str], report: list[dict[str, Any]], since: datetime | None) -> list[str]:
+    """Gained entries whose service the last-accessed report shows no use of since ``since`` (the ``from``
+    run's collection time): "gained and not used since". ``*`` counts as used when any service was."""
+    used = {
+        s.get("ServiceNamespace")
+        for s in report
+        if (last := _when(s.get("LastAuthenticated"))) is not None and (since is None or last > since)
+    }
+    out = []
+    for entry in gained:
+        service = entry.split(" ", 1)[0].split(":", 1)[0]
+        if (service == "*" and not used) or (service != "*" and service not in used):
+            out.append(entry)
+    return out
 
 
 def _entry(pid: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -151,10 +169,11 @@ def creep(
     _add_provenance(principals, before, after)
     aws_ids = [p["id"] for p in principals if provider_of(p["kind"]) == "aws" and p["status"] != "removed"]
     reports = last_accessed(aws_ids) if aws_ids else {}
-    at = _when(to.get("collected_at"))
+    at, since = _when(to.get("collected_at")), _when(frm.get("collected_at"))
     for p in principals:
         if p["id"] in reports:
             p["unused_services"] = unused_services(reports[p["id"]], at)
+            p["gained_unused"] = gained_not_used(p["gained"], reports[p["id"]], since)
     return {"from": frm["id"], "to": to["id"], "principals": principals}
 
 

@@ -2,7 +2,8 @@
 
 Five sections between two runs (a run id or a date each; default the latest run against the one before):
 totals, asset drift and findings new / resolved / reopened, exposure change
-(analysis.exposure.drift) and privilege change with provenance (analysis.privileges.creep). The report
+(analysis.exposure.drift), privilege change with provenance (analysis.privileges.creep) and granted versus
+used as of the latest run (analysis.privileges.usage). The report
 calls the analyses directly. A section is "not available" only when its data does not exist for these runs
 (e.g. no exposure run was computed for one of them), and then says why; an empty section says "no changes
 between run A and run B".
@@ -18,6 +19,7 @@ from typing import Any
 from analysis.exposure.drift import NoExposureRun, counts, exposure_drift
 from analysis.exposure.paths import ExposureTimeout
 from analysis.privileges.creep import CreepError, creep
+from analysis.privileges.usage import usage_lines
 from analysis.report.lines import exposure_lines, privilege_lines
 from history.drift import Filters
 from queries.drift import drift
@@ -120,6 +122,14 @@ def _privileges(frm: str, to: str, filters: Filters, pair: str) -> tuple[Section
     return Section(title, True, lines, note="" if lines else f"no privilege changes between {pair}"), doc
 
 
+def _usage(filters: Filters) -> Section:
+    title = "Granted versus used"
+    lines = usage_lines(filters.account or filters.cluster)
+    if not lines:
+        return Section(title, False, note=f"{title}: not available (no effective permissions computed yet)")
+    return Section(title, True, lines)
+
+
 def _controls(to: str) -> Section:
     title = "Control results"
     lines = control_summary_lines(to)
@@ -144,7 +154,7 @@ def build(
     if not drift_only:
         exp_section, exposure = _exposure(frm, to, filters, pair)
         priv_section, privileges = _privileges(frm, to, filters, pair)
-        extras = [exp_section, priv_section, _controls(to)]
+        extras = [exp_section, priv_section, _usage(filters), _controls(to)]
     return NightlyReport(
         datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         doc,

@@ -1,4 +1,5 @@
-"""`GET /api/v1/privileges/creep` and `GET /api/v1/privileges/{principal_id}` (viewer)."""
+"""`GET /api/v1/privileges/creep`, `GET /api/v1/privileges/usage` and `GET /api/v1/privileges/{principal_id}`
+(viewer)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
 from analysis.privileges.creep import CreepError, creep, show
+from analysis.privileges.usage import report as usage_report
 from api.auth import ScopedViewer
 from api.deps import strict_query
 from api.errors import ApiError, error_responses
@@ -62,6 +64,10 @@ class CreepPrincipalOut(BaseModel):
     escalations_lost: list[str]
     status: Literal["added", "removed", "changed"]
     unused_services: list[UnusedServiceOut] | None = None
+    gained_unused: list[str] | None = Field(
+        None,
+        description="AWS (last-accessed report): gained entries whose service was not used since `from`.",
+    )
     provenance: ProvenanceOut
     admin_via: list[str] = Field(
         default_factory=list, description="When newly admin: what grants the gained permissions."
@@ -103,6 +109,74 @@ class PrincipalPermissionsOut(BaseModel):
     unused_services: list[UnusedServiceOut] | None
 
 
+class UsageUnusedOut(BaseModel):
+    permission: str = Field(
+        description="AWS service or tracked action, GCP role binding, or Kubernetes rule."
+    )
+    last_used: str | None = Field(description="Last use when known; null when not used in the window.")
+    detail: str
+
+
+class UsageCredentialOut(BaseModel):
+    type: Literal["access_key", "password", "service_account_key"]
+    id: str
+    status: Literal["used", "unused", "not collected", "inactive"]
+    last_used: str | None
+    evidence: str = Field(description="Where the last use comes from; empty when not collected.")
+
+
+class PrincipalUsageOut(BaseModel):
+    id: str
+    name: str
+    kind: Kind
+    scope: str
+    provider: Literal["aws", "gcp", "k8s"]
+    status: Literal["collected", "credentials only", "not collected"] = Field(
+        description="`not collected`: no usage data — nothing about the principal is called unused."
+    )
+    reason: str = Field(description="Why (part of) the usage was not collected.")
+    evidence: str = Field(description="The usage sources and their windows.")
+    unit: str = Field(
+        description="What granted / used count: services (AWS), permissions (GCP), rules (k8s)."
+    )
+    window_days: int | None = Field(
+        description="Unused means not used in this many days (capped by tracking)."
+    )
+    tracking_days: int | None = Field(description="How far back the provider tracks use.")
+    granted: int | None
+    used: int | None
+    ratio: float | None = Field(description="used / granted; null when unknown.")
+    admin: bool
+    last_activity: str | None
+    principal_unused: bool = Field(description="No activity in the window (and older than it).")
+    unused: list[UsageUnusedOut]
+    unused_count: int
+    credentials: list[UsageCredentialOut]
+    unused_credentials: int
+    proposed_policy: dict[str, Any] | None = Field(
+        description="AWS: an IAM policy granting only what was used, on the resources granted today."
+    )
+    proposed_roles: list[dict[str, Any]] = Field(
+        description="GCP: per binding, the smallest known role covering the exercised permissions."
+    )
+
+
+class UsageCountsOut(BaseModel):
+    principals: int = 0
+    collected: int = 0
+    not_collected: int = 0
+    unused_principals: int = 0
+    unused_credentials: int = 0
+    admin_low_usage: int = 0
+
+
+class UsageOut(BaseModel):
+    at: str | None = Field(description="Collection time of the latest run: the point unused days count from.")
+    unused_days: int
+    principals: list[PrincipalUsageOut] = Field(description="Most over-privileged first.")
+    counts: UsageCountsOut
+
+
 @router.get(
     "/creep",
     response_model=CreepOut,
@@ -128,6 +202,25 @@ def get_creep(
     allowed = allowed_scopes(key)
     doc["principals"] = [p for p in doc["principals"] if in_scope(p.get("scope"), allowed)]
     return CreepOut.model_validate(doc)
+
+
+@router.get(
+    "/usage",
+    response_model=UsageOut,
+    dependencies=[Depends(strict_query("principal", "unused_days", "limit"))],
+)
+def get_usage(
+    key: ScopedViewer,
+    principal: Annotated[str | None, Query(max_length=2048, description="Only this principal id.")] = None,
+    unused_days: Annotated[int, Query(ge=1, le=3650, description="Unused for at least this many days.")] = 90,
+    limit: Annotated[int, Query(ge=1, le=100_000, description="At most this many principals.")] = 1000,
+) -> UsageOut:
+    """Granted versus used per principal (most over-privileged first), with the evidence window. A scoped key
+    sees only the principals of its accounts, projects and clusters."""
+    allowed = allowed_scopes(key)
+    doc = usage_report(unused_days, principal, None if allowed is None else frozenset(allowed))
+    doc["principals"] = [p for p in doc["principals"] if in_scope(p["scope"], allowed)][:limit]
+    return UsageOut.model_validate(doc)
 
 
 @router.get(

@@ -24,6 +24,7 @@ BOOKKEEPING_LABELS: dict[str, str] = {
     "RoadmapTask": "queries/roadmap/store.py",
     "PrincipalPermissions": "analysis/privileges/store.py",
     "GrantDocument": "analysis/privileges/store.py",
+    "PrincipalUsage": "analysis/privileges/usage_store.py",
     "ExposureRun": "analysis/exposure/store.py",
     "ExposureNode": "analysis/exposure/store.py",
     "ExposedAsset": "analysis/exposure/store.py",

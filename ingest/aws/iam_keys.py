@@ -78,6 +78,7 @@ def transform(raw: dict[str, Any]) -> Transformed:
                         **stamp("lastuseddate", used.get("LastUsedDate")),
                         "lastusedservice": used.get("ServiceName"),
                         "lastusedregion": used.get("Region"),
+                        "lastused_collected": True,
                     }
                 )
         for device in (user["mfa"] or {}).get("MFADevices") or []:

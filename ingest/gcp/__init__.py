@@ -4,7 +4,7 @@ earlier modules loaded.
 hierarchy (scope node, folders, projects — every later node hangs from them) → service accounts and keys
 (instances RUNS_AS them, bindings name them) → networks → network tags → instances → firewalls (TARGET_TAG)
 → buckets → Cloud SQL → GKE → policy bindings (APPLIES_TO any of the above) → organization policies
-(APPLIES_TO the hierarchy).
+(APPLIES_TO the hierarchy) → deny policies → groups → IAM usage (composites on service accounts and keys).
 """
 
 from ingest.gcp import (
@@ -15,6 +15,7 @@ from ingest.gcp import (
     gke,
     groups,
     hierarchy,
+    iam_usage,
     instances,
     network_tags,
     networks,
@@ -37,4 +38,5 @@ MODULES = [
     org_policies.MODULE,
     deny_policies.MODULE,
     groups.MODULE,
+    iam_usage.MODULE,
 ]

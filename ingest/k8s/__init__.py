@@ -2,11 +2,12 @@
 
 cluster → namespaces → nodes (→ EC2Instance) → service accounts (→ AWSRole) → secrets → RBAC roles, subjects,
 bindings → workload controllers (one table, workloads.py) → pods/containers (→ nodes, SAs, secrets,
-controllers) → services and network policies (→ pods) → ingresses (→ services). All run after the AWS modules
-(ingest/runner.py).
+controllers) → services and network policies (→ pods) → ingresses (→ services) → the optional audit log.
+All run after the AWS modules (ingest/runner.py).
 """
 
 from ingest.k8s import (
+    audit_log,
     cluster,
     clusterrolebindings,
     clusterroles,
@@ -42,4 +43,5 @@ MODULES = [
     services.MODULE,
     networkpolicies.MODULE,
     ingresses.MODULE,
+    audit_log.MODULE,
 ]

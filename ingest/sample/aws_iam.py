@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ingest.sample import aws_usage
 from ingest.sample.aws_compute import Profile
 from ingest.sample.context import Account, Ctx
 from ingest.sample.ids import scaled
@@ -81,6 +82,7 @@ class IamBuilder:
         self.aws_policy_ids: dict[str, str] = ctx.refs.setdefault("aws-managed-policy-ids", {})
         self.bulk_roles: set[str] = set()
         self.policy_arns: set[str] = set()  # AWS managed policies are listed once, on first attachment
+        self.last_accessed: dict[str, list[dict[str, Any]]] = {}  # planted ACTION_LEVEL reports by name
 
     # -- entities -------------------------------------------------------------------------------
     def arn(self, kind: str, name: str, path: str = "/") -> str:
@@ -259,6 +261,19 @@ class IamBuilder:
         ctx_files = self.ctx.files
         ctx_files[self._path("get-account-authorization-details")] = authorization_details(iam)
         ctx_files[self._path("list-users")] = {"Users": iam.list_users, "IsTruncated": False}
+        names = [u["UserName"] for u in iam.users]
+        ctx_files[self._path("get-credential-report")] = aws_usage.credential_report(
+            iam.users,
+            iam.list_users,
+            {n: ctx_files[self._path("list-access-keys", n)]["AccessKeyMetadata"] for n in names},
+            {
+                k["AccessKeyId"]: ctx_files[self._path("get-access-key-last-used", k["AccessKeyId"])]
+                for n in names
+                for k in ctx_files[self._path("list-access-keys", n)]["AccessKeyMetadata"]
+            },
+            {n: bool(ctx_files[self._path("list-mfa-devices", n)]["MFADevices"]) for n in names},
+            clock.aws(0.05),
+        )
         ctx_files[self._path("get-account-summary")] = {
             "SummaryMap": {
                 "GroupPolicySizeQuota": 5120,
@@ -301,8 +316,8 @@ class IamBuilder:
         for principal in [*iam.users, *(r for r in iam.roles if r["RoleName"] not in self.bulk_roles)]:
             name = principal.get("UserName") or principal["RoleName"]
             used = principal.get("RoleLastUsed", {}).get("LastUsedDate")
-            services: list[dict[str, Any]] = []
-            if used:
+            services: list[dict[str, Any]] = list(self.last_accessed.get(name, []))
+            if used and not services:
                 services.append(
                     {
                         "ServiceName": "Amazon S3",
@@ -325,7 +340,7 @@ class IamBuilder:
                 name,
                 {
                     "JobStatus": "COMPLETED",
-                    "JobType": "SERVICE_LEVEL",
+                    "JobType": "ACTION_LEVEL" if name in self.last_accessed else "SERVICE_LEVEL",
                     "JobCreationDate": clock.aws(0.1),
                     "ServicesLastAccessed": services,
                     "JobCompletionDate": clock.aws(0.09),

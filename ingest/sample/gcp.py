@@ -16,6 +16,8 @@ import hashlib
 import random
 from typing import Any
 
+from ingest.sample.gcp_usage import usage_files
+
 Files = dict[str, Any]
 _T = "2026-11-01T06:00:00Z"
 
@@ -434,6 +436,7 @@ def gcp_days(projects: int, days: int, seed: int) -> tuple[list[Files], dict[str
                 f"gcp/{org}/iam/denypolicies.json": [],
                 # gcloud identity groups memberships list --group-email=sre@example.com
                 f"gcp/{org}/cloudidentity/memberships/sre@example.com.json": SRE_MEMBERSHIPS,
+                **usage_files(org, made[0][2] if made else {}),
             }
         )
     first = made[0][2] if made else {}

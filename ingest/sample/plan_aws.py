@@ -13,6 +13,7 @@ from ingest.sample.aws_data import add_db
 from ingest.sample.aws_elb import add_load_balancer
 from ingest.sample.aws_iam import ADMIN_ARN, IamBuilder, allow, doc, managed_arn, trust_service
 from ingest.sample.aws_network import ANYWHERE, ANYWHERE_V6, Net, add_sg, perm
+from ingest.sample.aws_usage import service
 from ingest.sample.context import Ctx
 
 
@@ -127,7 +128,7 @@ def plant_iam(ctx: Ctx, b: IamBuilder, vendor_account: str) -> None:
         "Cross-account trust to a vendor, but with an sts:ExternalId condition: not a finding.",
     )
     full = b.policy("automation-full-access", doc(allow("*", "*")))
-    b.role("automation-role", trust_service("ec2.amazonaws.com"), [full])
+    automation = b.role("automation-role", trust_service("ec2.amazonaws.com"), [full])
     plant(
         "aws-iam-customer-policy-admin",
         "iam_customer_policy_allows_all",
@@ -135,10 +136,61 @@ def plant_iam(ctx: Ctx, b: IamBuilder, vendor_account: str) -> None:
         "automation-full-access",
         'Customer managed policy with Action "*" on Resource "*", attached to role automation-role.',
     )
+    plant_usage(ctx, b, automation, plant)
     b.role(
         "ci-deployer",
         doc({"Effect": "Allow", "Principal": {"AWS": acct.root_arn}, "Action": "sts:AssumeRole"}),
         [b.policy("ci-deploy-ecr-push", doc(allow(["ecr:PutImage", "ecr:UploadLayerPart"], "*")))],
+    )
+
+
+def plant_usage(ctx: Ctx, b: IamBuilder, automation: dict[str, Any], plant: Any) -> None:
+    """Granted versus used (docs/privileges.md): a service role using a sliver of admin, an unused admin role,
+    a former contractor's unused key and console password."""
+    clock = ctx.clock
+    b.last_accessed["automation-role"] = [
+        service("s3", "Amazon S3", clock.aws(2), {"GetObject": clock.aws(2), "PutObject": None}),
+        *(
+            service(ns, name, None)
+            for ns, name in (("ec2", "Amazon EC2"), ("kms", "AWS KMS"), ("lambda", "AWS Lambda"))
+        ),
+    ]
+    plant(
+        "aws-usage-service-role-sliver",
+        "usage_admin_principal_low_usage",
+        automation["Arn"],
+        "automation-role",
+        "EC2 service role with Action * on * that used only s3:GetObject in 90 days (ACTION_LEVEL report).",
+    )
+    glass = b.role(
+        "break-glass-admin",
+        doc({"Effect": "Allow", "Principal": {"AWS": b.acct.root_arn}, "Action": "sts:AssumeRole"}),
+        [ADMIN_ARN],
+        days_old=400,
+        used_days_ago=None,
+    )
+    plant(
+        "aws-usage-admin-role-unused",
+        "usage_role_unused",
+        glass["Arn"],
+        "break-glass-admin",
+        "AdministratorAccess role not used in the 400 days AWS tracks (RoleLastUsed empty, no service used).",
+    )
+    contractor = b.user("former-contractor", days_old=400, console_days_ago=120, mfa=True)
+    key = b.access_key(contractor, days_old=200, last_used_days_ago=150)
+    plant(
+        "aws-usage-access-key-unused",
+        "usage_access_key_unused",
+        key,
+        "former-contractor",
+        "Active key last used 150 days before day 1 (get-access-key-last-used).",
+    )
+    plant(
+        "aws-usage-console-password-unused",
+        "usage_console_password_unused",
+        contractor["Arn"],
+        "former-contractor",
+        "Console password last used 120 days before day 1 (credential report).",
     )
 
 

@@ -116,6 +116,15 @@ def _plant(m: Manifest, facts: dict[str, Any], org: str, days: int) -> None:
         f"A USER_MANAGED key ({facts['service_account_key']}) of the service account the internet-exposed "
         "bastion runs as.",
     )
+    m.plant(
+        "gcp-usage-sa-key-unused",
+        "usage_gcp_service_account_key_unused",
+        "gcp",
+        org,
+        facts["service_account_key"],
+        sa,
+        "The user-managed key last authenticated 200 days before day 1 (Activity Analyzer).",
+    )
     xlayer = m.plant(
         "gcp-xlayer-internet-to-bucket",
         "cross_layer_internet_to_data",

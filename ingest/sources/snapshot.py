@@ -129,6 +129,29 @@ class Snapshot:
         for path in [p for p in self._k8s_cache if p.parent == base]:
             del self._k8s_cache[path]
 
+    def k8s_audit_log(self, cluster: str) -> list[dict[str, Any]] | None:
+        """``k8s/<cluster>/audit.jsonl``: API-server audit events (``audit.k8s.io/v1`` Event, one JSON object
+        per line, as the log backend writes them), or None when not collected."""
+        path = self.root / "k8s" / cluster / "audit.jsonl"
+        if not path.is_file():
+            return None
+        self._claimed.add(path)
+        if path.stat().st_size > get_settings().ingest.max_input_bytes:
+            raise InputError(str(path), "file is over the limit (INVGRAPH_MAX_INPUT_BYTES)")
+        out = []
+        with path.open(encoding="utf-8", errors="strict") as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    event = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(str(path), f"invalid JSON on line {n}: {exc.msg}") from exc
+                if not isinstance(event, dict) or event.get("kind") != "Event":
+                    raise InputError(str(path), f"line {n} is not an audit Event", "kind")
+                out.append(event)
+        return out
+
     # -- GCP ------------------------------------------------------------------------------------------
     def gcp_scopes(self) -> list[str]:
         return self._subdirs("gcp")

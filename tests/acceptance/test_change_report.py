@@ -151,7 +151,7 @@ def test_nightly_report_has_every_section_and_agrees_with_the_api(
     report = build(frm, to)
     data = json.loads(render(report, "json"))
     titles = [s["title"] for s in data["sections"]]
-    assert titles == ["Exposure changes", "Privilege changes", "Control results"]
+    assert titles == ["Exposure changes", "Privilege changes", "Granted versus used", "Control results"]
     assert all(s["available"] and s["lines"] for s in data["sections"])
     totals = data["totals"]
     assert totals["paths new"] >= 1 and totals["principals newly admin"] >= 3 and totals["findings new"] >= 1

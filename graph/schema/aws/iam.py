@@ -191,7 +191,14 @@ AWS_ACCESS_KEY = NodeSchema(
 # Composite (get-access-key-last-used/<key>.json).
 AWS_ACCESS_KEY_LAST_USED = NodeSchema(
     "AccountAccessKey",
-    _props("id", ("lastuseddate", TIME_TEXT), ("lastuseddate_dt", TIME), "lastusedservice", "lastusedregion"),
+    _props(
+        "id",
+        ("lastuseddate", TIME_TEXT),
+        ("lastuseddate_dt", TIME),
+        "lastusedservice",
+        "lastusedregion",
+        "lastused_collected",  # true once a get-access-key-last-used answer was read: null date = never used
+    ),
 )
 AWS_MFA_DEVICE = NodeSchema(
     "AWSMfaDevice",
@@ -225,5 +232,25 @@ AWS_ACCOUNT_SUMMARY = NodeSchema(
         "policy_versions_in_use",
         "root_mfa_enabled",
         "root_access_keys_present",
+    ),
+)
+
+# Composite (get-credential-report.json) on AWSUser: password and access-key use as the credential report
+# states it. ``credential_report_at`` (GeneratedTime) marks the user as *collected*: without it a null
+# ``password_last_used`` means "not collected", never "unused".
+AWS_USER_CREDENTIAL_REPORT = NodeSchema(
+    "AWSUser",
+    _props(
+        "id",
+        ("credential_report_at", TIME),
+        "password_enabled",
+        ("password_last_used", TIME),
+        ("password_last_changed", TIME),
+        "access_key_1_active",
+        ("access_key_1_last_rotated", TIME),
+        ("access_key_1_last_used", TIME),
+        "access_key_2_active",
+        ("access_key_2_last_rotated", TIME),
+        ("access_key_2_last_used", TIME),
     ),
 )

@@ -42,9 +42,36 @@ def collect_iam(acct: AccountCollector) -> None:
         for key in (keys or {}).get("AccessKeyMetadata", []):
             key_id = key["AccessKeyId"]
             acct.call(G, "iam", "get-access-key-last-used", {"AccessKeyId": key_id}, resource=key_id)
+    collect_credential_report(acct)
     principals = [(u["UserName"], u["Arn"]) for u in users]
     principals += [(r["RoleName"], r["Arn"]) for r in details.get("RoleDetailList", [])]
     collect_last_accessed(acct, principals)
+
+
+def collect_credential_report(acct: AccountCollector) -> None:
+    """``generate-credential-report`` until ``COMPLETE`` (AWS builds it in seconds, at most every 4 hours),
+    then ``get-credential-report`` (written unchanged). A report still building at the deadline is reported
+    and not written: *not collected*, so nobody is called unused for it."""
+    deadline = time.monotonic() + LAST_ACCESSED_TIMEOUT_S
+    while True:
+        started = acct.fetch(G, "iam", "generate-credential-report", {})
+        if started is None:
+            return  # denied: the error is recorded, the report stays not collected
+        if started.get("State") == "COMPLETE":
+            break
+        if time.monotonic() > deadline:
+            acct.record(
+                G,
+                "iam",
+                "get-credential-report",
+                None,
+                "ReportTimeout",
+                "unreachable",
+                "report still building",
+            )
+            return
+        time.sleep(LAST_ACCESSED_POLL_S)
+    acct.call(G, "iam", "get-credential-report")
 
 
 def collect_last_accessed(acct: AccountCollector, principals: list[tuple[str, str]]) -> None:
@@ -63,7 +90,14 @@ def collect_last_accessed(acct: AccountCollector, principals: list[tuple[str, st
                 f"a user and a role are both named {name!r}; only the first is stored",
             )
             continue
-        started = acct.fetch(G, "iam", "generate-service-last-accessed-details", {"Arn": arn}, resource=name)
+        # ACTION_LEVEL: for the services AWS tracks actions of, the report names each action's last use.
+        started = acct.fetch(
+            G,
+            "iam",
+            "generate-service-last-accessed-details",
+            {"Arn": arn, "Granularity": "ACTION_LEVEL"},
+            resource=name,
+        )
         if started is None:
             # Denied or unsupported for one principal means the same for all: one report line, not hundreds.
             skipped = len(principals) - len(jobs) - 1

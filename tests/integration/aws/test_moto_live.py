@@ -88,6 +88,7 @@ def _expected_files(env: Env) -> set[str]:
     }
     files |= {f"{g}/iam/{c}/{u}.json" for c in ("list-access-keys", "list-mfa-devices") for u in env.users}
     files.add(f"{g}/iam/get-access-key-last-used/{env.access_key}.json")
+    files.add(f"{g}/iam/get-credential-report.json")  # generate-credential-report polled to COMPLETE
     files.add(f"{g}/s3api/list-buckets.json")
     files |= {
         f"{g}/s3api/{c}/{b}.json"

@@ -23,6 +23,7 @@ log = logging.getLogger("invgraph.ingest")
 
 def all_schemas() -> list[Any]:
     mods: list[Any] = [*registry.aws_modules(), *registry.k8s_modules(), *registry.gcp_modules()]
+    mods += registry.azure_modules()
     return [s for m in mods for s in m.schemas]
 
 
@@ -40,6 +41,12 @@ def _jobs(snap: Snapshot, ctx: RunContext) -> list[tuple[str, Callable[[], Modul
     for owner in snap.gcp_scopes():
         for gmod in registry.gcp_modules():
             jobs.append((f"gcp {owner} {gmod.name}", partial(gmod.sync, snap, ctx, Scope(owner))))
+    for tenant in snap.azure_tenants():  # tenant-wide modules first: subscriptions hang from the tenant
+        subscriptions = snap.azure_subscriptions(tenant)
+        for zmod in sorted(registry.azure_modules(), key=lambda m: m.regional):
+            for sub in subscriptions if zmod.regional else [""]:
+                where = f"{tenant}/{sub}" if sub else tenant
+                jobs.append((f"azure {where} {zmod.name}", partial(zmod.sync, snap, ctx, Scope(tenant, sub))))
     return jobs
 
 
@@ -53,7 +60,7 @@ def overall_status(results: list[ModuleResult]) -> str:
 
 
 def load_snapshot(snap: Snapshot, ctx: RunContext, show_progress: bool = False) -> list[ModuleResult]:
-    """Every module of every account / cluster / GCP scope the folder holds, in registry order."""
+    """Every module of every account / cluster / GCP scope / Azure tenant the folder holds, in registry order."""
     loader.ensure_indexes(all_schemas())
     results: list[ModuleResult] = []
     jobs = _jobs(snap, ctx)

@@ -57,7 +57,8 @@ def fingerprint(labels: list[str], props: dict[str, Any]) -> str:
 # The owner by the sub-resource relationship both we and Cartography write: (owner)-[:RESOURCE]->(node).
 _NODES = """
 MATCH (n) WHERE n.id IS NOT NULL
-OPTIONAL MATCH (o)-[:RESOURCE]->(n) WHERE o:AWSAccount OR o:KubernetesCluster OR o:GCPProject OR o:AzureSubscription
+OPTIONAL MATCH (o)-[:RESOURCE]->(n) WHERE o:AWSAccount OR o:KubernetesCluster OR o:GCPProject
+   OR o:AzureSubscription
 WITH n, head(collect(CASE WHEN o:KubernetesCluster THEN o.name ELSE o.id END)) AS owner
 RETURN n.id AS id, labels(n) AS l, properties(n) AS p, owner
 """

@@ -60,7 +60,7 @@ def overall_status(results: list[ModuleResult]) -> str:
 
 
 def load_snapshot(snap: Snapshot, ctx: RunContext, show_progress: bool = False) -> list[ModuleResult]:
-    """Every module of every account / cluster / GCP scope / Azure tenant the folder holds, in registry order."""
+    """Every module of every account / cluster / GCP scope / Azure tenant in the folder, in registry order."""
     loader.ensure_indexes(all_schemas())
     results: list[ModuleResult] = []
     jobs = _jobs(snap, ctx)

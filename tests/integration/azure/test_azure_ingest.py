@@ -155,7 +155,8 @@ def test_vms_nics_public_ips_subnets_nsgs_meet_across_id_casings(report: RunRepo
 def test_nsg_rules_default_rules_and_merged_fields(report: RunReport) -> None:
     rows = driver.read(
         "MATCH (r:AzureNetworkSecurityRule)-[:MEMBER_OF_AZURE_NSG]->(g {name: 'nsg-web-1-nic'}) "
-        "RETURN r.name AS name, r.priority AS p, r.access AS a, r.is_default AS d, r.destination_ports AS ports, "
+        "RETURN r.name AS name, r.priority AS p, r.access AS a, r.is_default AS d, "
+        "r.destination_ports AS ports, "
         "r.source_prefixes AS src, 'IpPermissionInbound' IN labels(r) AS inbound"
     )
     by = {r["name"]: r for r in rows}
@@ -244,7 +245,8 @@ def test_role_assignments_definitions_and_inheritance(report: RunReport) -> None
     assert len(ids("AzureRoleDefinition")) == 7
     rows = driver.read(
         "MATCH (a:AzureRoleAssignment)-[:ROLE_ASSIGNED]->(d:AzureRoleDefinition) "
-        "RETURN a.role_definition_name AS role, d.role_name AS d, a.scope_level AS level, a.inherited AS inh, "
+        "RETURN a.role_definition_name AS role, d.role_name AS d, a.scope_level AS level, "
+        "a.inherited AS inh, "
         "a.principal_type AS pt"
     )
     got = {(r["role"], r["level"], r["inh"], r["pt"]) for r in rows}
@@ -255,7 +257,8 @@ def test_role_assignments_definitions_and_inheritance(report: RunReport) -> None
     assert all(r["role"] == r["d"] for r in rows)
     # the inherited Owner appears in both subscriptions' lists: one node, owned by both
     inherited = driver.read(
-        "MATCH (s:AzureSubscription)-[:RESOURCE]->(a:AzureRoleAssignment {role_definition_name: 'Owner'}) RETURN s.id AS s"
+        "MATCH (s:AzureSubscription)-[:RESOURCE]->(a:AzureRoleAssignment {role_definition_name: 'Owner'}) "
+        "RETURN s.id AS s"
     )
     assert {r["s"] for r in inherited} == {PROD, DEV}
     assert rels("APPLIES_TO", "AzureRoleAssignment", "AzureManagementGroup", "role_definition_name") == {

@@ -15,6 +15,8 @@ from config import set_settings
 from graph import driver
 from ingest import registry
 from pipeline.run import RunReport, ingest_snapshot
+from queries.catalogue import load_catalogue
+from queries.runner import EvaluationTarget, run_controls
 from tests.conftest import _wipe
 
 REPO = Path(__file__).resolve().parents[3]
@@ -279,6 +281,57 @@ def test_role_assignments_definitions_and_inheritance(report: RunReport) -> None
     assert rels(
         "HAS_ROLE_ASSIGNMENT", "EntraUser", "AzureRoleAssignment", "user_type", "role_definition_name"
     ) == {(None, "Owner"), (None, "Reader"), ("Guest", "User Access Administrator")}
+
+
+def findings() -> dict[str, set[str]]:
+    """Every Azure control's failing asset ids on the current graph (real Neo4j, the production runner)."""
+    controls = [c for c in load_catalogue() if c.id.startswith("azure_")]
+    results = run_controls(controls, EvaluationTarget(None, 1795154400))
+    assert not [r.error for r in results if r.status == "error"]
+    return {r.control.id: {row["asset_id"] for row in r.rows} for r in results}
+
+
+def test_controls_report_the_planted_tenant_faults(report: RunReport) -> None:
+    """Done-when facts: the public storage account, the open NSG path to web-1, the inherited Owner and the
+    guest administrator are reported; the shadowed SSH allow (nsg-jump) and the locked-down account are
+    not."""
+    got = findings()
+    public = f"{RG}/providers/microsoft.storage/storageaccounts/contosopublicweb"
+    assert got["azure_storage_account_blob_public_access_enabled"] == {public}
+    assert got["azure_storage_account_public_container"] == {public}
+    assert got["azure_storage_account_https_not_required"] == {public}
+    assert got["azure_storage_account_minimum_tls_below_1_2"] == {public}
+    assert got["azure_storage_account_shared_key_access_enabled"] == {public}
+    # nsg-jump's SSH allows are shadowed by its Internet deny at priority 100: not reported
+    assert got["azure_network_nsg_ssh_open_to_internet"] == {
+        f"{NET}/networksecuritygroups/nsg-web-subnet",
+        f"{NET}/networksecuritygroups/nsg-web-1-nic",
+    }
+    # nsg-web-1-nic denies RDP from the Internet; the subnet NSG allows it (both apply: exposure's concern).
+    assert got["azure_network_nsg_rdp_open_to_internet"] == {f"{NET}/networksecuritygroups/nsg-web-subnet"}
+    assert got["azure_network_nsg_database_port_open_to_internet"] == {
+        f"{NET}/networksecuritygroups/nsg-web-1-nic"
+    }
+    assert got["azure_vm_public_ip"] == {VM_WEB, VM_WEB.replace("web-1", "jump-1")}
+    assert got["azure_sql_server_firewall_allows_all"] == {
+        f"{RG}/providers/microsoft.sql/servers/sql-contoso-prod"
+    }
+    assert got["azure_keyvault_purge_protection_disabled"] == {KV}
+    assert got["azure_keyvault_public_network_access_enabled"] == {KV}
+    aks = f"{RG}/providers/microsoft.containerservice/managedclusters/aks-prod"
+    assert (
+        got["azure_aks_cluster_api_public_unrestricted"]
+        == got["azure_aks_cluster_local_accounts_enabled"]
+        == {aks}
+    )
+    assert got["azure_aks_cluster_rbac_disabled"] == set()
+    assert got["azure_iam_custom_role_wildcard_actions"] == {ROLE + "d1c2b3a4-9e8f-4a7b-8c6d-5e4f3a2b1c0d"}
+    privileged = got["azure_iam_privileged_role_on_subscription_to_user"]
+    assert {a.rsplit("/", 1)[-1] for a in privileged} == {
+        "a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d",  # Owner inherited from mg-contoso
+        "b1c2d3e4-f5a6-4b7c-9d8e-0f1a2b3c4d5e",  # guest UAA on the subscription
+    }
+    assert got["azure_iam_guest_with_privileged_role"] == {"c2d3e4f5-a6b7-4c8d-9e0f-1a2b3c4d5e6f"}
 
 
 def _copy(tmp: Path) -> Path:

@@ -26,12 +26,14 @@ def _cluster(item: Item) -> dict[str, Any]:
         "kubernetes_version": item.get("currentKubernetesVersion") or item.get("kubernetesVersion"),
         "node_resource_group": item.get("nodeResourceGroup"),
         "network_policy": (item.get("networkProfile") or {}).get("networkPolicy"),
-        "enable_rbac": item.get("enableRbac"),
+        "enable_rbac": item.get("enableRbac", item.get("enableRBAC")),  # az's name / the REST name
         "aad_managed": bool(aad and aad.get("managed")),
         "azure_rbac": bool(aad and aad.get("enableAzureRbac")),
         "disable_local_accounts": bool(item.get("disableLocalAccounts")),
         "private_cluster": bool(access.get("enablePrivateCluster")),
-        "authorized_ip_ranges": list(access.get("authorizedIpRanges") or []),
+        "authorized_ip_ranges": list(
+            access.get("authorizedIpRanges") or access.get("authorizedIPRanges") or []
+        ),
         "oidc_issuer_url": (item.get("oidcIssuerProfile") or {}).get("issuerUrl"),
         "workload_identity_enabled": bool((security.get("workloadIdentity") or {}).get("enabled")),
         "kubelet_identity_id": arm(kubelet),

@@ -17,6 +17,8 @@ from ingest.sources.snapshot import Snapshot
 def _vault(item: Item, shown: dict[str, Any]) -> dict[str, Any]:
     detail = shown.get(item["name"]) or item
     props = detail.get("properties") if isinstance(detail.get("properties"), dict) else None
+    if props is None and ("vaultUri" in detail or "enableSoftDelete" in detail):
+        props = detail  # printed flattened
     p = props or {}
     return {
         **base(item),

@@ -17,13 +17,17 @@ from ingest.sources.snapshot import Snapshot
 def _public(containers: Any) -> int:
     if not isinstance(containers, list):
         raise ValueError("container list is not a JSON array")
-    return sum(
-        1 for c in containers if ((c.get("properties") or {}).get("publicAccess") or "off").lower() != "off"
-    )
+
+    # ``storage container list`` (data plane) nests properties.publicAccess: blob | container | null; the
+    # management API's container list prints it flat: Blob | Container | None.
+    def access(c: dict[str, Any]) -> str:
+        return str((c.get("properties") or c).get("publicAccess") or "none").lower()
+
+    return sum(1 for c in containers if access(c) not in ("none", "off"))
 
 
 def _account(item: Item, containers: dict[str, Any]) -> dict[str, Any]:
-    rules = item.get("networkRuleSet") or {}
+    rules = item.get("networkRuleSet") or item.get("networkAcls") or {}  # az's name / the REST name
     listed = containers.get(item["name"])
     return {
         **base(item),
@@ -37,7 +41,9 @@ def _account(item: Item, containers: dict[str, Any]) -> dict[str, Any]:
         "allow_blob_public_access": item.get("allowBlobPublicAccess"),
         # null means the service default: shared key access allowed
         "allow_shared_key_access": item.get("allowSharedKeyAccess"),
-        "supports_https_traffic_only": item.get("enableHttpsTrafficOnly"),
+        "supports_https_traffic_only": item.get(
+            "enableHttpsTrafficOnly", item.get("supportsHttpsTrafficOnly")
+        ),
         "minimum_tls_version": item.get("minimumTlsVersion"),
         "network_default_action": rules.get("defaultAction"),
         "allow_cross_tenant_replication": item.get("allowCrossTenantReplication"),

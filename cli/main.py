@@ -12,6 +12,7 @@ from cli import (
     analyze_cmd,
     apikey_cmd,
     aws_cmd,
+    azure_cmd,
     controls_cmd,
     drift_cmd,
     exposure_cmd,
@@ -74,6 +75,7 @@ app.add_typer(collect_app, name="collect")
 aws_cmd.register(collect_app, ingest_cmd.app)
 k8s_cmd.register(collect_app, ingest_cmd.app)
 gcp_cmd.register(collect_app, ingest_cmd.app)
+azure_cmd.register(collect_app, ingest_cmd.app)
 app.add_typer(apikey_cmd.app, name="apikey")
 app.add_typer(controls_cmd.app, name="controls")
 app.add_typer(exposure_cmd.app, name="exposure")

@@ -11,6 +11,9 @@ from typing import Any
 
 import pytest
 
+from analysis.exposure.azure import nsg_allowed
+from analysis.exposure.compute import build
+from analysis.exposure.model import DATA_ACCESS, RUNS_AS
 from config import set_settings
 from graph import driver
 from ingest import registry
@@ -332,6 +335,59 @@ def test_controls_report_the_planted_tenant_faults(report: RunReport) -> None:
         "b1c2d3e4-f5a6-4b7c-9d8e-0f1a2b3c4d5e",  # guest UAA on the subscription
     }
     assert got["azure_iam_guest_with_privileged_role"] == {"c2d3e4f5-a6b7-4c8d-9e0f-1a2b3c4d5e6f"}
+
+
+def test_exposure_nsg_precedence_and_the_identity_hop_to_key_vault(report: RunReport) -> None:
+    """web-1: the NIC NSG lets 22 and 5432-5433 in from '*', the subnet NSG 22, 443 and 3389 from the
+    internet: both apply, so only 22/tcp. jump-1: its NSG denies 22 from the Internet at 100 before the
+    '*' allow at 200 (the corp range is not the internet): not exposed. db-1 has no public IP. web-1 runs as
+    id-web, which reads kv-contoso-prod through Key Vault Secrets User."""
+    g, _ = build()
+    assert {k for k in g.exposed if "/virtualmachines/" in k} == {VM_WEB}
+    (entry,) = g.exposed[VM_WEB]
+    assert entry.ports == ["22/tcp"] and "20.61.10.5" in entry.reason
+    public = f"{RG}/providers/microsoft.storage/storageaccounts/contosopublicweb"
+    sql = f"{RG}/providers/microsoft.sql/servers/sql-contoso-prod"
+    assert {public, sql} <= set(g.exposed)
+    assert (VM_WEB, ID_WEB, RUNS_AS) in g.hops
+    hop = g.hops[(ID_WEB, KV, DATA_ACCESS)]
+    assert hop.access == "read" and "Key Vault Secrets User" in hop.reason
+
+
+def test_nsg_evaluation_first_match_wins_and_deny_above_allow() -> None:
+    def r(
+        name: str, prio: int, access: str, src: str, ports: list[str], proto: str = "Tcp"
+    ) -> dict[str, Any]:
+        return {
+            "nsg_name": "n",
+            "name": name,
+            "priority": prio,
+            "access": access,
+            "protocol": proto,
+            "sources": [src],
+            "ports": ports,
+        }
+
+    default = [
+        r("DenyAllInBound", 65500, "Deny", "*", ["*"], "*"),
+        r("lb", 65001, "Allow", "AzureLoadBalancer", ["*"], "*"),
+    ]
+    allowed, _ = nsg_allowed(
+        [r("deny", 100, "Deny", "Internet", ["22"]), r("allow", 200, "Allow", "*", ["20-25"]), *default]
+    )
+    assert allowed == {"tcp": [(20, 21), (23, 25)], "udp": []}
+    allowed, _ = nsg_allowed(
+        [r("allow", 100, "Allow", "0.0.0.0/0", ["*"], "*"), r("deny", 200, "Deny", "*", ["22"])]
+    )
+    assert allowed == {"tcp": [(0, 65535)], "udp": [(0, 65535)]}  # the later deny never matches
+    allowed, _ = nsg_allowed(
+        [
+            r("corp", 100, "Allow", "203.0.113.0/24", ["22"]),
+            r("vnet", 110, "Allow", "VirtualNetwork", ["*"]),
+            *default,
+        ]
+    )
+    assert allowed == {"tcp": [], "udp": []}
 
 
 def _copy(tmp: Path) -> Path:

@@ -13,6 +13,7 @@ from cli import (
     apikey_cmd,
     aws_cmd,
     ci_cmd,
+    azure_cmd,
     controls_cmd,
     drift_cmd,
     export_cmd,
@@ -78,6 +79,7 @@ app.add_typer(collect_app, name="collect")
 aws_cmd.register(collect_app, ingest_cmd.app)
 k8s_cmd.register(collect_app, ingest_cmd.app)
 gcp_cmd.register(collect_app, ingest_cmd.app)
+azure_cmd.register(collect_app, ingest_cmd.app)
 app.add_typer(apikey_cmd.app, name="apikey")
 app.add_typer(controls_cmd.app, name="controls")
 export_cmd.register(controls_cmd.app)

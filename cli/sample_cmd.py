@@ -29,6 +29,12 @@ def register(app: typer.Typer) -> None:
                 "--gcp-projects", min=0, help="GCP projects in one organization folder (0: no GCP)."
             ),
         ] = 2,
+        azure_subscriptions: Annotated[
+            int,
+            typer.Option(
+                "--azure-subscriptions", min=0, help="Azure subscriptions in one tenant (0: no Azure)."
+            ),
+        ] = 0,
     ) -> None:
         """Generate realistic snapshot folders with planted exposures, drift and privilege creep."""
         from ingest.sample import generate
@@ -43,6 +49,7 @@ def register(app: typer.Typer) -> None:
             seed=seed,
             start=first,
             gcp_projects=gcp_projects,
+            azure_subscriptions=azure_subscriptions,
         )
         counts = manifest.get("counts", {})
         planted = out / "planted.json"

@@ -58,6 +58,7 @@ def fingerprint(labels: list[str], props: dict[str, Any]) -> str:
 _NODES = """
 MATCH (n) WHERE n.id IS NOT NULL
 OPTIONAL MATCH (o)-[:RESOURCE]->(n) WHERE o:AWSAccount OR o:KubernetesCluster OR o:GCPProject
+   OR o:AzureSubscription
 WITH n, head(collect(CASE WHEN o:KubernetesCluster THEN o.name ELSE o.id END)) AS owner
 RETURN n.id AS id, labels(n) AS l, properties(n) AS p, owner
 """
@@ -105,7 +106,7 @@ def _scope(labels: list[str], props: dict[str, Any], owner: str | None = None) -
     cluster is its own scope; else a property naming one (nodes hanging below another asset)."""
     if owner:
         return owner
-    if "AWSAccount" in labels or "GCPProject" in labels:
+    if "AWSAccount" in labels or "GCPProject" in labels or "AzureSubscription" in labels:
         return str(props.get("id") or "")
     if "KubernetesCluster" in labels and props.get("name"):
         return str(props["name"])

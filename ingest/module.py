@@ -22,14 +22,15 @@ if TYPE_CHECKING:  # annotations only: the snapshot reader and the run context d
     from ingest.core import ModuleResult, RunContext
     from ingest.sources.snapshot import Snapshot
 
-Provider = Literal["aws", "k8s", "gcp"]
+Provider = Literal["aws", "k8s", "gcp", "azure"]
 GLOBAL = "global"  # the AWS "region" of account-wide modules (IAM, S3, organizations)
 
 
 @dataclass(frozen=True)
 class Scope:
     """Where one sync reads and writes: an AWS account and region (``global`` for account-wide modules), a
-    Kubernetes cluster folder, or a GCP organization / project folder (``region`` empty for both)."""
+    Kubernetes cluster folder, or a GCP organization / project folder (``region`` empty for both); for Azure
+    the tenant, and the subscription in ``region`` (empty for tenant-wide modules: "tenant/subscription")."""
 
     owner: str
     region: str = ""
@@ -49,7 +50,9 @@ class Module:
     name: str  # unique within the provider; ``id`` is what results and steps use
     sync: Sync
     schemas: tuple[NodeSchema, ...] = ()  # every schema it may load (indexes, history, asset counts)
-    regional: bool = False  # AWS only: run once per region instead of once per account
+    # Run once per region instead of once per account (AWS), once per subscription instead of once per
+    # tenant (Azure).
+    regional: bool = False
 
     @property
     def id(self) -> str:

@@ -28,5 +28,11 @@ def gcp_modules() -> list[Module]:
     return list(MODULES)
 
 
+def azure_modules() -> list[Module]:
+    from ingest.azure import MODULES
+
+    return list(MODULES)
+
+
 def all_modules() -> list[Module]:
-    return [*aws_modules(), *k8s_modules(), *gcp_modules()]
+    return [*aws_modules(), *k8s_modules(), *gcp_modules(), *azure_modules()]

@@ -28,6 +28,7 @@ log = logging.getLogger("invgraph.ingest")
 
 def all_schemas() -> list[Any]:
     mods: list[Any] = [*registry.aws_modules(), *registry.k8s_modules(), *registry.gcp_modules()]
+    mods += registry.azure_modules()
     return [s for m in mods for s in m.schemas]
 
 
@@ -48,7 +49,9 @@ def phases(snap: Snapshot, ctx: RunContext) -> list[list[ScopeJob]]:
     2. AWS account × region: network, compute and data stores of one region.
     3. Kubernetes clusters (link to EC2 instances, IAM roles and load balancers of phase 1–2).
     4. GCP scopes (an organization folder or a project folder each).
-    Within phases 2–4 jobs may run concurrently (``--workers``); with one worker the order is the same.
+    5. Azure tenants (tenant-wide modules: management groups, subscriptions, Entra, role definitions).
+    6. Azure subscriptions (resources of one subscription).
+    Within phases 2–6 jobs may run concurrently (``--workers``); with one worker the order is the same.
     """
     aws_global, aws_regional = [], []
     for account in snap.aws_accounts():
@@ -70,7 +73,16 @@ def phases(snap: Snapshot, ctx: RunContext) -> list[list[ScopeJob]]:
         ScopeJob(f"gcp {o}", tuple(partial(m.sync, snap, ctx, Scope(o)) for m in registry.gcp_modules()))
         for o in snap.gcp_scopes()
     ]
-    out = [[ScopeJob("aws account-wide", tuple(aws_global))] if aws_global else [], aws_regional, k8s, gcp]
+    azure_tenant, azure_sub = [], []
+    for tenant in snap.azure_tenants():  # tenant-wide modules first: subscriptions hang from the tenant
+        zmods = registry.azure_modules()
+        steps = tuple(partial(m.sync, snap, ctx, Scope(tenant, "")) for m in zmods if not m.regional)
+        azure_tenant.append(ScopeJob(f"azure {tenant}", steps))
+        for sub in snap.azure_subscriptions(tenant):
+            steps = tuple(partial(m.sync, snap, ctx, Scope(tenant, sub)) for m in zmods if m.regional)
+            azure_sub.append(ScopeJob(f"azure {tenant}/{sub}", steps))
+    aws_first = [ScopeJob("aws account-wide", tuple(aws_global))] if aws_global else []
+    out = [aws_first, aws_regional, k8s, gcp, azure_tenant, azure_sub]
     return [p for p in out if p]
 
 

@@ -55,6 +55,7 @@ class Layer(StrEnum):
 _CIS_AWS = re.compile(r"^\d+\.\d+(\.\d+)?$")
 _CIS_K8S = re.compile(r"^\d+\.\d+\.\d+$")
 _CIS_GCP = re.compile(r"^\d+\.\d+(\.\d+)?$")
+_CIS_AZURE = re.compile(r"^\d+\.\d+(\.\d+)?$")
 _CCM = re.compile(r"^[A-Z]{3}-\d{2}$")
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 
@@ -69,12 +70,16 @@ class Frameworks(BaseModel):
     cis_gcp: list[str] = Field(
         default_factory=list, description="CIS Google Cloud Platform Foundation Benchmark v3.0 ids"
     )
+    cis_azure: list[str] = Field(
+        default_factory=list, description="CIS Microsoft Azure Foundations Benchmark v2.0.0 ids"
+    )
     csa_ccm: list[str] = Field(default_factory=list, description="CSA Cloud Controls Matrix v4 ids")
 
     # Field → (short name for tables, full name for SARIF tags), in display order.
     NAMES: ClassVar[dict[str, tuple[str, str]]] = {
         "cis_aws": ("CIS AWS", "CIS AWS"),
         "cis_gcp": ("CIS GCP", "CIS GCP"),
+        "cis_azure": ("CIS Azure", "CIS Azure"),
         "cis_k8s": ("CIS K8s", "CIS Kubernetes"),
         "csa_ccm": ("CCM", "CSA CCM"),
     }
@@ -99,6 +104,11 @@ class Frameworks(BaseModel):
     @classmethod
     def _cis_gcp(cls, v: list[str]) -> list[str]:
         return _check_ids(v, _CIS_GCP, "CIS GCP")
+
+    @field_validator("cis_azure")
+    @classmethod
+    def _cis_azure(cls, v: list[str]) -> list[str]:
+        return _check_ids(v, _CIS_AZURE, "CIS Azure")
 
     @field_validator("csa_ccm")
     @classmethod

@@ -28,6 +28,7 @@ _UNKNOWN = """
 MATCH (n:`{label}`)
 WITH n, [p IN $properties WHERE n[p] IS NULL] AS missing WHERE size(missing) > 0
 OPTIONAL MATCH (o)-[:RESOURCE]->(n) WHERE o:AWSAccount OR o:KubernetesCluster OR o:GCPProject
+   OR o:AzureSubscription
 WITH n, missing, head(collect(CASE WHEN o:KubernetesCluster THEN o.name ELSE o.id END)) AS owner
 RETURN coalesce(n[$asset_id], n.id) AS asset_id, coalesce(n.name, n[$asset_id], n.id) AS asset_name,
        $label AS label, coalesce(owner, n.cluster_name) AS scope, missing

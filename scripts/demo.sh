@@ -61,7 +61,7 @@ trap 'exit 143' TERM
 
 # The sample needs no database: it is generated while Neo4j starts.
 : >"$LOAD_LOG"
-"$INVGRAPH" sample --days "$DAYS" --gcp-projects 2 --out "$SAMPLE_DIR" >>"$LOAD_LOG" 2>&1 &
+"$INVGRAPH" sample --days "$DAYS" --gcp-projects 2 --azure-subscriptions 2 --out "$SAMPLE_DIR" >>"$LOAD_LOG" 2>&1 &
 sample_pid=$!
 say "starting Neo4j on bolt://127.0.0.1:${NEO4J_PORT} (data in $NEO4J_DIR)"
 # Started in a session of its own: a Ctrl-C or SIGTERM during start-up must not kill the starter half-way

@@ -1,5 +1,5 @@
-"""Run the exposure model once: network (AWS, GCP) → Kubernetes → identity (AWS, GCP), keep what the
-internet can reach, mark crown jewels, store. Used by the post-ingest step and
+"""Run the exposure model once: network (AWS, GCP, Azure) → Kubernetes → identity (AWS, GCP, Azure), keep
+what the internet can reach, mark crown jewels, store. Used by the post-ingest step and
 ``invgraph exposure compute``."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from analysis.exposure import digest, gcp, identity, k8s, network, scoring, services, store
+from analysis.exposure import azure, digest, gcp, identity, k8s, network, scoring, services, store
 from analysis.exposure.gcp_identity import GcpIdentity
 from analysis.exposure.model import INTERNET, AttackGraph, Node
 from analysis.exposure.paths import INTERNET_NODE
@@ -33,6 +33,7 @@ _PROP_LABELS = (
     "KubernetesPod",
     "GCPInstance",
     "GKECluster",
+    "AzureVirtualMachine",
 )
 
 
@@ -59,12 +60,17 @@ def build() -> tuple[AttackGraph, dict[str, float]]:
     phases["network"], t = time.perf_counter() - t, time.perf_counter()
     gcp.compute(g)
     phases["gcp"], t = time.perf_counter() - t, time.perf_counter()
+    azure.compute(g)
+    phases["azure"], t = time.perf_counter() - t, time.perf_counter()
     k8s.compute(g, net)
     phases["kubernetes"], t = time.perf_counter() - t, time.perf_counter()
     identity.Identity(g).compute()
     phases["identity"], t = time.perf_counter() - t, time.perf_counter()
     GcpIdentity(g).compute()  # after identity.py: it follows the Kubernetes service accounts reached there
     phases["gcp"] += time.perf_counter() - t
+    t = time.perf_counter()
+    azure.identities(g)
+    phases["azure"] += time.perf_counter() - t
     return g, phases
 
 

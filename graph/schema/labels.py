@@ -15,7 +15,7 @@ from functools import cache
 from graph.schema.gcp.common import ScopedSchema
 from graph.schema.model import NodeSchema
 
-_PACKAGES = ("graph.schema.aws", "graph.schema.k8s", "graph.schema.gcp")
+_PACKAGES = ("graph.schema.aws", "graph.schema.k8s", "graph.schema.gcp", "graph.schema.azure")
 
 
 @cache

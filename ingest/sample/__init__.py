@@ -20,6 +20,7 @@ from ingest.sample.context import PRIMARY_REGION, Account, Ctx
 from ingest.sample.ids import Clock, Ids
 from ingest.sample.k8s import Cluster
 from ingest.sample.plan import DayPlan
+from ingest.sample.plan_azure import add_azure
 from ingest.sample.plan_gcp import add_gcp
 from ingest.sample.writer import PRETTY_MAX_SCALE, Writer, clear_previous, count_assets, write_manifest
 
@@ -39,13 +40,15 @@ def generate(
     seed: int = 42,
     start: date | None = None,
     gcp_projects: int = 0,
+    azure_subscriptions: int = 0,
 ) -> dict[str, Any]:
     """Write the sample environment under `out` and return the manifest (also written as planted.json).
 
     ``gcp_projects`` > 0 adds one GCP organization (a folder holding that many projects) under
-    ``gcp/<org>/cloudasset/``; 0 (the library default) writes AWS and Kubernetes only.
+    ``gcp/<org>/cloudasset/``; 0 (the library default) writes AWS and Kubernetes only. ``azure_subscriptions``
+    > 0 adds one Azure tenant with that many subscriptions under ``azure/<tenant>/`` (0: none).
     """
-    if accounts < 1 or clusters < 0 or days < 1 or scale <= 0 or gcp_projects < 0:
+    if accounts < 1 or clusters < 0 or days < 1 or scale <= 0 or gcp_projects < 0 or azure_subscriptions < 0:
         raise ValueError("need accounts >= 1, clusters >= 0, days >= 1, scale > 0 and gcp_projects >= 0")
     out = Path(out)
     ids = Ids(seed)
@@ -83,6 +86,7 @@ def generate(
         files.update(org_files)
     aws_org.plant(m, accts, org_files)
     gcp = add_gcp(day_files, m, gcp_projects, seed) if gcp_projects else None
+    azure = add_azure(day_files, m, azure_subscriptions, seed) if azure_subscriptions else None
     manifest: dict[str, Any] = {
         "generator": {
             "seed": seed,
@@ -92,11 +96,13 @@ def generate(
             "days": days,
             "start": (start or DEFAULT_START).isoformat(),
             "gcp_projects": gcp_projects,
+            "azure_subscriptions": azure_subscriptions,
         },
         "accounts": [{"account_id": a.account_id, "name": a.name} for a in accts],
         "external_accounts": [{"account_id": vendor_account, "name": "vendor"}],
         "clusters": [{"name": s.name, "account_id": s.account.account_id, "region": s.region} for s in specs],
         "gcp": gcp,
+        "azure": azure,
         "days": [
             {"day": d, "folder": f"day-{d:02d}", "collected_at": clock.collected_at(d)}
             for d in range(1, days + 1)

@@ -61,6 +61,10 @@ def count_assets(files: Files) -> dict[str, int]:
             elif parts[-1] == "iam-policy.json":
                 add("gcp:iam-policy", len(body))
             continue
+        if parts[0] == "azure":  # azure/<tenant>/<scope>/<group>/<command>.json: az lists
+            if isinstance(body, list) and len(parts) == 5:
+                add(f"azure:{parts[3]}/{parts[4][:-5]}", len(body))
+            continue
         suffix = "/".join(parts[-2:])
         if suffix in _AWS_COUNTED:
             key, nested = _AWS_COUNTED[suffix]

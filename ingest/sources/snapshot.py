@@ -199,3 +199,35 @@ class Snapshot:
                             raise InputError(str(as_jsonl), f"invalid JSON on line {n}: {exc.msg}") from exc
             return out
         return None
+
+    # -- Azure ----------------------------------------------------------------------------------------
+    def azure_tenants(self) -> list[str]:
+        return self._subdirs("azure")
+
+    def azure_subscriptions(self, tenant: str) -> list[str]:
+        """The subscription folders of a tenant (``tenant`` holds the tenant-wide output)."""
+        return [s for s in self._subdirs("azure", tenant) if s != "tenant"]
+
+    def azure_path(self, tenant: str, scope: str, group: str, command: str) -> Path:
+        return self.root / "azure" / tenant / scope / group / f"{command}.json"
+
+    def azure(self, tenant: str, scope: str, group: str, command: str) -> Any:
+        """``azure/<tenant>/<subscription|tenant>/<group>/<command>.json``: the unmodified output of
+        ``az <group> <command> --output json``, or None when it was not collected."""
+        path = self.azure_path(tenant, scope, group, command)
+        if not path.is_file():
+            return None
+        self._claimed.add(path)
+        return _load_json(path)
+
+    def azure_folder(self, tenant: str, scope: str, group: str, folder: str) -> dict[str, Any] | None:
+        """Per-resource output ``<group>/<folder>/<resource name>.json`` as {name: parsed JSON}, or None
+        when the folder was not collected (e.g. one firewall-rule list per SQL server)."""
+        base = self.root / "azure" / tenant / scope / group / folder
+        if not base.is_dir():
+            return None
+        out = {}
+        for path in sorted(base.glob("*.json")):
+            self._claimed.add(path)
+            out[path.stem] = _load_json(path)
+        return out

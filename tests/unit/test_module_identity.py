@@ -15,14 +15,22 @@ def test_every_module_is_one_type_with_a_unique_id() -> None:
     assert all(type(m) is Module for m in modules)
     ids = [m.id for m in modules]
     assert len(ids) == len(set(ids))
-    assert {m.provider for m in modules} == {"aws", "k8s", "gcp"}
-    assert not [m.id for m in modules if m.regional and m.provider != "aws"]
+    assert {m.provider for m in modules} == {"aws", "k8s", "gcp", "azure"}
+    # regional: once per AWS region, once per Azure subscription; nothing else is regional
+    assert not [m.id for m in modules if m.regional and m.provider not in ("aws", "azure")]
+    assert not [
+        m.id
+        for m in modules
+        if m.provider == "azure" and m.name in ("hierarchy", "entra_users") and m.regional
+    ]
 
 
 def test_scope_string_is_what_results_carry() -> None:
     assert str(Scope("111122223333", "eu-west-1")) == "111122223333/eu-west-1"
     assert str(Scope("111122223333", GLOBAL)) == "111122223333"
     assert str(Scope("prod-cluster")) == "prod-cluster"
+    assert str(Scope("tenant-1", "sub-1")) == "tenant-1/sub-1"  # an Azure subscription of its tenant
+    assert str(Scope("tenant-1")) == "tenant-1"
 
 
 def test_privileges_providers_watch_registered_modules() -> None:

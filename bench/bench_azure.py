@@ -1,0 +1,92 @@
+"""Azure ingestion throughput beside the AWS sample's, in the same run, and the exposure step time.
+
+1. Generate one sample (ingest/sample): AWS accounts at ``--scale`` and an Azure tenant of ``--subscriptions``
+   subscriptions (the ``az … -o json`` shapes of tests/data/snapshots/handwritten-azure), two days.
+2. Split day 1 into an AWS-only and an Azure-only snapshot folder and ingest each end to end on an empty
+   graph (load, history, post-ingest steps), printing items/s (nodes + relationships per second of the run)
+   for both, and the exposure step's time and exposed count. Then day 2 of Azure (the inherited Owner creep).
+
+Usage: python bench/bench_azure.py [--subscriptions 200] [--scale 1]
+Not a test: it prints figures; bench/RESULTS.md records them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import counts, neo4j_for_bench, wipe  # noqa: E402
+from graph import driver  # noqa: E402
+
+
+def split(day: Path, root: Path, provider: str) -> Path:
+    out = root / f"{day.name}-{provider}"
+    out.mkdir(parents=True)
+    shutil.copy(day / "snapshot.json", out / "snapshot.json")
+    shutil.copytree(day / provider, out / provider)
+    return out
+
+
+def ingest(label: str, folder: Path, fresh: bool = True) -> None:
+    from pipeline.run import ingest_snapshot
+
+    if fresh:
+        wipe()
+    t0 = time.perf_counter()
+    report = ingest_snapshot(folder)
+    elapsed = time.perf_counter() - t0
+    nodes, rels = counts()
+    exposure = driver.read(
+        "MATCH (r:ExposureRun {latest: true}) RETURN r.seconds AS s, r.exposed AS exposed, r.nodes AS nodes"
+    )
+    steps = ", ".join(f"{s['name']} {s['seconds']:.1f}s" for s in (o.as_json() for o in report.steps))
+    print(
+        f"{label}: status={report.status}, {len(report.modules)} module runs, graph {nodes:,} nodes + "
+        f"{rels:,} relationships, run {elapsed:.1f}s = {(nodes + rels) / elapsed:,.0f} items/s"
+    )
+    print(f"  post-ingest steps: {steps}")
+    if exposure:
+        e = exposure[0]
+        print(f"  exposure: {e['exposed']} exposed of {e['nodes']} attack-graph nodes in {e['s']:.1f}s")
+
+
+def main() -> None:
+    from ingest.sample import generate
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--subscriptions", type=int, default=200)
+    ap.add_argument("--scale", type=float, default=1.0)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, neo4j_for_bench():
+        root = Path(tmp)
+        t0 = time.perf_counter()
+        generate(
+            root / "sample",
+            accounts=2,
+            clusters=0,
+            scale=args.scale,
+            days=2,
+            azure_subscriptions=args.subscriptions,
+        )
+        print(
+            f"sample: {args.subscriptions} Azure subscriptions + 2 AWS accounts at scale {args.scale}, "
+            f"2 days, generated in {time.perf_counter() - t0:.1f}s"
+        )
+        day1, day2 = root / "sample" / "day-01", root / "sample" / "day-02"
+        ingest("AWS sample (reference), day 1", split(day1, root, "aws"))
+        ingest("Azure tenant, day 1", split(day1, root, "azure"))
+        ingest(
+            "Azure tenant, day 2 (re-ingest, one inherited Owner per subscription)",
+            split(day2, root, "azure"),
+            False,
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Azure node schemas (``az … --output json``), Cartography labels. See docs/schema.md."""

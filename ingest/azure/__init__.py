@@ -1,0 +1,45 @@
+"""Azure resource modules (``az … --output json`` files), in load order: a module's relationships MATCH
+nodes that earlier modules loaded.
+
+Tenant-wide (once per tenant folder): hierarchy (tenant, management groups, subscriptions) → Entra users.
+Per subscription (``regional``): resource groups (and the subscription node) → identities (VMs and AKS
+RUN_AS them) → role definitions → NSGs (subnets and NICs reference them) → virtual networks and subnets →
+public IPs → VMs → NICs (ATTACHED_TO VMs and subnets) → storage → SQL → Key Vault → AKS → role assignments
+(APPLIES_TO any of the above).
+"""
+
+from ingest.azure import (
+    aks,
+    entra_users,
+    hierarchy,
+    identities,
+    keyvaults,
+    nics,
+    nsgs,
+    public_ips,
+    resource_groups,
+    role_assignments,
+    role_definitions,
+    sql,
+    storage,
+    vms,
+    vnets,
+)
+
+MODULES = [
+    hierarchy.MODULE,
+    entra_users.MODULE,
+    resource_groups.MODULE,
+    identities.MODULE,
+    role_definitions.MODULE,
+    nsgs.MODULE,
+    vnets.MODULE,
+    public_ips.MODULE,
+    vms.MODULE,
+    nics.MODULE,
+    storage.MODULE,
+    sql.MODULE,
+    keyvaults.MODULE,
+    aks.MODULE,
+    role_assignments.MODULE,
+]

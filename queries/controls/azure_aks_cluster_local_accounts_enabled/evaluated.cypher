@@ -1,0 +1,2 @@
+MATCH (:AzureSubscription)-[:RESOURCE]->(x:AzureKubernetesCluster)
+RETURN count(DISTINCT x) AS evaluated

@@ -1,0 +1,2 @@
+MATCH (:AzureTenant)-[:RESOURCE]->(x:EntraUser)
+RETURN count(DISTINCT x) AS evaluated

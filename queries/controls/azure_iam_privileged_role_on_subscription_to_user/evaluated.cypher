@@ -1,0 +1,2 @@
+MATCH (:AzureSubscription)-[:RESOURCE]->(x:AzureRoleAssignment)
+RETURN count(DISTINCT x) AS evaluated

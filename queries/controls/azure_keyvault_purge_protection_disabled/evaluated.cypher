@@ -1,0 +1,3 @@
+MATCH (:AzureSubscription)-[:RESOURCE]->(x:AzureKeyVault)
+WHERE x.properties_collected = true
+RETURN count(DISTINCT x) AS evaluated

@@ -1,0 +1,2 @@
+MATCH (:AzureSubscription)-[:RESOURCE]->(x:AzureNetworkSecurityGroup)
+RETURN count(DISTINCT x) AS evaluated

@@ -1,0 +1,2 @@
+MATCH (:AzureSubscription)-[:RESOURCE]->(x:AzureSQLServer)
+RETURN count(DISTINCT x) AS evaluated

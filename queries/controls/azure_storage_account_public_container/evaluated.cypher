@@ -1,0 +1,2 @@
+MATCH (:AzureSubscription)-[:RESOURCE]->(x:AzureStorageAccount)
+RETURN count(DISTINCT x) AS evaluated

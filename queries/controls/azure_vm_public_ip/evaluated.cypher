@@ -1,0 +1,2 @@
+MATCH (:AzureSubscription)-[:RESOURCE]->(x:AzureVirtualMachine)
+RETURN count(DISTINCT x) AS evaluated

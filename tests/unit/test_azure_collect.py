@@ -1,0 +1,349 @@
+"""`invgraph collect azure` writes what `az … -o json` prints: the SDK's own models (built from REST payloads,
+both generations of generated models) go through the writer, and the offline transforms read the files.
+No Azure call is made: the clients are stand-ins returning real SDK model objects."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from azure.core.exceptions import HttpResponseError
+from azure.mgmt.authorization.v2022_04_01.models import RoleAssignment, RoleDefinition
+from azure.mgmt.compute.models import VirtualMachine
+from azure.mgmt.containerservice.models import ManagedCluster
+from azure.mgmt.keyvault.models import Vault
+from azure.mgmt.network.models import NetworkInterface, NetworkSecurityGroup, PublicIPAddress, VirtualNetwork
+from azure.mgmt.resource.resources.models import GenericResourceExpanded, ResourceGroup
+from azure.mgmt.sql.models import FirewallRule, Server
+from azure.mgmt.storage.models import ListContainerItem, StorageAccount
+
+from ingest.azure import (
+    aks,
+    identities,
+    keyvaults,
+    nics,
+    nsgs,
+    role_assignments,
+    role_definitions,
+    sql,
+    storage,
+    vms,
+)
+from ingest.azure.collect import AzureCollectReport, Writer, collect_subscription
+
+SUB = "8c1f9a2e-4b3d-4e5f-a6b7-c8d9e0f1a2b3"
+RG = f"/subscriptions/{SUB}/resourceGroups/rg-prod"
+NET = f"{RG}/providers/Microsoft.Network"
+OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
+
+
+def _clients(fail_sql: bool = False) -> SimpleNamespace:
+    def ls(*items: Any) -> Any:
+        return lambda *a, **k: list(items)
+
+    def denied(*a: Any, **k: Any) -> Any:
+        raise HttpResponseError(message="(AuthorizationFailed) The client does not have authorization")
+
+    nsg = NetworkSecurityGroup(
+        {
+            "id": f"{NET}/networkSecurityGroups/nsg-web",
+            "name": "nsg-web",
+            "location": "westeurope",
+            "properties": {
+                "securityRules": [
+                    {
+                        "id": f"{NET}/networkSecurityGroups/nsg-web/securityRules/ssh",
+                        "name": "ssh",
+                        "properties": {
+                            "access": "Allow",
+                            "direction": "Inbound",
+                            "priority": 100,
+                            "protocol": "Tcp",
+                            "sourceAddressPrefix": "Internet",
+                            "destinationPortRange": "22",
+                        },
+                    }
+                ],
+                "defaultSecurityRules": [
+                    {
+                        "id": f"{NET}/networkSecurityGroups/nsg-web/defaultSecurityRules/DenyAllInBound",
+                        "name": "DenyAllInBound",
+                        "properties": {
+                            "access": "Deny",
+                            "direction": "Inbound",
+                            "priority": 65500,
+                            "protocol": "*",
+                            "sourceAddressPrefix": "*",
+                            "destinationPortRange": "*",
+                        },
+                    }
+                ],
+            },
+        }
+    )
+    nic = NetworkInterface(
+        {
+            "id": f"{NET}/networkInterfaces/web-nic",
+            "name": "web-nic",
+            "properties": {
+                "virtualMachine": {"id": f"{RG}/providers/Microsoft.Compute/virtualMachines/web-1"},
+                "ipConfigurations": [
+                    {
+                        "id": f"{NET}/networkInterfaces/web-nic/ipConfigurations/ip1",
+                        "name": "ip1",
+                        "properties": {
+                            "privateIPAddress": "10.0.1.4",
+                            "subnet": {"id": f"{NET}/virtualNetworks/v/subnets/s"},
+                            "publicIPAddress": {"id": f"{NET}/publicIPAddresses/pip"},
+                        },
+                    }
+                ],
+            },
+        }
+    )
+    pip = PublicIPAddress(
+        {
+            "id": f"{NET}/publicIPAddresses/pip",
+            "name": "pip",
+            "properties": {"ipAddress": "20.1.2.3", "publicIPAllocationMethod": "Static"},
+        }
+    )
+    vm = VirtualMachine(
+        {
+            "id": f"{RG}/providers/Microsoft.Compute/virtualMachines/web-1",
+            "name": "web-1",
+            "location": "westeurope",
+            "identity": {"type": "SystemAssigned", "principalId": "p-web"},
+            "properties": {
+                "hardwareProfile": {"vmSize": "Standard_B2s"},
+                "networkProfile": {"networkInterfaces": [{"id": f"{NET}/networkInterfaces/WEB-NIC"}]},
+                "storageProfile": {"osDisk": {"osType": "Linux"}},
+            },
+        }
+    )
+    account = StorageAccount(
+        {
+            "id": f"{RG}/providers/Microsoft.Storage/storageAccounts/pubweb",
+            "name": "pubweb",
+            "location": "westeurope",
+            "kind": "StorageV2",
+            "properties": {
+                "allowBlobPublicAccess": True,
+                "supportsHttpsTrafficOnly": False,
+                "minimumTlsVersion": "TLS1_0",
+                "networkAcls": {"defaultAction": "Allow"},
+            },
+        }
+    )
+    containers = [
+        ListContainerItem({"id": f"{RG}/x/assets", "name": "assets", "properties": {"publicAccess": "Blob"}}),
+        ListContainerItem({"id": f"{RG}/x/logs", "name": "logs", "properties": {"publicAccess": "None"}}),
+    ]
+    server = Server(
+        {
+            "id": f"{RG}/providers/Microsoft.Sql/servers/sql1",
+            "name": "sql1",
+            "location": "westeurope",
+            "properties": {"publicNetworkAccess": "Enabled", "minimalTlsVersion": "1.2"},
+        }
+    )
+    rule = FirewallRule(
+        {
+            "id": f"{RG}/providers/Microsoft.Sql/servers/sql1/firewallRules/all",
+            "name": "all",
+            "properties": {"startIpAddress": "0.0.0.0", "endIpAddress": "255.255.255.255"},
+        }
+    )
+    vault = Vault(
+        {
+            "id": f"{RG}/providers/Microsoft.KeyVault/vaults/kv1",
+            "name": "kv1",
+            "location": "westeurope",
+            "properties": {
+                "tenantId": "t",
+                "sku": {"family": "A", "name": "standard"},
+                "publicNetworkAccess": "Enabled",
+                "vaultUri": "https://kv1.vault.azure.net/",
+            },
+        }
+    )
+    cluster = ManagedCluster(
+        {
+            "id": f"{RG}/providers/Microsoft.ContainerService/managedClusters/aks1",
+            "name": "aks1",
+            "location": "westeurope",
+            "properties": {
+                "enableRBAC": False,
+                "disableLocalAccounts": False,
+                "apiServerAccessProfile": {"authorizedIPRanges": ["203.0.113.0/24"]},
+            },
+        }
+    )
+    identity = GenericResourceExpanded(
+        {
+            "id": f"{RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1",
+            "name": "id1",
+            "type": "Microsoft.ManagedIdentity/userAssignedIdentities",
+            "location": "westeurope",
+            "properties": {"principalId": "p-id1", "clientId": "c-id1", "tenantId": "t"},
+        }
+    )
+    definition = RoleDefinition.deserialize(
+        {
+            "id": f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/{OWNER}",
+            "name": OWNER,
+            "type": "Microsoft.Authorization/roleDefinitions",
+            "properties": {
+                "roleName": "Owner",
+                "type": "BuiltInRole",
+                "permissions": [{"actions": ["*"], "notActions": []}],
+                "assignableScopes": ["/"],
+            },
+        }
+    )
+    assignment = RoleAssignment.deserialize(
+        {
+            "id": f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleAssignments/a1",
+            "name": "a1",
+            "type": "Microsoft.Authorization/roleAssignments",
+            "properties": {
+                "principalId": "u1",
+                "principalType": "User",
+                "scope": f"/subscriptions/{SUB}",
+                "roleDefinitionId": f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/"
+                + OWNER,
+            },
+        }
+    )
+    return SimpleNamespace(
+        resource=SimpleNamespace(
+            resource_groups=SimpleNamespace(
+                list=ls(
+                    ResourceGroup(
+                        {
+                            "id": RG,
+                            "name": "rg-prod",
+                            "location": "westeurope",
+                            "properties": {"provisioningState": "Succeeded"},
+                        }
+                    )
+                )
+            ),
+            resources=SimpleNamespace(list=ls(identity)),
+        ),
+        network=SimpleNamespace(
+            network_security_groups=SimpleNamespace(list_all=ls(nsg)),
+            virtual_networks=SimpleNamespace(
+                list_all=ls(VirtualNetwork({"id": f"{NET}/virtualNetworks/v", "name": "v"}))
+            ),
+            network_interfaces=SimpleNamespace(list_all=ls(nic)),
+            public_ip_addresses=SimpleNamespace(list_all=ls(pip)),
+        ),
+        compute=SimpleNamespace(virtual_machines=SimpleNamespace(list_all=ls(vm))),
+        storage=SimpleNamespace(
+            storage_accounts=SimpleNamespace(list=ls(account)),
+            blob_containers=SimpleNamespace(list=ls(*containers)),
+        ),
+        sql=SimpleNamespace(
+            servers=SimpleNamespace(list=denied if fail_sql else ls(server)),
+            firewall_rules=SimpleNamespace(list_by_server=ls(rule)),
+        ),
+        keyvault=SimpleNamespace(vaults=SimpleNamespace(list_by_subscription=ls(vault))),
+        aks=SimpleNamespace(managed_clusters=SimpleNamespace(list=ls(cluster))),
+        authorization=SimpleNamespace(
+            role_definitions=SimpleNamespace(list=ls(definition)),
+            role_assignments=SimpleNamespace(list_for_subscription=ls(assignment)),
+        ),
+    )
+
+
+def _read(root: Path, what: str) -> Any:
+    return json.loads((root / "azure" / "t" / SUB / f"{what}.json").read_text())
+
+
+def _collect(tmp: Path, fail_sql: bool = False) -> AzureCollectReport:
+    report = AzureCollectReport("t", "2026-11-20T06:00:00+00:00")
+    collect_subscription(Writer(tmp, "t", report), SUB, _clients(fail_sql))
+    return report
+
+
+def test_written_files_have_the_az_shapes_the_transforms_read(tmp_path: Path) -> None:
+    report = _collect(tmp_path)
+    assert report.status == "ok" and report.files_written == 15
+    (group,) = _read(tmp_path, "group/list")
+    assert group["properties"] == {"provisioningState": "Succeeded"}  # az keeps it nested for groups
+    rules = nsgs.transform(_read(tmp_path, "network/nsg-list")).rows
+    rule = next(r for rs in rules.values() for r in rs if r.get("priority") == 100)
+    assert (rule["source_prefixes"], rule["destination_ports"], rule["access"]) == (
+        ["Internet"],
+        ["22"],
+        "Allow",
+    )
+    (nic,) = next(iter(nics.transform(_read(tmp_path, "network/nic-list")).rows.values()))
+    assert nic["public_ip_ids"] == [f"{NET}/publicIPAddresses/pip".lower()] and nic[
+        "private_ip_addresses"
+    ] == ["10.0.1.4"]
+    (vm,) = next(iter(vms.transform(_read(tmp_path, "vm/list")).rows.values()))
+    # --show-details addresses, joined through the NIC even though the VM names it upper-cased
+    assert (vm["public_ips"], vm["private_ips"], vm["identity_principal_ids"]) == (
+        ["20.1.2.3"],
+        ["10.0.1.4"],
+        ["p-web"],
+    )
+    raw = (
+        _read(tmp_path, "storage/account-list"),
+        {"pubweb": _read(tmp_path, "storage/container-list/pubweb")},
+    )
+    (acct,) = next(iter(storage.transform(raw).rows.values()))
+    assert (
+        acct["allow_blob_public_access"],
+        acct["supports_https_traffic_only"],
+        acct["public_containers"],
+    ) == (True, False, 1)
+    assert acct["network_default_action"] == "Allow"
+    servers = sql.transform(
+        (_read(tmp_path, "sql/server-list"), {"sql1": _read(tmp_path, "sql/server-firewall-rule-list/sql1")})
+    )
+    rows = [r for rs in servers.rows.values() for r in rs]
+    assert {
+        (r.get("start_ip_address"), r.get("end_ip_address")) for r in rows if "start_ip_address" in r
+    } == {("0.0.0.0", "255.255.255.255")}
+    (kv,) = next(iter(keyvaults.transform((_read(tmp_path, "keyvault/list"), {})).rows.values()))
+    assert (kv["properties_collected"], kv["enable_purge_protection"], kv["public_network_access"]) == (
+        True,
+        False,
+        "Enabled",
+    )
+    (cluster,) = next(iter(aks.transform(_read(tmp_path, "aks/list")).rows.values()))
+    assert (cluster["enable_rbac"], cluster["disable_local_accounts"]) == (False, False)
+    (ident,) = next(iter(identities.transform(_read(tmp_path, "identity/list")).rows.values()))
+    assert (ident["principal_id"], ident["client_id"]) == ("p-id1", "c-id1")
+    (definition,) = next(
+        iter(role_definitions.transform(_read(tmp_path, "role/definition-list")).rows.values())
+    )
+    assert (definition["role_name"], definition["role_type"], definition["actions"]) == (
+        "Owner",
+        "BuiltInRole",
+        ["*"],
+    )
+    (assignment,) = next(
+        iter(role_assignments.transform(_read(tmp_path, "role/assignment-list"), SUB).rows.values())
+    )
+    assert (assignment["role_definition_name"], assignment["scope_level"], assignment["principal_type"]) == (
+        "Owner",
+        "subscription",
+        "User",
+    )
+
+
+def test_a_refused_call_writes_no_file_and_is_reported(tmp_path: Path) -> None:
+    report = _collect(tmp_path, fail_sql=True)
+    assert report.status == "partial" and report.exit_code == 2
+    assert (
+        len(report.errors) == 1
+        and "sql/server-list" in report.errors[0]
+        and "AuthorizationFailed" in report.errors[0]
+    )
+    assert not (tmp_path / "azure" / "t" / SUB / "sql").exists()  # not collected, never "no servers"

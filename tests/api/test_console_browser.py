@@ -95,7 +95,9 @@ class LoggedPage(Page):
         return self.eval(f"document.getElementById({json.dumps(element_id)}).textContent") or ""
 
     def screenshot(self, path: Path, width: int) -> None:
-        self.call("Emulation.setDeviceMetricsOverride", width=width, height=900, deviceScaleFactor=1, mobile=False)
+        self.call(
+            "Emulation.setDeviceMetricsOverride", width=width, height=900, deviceScaleFactor=1, mobile=False
+        )
         self.eval("window.InvgraphConsole.graph().resize(), true")
         time.sleep(0.5)
         height = self.call("Page.getLayoutMetrics")["cssContentSize"]["height"]
@@ -111,7 +113,9 @@ class LoggedPage(Page):
 def open_dashboard(server: str, key: str, profile: Path, width: int = 1400) -> LoggedPage:
     assert Path(CHROMIUM).exists(), "chromium is missing: run `make setup` (apt-get install chromium)"
     page = LoggedPage(profile)
-    page.call("Emulation.setDeviceMetricsOverride", width=width, height=900, deviceScaleFactor=1, mobile=False)
+    page.call(
+        "Emulation.setDeviceMetricsOverride", width=width, height=900, deviceScaleFactor=1, mobile=False
+    )
     page.call("Network.enable")
     page.call("Page.enable")
     # Content-Security-Policy violations (an inline style, a foreign script) are collected, not just logged.
@@ -130,12 +134,19 @@ def run_typed_query(page: LoggedPage, query: str, params: dict[str, Any] | None 
     page.eval("document.querySelector('#console .CodeMirror').CodeMirror.setValue(''), true")
     page.eval("document.querySelector('#console .CodeMirror textarea').focus(), true")
     page.call("Input.insertText", text=query)
-    page.eval(f"document.getElementById('cypher-params').value = {json.dumps(json.dumps(params or {}))}, true")
+    page.eval(
+        f"document.getElementById('cypher-params').value = {json.dumps(json.dumps(params or {}))}, true"
+    )
     page.eval("document.body.dataset.consoleRun = ''")
     page.eval("document.querySelector('#console .CodeMirror textarea').focus(), true")
     for kind in ("rawKeyDown", "keyUp"):
         page.call(
-            "Input.dispatchKeyEvent", type=kind, key="Enter", code="Enter", windowsVirtualKeyCode=13, modifiers=2
+            "Input.dispatchKeyEvent",
+            type=kind,
+            key="Enter",
+            code="Enter",
+            windowsVirtualKeyCode=13,
+            modifiers=2,
         )
     page.run_done()
 
@@ -181,12 +192,15 @@ def test_console_analyst(server: str, tmp_path: Path, output_dir: Path) -> None:
     assert len(expected) == 12
     page = open_dashboard(server, key, tmp_path / "profile")
     try:
-        # -- pivots on the dashboard: exposed assets, findings, path hops ------------------------------------
+        # -- pivots on the dashboard: exposed assets, findings, path hops
         assert page.eval("document.querySelectorAll('#exposed-assets .pivots').length") > 0
         assert page.eval("document.querySelectorAll('#findings-table .pivots').length") > 0
+        # Path hops: checked at the end (with what the card shows), so a miss here still runs the rest.
         hops = page.eval("document.querySelectorAll('#exposure-path-hops .pivots').length")
-        path_nodes = httpx.get(f"{server}/api/v1/exposure/paths?limit=1", headers=headers, timeout=60).json()
-        assert hops == len(path_nodes["paths"][0]["nodes"]) > 1
+        path_card = page.text("card-path")
+        path_nodes = httpx.get(
+            f"{server}/api/v1/exposure/paths?limit=20", headers=headers, timeout=120
+        ).json()
         assert page.eval("document.querySelectorAll('#exposed-assets .pivots button').length") >= 4
         target = page.eval(
             "(() => { const s = document.querySelector('#exposed-assets .pivots');"
@@ -195,21 +209,31 @@ def test_console_analyst(server: str, tmp_path: Path, output_dir: Path) -> None:
 
         # Neighbourhood pivot → the library query `neighbourhood` with the id filled in.
         answer = library_pivot_answer(page, "#exposed-assets .pivots button:first-child")
-        assert page.eval("document.getElementById('board').hidden && !document.getElementById('console').hidden")
+        assert page.eval(
+            "document.getElementById('board').hidden && !document.getElementById('console').hidden"
+        )
         library = httpx.get(f"{server}/api/v1/queries", headers=headers, timeout=60)
         if library.status_code == 404:
             assert 'The library query "neighbourhood" is not available' in answer["message"], answer
             assert page.text("lib-info") == "library not available"
         else:
-            assert "library neighbourhood" in answer["status"] and target["id"] in answer["graph"]["ids"], answer
+            assert "library neighbourhood" in answer["status"] and target["id"] in answer["graph"]["ids"], (
+                answer
+            )
         # The same neighbourhood by hand-written Cypher draws the asset with its neighbours.
         run_typed_query(
-            page, f"MATCH (a:`{target['label']}` {{id: $id}})-[r]-(b) RETURN a, r, b LIMIT 50", {"id": target["id"]}
+            page,
+            f"MATCH (a:`{target['label']}` {{id: $id}})-[r]-(b) RETURN a, r, b LIMIT 50",
+            {"id": target["id"]},
         )
         g = graph_state(page)
         assert target["id"] in g["ids"] and len(g["nodes"]) > 1 and g["painted"], g
 
-        # History pivot → the asset's change timeline, entry for entry.
+        # Back on the board, the history pivot → the asset's change timeline, entry for entry.
+        page.click("#open-console")
+        assert page.eval(
+            "!document.getElementById('board').hidden && document.getElementById('console').hidden"
+        )
         page.click("#exposed-assets .pivots button:last-child")
         page.wait("document.querySelector('#timeline table, #timeline .unavailable')", "the timeline")
         timeline = httpx.get(f"{server}/api/v1/assets/{target['id']}/history", headers=headers, timeout=60)
@@ -220,13 +244,15 @@ def test_console_analyst(server: str, tmp_path: Path, output_dir: Path) -> None:
             assert rows == len(timeline.json()) > 0
             assert timeline.json()[0]["run_id"] in page.text("timeline")
 
-        # -- a typed query: rows and a drawn graph -----------------------------------------------------------
+        # -- a typed query: rows and a drawn graph
         run_typed_query(page, QUERY)
         assert page.eval("document.querySelector('#console .CodeMirror').CodeMirror.getValue()") == QUERY
         assert page.eval("document.querySelectorAll('#console .cm-keyword').length") >= 3  # highlighted
         assert page.text("console-message") == ""
         assert page.text("result-status").startswith("query: 12 row(s)")
-        headers_row = page.eval("[...document.querySelectorAll('#result-table th')].map((t) => t.textContent)")
+        headers_row = page.eval(
+            "[...document.querySelectorAll('#result-table th')].map((t) => t.textContent)"
+        )
         assert headers_row == ["a", "r", "i"]
         assert page.eval("document.querySelectorAll('#result-table tr').length") == 13
         page.click("#view-graph")
@@ -235,7 +261,7 @@ def test_console_analyst(server: str, tmp_path: Path, output_dir: Path) -> None:
         assert g["edges"] == 12 and g["painted"]
         assert "AWS" in g["legend"] and "compute" in g["legend"]
 
-        # -- tap a drawn instance, expand it one hop -----------------------------------------------------------
+        # -- tap a drawn instance, expand it one hop
         node = expected[0]["i"]
         neighbours = {
             r["m"]
@@ -246,7 +272,8 @@ def test_console_analyst(server: str, tmp_path: Path, output_dir: Path) -> None:
         assert 0 < len(neighbours) < 50
         pos = page.eval(
             f"""(() => {{ const n = window.InvgraphConsole.graph().cy.getElementById({json.dumps(node)});
-            const p = n.renderedPosition(); const r = document.getElementById('result-graph').getBoundingClientRect();
+            const p = n.renderedPosition();
+            const r = document.getElementById('result-graph').getBoundingClientRect();
             return {{ x: r.left + p.x, y: r.top + p.y }}; }})()"""
         )
         page.mouse_click(pos["x"], pos["y"])
@@ -254,11 +281,13 @@ def test_console_analyst(server: str, tmp_path: Path, output_dir: Path) -> None:
         assert expected[0]["id"] in page.text("node-info")
         before = set(g["nodes"])
         page.click("#expand-node")
-        page.wait("document.getElementById('result-status').textContent.startsWith('expanded')", "the expansion")
+        page.wait(
+            "document.getElementById('result-status').textContent.startsWith('expanded')", "the expansion"
+        )
         g = graph_state(page)
         assert set(g["nodes"]) == before | neighbours and g["edges"] > 12
 
-        # -- CSV export of the rows ---------------------------------------------------------------------------
+        # -- CSV export of the rows
         downloads = tmp_path / "downloads"
         downloads.mkdir()
         page.call("Page.setDownloadBehavior", behavior="allow", downloadPath=str(downloads))
@@ -274,15 +303,19 @@ def test_console_analyst(server: str, tmp_path: Path, output_dir: Path) -> None:
         shown = json.loads(page.eval("window.InvgraphConsole.exported('json')"))
         assert shown["columns"] == ["a", "r", "i"] and len(shown["rows"]) == 12
 
-        # -- a write is refused, plainly ------------------------------------------------------------------------
+        # -- a write is refused, plainly
         run_typed_query(page, "CREATE (n:Evil {x: 1}) RETURN n")
         message = page.text("console-message")
         assert message.startswith("Refused (write_clause):") and "read-only" in message, message
         assert graph_driver.read("MATCH (n:Evil) RETURN count(n) AS n")[0]["n"] == 0
 
-        # -- this key's history, server side ----------------------------------------------------------------------
-        page.wait("document.querySelector('#query-history li .badge.failed')", "the refused query in the history")
-        history = page.eval("[...document.querySelectorAll('#query-history li code')].map((c) => c.textContent)")
+        # -- this key's history, server side
+        page.wait(
+            "document.querySelector('#query-history li .badge.failed')", "the refused query in the history"
+        )
+        history = page.eval(
+            "[...document.querySelectorAll('#query-history li code')].map((c) => c.textContent)"
+        )
         assert history[0] == "CREATE (n:Evil {x: 1}) RETURN n" and QUERY in history
 
         page.screenshot(output_dir / "console-1400.png", 1400)
@@ -291,8 +324,11 @@ def test_console_analyst(server: str, tmp_path: Path, output_dir: Path) -> None:
         assert page.eval("window.InvgraphConsole.graph().cy.container().getBoundingClientRect().width") > 400
     finally:
         page.close()
+    assert hops == len(path_nodes["paths"][0]["nodes"]) > 1, (hops, path_card[:500])
     # Nothing the page asked for left the machine: every request went to this server (or stayed in-page).
-    assert page.requests and all(u.startswith(server + "/") or u.startswith(("data:", "blob:")) for u in page.requests)
+    assert page.requests and all(
+        u.startswith(server + "/") or u.startswith(("data:", "blob:")) for u in page.requests
+    )
     assert any("/static/vendor/node_modules/cytoscape/" in u for u in page.requests)
     assert any("/static/vendor/node_modules/codemirror/" in u for u in page.requests)
 
@@ -306,7 +342,9 @@ def test_console_viewer_gets_the_library_only(server: str, tmp_path: Path, outpu
         assert page.eval("document.getElementById('editor-block').hidden")
         assert page.eval("document.getElementById('history-card').hidden")
         assert "viewer key" in page.text("viewer-note")
-        library = httpx.get(f"{server}/api/v1/queries", headers={"Authorization": f"Bearer {key}"}, timeout=60)
+        library = httpx.get(
+            f"{server}/api/v1/queries", headers={"Authorization": f"Bearer {key}"}, timeout=60
+        )
         if library.status_code == 404:
             assert page.text("lib-info") == "library not available"
         else:

@@ -256,7 +256,13 @@
       if (state.view === "graph") state.graph.resize();
       return doc;
     } catch (e) {
+      // No answer: clear the previous one, so what is on screen never looks like this query's result.
       $("result-status").textContent = "";
+      state.result = null;
+      renderTable([], []);
+      state.graph.show([]);
+      $("view-graph").textContent = "Graph";
+      $("export-csv").disabled = $("export-json").disabled = true;
       if (!(e instanceof HttpError)) message("error", "Request failed: " + e.message);
       else if (e.status === 504) message("timeout", "Timed out: " + e.message);
       else if (e.code === "query_refused" || e.rule) message("refused", `Refused (${e.rule || e.code}): ${e.message}`);

@@ -303,11 +303,18 @@ def test_console_analyst(server: str, tmp_path: Path, output_dir: Path) -> None:
         shown = json.loads(page.eval("window.InvgraphConsole.exported('json')"))
         assert shown["columns"] == ["a", "r", "i"] and len(shown["rows"]) == 12
 
+        # The expanded graph, at both widths.
+        page.screenshot(output_dir / "console-1024.png", 1024)
+        page.screenshot(output_dir / "console-1400.png", 1400)
+
         # -- a write is refused, plainly
         run_typed_query(page, "CREATE (n:Evil {x: 1}) RETURN n")
         message = page.text("console-message")
         assert message.startswith("Refused (write_clause):") and "read-only" in message, message
         assert graph_driver.read("MATCH (n:Evil) RETURN count(n) AS n")[0]["n"] == 0
+        assert graph_state(page)["nodes"] == [] and page.eval(
+            "document.getElementById('export-csv').disabled"
+        )
 
         # -- this key's history, server side
         page.wait(
@@ -318,8 +325,6 @@ def test_console_analyst(server: str, tmp_path: Path, output_dir: Path) -> None:
         )
         assert history[0] == "CREATE (n:Evil {x: 1}) RETURN n" and QUERY in history
 
-        page.screenshot(output_dir / "console-1400.png", 1400)
-        page.screenshot(output_dir / "console-1024.png", 1024)
         assert page.eval("window.cspViolations") == []
         assert page.eval("window.InvgraphConsole.graph().cy.container().getBoundingClientRect().width") > 400
     finally:

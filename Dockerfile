@@ -1,8 +1,15 @@
 # The invgraph API / scheduler image. Neo4j runs in its own container (docker-compose.yml);
 # the embedded-Neo4j launcher is for development machines and is not used here.
+# The dashboard console's JavaScript, at the versions package-lock.json pins (the same `npm ci` as make setup).
+FROM node:20-slim AS js
+WORKDIR /js
+COPY api/static/vendor/package.json api/static/vendor/package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY . .
+COPY --from=js /js/node_modules api/static/vendor/node_modules
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 
 FROM python:3.11-slim

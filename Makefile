@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 .PHONY: help setup check-tools setup-test-deps test demo bench lint clean
 
 help:
-	@echo "make setup          create .venv (Python 3.13 if installed), install invgraph[dev,gcp] with uv, fetch + compile the embedded Neo4j (idempotent)"
+	@echo "make setup          create .venv (Python 3.13 if installed), install invgraph[dev,gcp] with uv, the console JavaScript with npm ci, fetch + compile the embedded Neo4j (idempotent)"
 	@echo "make demo           embedded Neo4j + API on http://127.0.0.1:8000 + 3-day sample loading behind it (Ctrl-C stops all)"
 	@echo "make test           lint, then the full test suite against a real Neo4j; JUnit XML in test-output/junit.xml"
 	@echo "make bench          run every bench/bench_*.py"
@@ -34,6 +34,7 @@ check-tools:
 		missing+=("Python 3.11+ ($(PYTHON3) is $$($(PYTHON3) -c 'import platform; print(platform.python_version())'))"); fi; \
 	command -v java >/dev/null 2>&1 || [ -x "$${JAVA_HOME:-/nonexistent}/bin/java" ] || missing+=("java (OpenJDK 17 or 21: apt-get install openjdk-17-jdk)"); \
 	command -v mvn >/dev/null 2>&1 || missing+=("mvn (Maven: apt-get install maven)"); \
+	command -v npm >/dev/null 2>&1 || missing+=("npm (Node.js 18+: apt-get install npm; installs the dashboard console's JavaScript)"); \
 	if [ $${#missing[@]} -gt 0 ]; then \
 		msg=$$(printf '%s; ' "$${missing[@]}"); echo "error: missing required tools: $${msg%; }" >&2; exit 1; fi
 

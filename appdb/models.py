@@ -63,3 +63,21 @@ class AuditEventRow(Base):
     rows: Mapped[int | None] = mapped_column(Integer, nullable=True)
     duration_ms: Mapped[float | None] = mapped_column(Float, nullable=True)
     detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class QueryHistoryRow(Base):
+    """The text of a key's recent ad-hoc queries, for the console's history. The audit log keeps only the
+    hash; this table keeps the text for the key that wrote it, capped per key (appdb/query_history.py)."""
+
+    __tablename__ = "query_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    key_id: Mapped[str] = mapped_column(String(64), index=True)
+    query: Mapped[str] = mapped_column(Text)
+    parameters: Mapped[dict[str, object]] = mapped_column(JSON)
+    query_sha256: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(32))
+    rows: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    duration_ms: Mapped[float | None] = mapped_column(Float, nullable=True)
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -54,6 +54,19 @@ else
     step "[1-2/3] packages up to date (constraints.txt and pyproject.toml unchanged)"
 fi
 
+# The dashboard console's JavaScript (CodeMirror, Cytoscape) from the npm registry, at the exact versions
+# api/static/vendor/package-lock.json pins; the API serves them from api/static/vendor/node_modules.
+# npm ci only when the lock file changed since the last install (npm writes node_modules/.package-lock.json).
+VENDOR=api/static/vendor
+if [[ ! -f $VENDOR/node_modules/.package-lock.json || $VENDOR/package-lock.json -nt $VENDOR/node_modules/.package-lock.json ]]; then
+    t=$(date +%s.%N)
+    step "[js] installing the dashboard console's JavaScript libraries (npm ci, $VENDOR/package-lock.json)"
+    npm ci --prefix "$VENDOR" --ignore-scripts --no-audit --no-fund --loglevel=error
+    step "      JavaScript libraries ready in $(took "$t")"
+else
+    step "[js] dashboard JavaScript libraries up to date ($VENDOR/package-lock.json unchanged)"
+fi
+
 if [[ ${1:-} != packages ]]; then
     t=$(date +%s.%N)
     step "[3/3] embedded Neo4j (first run: about 120 MB of jars from Maven Central into ~/.cache/invgraph)"

@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import delete
 
 from appdb import engine as app_engine
-from appdb.models import ApiKeyRow, AuditEventRow
+from appdb.models import ApiKeyRow, AuditEventRow, QueryHistoryRow
 from config import set_settings
 from graph import driver as graph_driver
 from graph.embedded import throwaway
@@ -62,6 +62,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def wipe_app_db() -> None:
     with app_engine.session() as s:
         s.execute(delete(AuditEventRow))
+        s.execute(delete(QueryHistoryRow))
         s.execute(delete(ApiKeyRow))
 
 

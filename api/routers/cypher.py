@@ -16,7 +16,7 @@ from api.cypher_guard import CypherRefused, inspect_query
 from api.deps import Settings, strict_query
 from api.errors import ApiError, error_responses
 from api.metrics import Metrics
-from appdb import audit
+from appdb import audit, query_history
 from appdb.keys import ApiKey
 
 log = logging.getLogger("invgraph.api")
@@ -70,6 +70,14 @@ def _audit(
         if not failing:
             raise
         log.exception("could not write audit event %s", event)
+        return
+    if detail in ("query_too_large", "parameters_too_large"):
+        return  # refused for its size before reading: too big to keep
+    try:
+        query_history.record(event, body.query, body.parameters)
+    except Exception:
+        # The history is a convenience for the console; the audit record above is the one that must exist.
+        log.exception("could not keep the query in this key's history")
 
 
 @router.post("", response_model=CypherResponse, responses=error_responses(400, 413, 502, 504))

@@ -5,6 +5,7 @@
 "use strict";
 (function () {
   const C = window.Charts;
+  const P = window.Pivots;  // pivots.js: links to the console and to an asset's history
   const STORE = "invgraph.apiKey";
   const REFRESH_MS = 30000;
   const $ = (id) => document.getElementById(id);
@@ -172,7 +173,7 @@
   function renderExposed(w) {
     if (!w.available) return note($("exposed-assets"), "Not available yet: " + w.reason);
     table($("exposed-assets"), ["asset", "label", "how", "#open findings"],
-      w.assets.map((a) => [a.name || a.id, a.label, a.exposure.join(", "), a.open_findings]),
+      w.assets.map((a) => [P.cell(a.id, a.name || a.id, { reach: true }), a.label, a.exposure.join(", "), a.open_findings]),
       "nothing is reachable from the internet in the latest exposure run");
   }
 
@@ -240,7 +241,7 @@
       ...a.added.map((x) => ["added", x])].slice(0, 25);
     table($("drift-sample"), ["kind", "label", "asset", "properties"],
       sample.map(([k, x]) => [badge(k, k === "removed" ? "failed" : k === "added" ? "ok" : "partial"),
-        x.labels[x.labels.length - 1], x.name || x.id, (x.changes || []).map((c) => c.property).join(", ")]));
+        x.labels[x.labels.length - 1], P.cell(x.id, x.name || x.id), (x.changes || []).map((c) => c.property).join(", ")]));
     $("range-info").textContent = `${doc.from.id} (${(doc.from.collected_at || "").slice(0, 10)}) → ` +
       `${doc.to.id} (${(doc.to.collected_at || "").slice(0, 10)})`;
   }
@@ -258,7 +259,7 @@
       [ps.reduce((n, p) => n + p.gained.length, 0), "permissions gained"]]);
     const via = (p) => [...new Set(Object.values(p.provenance.gained).flat().map((x) => x.text))].join("; ");
     table($("creep-top"), ["principal", "kind", "#gained", "#lost", "admin", "via"],
-      ps.slice(0, 10).map((p) => [p.name || p.id, p.kind, p.gained.length, p.lost.length,
+      ps.slice(0, 10).map((p) => [P.cell(p.id, p.name || p.id), p.kind, p.gained.length, p.lost.length,
         p.admin_after ? "yes" : "no", via(p)]));
   }
 
@@ -317,7 +318,7 @@
       $("findings-count").textContent = `${C.fmt(page.total)} matching` + (page.truncated ? ", first " +
         page.items.length + " shown" : "");
       table($("findings-table"), ["severity", "state", "control", "asset", "scope", "reason"],
-        page.items.map((f) => [badge(f.severity), f.state, f.control_id, f.asset_name || f.asset_id, f.scope,
+        page.items.map((f) => [badge(f.severity), f.state, f.control_id, P.cell(f.asset_id, f.asset_name || f.asset_id), f.scope,
           f.reason]), "no finding matches these filters");
     } catch (e) { handle(e, $("findings-table")); }
   }
@@ -357,6 +358,7 @@
     select.value = keep && Number(keep) < paths.length ? keep : "0";
     select.hidden = paths.length < 2;
     C.pathGraph($("exposure-path"), paths[Number(select.value)]);
+    P.hops($("exposure-path-hops"), paths[Number(select.value)]);
   }
 
   const WIDGETS = { "asset-counts": renderAssets, "findings-by-severity": renderSeverity,
@@ -414,6 +416,7 @@
     clearInterval(timer);
     $("board").hidden = true;
     $("signout").hidden = $("refresh").hidden = true;
+    window.InvgraphConsole.signedOut();
     $("login").hidden = false;
     $("login-error").textContent = message || "";
   }
@@ -421,7 +424,7 @@
   function start() {
     $("login").hidden = true;
     $("board").hidden = false;
-    $("signout").hidden = $("refresh").hidden = false;
+    $("signout").hidden = $("refresh").hidden = $("open-console").hidden = false;
     loadAll();
     clearInterval(timer);
     timer = setInterval(loadAll, REFRESH_MS);
@@ -450,7 +453,10 @@
       await loadRange();
       loadCompare();
     });
-    $("path-select").addEventListener("change", (ev) => C.pathGraph($("exposure-path"), paths[Number(ev.target.value)]));
+    $("path-select").addEventListener("change", (ev) => {
+      C.pathGraph($("exposure-path"), paths[Number(ev.target.value)]);
+      P.hops($("exposure-path-hops"), paths[Number(ev.target.value)]);
+    });
     if (sessionStorage.getItem(STORE)) start(); else signOut("");
     watchLoading();
   });

@@ -22,7 +22,7 @@ from typing import Any
 
 import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
-from neo4j.exceptions import ClientError
+from neo4j.exceptions import ClientError, TransientError
 
 from config import Neo4jSettings, get_settings
 
@@ -166,9 +166,22 @@ def ensure_schema(statements: Iterable[str]) -> None:
         if stmt in seen or name in existing:
             continue
         seen.add(stmt)
+        _create_schema(stmt)
+
+
+def _create_schema(stmt: str, attempts: int = 5) -> None:
+    """One schema statement; two processes creating the same one at once may deadlock on the schema lock
+    (a transient error): wait a moment and try again, then it exists ("already exists" is success)."""
+    for attempt in range(attempts):
         try:
             with session() as s:
                 s.run(stmt).consume()
+            return
+        except TransientError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
         except ClientError as exc:
             if not any(code in (exc.code or "") for code in _ALREADY) and "already exists" not in str(exc):
                 raise
+            return

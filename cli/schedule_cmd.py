@@ -5,6 +5,10 @@ folders of which the newest (by name) is ingested. Without a source only control
 graph fed by another tool). Report: ``--report-dir`` (``INVGRAPH_REPORT_DIR``) gets ``nightly-<run>.html``
 and ``.json``; ``--webhook`` (``INVGRAPH_REPORT_WEBHOOK``) gets the Slack summary. One failed step is
 logged and the loop goes on to the next tick; ``--once`` runs one iteration now and exits with its status.
+
+Several schedulers (replicas, a standby) may run the same loop: each tick's job runs under a lease in the
+graph (pipeline/lease.py, job ``nightly@<tick>``), so exactly one of them runs it and the others log that they
+skipped it. ``--once`` is a manual run and takes no lease.
 """
 
 from __future__ import annotations
@@ -77,6 +81,24 @@ def run_once(snapshot_dir: Path | None, report_dir: Path | None, webhook: str | 
     return status
 
 
+def run_tick(
+    tick: datetime, snapshot_dir: Path | None, report_dir: Path | None, webhook: str | None
+) -> int | None:
+    """The job of one cron tick, if no other scheduler runs or ran it; its status, or None when skipped."""
+    from pipeline.lease import Lease
+
+    job = f"nightly@{tick.astimezone(UTC).isoformat()}"
+    lease = Lease(job)
+    with lease as held:
+        if not held:
+            log.info("skipping %s: another scheduler holds or has finished it", job)
+            return None
+        log.info("running %s (lease held by %s)", job, lease.holder)
+        status = run_once(snapshot_dir, report_dir, webhook)
+        lease.status = "ok" if status == 0 else "failed"
+        return status
+
+
 def register(app: typer.Typer) -> None:
     @app.command("schedule")
     def schedule(
@@ -114,4 +136,4 @@ def register(app: typer.Typer) -> None:
             # Sleep in short steps so a clock jump (suspend, NTP) delays a run by at most a minute.
             while (wait := (nxt - datetime.now(UTC)).total_seconds()) > 0:
                 time.sleep(min(wait, 60))
-            run_once(snapshot_dir, report_dir, webhook)
+            run_tick(nxt, snapshot_dir, report_dir, webhook)

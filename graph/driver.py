@@ -2,6 +2,14 @@
 
 Every query that carries user input passes it as parameters; nothing here formats values into Cypher.
 Writes go through ``execute_write`` so transient errors (leader switch, deadlock) are retried by the driver.
+
+Clusters and Aura (``neo4j://`` / ``neo4j+s://``, docs/operations.md "Cluster / Aura"): reads run in READ
+access mode (``execute_read`` or a read-only session), so the driver's routing may send them to a secondary;
+writes go to the leader. Every session of the process shares one bookmark manager, so each transaction
+starts from everything this process has already written *or read*: the post-ingest steps see the ingest run's
+writes, and an API process that has seen a run finish (its run marker, api/widgets/cache.py) never reads
+from a secondary that has not applied that run yet. ``bookmarks()`` exposes the current bookmarks so another
+process can be handed them (``read(..., bookmarks=…)``).
 """
 
 from __future__ import annotations
@@ -14,13 +22,16 @@ from typing import Any
 
 import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
-from neo4j.exceptions import ClientError
+from neo4j.exceptions import ClientError, TransientError
 
 from config import Neo4jSettings, get_settings
 
 _lock = threading.Lock()
 _driver: Driver | None = None
 _driver_settings: Neo4jSettings | None = None
+# Process-wide causal chain (module docstring); kept across driver rebuilds: bookmarks name transactions of
+# the database, not of a connection.
+_bookmarks = GraphDatabase.bookmark_manager()
 
 
 def get_driver(settings: Neo4jSettings | None = None) -> Driver:
@@ -76,11 +87,20 @@ def database_name() -> str:
     return (_driver_settings or get_settings().neo4j).database
 
 
+def bookmarks() -> list[str]:
+    """The bookmarks of everything this process has written or read so far (sorted raw values)."""
+    return sorted(_bookmarks.get_bookmarks())
+
+
 @contextmanager
-def session(read_only: bool = False) -> Iterator[Session]:
-    """A session on the configured database; READ access mode when ``read_only``."""
+def session(read_only: bool = False, after: Iterable[str] | None = None) -> Iterator[Session]:
+    """A session on the configured database; READ access mode when ``read_only``. It starts after this
+    process's own bookmarks and, when given, the bookmarks ``after`` (e.g. another process's run)."""
     mode = neo4j.READ_ACCESS if read_only else neo4j.WRITE_ACCESS
-    with get_driver().session(database=database_name(), default_access_mode=mode) as s:
+    extra = neo4j.Bookmarks.from_raw_values(after) if after else None
+    with get_driver().session(
+        database=database_name(), default_access_mode=mode, bookmark_manager=_bookmarks, bookmarks=extra
+    ) as s:
         yield s
 
 
@@ -96,9 +116,15 @@ def _rows_work(query: str, parameters: Mapping[str, Any] | None, timeout: float 
     return work
 
 
-def read(query: str, parameters: Mapping[str, Any] | None = None, timeout: float | None = None) -> list[dict]:
-    """Run a read query in a READ transaction and return the rows as plain dicts."""
-    with session(read_only=True) as s:
+def read(
+    query: str,
+    parameters: Mapping[str, Any] | None = None,
+    timeout: float | None = None,
+    bookmarks: Iterable[str] | None = None,
+) -> list[dict]:
+    """Run a read query in a READ transaction (routed to a secondary in a cluster) and return the rows as
+    plain dicts; ``bookmarks`` makes it wait until the server has applied those transactions."""
+    with session(read_only=True, after=bookmarks) as s:
         return s.execute_read(_rows_work(query, parameters, timeout))
 
 
@@ -140,9 +166,22 @@ def ensure_schema(statements: Iterable[str]) -> None:
         if stmt in seen or name in existing:
             continue
         seen.add(stmt)
+        _create_schema(stmt)
+
+
+def _create_schema(stmt: str, attempts: int = 5) -> None:
+    """One schema statement; two processes creating the same one at once may deadlock on the schema lock
+    (a transient error): wait a moment and try again, then it exists ("already exists" is success)."""
+    for attempt in range(attempts):
         try:
             with session() as s:
                 s.run(stmt).consume()
+            return
+        except TransientError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
         except ClientError as exc:
             if not any(code in (exc.code or "") for code in _ALREADY) and "already exists" not in str(exc):
                 raise
+            return

@@ -32,6 +32,7 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired
 import analysis.exposure.compute  # noqa: F401
 import analysis.privileges.steps  # noqa: F401
 import analysis.privileges.usage  # noqa: F401
+from graph import driver
 from history import changes, post_ingest, runs
 from history.runs import ModuleResult, RunContext, StepOutcome
 from ingest import runner
@@ -49,6 +50,9 @@ class RunReport:
     skipped: list[str] = field(default_factory=list)
     context: RunContext | None = None
     steps: list[StepOutcome] = field(default_factory=list)
+    # Bookmarks after the run finished (graph/driver.py): another process reading with them sees the whole
+    # run even on a cluster secondary; this process's own later reads already start after them.
+    bookmarks: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -57,6 +61,7 @@ class RunReport:
             "modules": [m.as_json() for m in self.modules],
             "skipped_files": self.skipped,
             "steps": [s.as_json() for s in self.steps],
+            "bookmarks": self.bookmarks,
         }
 
     @property
@@ -109,4 +114,4 @@ def ingest_snapshot(path: Path, show_progress: bool = False, workers: int | None
     if status == "ok" and any(s.status == "failed" for s in steps):
         status = "partial"
     runs.finish_run(run_id, status, runs.modules_json(results), skipped, steps)
-    return RunReport(run_id, status, results, skipped, ctx, steps)
+    return RunReport(run_id, status, results, skipped, ctx, steps, driver.bookmarks())

@@ -168,6 +168,7 @@ def _assets(
     ]
     return {
         "run_id": run["run_id"],
+        "ingest_run_id": run["ingest_run_id"],
         "computed_at": run["computed_at"],
         "total": rows[0]["total"] if rows else 0,
         "assets": assets,
@@ -269,6 +270,7 @@ def _paths(
     out.sort(key=lambda p: (-float(p["score"]), len(p["hops"]), [n["id"] for n in p["nodes"]]))
     return {
         "run_id": run["run_id"],
+        "ingest_run_id": run["ingest_run_id"],
         "computed_at": run["computed_at"],
         "max_hops": hops_cap,
         "total": len(out),

@@ -138,8 +138,12 @@ def delete_run(run_id: str) -> None:
         s.run("MATCH (r:ExposureRun {run_id: $id}) DELETE r", {"id": run_id}).consume()
 
 
+# The newest complete computation whose ingest run has finished: exposure is computed while its ingest run is
+# still `running` (a post-ingest step), and a run in progress is never half-visible in answers.
 LATEST_RUN = (
-    "MATCH (r:ExposureRun {latest: true}) RETURN r.run_id AS run_id, r.ingest_run_id AS ingest_run_id, "
+    "MATCH (r:ExposureRun {status: 'ok'}) WHERE r.finished_at IS NOT NULL "
+    "AND NOT EXISTS { MATCH (i:IngestRun {id: r.ingest_run_id}) WHERE i.status = 'running' } "
+    "RETURN r.run_id AS run_id, r.ingest_run_id AS ingest_run_id, "
     "toString(r.finished_at) AS computed_at, r.nodes AS nodes, r.edges AS edges, "
-    "r.exposed AS exposed, r.seconds AS seconds LIMIT 1"
+    "r.exposed AS exposed, r.seconds AS seconds ORDER BY r.finished_at DESC LIMIT 1"
 )

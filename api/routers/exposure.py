@@ -1,19 +1,27 @@
 """`GET /api/v1/exposure/assets`, `/paths` and `/drift`: what the internet reaches, ranked attack paths, and
-how both changed between two runs (viewer)."""
+how both changed between two runs (viewer).
+
+`/paths` answers come from the per-run cache the widgets use (api/widgets/cache.py), keyed by the filters
+and the key's scope list: a path request on an unchanged run costs no Neo4j query, and a new ingest,
+control or exposure run invalidates every entry. Both read only an exposure run whose ingest run has
+finished, and say which run that is (`freshness`)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from analysis.exposure import drift as exposure_drift
 from analysis.exposure import paths as exposure
 from api.auth import ScopedViewer
-from api.deps import get_exposure_settings, strict_query
+from api.deps import get_exposure_settings, on_loop, strict_query
 from api.errors import ApiError, error_responses
+from api.freshness import Freshness, read_freshness
 from api.scopes import allowed_scopes
+from api.widgets.cache import RunMarker, WidgetCache
 from config import ExposureSettings
 
 router = APIRouter(prefix="/exposure", tags=["exposure"])
@@ -37,9 +45,13 @@ class ExposedAssetOut(BaseModel):
     score: float
 
 
+_FRESHNESS = "The ingest run the exposure run was computed from, and modules that run did not collect."
+
+
 class AssetsPage(BaseModel):
     run_id: str
     computed_at: str | None
+    freshness: Freshness | None = Field(None, description=_FRESHNESS)
     total: int = Field(description="Assets matching the filters (before `limit`).")
     assets: list[ExposedAssetOut]
 
@@ -76,6 +88,7 @@ class ExposurePath(BaseModel):
 class PathsPage(BaseModel):
     run_id: str
     computed_at: str | None
+    freshness: Freshness | None = Field(None, description=_FRESHNESS)
     max_hops: int = Field(description="Hop bound applied (the request's, capped by the server's).")
     total: int
     paths: list[ExposurePath]
@@ -174,10 +187,10 @@ def list_exposed_assets(
 ) -> AssetsPage:
     """Assets the internet reaches directly, with ports and the reason, from the latest exposure run. A
     scoped key sees the assets of its accounts, projects and clusters."""
+    allowed = allowed_scopes(key)
     try:
-        return AssetsPage(
-            **exposure.exposed_assets(account, cluster, type, limit, settings, allowed_scopes(key))
-        )
+        page = exposure.exposed_assets(account, cluster, type, limit, settings, allowed)
+        return AssetsPage(**page, freshness=read_freshness(page["ingest_run_id"], allowed))
     except exposure.NoExposureRun as exc:
         raise _no_run(exc) from exc
     except exposure.ExposureTimeout as exc:
@@ -188,9 +201,12 @@ def list_exposed_assets(
     "/paths",
     response_model=PathsPage,
     responses=error_responses(404, 504),
-    dependencies=[Depends(strict_query("target", "label", "account", "cluster", "max_hops", "limit"))],
+    dependencies=[
+        Depends(on_loop(strict_query("target", "label", "account", "cluster", "max_hops", "limit")))
+    ],
 )
-def list_exposure_paths(
+async def list_exposure_paths(
+    request: Request,
     key: ScopedViewer,
     settings: Settings,
     target: Annotated[
@@ -214,19 +230,38 @@ def list_exposure_paths(
         int | None, Query(ge=1, le=64, description="Capped by INVGRAPH_EXPOSURE_MAX_HOPS.")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
-) -> PathsPage:
+) -> Response:
     """Ranked internet → crown-jewel paths, every hop with its reason. A scoped key sees the paths whose
     every node lies in its accounts, projects and clusters."""
-    try:
-        return PathsPage(
-            **exposure.find_paths(
-                target, label, account, cluster, max_hops, limit, settings, allowed_scopes(key)
-            )
-        )
-    except exposure.NoExposureRun as exc:
-        raise _no_run(exc) from exc
-    except exposure.ExposureTimeout as exc:
-        raise _timeout(exc) from exc
+    cache: WidgetCache = request.app.state.widget_cache
+    allowed = allowed_scopes(key)
+    # The scope list is part of the key: a scoped key never gets an answer computed for another scope.
+    cache_key = (
+        target,
+        label,
+        account,
+        cluster,
+        max_hops,
+        limit,
+        tuple(allowed) if allowed is not None else None,
+    )
+    body = cache.peek("exposure-paths", cache_key)  # hit on a fresh marker: no thread hop, no Neo4j
+    outcome = "hit"
+    if body is None:
+
+        def compute(_: RunMarker) -> bytes:
+            page = exposure.find_paths(target, label, account, cluster, max_hops, limit, settings, allowed)
+            fresh = read_freshness(page["ingest_run_id"], allowed)
+            return PathsPage(**page, freshness=fresh).model_dump_json().encode()
+
+        try:
+            body, was_hit = await run_in_threadpool(cache.get, "exposure-paths", cache_key, compute)
+        except exposure.NoExposureRun as exc:
+            raise _no_run(exc) from exc
+        except exposure.ExposureTimeout as exc:
+            raise _timeout(exc) from exc
+        outcome = "hit" if was_hit else "miss"
+    return Response(body, media_type="application/json", headers={"X-Cache": outcome})
 
 
 @router.get(

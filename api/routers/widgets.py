@@ -4,15 +4,15 @@ No `from __future__ import annotations` here: the endpoints are built in a loop 
 widget's real query-parameter model in the signature, not a string it cannot resolve.
 """
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import ScopedViewer
-from api.deps import strict_query
+from api.deps import on_loop, strict_query
 from api.errors import error_responses
+from api.freshness import read_freshness
 from api.scopes import allowed_scopes
 from api.widgets import WIDGETS, Widget
 from api.widgets.cache import RunMarker, WidgetCache
@@ -20,16 +20,6 @@ from api.widgets.models import WidgetInfo, WidgetList
 
 router = APIRouter(prefix="/widgets", tags=["widgets"])
 PREFIX = "/api/v1/widgets"
-
-
-def _on_loop(check: Callable[[Request], None]) -> Callable[[Request], Awaitable[None]]:
-    """Run a pure-CPU sync dependency (strict_query) on the event loop: FastAPI would otherwise send it
-    to the thread pool, one thread hop per request on the hottest path of the API."""
-
-    async def run(request: Request) -> None:
-        check(request)
-
-    return run
 
 
 @router.get(
@@ -69,7 +59,9 @@ def _add_route(widget: Widget) -> None:
         if body is None:
 
             def compute(marker: RunMarker) -> bytes:
-                return widget.compute(marker, allowed=allowed, **values).model_dump_json().encode()
+                answer = widget.compute(marker, allowed=allowed, **values)
+                answer.freshness = read_freshness(None, allowed)
+                return answer.model_dump_json().encode()
 
             body, was_hit = await run_in_threadpool(cache.get, widget.name, key, compute)
             outcome = "hit" if was_hit else "miss"
@@ -84,7 +76,7 @@ def _add_route(widget: Widget) -> None:
         response_model=widget.model,
         summary=widget.title,
         responses=error_responses(),
-        dependencies=[Depends(_on_loop(strict_query(*widget.params.model_fields)))],
+        dependencies=[Depends(on_loop(strict_query(*widget.params.model_fields)))],
     )
 
 

@@ -1,12 +1,14 @@
 """Widget results cached per run, with the "which run is latest" check itself cached for a moment.
 
-Key: (widget name, its parameters and the API key's scope list, see api/routers/widgets.py). An entry is
-valid while the *run marker* — latest IngestRun id and status plus latest ControlRun id — is the one it
-was computed under. A new ingest run, a run finishing
-(its drift and privilege records land before the status flips) or a new control run changes the marker
-and so invalidates every entry at once.
+Key: (widget name, its parameters and the API key's scope list, see api/routers/widgets.py; the exposure
+paths answers use the same cache, api/routers/exposure.py). An entry is valid while the *run marker* —
+latest IngestRun id and status, latest ControlRun id, latest complete ExposureRun id — is the one it was
+computed under. Every process derives its entries from the graph alone, so any number of API replicas
+serve the same answers for the same marker (docs/operations.md "Cluster / Aura").
+A new ingest run, a run finishing (its drift and privilege records land before the status flips), a new
+control run or a new exposure computation changes the marker and so invalidates every entry at once.
 
-The marker is one tiny query on two small, indexed labels, re-read at most every `MARKER_TTL_S`, so at
+The marker is one tiny query on three small labels, re-read at most every `MARKER_TTL_S`, so at
 1,000+ requests/s the graph sees about one marker query per second per worker, not one per request. A
 hit on a fresh marker needs no thread hop and no I/O (see `peek`), which is what lets the async widget
 endpoint answer without touching Neo4j.
@@ -46,7 +48,11 @@ CALL () {
   OPTIONAL MATCH (c:ControlRun) WHERE c.at IS NOT NULL
   RETURN c.id AS control, toString(c.finished_at) AS control_finished ORDER BY c.at DESC LIMIT 1
 }
-RETURN ingest, status, control, control_finished
+CALL () {
+  OPTIONAL MATCH (x:ExposureRun {status: 'ok'}) WHERE x.finished_at IS NOT NULL
+  RETURN x.run_id AS exposure ORDER BY x.finished_at DESC LIMIT 1
+}
+RETURN ingest, status, control, control_finished, exposure
 """
 
 
@@ -56,12 +62,21 @@ class RunMarker:
     ingest_status: str | None
     control_run_id: str | None
     control_finished: str | None = None
+    exposure_run_id: str | None = None
 
 
 def read_marker() -> RunMarker:
+    """Read in a READ transaction that also advances this process's bookmarks (graph/driver.py): whatever
+    is computed under this marker afterwards reads a server that has applied at least what it names."""
     rows = driver.read(_MARKER_QUERY)
     row = rows[0] if rows else {}
-    return RunMarker(row.get("ingest"), row.get("status"), row.get("control"), row.get("control_finished"))
+    return RunMarker(
+        row.get("ingest"),
+        row.get("status"),
+        row.get("control"),
+        row.get("control_finished"),
+        row.get("exposure"),
+    )
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from api.freshness import Freshness
+
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 
@@ -18,6 +20,9 @@ class WidgetBase(BaseModel):
     ingest_run_id: str | None = Field(description="Latest ingest run when this was computed (the cache key).")
     control_run_id: str | None = Field(description="Latest control run when this was computed.")
     computed_at: str = Field(description="ISO 8601 UTC time of the computation (cached until a new run).")
+    freshness: Freshness | None = Field(
+        default=None, description="The finished ingest run reflected and modules it did not collect."
+    )
 
 
 class WidgetInfo(BaseModel):

@@ -29,6 +29,7 @@ BOOKKEEPING_LABELS: dict[str, str] = {
     "ExposureNode": "analysis/exposure/store.py",
     "ExposedAsset": "analysis/exposure/store.py",
     "ExposureEdge": "analysis/exposure/store.py",
+    "SchedulerLease": "pipeline/lease.py",
     # Labels of older versions: the API's start-up moves them to the application database (appdb/).
     "ApiKey": "appdb/graph_import.py",
     "AuditEvent": "appdb/graph_import.py",

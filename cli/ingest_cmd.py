@@ -35,7 +35,7 @@ def snapshot(
             min=1,
             max=32,
             help="Scopes (AWS account x region, cluster, GCP scope) loaded at once "
-            "[default: INVGRAPH_INGEST_WORKERS, 1].",
+            "(default: the INVGRAPH_INGEST_WORKERS setting, 1).",
         ),
     ] = None,
     full: Annotated[

@@ -1,6 +1,13 @@
-"""HTTP load on the cached dashboard widgets (and exposure endpoints when they exist), with wrk.
+"""HTTP load on the cached dashboard widgets and exposure paths, with wrk.
 
     .venv/bin/python bench/load_widgets.py [--duration 60] [--clients 16,64] [--workers 2]
+        [--replicas 1,2] [--reference DIR] [--scale 1.0] [--section "## API load"]
+
+`--replicas 1,2` measures each scenario with one API process and with two (each with `--workers`), the
+clients split evenly over them by one wrk per replica (what a load balancer in front would do; req/s summed,
+p50 the mean and p95 / p99 the worst of the replicas). `--reference DIR` also starts the API from another
+checkout (e.g. `git archive` of main into a folder) against the same graph and measures it in the same run,
+so the figures stand beside today's. Rate limits are off (one key sends everything).
 
 Needs `wrk` (Debian: `apt-get install -y wrk`). Uses NEO4J_URI when set, else a throw-away embedded Neo4j;
 an empty graph first gets a generated 2-day sample (scale 1) and one control run. The API runs under uvicorn
@@ -28,6 +35,7 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+os.environ["INVGRAPH_RATE_LIMITS_ENABLED"] = "false"
 
 from api.widgets import WIDGETS  # noqa: E402
 from appdb import keys as apikeys  # noqa: E402
@@ -57,7 +65,7 @@ end
 """
 
 
-def ensure_data() -> None:
+def ensure_data(scale: float = 1.0) -> None:
     if driver.read("MATCH (r:IngestRun {status: 'ok'}) RETURN count(r) AS n")[0]["n"]:
         return
     from ingest.sample import generate
@@ -66,7 +74,7 @@ def ensure_data() -> None:
     from queries import runner as controls_runner
 
     with tempfile.TemporaryDirectory(prefix="invgraph-load-") as tmp:
-        generate(Path(tmp), scale=1.0, days=2, seed=42)
+        generate(Path(tmp), scale=scale, days=2, seed=42)
         for day in ("day-01", "day-02"):
             print(f"ingesting sample {day} …", flush=True)
             ingest_snapshot(Path(tmp) / day)
@@ -74,7 +82,7 @@ def ensure_data() -> None:
     findings.record_run(controls_runner.run_controls(catalogue.load_catalogue(), target), target)
 
 
-def start_api(port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_api(port: int, workers: int, cwd: Path = REPO) -> subprocess.Popen[bytes]:
     cmd = [
         sys.executable,
         "-m",
@@ -95,7 +103,8 @@ def start_api(port: int, workers: int) -> subprocess.Popen[bytes]:
         "--log-level",
         "warning",
     ]
-    proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ})
+    # `python -m` puts the working directory first on sys.path: the API is the code of `cwd`.
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ})
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -155,17 +164,39 @@ def run_wrk(
     }
 
 
+def run_wrk_replicas(
+    bases: list[str], paths: list[str], key: str, clients: int, duration: int, threads: int
+) -> dict[str, float]:
+    """One wrk per replica at the same time, the clients split evenly; figures combined (module docstring)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    share = max(1, clients // len(bases))
+    with ThreadPoolExecutor(len(bases)) as pool:
+        parts = list(pool.map(lambda b: run_wrk(b, paths, key, share, duration, threads), bases))
+    return {
+        "clients": share * len(bases),
+        "requests": sum(p["requests"] for p in parts),
+        "rps": sum(p["rps"] for p in parts),
+        "p50_ms": sum(p["p50_ms"] for p in parts) / len(parts),
+        "p95_ms": max(p["p95_ms"] for p in parts),
+        "p99_ms": max(p["p99_ms"] for p in parts),
+        "errors": sum(p["errors"] for p in parts),
+        "non_2xx": sum(p["non_2xx"] for p in parts),
+    }
+
+
 def write_results(
     rows: list[tuple[str, dict[str, float]]], args: argparse.Namespace, notes: list[str]
 ) -> None:
     lines = [
-        SECTION,
+        args.section,
         "",
         f"`bench/load_widgets.py` on {platform.node() or 'this machine'}: {os.cpu_count()} CPUs, "
         "load average "
         f"{os.getloadavg()[0]:.1f} at the end (shared machine: other Neo4j servers and test suites ran "
         f"concurrently). uvicorn --workers {args.workers} --http httptools --loop uvloop, wrk -t "
-        f"{args.threads} on loopback, {args.duration} s per run, every widget path in turn.",
+        f"{args.threads} on loopback, {args.duration} s per run, every widget path in turn; sample scale "
+        f"{args.scale:g}.",
         "",
         "| endpoints | clients | req/s | p50 ms | p95 ms | p99 ms | errors |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -177,7 +208,7 @@ def write_results(
         )
     lines += ["", *notes, ""]
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    pattern = re.compile(rf"^{re.escape(args.section)}\n.*?(?=^## |\Z)", re.S | re.M)
     section = "\n".join(lines) + "\n"
     text = pattern.sub(section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
     RESULTS.write_text(text)
@@ -192,49 +223,61 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
+    parser.add_argument("--replicas", default="1", help="API processes to compare, e.g. 1,2")
+    parser.add_argument("--reference", type=Path, help="another checkout measured in the same run")
+    parser.add_argument("--scale", type=float, default=1.0, help="sample scale when the graph is empty")
+    parser.add_argument("--section", default=SECTION, help="RESULTS.md heading to (re)write")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
     with neo4j_for_bench():
-        ensure_data()
+        ensure_data(args.scale)
         key = apikeys.create_key("bench-load", "viewer")[1]
         headers = {"Authorization": f"Bearer {key}"}
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        api = start_api(port, args.workers)
-        try:
-            scenarios = [("cached widgets", [f"/api/v1/widgets/{n}" for n in WIDGETS])]
-            if httpx.get(f"{base}/api/v1/exposure/paths", headers=headers, timeout=60).status_code == 200:
-                scenarios.append(("exposure paths", ["/api/v1/exposure/paths"]))
-            notes = [] if len(scenarios) > 1 else ["Exposure endpoints: not present yet (404), not measured."]
-            rows = []
-            for name, paths in scenarios:
-                warm(base, paths, headers, args.workers)
-                for clients in (int(c) for c in args.clients.split(",")):
-                    r = run_wrk(base, paths, key, clients, args.duration, args.threads)
-                    print(
-                        f"{name:16} {clients:3d} clients: {r['rps']:8,.0f} req/s  "
-                        f"p50 {r['p50_ms']:6.1f} ms  "
-                        f"p95 {r['p95_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  errors {r['errors']:.0f}",
-                        flush=True,
-                    )
-                    rows.append((name, r))
-            metrics = httpx.get(f"{base}/metrics", headers=headers).text
-            marker = sum(
-                float(ln.split()[-1])
-                for ln in metrics.splitlines()
-                if ln.startswith("invgraph_widget_run_marker_reads_total")
-            )
-            notes.append(
-                f"Run-marker queries seen by the worker that answered /metrics: {marker:.0f} "
-                "(one per 1.5 s at most, whatever the request rate)."
-            )
-            if not args.no_write:
-                write_results(rows, args, notes)
-                print(f"wrote {RESULTS.relative_to(REPO)}")
-        finally:
-            api.terminate()
-            api.wait(timeout=30)
+        setups = [(f"{n} replica{'s' if n > 1 else ''}", REPO, n) for n in map(int, args.replicas.split(","))]
+        if args.reference:
+            setups.insert(0, ("reference (today), 1 replica", args.reference.resolve(), 1))
+        rows, notes = [], []
+        for label, tree, count in setups:
+            ports = [free_port() for _ in range(count)]
+            apis = [start_api(port, args.workers, tree) for port in ports]
+            bases = [f"http://127.0.0.1:{port}" for port in ports]
+            try:
+                scenarios = [("cached widgets", [f"/api/v1/widgets/{n}" for n in WIDGETS])]
+                probe = httpx.get(f"{bases[0]}/api/v1/exposure/paths", headers=headers, timeout=120)
+                if probe.status_code == 200:
+                    scenarios.append(("exposure paths", ["/api/v1/exposure/paths"]))
+                else:
+                    notes.append(f"{label}: exposure paths answered {probe.status_code}, not measured.")
+                for name, paths in scenarios:
+                    for base in bases:
+                        warm(base, paths, headers, args.workers)
+                    for clients in (int(c) for c in args.clients.split(",")):
+                        r = run_wrk_replicas(bases, paths, key, clients, args.duration, args.threads)
+                        print(
+                            f"{label:30} {name:16} {clients:3d} clients: {r['rps']:8,.0f} req/s  "
+                            f"p50 {r['p50_ms']:6.1f} ms  p95 {r['p95_ms']:6.1f} ms  "
+                            f"p99 {r['p99_ms']:6.1f} ms  errors {r['errors']:.0f}",
+                            flush=True,
+                        )
+                        rows.append((f"{label}: {name}", r))
+                metrics = httpx.get(f"{bases[0]}/metrics", headers=headers).text
+                marker = sum(
+                    float(ln.split()[-1])
+                    for ln in metrics.splitlines()
+                    if ln.startswith("invgraph_widget_run_marker_reads_total")
+                )
+                notes.append(
+                    f"{label}: run-marker queries seen by the worker that answered /metrics: {marker:.0f} "
+                    "(one per 1.5 s at most, whatever the request rate)."
+                )
+            finally:
+                for api in apis:
+                    api.terminate()
+                    api.wait(timeout=30)
+        if not args.no_write:
+            write_results(rows, args, notes)
+            print(f"wrote {RESULTS.relative_to(REPO)}")
 
 
 if __name__ == "__main__":

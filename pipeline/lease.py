@@ -20,7 +20,6 @@ import os
 import socket
 import threading
 import uuid
-from types import TracebackType
 
 from graph import driver
 
@@ -98,9 +97,7 @@ class Lease:
             except Exception:  # noqa: BLE001 - a renewal that fails is retried at the next interval
                 log.exception("renewing the lease on %s failed", self.job)
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
         self._stop.set()
         if self._thread is not None:
             self._thread.join()

@@ -24,6 +24,7 @@ from history import runs
 from pipeline.run import RunReport, ingest_snapshot
 from tests.conftest import _wipe, wipe_app_db
 
+pytestmark = pytest.mark.timeout(1800)  # two real ingests; minutes on a shared, overloaded 2-core machine
 DAY1 = Path(__file__).resolve().parents[1] / "data" / "snapshots" / "handwritten" / "day1"
 
 

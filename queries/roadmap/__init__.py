@@ -1,7 +1,8 @@
 """The security roadmap as a product: a maturity scorecard from control evidence, and the roadmap
-spreadsheet (CSV) kept true by that evidence.
+spreadsheet (CSV) kept true by that evidence (docs/roadmap.md).
 
-model.py (tasks, columns) · default.py (the built-in roadmap) · evidence.py (control results per run) ·
-scorecard.py (levels per domain and layer) · csvio.py (parse and write the CSV) · store.py (Neo4j) ·
-linking.py (tasks → controls, evidence-derived status).
+evidence.py (control verdicts per run) · scorecard.py (levels per domain and layer) · render.py (Markdown,
+HTML, table rows) · model.py (tasks, columns) · csvio.py (parse / write the CSV) · store.py (Neo4j) ·
+linking.py (tasks → controls, evidence-derived status) · default.py (the built-in roadmap) · service.py
+(import / export for the CLI).
 """

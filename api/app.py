@@ -14,18 +14,8 @@ from api.auth import KeyCache
 from api.body_limit import BodyLimitMiddleware
 from api.deps import get_api_settings
 from api.metrics import Metrics, MetricsMiddleware
-from api.routers import (
-    apikeys,
-    audit,
-    console,
-    cypher,
-    exposure,
-    findings,
-    health,
-    history,
-    metrics,
-    privileges,
-)
+from api.routers import apikeys, audit, cypher, exposure, findings, health, history, metrics, privileges
+from api.routers import console as console_router
 from api.routers import queries as queries_router
 from api.routers import roadmap as roadmap_router
 from api.routers import widgets as widgets_router
@@ -76,7 +66,7 @@ def create_app() -> FastAPI:
     errors.install(app)
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(cypher.router, prefix=API_PREFIX)
-    app.include_router(console.router, prefix=API_PREFIX)
+    app.include_router(console_router.router, prefix=API_PREFIX)
     app.include_router(apikeys.router, prefix=API_PREFIX)
     app.include_router(audit.router, prefix=API_PREFIX)
     app.include_router(history.router, prefix=API_PREFIX)

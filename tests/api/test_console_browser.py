@@ -155,6 +155,7 @@ def graph_state(page: LoggedPage) -> dict[str, Any]:
     """What Cytoscape holds and whether its canvases have anything painted on them."""
     return page.eval(
         """(() => { const cy = window.InvgraphConsole.graph().cy;
+        if (!cy) return { nodes: [], edges: 0, painted: false, legend: '', ids: [] };  // nothing drawn yet
         const painted = [...document.querySelectorAll('#result-graph canvas')].some((c) => {
           if (!c.width || !c.height) return false;
           const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;

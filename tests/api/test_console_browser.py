@@ -155,6 +155,7 @@ def graph_state(page: LoggedPage) -> dict[str, Any]:
     """What Cytoscape holds and whether its canvases have anything painted on them."""
     return page.eval(
         """(() => { const cy = window.InvgraphConsole.graph().cy;
+        if (!cy) return { nodes: [], edges: 0, painted: false, legend: '', ids: [] };  // nothing drawn yet
         const painted = [...document.querySelectorAll('#result-graph canvas')].some((c) => {
           if (!c.width || !c.height) return false;
           const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -163,6 +164,14 @@ def graph_state(page: LoggedPage) -> dict[str, Any]:
           legend: document.getElementById('graph-legend').textContent,
           ids: cy.nodes().map((n) => (n.data('raw').properties || {}).id) }; })()"""
     )
+
+
+def drawn_graph(page: LoggedPage) -> dict[str, Any]:
+    """`graph_state` once Cytoscape has painted (a resize clears the canvases until the next frame)."""
+    deadline = time.monotonic() + 20
+    while not (g := graph_state(page))["painted"] and time.monotonic() < deadline:
+        time.sleep(0.3)
+    return g
 
 
 def library_pivot_answer(page: LoggedPage, pivot: str) -> dict[str, Any]:
@@ -227,7 +236,7 @@ def test_console_analyst(server: str, tmp_path: Path, output_dir: Path) -> None:
             {"id": target["id"]},
         )
         page.click("#view-graph")  # drawn while the graph view shows (a hidden canvas has no pixels)
-        g = graph_state(page)
+        g = drawn_graph(page)
         assert target["id"] in g["ids"] and len(g["nodes"]) > 1 and g["painted"], g
 
         # Back on the board, the history pivot → the asset's change timeline, entry for entry.
@@ -257,7 +266,7 @@ def test_console_analyst(server: str, tmp_path: Path, output_dir: Path) -> None:
         assert headers_row == ["a", "r", "i"]
         assert page.eval("document.querySelectorAll('#result-table tr').length") == 13
         page.click("#view-graph")
-        g = graph_state(page)
+        g = drawn_graph(page)
         assert set(g["nodes"]) == {e["a"] for e in expected} | {e["i"] for e in expected}
         assert g["edges"] == 12 and g["painted"]
         assert "AWS" in g["legend"] and "compute" in g["legend"]

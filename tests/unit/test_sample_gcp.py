@@ -66,6 +66,9 @@ def test_files_are_cloud_asset_listings(env: tuple[Path, dict[str, Any]]) -> Non
             f"{org}/cloudasset/resource.json",
             f"{org}/cloudidentity/memberships/sre@example.com.json",
             f"{org}/iam/denypolicies.json",
+            f"{org}/policyintelligence/serviceAccountKeyLastAuthentication.json",
+            f"{org}/policyintelligence/serviceAccountLastAuthentication.json",
+            f"{org}/recommender/insights.json",
         ]
         text = (folder / org / "cloudasset" / "resource.json").read_text()
         assert text.startswith('[\n  {\n    "ancestors": [') and text.endswith(
@@ -102,6 +105,7 @@ def test_planted_facts_and_days(env: tuple[Path, dict[str, Any]]) -> None:
         "gcp-org-sql-authorized-networks-not-restricted",
         "gcp-org-vm-external-ip-not-restricted",
         "gcp-org-default-network-creation-not-skipped",
+        "gcp-usage-sa-key-unused",
     }
     assert set(decoys) == {
         "decoy-gcp-bucket-private",

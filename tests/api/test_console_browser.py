@@ -334,7 +334,7 @@ def test_console_analyst(server: str, tmp_path: Path, output_dir: Path) -> None:
 
         # -- this key's history, server side
         page.wait(
-            "document.querySelector('#query-history li .badge.failed')", "the refused query in the history"
+            "!!document.querySelector('#query-history li .badge.failed')", "the refused query in the history"
         )
         history = page.eval(
             "[...document.querySelectorAll('#query-history li code')].map((c) => c.textContent)"

@@ -245,7 +245,7 @@ def test_console_analyst(server: str, tmp_path: Path, output_dir: Path) -> None:
             "!document.getElementById('board').hidden && document.getElementById('console').hidden"
         )
         page.click("#exposed-assets .pivots button:last-child")
-        page.wait("document.querySelector('#timeline table, #timeline .unavailable')", "the timeline")
+        page.wait("!!document.querySelector('#timeline table, #timeline .unavailable')", "the timeline")
         timeline = httpx.get(f"{server}/api/v1/assets/{target['id']}/history", headers=headers, timeout=60)
         rows = page.eval("document.querySelectorAll('#timeline-table tr').length - 1")
         if timeline.status_code == 404:
@@ -287,7 +287,7 @@ def test_console_analyst(server: str, tmp_path: Path, output_dir: Path) -> None:
             return {{ x: r.left + p.x, y: r.top + p.y }}; }})()"""
         )
         page.mouse_click(pos["x"], pos["y"])
-        page.wait("document.getElementById('expand-node')", "the node panel")
+        page.wait("!!document.getElementById('expand-node')", "the node panel")
         if expected[0]["id"] not in page.text(
             "node-info"
         ):  # a neighbour's label lay over it: tap it directly
@@ -334,7 +334,7 @@ def test_console_analyst(server: str, tmp_path: Path, output_dir: Path) -> None:
 
         # -- this key's history, server side
         page.wait(
-            "document.querySelector('#query-history li .badge.failed')", "the refused query in the history"
+            "!!document.querySelector('#query-history li .badge.failed')", "the refused query in the history"
         )
         history = page.eval(
             "[...document.querySelectorAll('#query-history li code')].map((c) => c.textContent)"

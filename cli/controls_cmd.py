@@ -30,6 +30,13 @@ class Format(StrEnum):
     csv = "csv"
 
 
+class FailOn(StrEnum):
+    critical = "critical"
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
 def _catalogue():  # noqa: ANN202 - imported lazily so `invgraph --help` never touches Neo4j or YAML
     from queries.catalogue import CatalogueError, load_catalogue
 
@@ -126,17 +133,38 @@ def run(
             help="Exit 3 when some asset could not be decided (its data was not collected) and none errored.",
         ),
     ] = False,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option(
+            "--fail-on",
+            help="CI gate (critical, high, medium or low): exit 4 when a finding of this severity or above "
+            "is open (muted and accepted findings never block).",
+        ),
+    ] = None,
+    new_only: Annotated[
+        bool,
+        typer.Option(
+            "--new-only",
+            help="With --fail-on: only findings the previous finished run did not see block (docs/ci.md).",
+        ),
+    ] = False,
 ) -> None:
     """Run controls against the graph, store the results and findings, print the report.
 
-    Exit codes: 0 every control ran (findings are the product), 1 a control errored (its message is in
-    every output), 2 bad catalogue or options, 3 with --fail-on-unknown: some result unknown.
+    Exit codes: 0 every control ran (findings are the product) and the gate, if any, passed; 1 a control
+    errored (its message is in every output); 2 bad catalogue or options; 3 with --fail-on-unknown: some
+    result unknown; 4 with --fail-on: a blocking finding (listed on stderr). When several apply, the first
+    of 2, 1, 4, 3 wins.
     """
     from queries.catalogue import CatalogueError
+    from queries.gate import baseline_for, blocking, verdict_lines
     from queries.report import summary, to_csv
     from queries.sarif import to_sarif
     from queries.service import execute, load_validated, select
 
+    if new_only and fail_on is None:
+        typer.secho("error: --new-only needs --fail-on", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
     try:
         catalogue = load_validated()
         for cid in control_id or ():
@@ -175,9 +203,19 @@ def run(
     for c in report["controls"]:
         if c["status"] == "error":
             typer.secho(f"error: control {c['id']}: {c['error']}", fg=typer.colors.RED, err=True)
-    # Findings are the product, not a process failure; a control that could not run is.
+    gate_failed = False
+    if fail_on is not None:
+        baseline = baseline_for(report["run_id"]) if new_only else None
+        found = blocking(report, catalogue.controls, fail_on.value, baseline)
+        for line in verdict_lines(found, fail_on.value, baseline):
+            typer.secho(line, fg=typer.colors.RED if found else None, err=True)
+        gate_failed = bool(found)
+    # Findings are the product, not a process failure (unless a gate was asked for); a control that could
+    # not run is.
     if counts["error"]:
         raise typer.Exit(1)
+    if gate_failed:
+        raise typer.Exit(4)
     raise typer.Exit(3 if fail_on_unknown and counts["unknown"] else 0)
 
 

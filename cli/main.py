@@ -12,8 +12,10 @@ from cli import (
     analyze_cmd,
     apikey_cmd,
     aws_cmd,
+    ci_cmd,
     controls_cmd,
     drift_cmd,
+    export_cmd,
     exposure_cmd,
     gcp_cmd,
     history_cmd,
@@ -77,6 +79,7 @@ k8s_cmd.register(collect_app, ingest_cmd.app)
 gcp_cmd.register(collect_app, ingest_cmd.app)
 app.add_typer(apikey_cmd.app, name="apikey")
 app.add_typer(controls_cmd.app, name="controls")
+export_cmd.register(controls_cmd.app)
 app.add_typer(exposure_cmd.app, name="exposure")
 app.add_typer(history_cmd.app, name="history")
 app.add_typer(privileges_cmd.app, name="privileges")
@@ -88,6 +91,7 @@ ingest_cmd.register_runs(app)
 sample_cmd.register(app)
 serve_cmd.register(app)
 analyze_cmd.register(app)
+ci_cmd.register(app)
 
 
 def _quiet_libraries() -> None:

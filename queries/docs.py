@@ -73,7 +73,10 @@ def render(catalogue: Catalogue) -> str:
         "",
         "`invgraph controls run` exit codes: **0** every control ran (findings are the product, not a "
         "failure), **1** a control errored, **2** bad catalogue, control id or option, **3** only with "
-        "`--fail-on-unknown`: some asset was undecided and none errored.",
+        "`--fail-on-unknown`: some asset was undecided and none errored, **4** only with `--fail-on "
+        "SEVERITY`: an open finding of that severity or above (with `--new-only`: one the previous finished "
+        "run did not see). The CI gate, `invgraph ci` and the pipeline examples: [ci.md](ci.md); exports "
+        "for SIEMs, Security Hub and Security Command Center: [finding-exports.md](finding-exports.md).",
         "",
         "### Required data",
         "",

@@ -16,6 +16,7 @@ from api.deps import get_api_settings
 from api.metrics import Metrics, MetricsMiddleware
 from api.routers import apikeys, audit, cypher, exposure, findings, health, history, metrics, privileges
 from api.routers import roadmap as roadmap_router
+from api.routers import queries as queries_router
 from api.routers import widgets as widgets_router
 from api.widgets import dashboard
 from appdb import engine, graph_import
@@ -72,6 +73,7 @@ def create_app() -> FastAPI:
     app.include_router(findings.router, prefix=API_PREFIX)
     app.include_router(exposure.router, prefix=API_PREFIX)
     app.include_router(roadmap_router.router, prefix=API_PREFIX)
+    app.include_router(queries_router.router, prefix=API_PREFIX)
     app.include_router(metrics.router)
     docs_ui.install(app)
     dashboard.mount(app)  # GET / and /static/*: public, see api/widgets/dashboard.py

@@ -23,7 +23,7 @@ _MAX_BUCKETS = 100_000
 def classify(path: str) -> str:
     if path.startswith("/api/v1/widgets"):
         return "widgets"
-    if path.startswith("/api/v1/cypher"):
+    if path.startswith("/api/v1/cypher") or (path.startswith("/api/v1/queries/") and path.endswith("/run")):
         return "cypher"
     if path.startswith("/api/v1/exposure/paths"):
         return "paths"

@@ -23,6 +23,7 @@ from cli import (
     k8s_cmd,
     neo4j_cmd,
     privileges_cmd,
+    query_cmd,
     report_cmd,
     roadmap_cmd,
     sample_cmd,
@@ -83,6 +84,7 @@ export_cmd.register(controls_cmd.app)
 app.add_typer(exposure_cmd.app, name="exposure")
 app.add_typer(history_cmd.app, name="history")
 app.add_typer(privileges_cmd.app, name="privileges")
+app.add_typer(query_cmd.app, name="query")
 app.add_typer(report_cmd.app, name="report")
 app.add_typer(roadmap_cmd.app, name="roadmap")
 schedule_cmd.register(app)

@@ -13,7 +13,7 @@ from schemathesis import checks
 from api.app import create_app
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app()).include(
-    path_regex=r"^/api/v1/(cypher|apikeys|audit)"
+    path_regex=r"^/api/v1/(cypher|apikeys|audit|queries)"
 )
 
 

@@ -16,6 +16,7 @@ from graph import driver
 # The endpoints that refuse a scoped key; every other authenticated route must accept it and filter.
 REFUSING = {
     ("POST", "/api/v1/cypher"),
+    ("POST", "/api/v1/queries/{query_id}/run"),
     ("GET", "/metrics"),
     ("GET", "/api/v1/apikeys"),
     ("POST", "/api/v1/apikeys"),

@@ -15,8 +15,8 @@ from api.body_limit import BodyLimitMiddleware
 from api.deps import get_api_settings
 from api.metrics import Metrics, MetricsMiddleware
 from api.routers import apikeys, audit, cypher, exposure, findings, health, history, metrics, privileges
-from api.routers import roadmap as roadmap_router
 from api.routers import queries as queries_router
+from api.routers import roadmap as roadmap_router
 from api.routers import widgets as widgets_router
 from api.widgets import dashboard
 from appdb import engine, graph_import

@@ -65,21 +65,16 @@ def _embedded_neo4j(heap: str, pagecache: str, wait: float) -> Iterator[str]:
 def _stop_on_sigterm() -> None:
     """CI runners cancel a job with SIGTERM: unwind (so the finally below stops Neo4j), don't die mid-way."""
 
-    def stop(signum: int, frame: object) -> None:
+    def stop(signum: int, _frame: object) -> None:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)
 
 
 def roadmap_summary() -> list[str]:
-    """The roadmap scorecard (issue 20 item 1) as Markdown lines, or one line saying this build lacks it."""
-    try:
-        from queries.roadmap.scorecard import build_scorecard
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("queries.roadmap"):
-            raise
-        return ["roadmap summary not available in this build (no queries.roadmap.scorecard)"]
+    """The roadmap scorecard (docs/roadmap.md) of the runs just made, as Markdown lines."""
     from graph import driver
+    from queries.roadmap.scorecard import build_scorecard
 
     return build_scorecard(driver.get_driver()).to_markdown().splitlines()
 

@@ -28,7 +28,11 @@
     if (res.status === 401) throw new Unauthorized("the key was refused (unknown, revoked or mistyped)");
     const body = await res.json().catch(() => ({}));
     if (res.status === 404) throw new NotFound((body.error && body.error.message) || path);
-    if (!res.ok) throw new Error((body.error && body.error.message) || res.status + " " + res.statusText);
+    if (!res.ok) {
+      const err = new Error((body.error && body.error.message) || res.status + " " + res.statusText);
+      err.rule = body.error && body.error.rule;  // e.g. "scoped_key": a refusal the card can explain
+      throw err;
+    }
     return body;
   }
 

@@ -210,5 +210,7 @@ def test_sample_launchtime_is_not_drift(two_sample_days: Any) -> None:
     changed = {(a["name"], c["property"]) for a in doc["assets"]["changed"] for c in a["changes"]}
     assert ("legacy-etl-01", "tags") in changed
     assert not {p for _, p in changed} & {"launchtime", "createdate", "creationdate", "update_time"}, changed
-    # every listed property change is a planted one (tags, image / generation of the rolled deployment)
-    assert {p for _, p in changed} <= {"tags", "images", "generation"}, changed
+    # every listed property change is a planted one (tags, image / generation of the rolled deployment, the
+    # EKS control-plane logging switched on by day 2's fix)
+    planted_props = {"tags", "images", "generation", "audit_logging", "enabled_logging_types"}
+    assert {p for _, p in changed} <= planted_props, changed

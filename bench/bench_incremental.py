@@ -31,7 +31,7 @@ from bench.common import counts, neo4j_for_bench, peak_rss_mb, wipe  # noqa: E40
 from config import Settings, set_settings  # noqa: E402
 from config.sections import IngestSettings  # noqa: E402
 from graph import driver  # noqa: E402
-from graph.schema.cypher import fingerprint_property  # noqa: E402
+from graph.schema.cypher import load_fingerprint_property  # noqa: E402
 from ingest import runner  # noqa: E402
 from ingest.sample import generate  # noqa: E402
 from pipeline.run import RunReport, ingest_snapshot  # noqa: E402
@@ -56,8 +56,8 @@ def run(day: Path, label: str, *, incremental: bool = True, workers: int = 1) ->
 def clear_fingerprints(share: float) -> int:
     """Forget the stored fingerprint of a random ``share`` of the nodes: their rows count as changed."""
     cleared = 0
-    for schema in {s.label: s for s in runner.all_schemas()}.values():
-        prop = fingerprint_property(schema)
+    for schema in runner.all_schemas():
+        prop = load_fingerprint_property(schema)
         rows = driver.write(
             f"MATCH (n:{schema.label}) WHERE n.{prop} IS NOT NULL AND rand() < $share "
             f"REMOVE n.{prop} RETURN count(n) AS c",

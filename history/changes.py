@@ -88,11 +88,14 @@ def removal_rows(
 
 
 # The owner of an endpoint (its account id, or its cluster's name) is the relationship's scope, so that drift
-# can filter relationships by account / cluster without looking their endpoints up again.
+# can filter relationships by account / cluster without looking their endpoints up again. An endpoint with
+# several owners (a GCP principal seen in its project and in the organization) takes the most specific one,
+# chosen by rule rather than by storage order, so the same graph always gives the same scope.
 _OWNER_SCOPE = """
 CALL (a, b) {
   OPTIONAL MATCH (a)<-[:RESOURCE]-(oa) OPTIONAL MATCH (b)<-[:RESOURCE]-(ob)
-  RETURN coalesce(oa, ob) AS o LIMIT 1
+  WITH coalesce(oa, ob) AS o
+  RETURN o ORDER BY CASE WHEN o:GCPOrganization OR o:GCPFolder THEN 1 ELSE 0 END, o.id LIMIT 1
 }
 RETURN a.id AS a, b.id AS b,
        CASE WHEN o IS NULL THEN null WHEN o:KubernetesCluster THEN o.name ELSE o.id END AS scope

@@ -158,7 +158,10 @@ def reachable(
     families: tuple[str, ...],
     need_route: bool = True,
 ) -> tuple[P.PortSet, str]:
-    """Ports the internet reaches in ``subnet`` through ``sgs`` (None = no SG filter), and why."""
+    """Ports the internet reaches in ``subnet`` through ``sgs`` (None = no SG filter), and why.
+
+    Callers pass subnets in sorted order and the reason names groups sorted: the text must not depend on the
+    order Neo4j happens to store them in (two equal graphs give equal reasons)."""
     best: P.PortSet = {p: [] for p in P.PROTOCOLS}
     why: list[str] = []
     for fam in families:
@@ -177,7 +180,7 @@ def reachable(
             "no security group"
             if sgs is None
             else "SG "
-            + ", ".join(f"{net.sg_name[g]} ({g})" for g in sgs if g in net.sg_name)
+            + ", ".join(f"{net.sg_name[g]} ({g})" for g in sorted(sgs) if g in net.sg_name)
             + " open to "
             + P.WORLD[fam]
         )
@@ -207,7 +210,7 @@ def compute(g: AttackGraph) -> Network:
     _load_balancers(g, net)
     for r in driver.read(RDS):
         port = int(r["port"] or 0)
-        checked = [(s, reachable(net, s, r["sgs"], ("v4",))) for s in r["subnets"]]
+        checked = [(s, reachable(net, s, r["sgs"], ("v4",))) for s in sorted(r["subnets"])]
         hits = [(s, why) for s, (ps, why) in checked if port and P.contains(ps["tcp"], port)]
         if hits:
             g.expose(
@@ -229,7 +232,7 @@ def _load_balancers(g: AttackGraph, net: Network) -> None:
             for p in P.protocols({"UDP": "udp", "TCP_UDP": "-1"}.get(str(proto), "tcp")):
                 listen[p] = P.normalise(listen[p] + [(int(port), int(port))])
         best, why = P.meet(listen, {p: [] for p in P.PROTOCOLS}), ""
-        for s in r["subnets"] or [None]:
+        for s in sorted(r["subnets"]) or [None]:
             ps, w = reachable(net, s, sgs, ("v4", "v6"), need_route=False)
             got = P.meet(listen, ps)
             if not P.empty(got):

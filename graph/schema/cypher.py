@@ -15,6 +15,10 @@ from graph.schema.model import Direction, NodeSchema, PropertyRef, RelSchema
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 FINGERPRINT = "invgraph_fp"  # row key carrying the hash of the loaded properties; compares runs cheaply
+# Row key carrying the hash of everything the row writes (properties, relationship keys, context): what the
+# incremental load compares. Kept apart from FINGERPRINT because a relationship pass (same label, same
+# properties, other relationships) shares the node's property fingerprint but not this one.
+LOAD_FINGERPRINT = "invgraph_fp_load"
 
 
 CREATED_FLAG = "invgraph_created"  # set by ON CREATE and removed in the same statement
@@ -28,6 +32,14 @@ def fingerprint_property(schema: NodeSchema) -> str:
     """
     digest = hashlib.sha1(f"{schema.label}:{sorted(schema.properties)}".encode()).hexdigest()[:8]
     return f"{FINGERPRINT}_{digest}"
+
+
+def load_fingerprint_property(schema: NodeSchema) -> str:
+    """Node property holding this schema's LOAD_FINGERPRINT: one per schema *with* its relationships, so
+    the first pass and a relationship pass of one node type each find their own value."""
+    rels = sorted(repr(r) for r in (schema.sub_resource, *schema.relationships) if r is not None)
+    digest = hashlib.sha1(f"{schema.label}:{sorted(schema.properties)}:{rels}".encode()).hexdigest()[:8]
+    return f"{LOAD_FINGERPRINT}_{digest}"
 
 
 def _ident(name: str) -> str:
@@ -87,6 +99,7 @@ def ingestion_query(schema: NodeSchema) -> str:
     sets = ",\n    ".join(f"n.{_ident(k)} = {_value(v)}" for k, v in schema.properties.items() if k != "id")
     sets = f",\n    {sets}" if sets else ""
     fp = fingerprint_property(schema)
+    lfp = load_fingerprint_property(schema)
     body = [
         "UNWIND $rows AS item",
         f"MERGE (n:{_ident(schema.label)} {{id: {_value(schema.properties['id'])}}})",
@@ -96,7 +109,8 @@ def ingestion_query(schema: NodeSchema) -> str:
         f"WITH n, item, n.{fp} AS old_fp, coalesce(n.{CREATED_FLAG}, false) AS created,",
         f"     CASE WHEN n.{fp} IS NOT NULL AND n.{fp} <> item.{FINGERPRINT}",
         "          THEN properties(n) END AS before",
-        f"SET n:{labels}, n.lastupdated = $update_tag, n.{fp} = item.{FINGERPRINT}{sets}",
+        f"SET n:{labels}, n.lastupdated = $update_tag, n.{fp} = item.{FINGERPRINT},",
+        f"    n.{lfp} = item.{LOAD_FINGERPRINT}{sets}",
         f"REMOVE n.{CREATED_FLAG}",
         "WITH n, item, old_fp, created, before",
     ]
@@ -139,7 +153,7 @@ def fingerprints_query(schema: NodeSchema) -> str:
     whether the run with ``$update_tag`` already wrote the node (through another schema)."""
     return (
         f"UNWIND $ids AS id MATCH (n:{_ident(schema.label)} {{id: id}}) "
-        f"RETURN id, n.{fingerprint_property(schema)} AS fp, n.lastupdated = $update_tag AS seen"
+        f"RETURN id, n.{load_fingerprint_property(schema)} AS fp, n.lastupdated = $update_tag AS seen"
     )
 
 

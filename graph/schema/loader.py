@@ -18,6 +18,7 @@ from config import get_settings
 from graph import driver
 from graph.schema.cypher import (
     FINGERPRINT,
+    LOAD_FINGERPRINT,
     fingerprints_query,
     index_statements,
     ingestion_query,
@@ -105,13 +106,14 @@ def relationship_fields(schema: NodeSchema) -> set[str]:
 def project_rows(
     schema: NodeSchema, rows: Iterable[Mapping[str, Any]], context: Mapping[str, Any] | None = None
 ) -> Iterator[dict[str, Any]]:
-    """Keep only the fields the schema reads, normalise and check them, and add the fingerprint.
+    """Keep only the fields the schema reads, normalise and check them, and add the two fingerprints.
 
-    Normalising here (graph/schema/values.py), before the fingerprint, is what keeps a value that arrives in
+    Normalising here (graph/schema/values.py), before the fingerprints, is what keeps a value that arrives in
     another spelling (a timestamp as text, a number as a string, a reordered tag list) from being a change.
-    The fingerprint covers everything the ingestion query writes from the row: the properties, the
-    relationship keys and properties, and the context values (account, region) it reads — so an equal
-    fingerprint means the row would write exactly what the graph already holds (incremental load).
+    FINGERPRINT covers the node's properties (what history calls a change). LOAD_FINGERPRINT covers
+    everything the ingestion query writes from the row: the properties, the relationship keys and properties,
+    and the context values (account, region) it reads — so an equal one means the row would write exactly
+    what the graph already holds (incremental load).
     """
     kinds = field_kinds(schema)
     prop_fields = set(kinds)
@@ -124,10 +126,13 @@ def project_rows(
         if not isinstance(row_id, str) or not row_id:
             raise LoadError(f"{schema.label}: row without a string {id_source!r} (its id): {str(row)[:200]}")
         out = {k: _check_value(schema, row_id, k, normalise(row.get(k), kinds[k])) for k in prop_fields}
+        canon = {k: canonical(v) for k, v in out.items()}
         for k in rel_fields - prop_fields:
             value = row.get(k)
             out[k] = list(value) if isinstance(value, (list, tuple, set)) else value
-        out[FINGERPRINT] = _fingerprint({**{k: canonical(v) for k, v in out.items()}, **fixed})
+        out[FINGERPRINT] = _fingerprint(canon)
+        canon.update({k: canonical(out[k]) for k in rel_fields - prop_fields})
+        out[LOAD_FINGERPRINT] = _fingerprint({**canon, **fixed})
         yield out
 
 
@@ -191,7 +196,7 @@ def _split(
     fresh, same = [], []
     for row in rows:
         rid = row[id_source]
-        (same if stored.get(rid) == row[FINGERPRINT] and rid not in dup else fresh).append(row)
+        (same if stored.get(rid) == row[LOAD_FINGERPRINT] and rid not in dup else fresh).append(row)
     return fresh, same
 
 

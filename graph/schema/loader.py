@@ -274,7 +274,9 @@ def _graph_properties(
     return out
 
 
-_BOOKKEEPING = {"firstseen", "lastupdated"}
+# Also the GCP usage collection marks (graph/schema/gcp/usage.py): when the activity files were collected and
+# the window they cover move with every collection by design, so they are never drift.
+_BOOKKEEPING = {"firstseen", "lastupdated", "usage_activity_since", "usage_activity_at"}
 
 
 def is_bookkeeping(prop: str) -> bool:

@@ -7,10 +7,11 @@ line with the job's `variables:`. Each pipeline runs in a folder laid out as its
 ``inventory/snapshot`` (the merge request) and the target branch's copy as the baseline.
 
 The change under test is the hand-written day-1 → day-2 snapshot (tests/data/snapshots/handwritten): it adds
-a critical finding (AdministratorAccess on the internet-exposed bastion's role) and a high one (cluster-admin
-for the ci-runner service account), plus lower-severity ones that must not block at --fail-on high. The
-"fixed" merge request is day 2 with those two changes taken back out. `invgraph ci` starts its own embedded
-Neo4j, so these two runs are the slow part of the file (one per pipeline).
+a critical finding (AdministratorAccess on the internet-exposed bastion's role), a high one (cluster-admin
+for the ci-runner service account) and, from the usage data, two admin-equivalent principals that use almost
+none of their grants (that bastion role, and dave who joins the admins group) — plus lower-severity ones that
+must not block at --fail-on high. The "fixed" merge request is day 2 with those three changes taken back out.
+`invgraph ci` starts its own embedded Neo4j, so these two runs (one per pipeline) are the slow part.
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def _checkout(root: Path, snapshot: Path, baseline: Path, baseline_dir: str) -> 
 
 
 def _fixed_day2(tmp: Path) -> Path:
-    """Day 2 with the two high-or-above changes reverted: the merge request after review."""
+    """Day 2 with the high-or-above changes reverted: the merge request after review."""
     fixed = tmp / "fixed-day2"
     shutil.copytree(HW / "day2", fixed)
     iam = fixed / "aws" / "123456789012" / "global" / "iam" / "get-account-authorization-details.json"
@@ -83,6 +84,9 @@ def _fixed_day2(tmp: Path) -> Path:
             role["AttachedManagedPolicies"] = [
                 p for p in role["AttachedManagedPolicies"] if p["PolicyName"] != "AdministratorAccess"
             ]
+    for user in doc["UserDetailList"]:
+        if user["UserName"] == "dave":
+            user["GroupList"] = [g for g in user["GroupList"] if g != "admins"]
     iam.write_text(json.dumps(doc, indent=4) + "\n")
     crb = fixed / "k8s" / "prod-eks" / "clusterrolebindings.json"
     doc = json.loads(crb.read_text())
@@ -108,9 +112,11 @@ def test_github_actions_example_fails_on_new_high_findings(tmp_path: Path) -> No
     assert codes["invgraph gate"] == GATE_FAILED, codes
     assert codes["Summary"] == 0
     text = summary.read_text()
-    assert "gate: FAILED: 2 new high-or-above finding(s)" in text
+    assert "gate: FAILED: 4 new high-or-above finding(s)" in text
     assert "iam_admin_role_on_internet_exposed_instance: bastion-role" in text
     assert "k8s_rbac_cluster_admin_non_system_subject: ci-admin" in text
+    assert "usage_admin_principal_low_usage: bastion-role" in text
+    assert "usage_admin_principal_low_usage: dave" in text
     assert "roadmap" in text.lower()
 
     out = tmp_path / "invgraph-ci"

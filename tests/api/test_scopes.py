@@ -16,6 +16,7 @@ from graph import driver
 # The endpoints that refuse a scoped key; every other authenticated route must accept it and filter.
 REFUSING = {
     ("POST", "/api/v1/cypher"),
+    ("GET", "/api/v1/cypher/history"),  # a scoped key cannot run Cypher, so it has no history
     ("POST", "/api/v1/queries/{query_id}/run"),
     ("GET", "/api/v1/roadmap"),  # control results cover the whole inventory
     ("GET", "/metrics"),

@@ -27,8 +27,9 @@ def test_migrated_to_head_on_first_use() -> None:
     eng = maker.kw["bind"]
     head = ScriptDirectory.from_config(engine.alembic_config(eng)).get_current_head()
     with eng.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == head == "0001"
-    assert {"api_keys", "audit_events", "alembic_version"} <= set(inspect(eng).get_table_names())
+        assert MigrationContext.configure(conn).get_current_revision() == head == "0002"
+    tables = set(inspect(eng).get_table_names())
+    assert {"api_keys", "audit_events", "query_history", "alembic_version"} <= tables
     command.upgrade(engine.alembic_config(eng), "head")  # a second upgrade is a no-op
 
 

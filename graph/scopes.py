@@ -1,11 +1,12 @@
 """Scope filters as Cypher fragments over one `$allowed` parameter: how every read limits itself to a
-scoped API key's AWS accounts, GCP projects and Kubernetes clusters.
+scoped API key's AWS accounts, GCP projects, Kubernetes clusters and Azure subscriptions.
 
 `$allowed` is null for an unscoped key (no filter) or the list of scope ids the key may see. A scope value
 matches when it equals one of them or starts with `<id>/` (a namespace below a cluster: `prod-eks/web`),
 the same reading as the `scope` recorded on findings and change records. An asset's owning scope is the
-node that holds it through the `RESOURCE` relationship (AWS account and GCP project by id, Kubernetes
-cluster by name, as in queries/runner.py and the history writer); an owner node is its own scope.
+node that holds it through the `RESOURCE` relationship (AWS account, GCP project and Azure subscription by
+id, Kubernetes cluster by name, as in queries/runner.py and the history writer); an owner node is its own
+scope. Tenant- or organization-level assets have no such owner and stay outside every scope.
 The fragments interpolate only our own variable names (checked below), never input: values always travel
 as the `$allowed` parameter.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 import re
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
-OWNER_LABELS = ("AWSAccount", "GCPProject", "KubernetesCluster")
+OWNER_LABELS = ("AWSAccount", "GCPProject", "KubernetesCluster", "AzureSubscription")
 
 
 def _checked(expr: str) -> str:
@@ -41,7 +42,7 @@ def _is_owner(o: str) -> str:
 
 
 def owner_in_scope(owner: str) -> str:
-    """True when the owner node `owner` (an account, project or cluster) is one of `$allowed`."""
+    """True when the owner node `owner` (an account, project, cluster or subscription) is in `$allowed`."""
     o = _checked(owner)
     return f"($allowed IS NULL OR {_owner_id(o)} IN $allowed)"
 

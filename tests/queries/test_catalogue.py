@@ -45,8 +45,8 @@ def test_unknown_key_is_refused(tmp_path: Path) -> None:
 
 
 def test_unknown_framework_key_is_refused(tmp_path: Path) -> None:
-    _edit_meta(_copy(tmp_path), frameworks={"cis_azure": ["1.1"]})
-    assert any(TEMPLATE in e and "cis_azure" in e for e in _errors(tmp_path))
+    _edit_meta(_copy(tmp_path), frameworks={"cis_oracle": ["1.1"]})
+    assert any(TEMPLATE in e and "cis_oracle" in e for e in _errors(tmp_path))
 
 
 @pytest.mark.parametrize(

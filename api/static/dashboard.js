@@ -71,6 +71,15 @@
     });
   }
 
+  // An account / project / organization id kept whole in a table cell (table.grid .id); missing: "–".
+  function wholeId(text) {
+    if (!text) return text;
+    const s = document.createElement("span");
+    s.className = "id";
+    s.textContent = text;
+    return s;
+  }
+
   function badge(text, kind) {
     const s = document.createElement("span");
     s.className = "badge " + (kind || text || "");
@@ -322,7 +331,7 @@
       $("findings-count").textContent = `${C.fmt(page.total)} matching` + (page.truncated ? ", first " +
         page.items.length + " shown" : "");
       table($("findings-table"), ["severity", "state", "control", "asset", "scope", "reason"],
-        page.items.map((f) => [badge(f.severity), f.state, f.control_id, P.cell(f.asset_id, f.asset_name || f.asset_id), f.scope,
+        page.items.map((f) => [badge(f.severity), f.state, f.control_id, P.cell(f.asset_id, f.asset_name || f.asset_id), wholeId(f.scope),
           f.reason]), "no finding matches these filters");
     } catch (e) { handle(e, $("findings-table")); }
   }
@@ -385,7 +394,7 @@
     if (!sessionStorage.getItem(STORE)) return;
     try { if (!$("range-runs").options.length) await loadRange(); } catch (e) { handle(e, $("range-info")); }
     await Promise.all([loadFindings(), loadExposurePath(), loadCompare(),
-      window.RoadmapWidget.load({ api, table, badge, note, handle })]);
+      window.RoadmapWidget.load({ api, table, badge, note, handle }), window.UsageWidget.load()]);
     $("refreshed").textContent = "updated " + new Date().toLocaleTimeString();
     document.body.dataset.loaded = "true";  // for scripted checks: everything rendered at least once
   }

@@ -1,6 +1,6 @@
 // "Granted versus used" card: the most over-privileged principals from GET /api/v1/privileges/usage, with the
-// evidence window of each. It redraws whenever the main dashboard finishes a load (body[data-loaded]) and uses
-// the same session key. Text goes through textContent only, never innerHTML.
+// evidence window of each. dashboard.js calls UsageWidget.load() in every load cycle, before it marks the page
+// loaded (body[data-loaded]), so scripted checks measure this card drawn; it uses the same session key. Text goes through textContent only, never innerHTML.
 "use strict";
 (function () {
   const STORE = "invgraph.apiKey";
@@ -62,7 +62,7 @@
       const tr = el("tr");
       const name = el("td", p.name);
       name.title = p.id;
-      tr.append(name, el("td", p.kind), el("td", p.scope),
+      tr.append(name, el("td", p.kind, "word"), el("td", p.scope, "id"),
         el("td", p.granted === null ? "–" : `${p.used} / ${p.granted} ${p.unit}`, "num"),
         el("td", pct(p.ratio), "num"), el("td", p.unused_count, "num"),
         el("td", p.last_activity ? p.last_activity.slice(0, 10) : "none in window"),
@@ -86,7 +86,5 @@
     }
   }
 
-  document.addEventListener("DOMContentLoaded", () => {
-    new MutationObserver(load).observe(document.body, { attributes: true, attributeFilter: ["data-loaded"] });
-  });
+  window.UsageWidget = { load };
 })();

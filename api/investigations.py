@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from pydantic import JsonValue
 
-from api.cypher_exec import Limits, QueryResult, check_parameters, explain_check, run_read
-from api.cypher_guard import inspect_query
+from api.cypher_exec import QueryResult
+from api.cypher_run import guarded_read
 from api.errors import ApiError
 from config import ApiSettings
 from queries.library import Investigation, Library, ParameterError, bind, load_library
@@ -44,19 +44,7 @@ def bind_or_422(inv: Investigation, given: Mapping[str, JsonValue]) -> dict[str,
 def run_investigation(
     inv: Investigation, parameters: Mapping[str, JsonValue], settings: ApiSettings, limit: int | None = None
 ) -> QueryResult:
-    """Bind, then guard, plan-check and run like `/cypher`. Raises ApiError (422 for parameters) or
-    CypherRefused, which the caller reports exactly as `/cypher` does."""
+    """Bind, then `guarded_read` exactly as `/cypher`. Raises ApiError (422 for parameters) or
+    CypherRefused, which the router reports through `audited_response` and the CLI as exit codes."""
     bound = bind_or_422(inv, parameters)
-    limit = limit or settings.cypher_default_rows
-    if limit > settings.cypher_max_rows:
-        raise ApiError(422, "limit_too_large", f"limit must be at most {settings.cypher_max_rows}")
-    check_parameters(bound, settings.max_parameters_bytes)
-    text = inspect_query(inv.query)
-    limits = Limits(
-        settings.cypher_timeout_s,
-        settings.cypher_max_estimated_rows,
-        settings.cypher_max_path_hops,
-        settings.cypher_max_result_bytes,
-    )
-    explain_check(text, bound, settings.cypher_timeout_s, limits)
-    return run_read(text, bound, limit, settings.cypher_timeout_s, settings.cypher_max_result_bytes)
+    return guarded_read(inv.query, bound, settings, limit)

@@ -7,7 +7,6 @@ shows all of its faults at start-up rather than one per restart.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,18 +17,11 @@ from pydantic import ValidationError
 
 from queries.models import RESULT_COLUMNS, Control, ControlMeta
 from queries.runner import unknown_query
+from queries.static_checks import parameters_used, read_only_errors
 
 DEFAULT_ROOT = Path(__file__).resolve().parent / "controls"
 # Supplied by the runner, never by a control's defaults: "now" keeps time-dependent controls reproducible.
 RUNTIME_PARAMETERS = frozenset({"now"})
-MAX_HOPS = 3
-
-_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-# A relationship pattern with a variable length: [...*...]. Group 1 is what follows the star.
-_VAR_LENGTH = re.compile(r"\[[^\]]*\*\s*([0-9.\s]*)\]")
-# A // comment unless inside a string ('http://…' is no comment): strings match first and are kept.
-_COMMENT = re.compile(r"('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")|//[^\n]*")
-_WRITE = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DROP|FOREACH|LOAD\s+CSV)\b", re.IGNORECASE)
 
 
 class CatalogueError(Exception):
@@ -57,38 +49,9 @@ class Catalogue:
             raise KeyError(f"unknown control {control_id!r}") from None
 
 
-def _strip_comments(query: str) -> str:
-    return _COMMENT.sub(lambda m: m.group(1) or "", query)
-
-
-def _strip_strings(query: str) -> str:
-    """Comments removed and string literals emptied: 'not set' in a reason is no SET clause."""
-    return _COMMENT.sub(lambda m: m.group(1)[0] * 2 if m.group(1) else "", query)
-
-
-def _unbounded(query: str) -> list[str]:
-    """Variable-length patterns without an upper bound, or with one above MAX_HOPS."""
-    bad = []
-    for m in _VAR_LENGTH.finditer(_strip_comments(query)):
-        spec = m.group(1).replace(" ", "")
-        upper = spec.split("..")[-1] if ".." in spec else spec
-        if not upper or int(upper) > MAX_HOPS:
-            bad.append(m.group(0))
-    return bad
-
-
 def _static_checks(meta: ControlMeta, name: str, query: str) -> list[str]:
-    errors = []
-    text = _strip_comments(query)
-    write = _WRITE.search(_strip_strings(query))
-    if write:
-        errors.append(f"{meta.id}: {name} contains a write clause ({write.group(0)})")
-    for pattern in _unbounded(query):
-        errors.append(
-            f"{meta.id}: {name} has an unbounded or too long variable-length pattern {pattern} "
-            f"(at most *1..{MAX_HOPS})"
-        )
-    for param in sorted(set(_PARAM.findall(text)) - set(meta.parameters) - RUNTIME_PARAMETERS):
+    errors = read_only_errors(meta.id, name, query)
+    for param in sorted(parameters_used(query) - set(meta.parameters) - RUNTIME_PARAMETERS):
         errors.append(
             f"{meta.id}: {name} uses ${param}, which is neither a declared parameter nor supplied "
             f"by the runner ({', '.join(sorted(RUNTIME_PARAMETERS))})"

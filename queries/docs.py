@@ -6,17 +6,13 @@ committed copy differs, so a control cannot be added or changed without its docu
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from queries.catalogue import Catalogue, load_catalogue
+from queries.generated_docs import cell, write_or_check
 from queries.models import SEVERITY_ORDER
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "controls.md"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _frameworks(c) -> str:  # noqa: ANN001
@@ -53,8 +49,8 @@ def render(catalogue: Catalogue) -> str:
         m = c.meta
         params = ", ".join(f"`{k}`" for k in m.parameters) or "—"
         lines.append(
-            f"| `{m.id}` | {_cell(m.title)} | {m.severity.value} | {m.layer.value} | {m.domain.value} | "
-            f"{_cell(m.roadmap_control)} | {m.maturity} | {m.csf_function.value} | {_frameworks(c)} | "
+            f"| `{m.id}` | {cell(m.title)} | {m.severity.value} | {m.layer.value} | {m.domain.value} | "
+            f"{cell(m.roadmap_control)} | {m.maturity} | {m.csf_function.value} | {_frameworks(c)} | "
             f"{params} |"
         )
     lines += [
@@ -86,7 +82,7 @@ def render(catalogue: Catalogue) -> str:
     for c in controls:
         for r in c.meta.requires:
             lines.append(
-                f"| `{c.id}` | `{r.label}` | {', '.join(f'`{p}`' for p in r.properties)} | {_cell(r.why)} |"
+                f"| `{c.id}` | `{r.label}` | {', '.join(f'`{p}`' for p in r.properties)} | {cell(r.why)} |"
             )
     lines += [
         "",
@@ -105,16 +101,7 @@ def render(catalogue: Catalogue) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    text = render(load_catalogue())
-    if "--check" in argv:
-        if not DOC.is_file() or DOC.read_text() != text:
-            print(f"{DOC} is out of date: run python -m queries.docs", file=sys.stderr)
-            return 1
-        return 0
-    DOC.write_text(text)
-    print(f"wrote {DOC}")
-    return 0
+    return write_or_check(DOC, render(load_catalogue()), "python -m queries.docs", argv)
 
 
 if __name__ == "__main__":

@@ -6,9 +6,9 @@ differs, so an investigation cannot be added or changed without its documentatio
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+from queries.generated_docs import cell, write_or_check
 from queries.library import Library, load_library
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "investigations.md"
@@ -69,16 +69,12 @@ The dashboard's pivots use `neighbourhood`, `reach_to_asset` and `reach_from_ass
 """
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def render(library: Library) -> str:
     lines = [_INTRO.format(count=len(library)).rstrip("\n")]
     for inv in library:
         params = ", ".join(f"`{p.name}`: {p.type}" for p in inv.meta.parameters) or "—"
         providers = ", ".join(inv.meta.providers)
-        lines.append(f"| [`{inv.id}`](#{inv.id}) | {_cell(inv.meta.title)} | {params} | {providers} |")
+        lines.append(f"| [`{inv.id}`](#{inv.id}) | {cell(inv.meta.title)} | {params} | {providers} |")
     for inv in library:
         m = inv.meta
         lines += ["", f"## {m.id}", "", f"**{m.title}.** {m.description}", ""]
@@ -88,7 +84,7 @@ def render(library: Library) -> str:
             lines += ["| parameter | type | default | description |", "|---|---|---|---|"]
             for p in m.parameters:
                 default = "required" if p.required else f"`{p.default}`"
-                lines.append(f"| `{p.name}` | {p.type} | {default} | {_cell(p.description)} |")
+                lines.append(f"| `{p.name}` | {p.type} | {default} | {cell(p.description)} |")
         else:
             lines.append("No parameters.")
         lines += ["", "```cypher", inv.query.rstrip("\n"), "```"]
@@ -96,16 +92,7 @@ def render(library: Library) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    text = render(load_library())
-    if "--check" in argv:
-        if not DOC.is_file() or DOC.read_text() != text:
-            print(f"{DOC} is out of date: run python -m queries.investigation_docs", file=sys.stderr)
-            return 1
-        return 0
-    DOC.write_text(text)
-    print(f"wrote {DOC}")
-    return 0
+    return write_or_check(DOC, render(load_library()), "python -m queries.investigation_docs", argv)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_validator
 
-from queries.catalogue import _PARAM, _WRITE, MAX_HOPS, _strip_comments, _strip_strings, _unbounded
+from queries.static_checks import parameters_used, read_only_errors
 
 DEFAULT_ROOT = Path(__file__).resolve().parent / "investigations"
 ParamType = Literal["string", "int", "float", "bool"]
@@ -172,16 +172,8 @@ def parse_text(param: Parameter, text: str) -> JsonValue:
 
 
 def _static_checks(meta: InvestigationMeta, query: str) -> list[str]:
-    errors = []
-    write = _WRITE.search(_strip_strings(query))
-    if write:
-        errors.append(f"{meta.id}: query.cypher contains a write clause ({write.group(0)})")
-    for pattern in _unbounded(query):
-        errors.append(
-            f"{meta.id}: query.cypher has an unbounded or too long variable-length pattern {pattern} "
-            f"(at most *1..{MAX_HOPS})"
-        )
-    used = set(_PARAM.findall(_strip_comments(query)))
+    errors = read_only_errors(meta.id, "query.cypher", query)
+    used = parameters_used(query)
     declared = [p.name for p in meta.parameters]
     for name in sorted(used - set(declared)):
         errors.append(f"{meta.id}: query.cypher uses ${name}, which is not a declared parameter")

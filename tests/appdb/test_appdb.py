@@ -80,7 +80,9 @@ def test_expiry() -> None:
 
 
 def test_rotation_keeps_name_role_scopes_and_lifetime() -> None:
-    scopes = apikeys.Scopes.of({"aws_accounts": ["111111111111"], "clusters": ["prod"]})
+    scopes = apikeys.Scopes.of(
+        {"aws_accounts": ["111111111111"], "clusters": ["prod"], "azure_subscriptions": ["0000-sub"]}
+    )
     old, old_token = apikeys.create_key("grafana", "viewer", timedelta(days=90), scopes)
     rotated = apikeys.rotate_key(old.id)
     assert rotated is not None

@@ -95,6 +95,19 @@ def test_rotation_keeps_name_role_scopes_and_lifetime() -> None:
     assert apikeys.rotate_key(old.id) is None  # a revoked key cannot be rotated again
 
 
+def test_a_key_stored_before_azure_scopes_still_loads() -> None:
+    """Rows written before `azure_subscriptions` existed hold only the three older kinds: they load with it
+    empty and keep their limits."""
+    from appdb.models import ApiKeyRow
+
+    key, token = apikeys.create_key("old", "viewer", scopes=apikeys.Scopes(aws_accounts=("111111111111",)))
+    with engine.get_sessionmaker()() as s, s.begin():
+        s.get(ApiKeyRow, key.id).scopes = {"aws_accounts": ["111111111111"], "gcp_projects": [], "clusters": []}
+    loaded = apikeys.verify(token)
+    assert loaded is not None and loaded.scopes.azure_subscriptions == () and loaded.scopes.limited
+    assert loaded.scopes.as_dict()["azure_subscriptions"] == [] and loaded.scopes == key.scopes
+
+
 def test_rotation_with_grace_keeps_the_old_key_for_a_while() -> None:
     old, old_token = apikeys.create_key("ci", "analyst")
     rotated = apikeys.rotate_key(old.id, grace=timedelta(hours=1))

@@ -1,6 +1,7 @@
 """What a scoped key may see, as the filter values endpoints pass to their queries.
 
-A key's scopes (AWS accounts, GCP projects, Kubernetes clusters) are one flat allow-list here: a finding's
+A key's scopes (AWS accounts, GCP projects, Kubernetes clusters, Azure
+subscriptions) are one flat allow-list here: a finding's
 or an asset's scope is exactly one of those ids (or starts with `<id>/`). The queries apply it as the
 `$allowed` parameter through graph/scopes.py. Every read-only endpoint accepts scoped keys (`ScopedViewer`
 in api/auth.py) and filters; `/cypher`, `/metrics` and the admin endpoints refuse them with 403
@@ -17,7 +18,7 @@ def allowed_scopes(key: ApiKey) -> list[str] | None:
     if not key.scopes.limited:
         return None
     s = key.scopes
-    return sorted({*s.aws_accounts, *s.gcp_projects, *s.clusters})
+    return sorted({*s.aws_accounts, *s.gcp_projects, *s.clusters, *s.azure_subscriptions})
 
 
 def in_scope(scope: str | None, allowed: list[str] | None) -> bool:

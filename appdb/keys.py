@@ -23,7 +23,7 @@ from appdb.models import ApiKeyRow
 
 ROLES: tuple[str, ...] = ("viewer", "analyst", "admin")
 KEY_PREFIX = "ig"
-SCOPE_KINDS: tuple[str, ...] = ("aws_accounts", "gcp_projects", "clusters")
+SCOPE_KINDS: tuple[str, ...] = ("aws_accounts", "gcp_projects", "clusters", "azure_subscriptions")
 _KEY_RE = re.compile(r"^ig_([0-9a-f]{8})_([A-Za-z0-9_-]{20,128})$")
 _DURATION_RE = re.compile(r"^([1-9][0-9]{0,4})([hdw])$")
 _UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
@@ -39,10 +39,12 @@ class Scopes:
     aws_accounts: tuple[str, ...] = ()
     gcp_projects: tuple[str, ...] = ()
     clusters: tuple[str, ...] = ()
+    # Subscription GUIDs; keys stored before this kind existed load with it empty (Scopes.of uses .get).
+    azure_subscriptions: tuple[str, ...] = ()
 
     @property
     def limited(self) -> bool:
-        return bool(self.aws_accounts or self.gcp_projects or self.clusters)
+        return bool(self.aws_accounts or self.gcp_projects or self.clusters or self.azure_subscriptions)
 
     def as_dict(self) -> dict[str, list[str]]:
         return {k: list(getattr(self, k)) for k in SCOPE_KINDS}

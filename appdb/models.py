@@ -45,7 +45,8 @@ class ApiKeyRow(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
-    # {"aws_accounts": [...], "gcp_projects": [...], "clusters": [...]}; NULL: the whole inventory.
+    # {"aws_accounts": [...], "gcp_projects": [...], "clusters": [...], "azure_subscriptions": [...]}
+    # (a kind missing from older rows reads as empty); NULL: the whole inventory.
     scopes: Mapped[dict[str, list[str]] | None] = mapped_column(JSON, nullable=True)
     rotated_from: Mapped[str | None] = mapped_column(String(64), nullable=True)
 

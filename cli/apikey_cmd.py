@@ -17,7 +17,7 @@ from cli.output import Col, FormatOption, ListFormat, emit, unknown_id
 
 app = typer.Typer(help="Manage API keys for the HTTP API.", no_args_is_help=True)
 console = Console(stderr=True)
-_SHORT = {"aws_accounts": "aws", "gcp_projects": "gcp", "clusters": "k8s"}
+_SHORT = {"aws_accounts": "aws", "gcp_projects": "gcp", "clusters": "k8s", "azure_subscriptions": "azure"}
 
 
 class Role(StrEnum):
@@ -72,12 +72,24 @@ def create(
             "--cluster", help="Limit the key to this Kubernetes cluster (repeat or comma-separate)."
         ),
     ] = None,
+    subscriptions: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--subscription",
+            help="Limit the key to this Azure subscription id (repeat or comma-separate).",
+        ),
+    ] = None,
 ) -> None:
     """Create a key and print it once (stdout); only its sha256 is stored."""
     from appdb import keys as apikeys
 
     scopes = apikeys.Scopes.of(
-        {"aws_accounts": _ids(accounts), "gcp_projects": _ids(projects), "clusters": _ids(clusters)}
+        {
+            "aws_accounts": _ids(accounts),
+            "gcp_projects": _ids(projects),
+            "clusters": _ids(clusters),
+            "azure_subscriptions": _ids(subscriptions),
+        }
     )
     key, secret = apikeys.create_key(name, role.value, _duration("--expires", expires), scopes)
     _audit("apikey.create", f"id={key.id} name={key.name} role={key.role}")

@@ -41,6 +41,16 @@ def _is_owner(o: str) -> str:
     return "(" + " OR ".join(f"{o}:{label}" for label in OWNER_LABELS) + ")"
 
 
+def owner_scope(owner: str) -> str:
+    """The scope value of the owner node `owner` (cluster name, else id), as findings record it."""
+    return _owner_id(_checked(owner))
+
+
+def is_owner(node: str) -> str:
+    """True when `node` is an owner node (an account, project, cluster or subscription)."""
+    return _is_owner(_checked(node))
+
+
 def owner_in_scope(owner: str) -> str:
     """True when the owner node `owner` (an account, project, cluster or subscription) is in `$allowed`."""
     o = _checked(owner)

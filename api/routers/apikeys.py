@@ -21,11 +21,13 @@ _ScopeList = Annotated[list[Annotated[str, Field(min_length=1, max_length=128)]]
 
 
 class ScopesModel(BaseModel):
-    """Limits a key to these AWS accounts, GCP projects and Kubernetes clusters; all empty: no limit."""
+    """Limits a key to these AWS accounts, GCP projects, Kubernetes clusters and Azure subscriptions; all
+    empty: no limit."""
 
     aws_accounts: _ScopeList = Field(default_factory=list)
     gcp_projects: _ScopeList = Field(default_factory=list)
     clusters: _ScopeList = Field(default_factory=list)
+    azure_subscriptions: _ScopeList = Field(default_factory=list)
 
     def to_scopes(self) -> Scopes:
         return Scopes.of(self.model_dump())

@@ -141,8 +141,11 @@
     const parents = w.by_gcp_parent || [];
     $("assets-gcp-parent-h").hidden = $("assets-gcp-parent").hidden = !parents.length;
     if (parents.length) table($("assets-gcp-parent"), ["organization / folder", "#assets"], scopes(parents));
+    const subs = w.by_subscription || [];
+    $("assets-by-subscription-h").hidden = $("assets-by-subscription").hidden = !subs.length;
+    if (subs.length) table($("assets-by-subscription"), ["subscription", "#assets"], scopes(subs));
     fillSelect(document.querySelector("#findings-filters [name=scope]"),
-      [...w.by_account, ...w.by_cluster, ...w.by_project, ...parents].map((r) => [r.id, r.name || r.id]));
+      [...w.by_account, ...w.by_cluster, ...w.by_project, ...parents, ...subs].map((r) => [r.id, r.name || r.id]));
   }
 
   function tallyBars(rows, labelOf) {

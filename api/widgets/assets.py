@@ -16,7 +16,7 @@ from api.widgets.common import header
 from api.widgets.models import AssetCounts, CategoryCount, LabelCount, ScopeCount
 from graph import driver
 from graph.schema.model import NodeSchema
-from graph.scopes import owned_in_scope, owner_in_scope
+from graph.scopes import OWNER_LABELS, owned_in_scope, owner_in_scope
 from ingest import registry
 
 
@@ -52,7 +52,7 @@ def label_query() -> str:
 # A scoped key: walk out from its own owners (cost follows the in-scope assets, not the graph, and the
 # text is small, so planning it is cheap — a UNION of a scoped scan per label took 40 s to plan under load).
 _OWNED_LABELS = f"""
-MATCH (o) WHERE {owned_in_scope("o")} AND (o:AWSAccount OR o:GCPProject OR o:KubernetesCluster)
+MATCH (o) WHERE {owned_in_scope("o")} AND ({" OR ".join(f"o:{label}" for label in OWNER_LABELS)})
 CALL (o) {{ MATCH (o)-[:RESOURCE]->(n) RETURN n UNION RETURN o AS n }}
 WITH DISTINCT n
 RETURN labels(n) AS labels, count(*) AS count
@@ -170,7 +170,12 @@ def owner_labels() -> dict[str, str]:
     """Owner label → group: the sub-resource targets of the schemas (AWSAccount, KubernetesCluster, GCP…).
     Organizations and folders are not projects: they get their own group."""
     owners = {s.sub_resource.target_label for s in _schemas() if s.sub_resource is not None}
-    groups = {"AWSAccount": "by_account", "KubernetesCluster": "by_cluster", "GCPProject": "by_project"}
+    groups = {
+        "AWSAccount": "by_account",
+        "KubernetesCluster": "by_cluster",
+        "GCPProject": "by_project",
+        "AzureSubscription": "by_subscription",
+    }
     return {o: groups.get(o, "by_gcp_parent") for o in owners if o in groups or o.startswith("GCP")}
 
 
@@ -200,6 +205,7 @@ def asset_counts(marker: RunMarker, allowed: list[str] | None = None) -> AssetCo
         "by_cluster": [],
         "by_project": [],
         "by_gcp_parent": [],
+        "by_subscription": [],
     }
     for owner, group in sorted(owner_labels().items()):
         groups[group] += _by_owner(owner, allowed)

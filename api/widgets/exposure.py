@@ -21,15 +21,16 @@ from api.widgets.cache import RunMarker
 from api.widgets.common import header
 from api.widgets.models import ExposedAsset, TopExposedAssets
 from graph import driver
-from graph.scopes import owned_in_scope
+from graph.scopes import is_owner, owned_in_scope, owner_scope
 
 WEIGHTS = {"critical": 10.0, "high": 5.0, "medium": 2.0, "low": 1.0, "info": 0.0}
 
 _EXPOSED = f"""
 MATCH (n) WHERE n.exposed_internet = true AND {owned_in_scope("n")}
-OPTIONAL MATCH (owner)-[:RESOURCE]->(n) WHERE owner:AWSAccount OR owner:KubernetesCluster
+OPTIONAL MATCH (owner)-[:RESOURCE]->(n) WHERE {is_owner("owner")}
+WITH n, head(collect({owner_scope("owner")})) AS scope
 RETURN n.id AS id, labels(n) AS labels, coalesce(n.name, n.displayname, n.dnsname) AS name,
-       coalesce(owner.name, owner.id) AS scope, n.exposed_internet_type AS how
+       scope, n.exposed_internet_type AS how
 """
 _OPEN_FINDINGS = """
 MATCH (f:Finding) WHERE f.asset_id IN $ids AND f.state <> 'resolved' AND f.suppression IS NULL

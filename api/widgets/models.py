@@ -78,6 +78,9 @@ class AssetCounts(WidgetBase):
     by_gcp_parent: list[ScopeCount] = Field(
         default_factory=list, description="Assets owned directly by a GCP organization or folder."
     )
+    by_subscription: list[ScopeCount] = Field(
+        default_factory=list, description="Assets owned by each Azure subscription (empty without Azure)."
+    )
 
 
 # --- findings -------------------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ REFUSING = {
     ("GET", "/api/v1/audit"),
 }
 PUBLIC = {"/api/v1/health"}
+SUB_A = "00000000-0000-0000-0000-00000000000a"
+SUB_B = "00000000-0000-0000-0000-00000000000b"
 
 
 def auth(key: str) -> dict[str, str]:
@@ -49,6 +51,8 @@ def findings_graph(neo4j: str) -> None:
                 ["f-gcp", "proj-a"],
                 ["f-gcp-other", "proj-b"],
                 ["f-prefix-trick", "111111111111x"],
+                ["f-azure", SUB_A],
+                ["f-azure-other", SUB_B],
             ]
         },
     )
@@ -64,21 +68,49 @@ def test_findings_follow_the_key_scopes(client: TestClient, findings_graph: None
         "scoped",
         "viewer",
         scopes=apikeys.Scopes.of(
-            {"aws_accounts": ["111111111111"], "gcp_projects": ["proj-a"], "clusters": ["prod-eks"]}
+            {
+                "aws_accounts": ["111111111111"],
+                "gcp_projects": ["proj-a"],
+                "clusters": ["prod-eks"],
+                "azure_subscriptions": [SUB_A],
+            }
         ),
     )[1]
     everything = _ids(client.get("/api/v1/findings?state=all", headers=auth(viewer_key)))
-    assert len(everything) == 8
+    assert len(everything) == 10
     assert _ids(client.get("/api/v1/findings?state=all", headers=auth(scoped))) == {
         "f-aws-1",
         "f-k8s",
         "f-k8s-ns",
         "f-gcp",
+        "f-azure",
     }
     # An explicit filter outside the scopes finds nothing rather than widening them.
     assert _ids(client.get("/api/v1/findings?scope=222222222222", headers=auth(scoped))) == set()
     assert _ids(client.get("/api/v1/findings?scope=prod-eks", headers=auth(scoped))) == {"f-k8s", "f-k8s-ns"}
-    assert client.get("/api/v1/findings", headers=auth(scoped)).json()["total"] == 4
+    assert client.get("/api/v1/findings", headers=auth(scoped)).json()["total"] == 5
+
+
+def test_subscription_key_sees_its_azure_assets_only(client: TestClient, neo4j: str) -> None:
+    # Azure assets held as ingest holds them: (:AzureSubscription {id: GUID})-[:RESOURCE]->(asset).
+    driver.write(
+        "UNWIND $subs AS s CREATE (o:AzureSubscription {id: s, name: 'sub-' + right(s, 1)}) "
+        "CREATE (o)-[:RESOURCE]->(:AzureStorageAccount {id: s + '/sa', name: 'sa-' + right(s, 1)})",
+        {"subs": [SUB_A, SUB_B]},
+    )
+    driver.write(
+        "UNWIND $rows AS r CREATE (:Finding {id: r[0], control_id: 'c1', severity: 'high', state: 'open', "
+        "scope: r[1], asset_id: r[1] + '/sa', first_seen: datetime(), last_seen: datetime()})",
+        {"rows": [["f-a", SUB_A], ["f-b", SUB_B]]},
+    )
+    key = apikeys.create_key("azure-a", "viewer", scopes=apikeys.Scopes(azure_subscriptions=(SUB_A,)))[1]
+    assert _ids(client.get("/api/v1/findings?state=all", headers=auth(key))) == {"f-a"}
+    r = client.get("/api/v1/widgets/asset-counts", headers=auth(key))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert [(s["id"], s["count"]) for s in body["by_subscription"]] == [(SUB_A, 1)]
+    labels = {c["label"]: c["count"] for c in body["by_label"]}
+    assert labels.get("AzureStorageAccount") == 1 and body["total"] >= 1
 
 
 def _routes() -> list[tuple[str, str]]:
@@ -122,7 +154,12 @@ def test_scopes_via_api_and_cli(client: TestClient, admin_key: str) -> None:
     )
     assert r.status_code == 201, r.text
     body = r.json()
-    assert body["scopes"] == {"aws_accounts": ["111111111111"], "gcp_projects": [], "clusters": ["prod-eks"]}
+    assert body["scopes"] == {
+        "aws_accounts": ["111111111111"],
+        "gcp_projects": [],
+        "clusters": ["prod-eks"],
+        "azure_subscriptions": [],
+    }
     assert body["expires_at"]
     from typer.testing import CliRunner
 
@@ -144,11 +181,15 @@ def test_scopes_via_api_and_cli(client: TestClient, admin_key: str) -> None:
             "p",
             "--cluster",
             "c",
+            "--subscription",
+            f"{SUB_A},{SUB_B}",
         ],
     )
     assert out.exit_code == 0, out.output
     key = next(k for k in apikeys.list_keys() if k.name == "cli-scoped")
-    assert key.scopes == apikeys.Scopes(("1", "2"), ("p",), ("c",)) and key.expires_at
+    assert key.scopes == apikeys.Scopes(("1", "2"), ("p",), ("c",), (SUB_A, SUB_B)) and key.expires_at
+    listed = CliRunner().invoke(app, ["list"])
+    assert listed.exit_code == 0 and "azure:" in listed.output
     token = out.stdout.strip().splitlines()[-1]
     r = client.post("/api/v1/cypher", json={"query": "RETURN 1"}, headers=auth(token))
     assert r.status_code == 403 and r.json()["error"]["rule"] == "scoped_key"

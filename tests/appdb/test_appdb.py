@@ -80,7 +80,9 @@ def test_expiry() -> None:
 
 
 def test_rotation_keeps_name_role_scopes_and_lifetime() -> None:
-    scopes = apikeys.Scopes.of({"aws_accounts": ["111111111111"], "clusters": ["prod"]})
+    scopes = apikeys.Scopes.of(
+        {"aws_accounts": ["111111111111"], "clusters": ["prod"], "azure_subscriptions": ["0000-sub"]}
+    )
     old, old_token = apikeys.create_key("grafana", "viewer", timedelta(days=90), scopes)
     rotated = apikeys.rotate_key(old.id)
     assert rotated is not None
@@ -91,6 +93,19 @@ def test_rotation_keeps_name_role_scopes_and_lifetime() -> None:
     assert abs(lifetime - timedelta(days=90)) < timedelta(seconds=2)
     assert old_after.revoked_at and apikeys.verify(old_token) is None and apikeys.verify(token) == new
     assert apikeys.rotate_key(old.id) is None  # a revoked key cannot be rotated again
+
+
+def test_a_key_stored_before_azure_scopes_still_loads() -> None:
+    """Rows written before `azure_subscriptions` existed hold only the three older kinds: they load with it
+    empty and keep their limits."""
+    from appdb.models import ApiKeyRow
+
+    key, token = apikeys.create_key("old", "viewer", scopes=apikeys.Scopes(aws_accounts=("111111111111",)))
+    with engine.get_sessionmaker()() as s, s.begin():
+        s.get(ApiKeyRow, key.id).scopes = {"aws_accounts": ["111111111111"], "gcp_projects": [], "clusters": []}
+    loaded = apikeys.verify(token)
+    assert loaded is not None and loaded.scopes.azure_subscriptions == () and loaded.scopes.limited
+    assert loaded.scopes.as_dict()["azure_subscriptions"] == [] and loaded.scopes == key.scopes
 
 
 def test_rotation_with_grace_keeps_the_old_key_for_a_while() -> None:

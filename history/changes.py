@@ -168,6 +168,16 @@ def implied_removals(removed_ids: list[str], explicit: set[tuple[str, str, str]]
     ]
 
 
+def record_scope(res: Any) -> str:
+    """The scope a module's change records carry: the one graph/scopes.py filters on (an owner id, or one
+    with ``/…`` below it). AWS ``account/region`` and Kubernetes scopes already start with their owner; an
+    Azure module's ``tenant/subscription`` is recorded as the subscription (the owner of its assets), and a
+    tenant-wide Azure module keeps the tenant — no key scope names a tenant, so only unscoped keys see it."""
+    if res.name.startswith("azure.") and "/" in res.scope:
+        return res.scope.split("/", 1)[1]
+    return res.scope
+
+
 def record(
     run_id: str, update_tag: int, results: Iterable[Any], schemas: Iterable[NodeSchema]
 ) -> dict[str, int]:
@@ -177,8 +187,9 @@ def record(
     node_rows: list[dict[str, Any]] = []
     rel_rows: list[dict[str, Any]] = []
     for res in results:
-        node_rows += change_rows(run_id, res.scope, res.changes)
-        node_rows += removal_rows(run_id, res.scope, res.removed.removed_nodes)
+        scope = record_scope(res)
+        node_rows += change_rows(run_id, scope, res.changes)
+        node_rows += removal_rows(run_id, scope, res.removed.removed_nodes)
         rel_rows += [
             {
                 "run_id": run_id,
@@ -186,7 +197,7 @@ def record(
                 "type": t,
                 "end": e,
                 "kind": "removed",
-                "scope": res.scope.split("/")[0],
+                "scope": scope.split("/")[0],
             }
             for s, t, e in res.removed.removed_relationships
             if t not in IGNORED_REL_TYPES

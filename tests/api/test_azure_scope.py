@@ -6,6 +6,8 @@ the two subscriptions the snapshot holds)."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,8 +39,21 @@ class World:
         return r.json()
 
 
+def _day2(tmp: Path) -> Path:
+    """Day 1 again with one change in the prod subscription: web-1 gains a tag (drift to scope)."""
+    day2 = tmp / "day2"
+    shutil.copytree(DAY1, day2)
+    vms = next(day2.glob(f"azure/*/{PROD}/vm/list.json"))
+    doc = json.loads(vms.read_text())
+    for vm in doc:
+        if vm["name"] == "web-1":
+            vm["tags"] = {**(vm.get("tags") or {}), "owner": "platform"}
+    vms.write_text(json.dumps(doc, indent=2))
+    return day2
+
+
 @pytest.fixture(scope="module")
-def world(neo4j_uri: str) -> Iterator[World]:
+def world(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     set_settings(None)
     _wipe()
     wipe_app_db()
@@ -47,6 +62,7 @@ def world(neo4j_uri: str) -> Iterator[World]:
         for name in ("aws_modules", "k8s_modules", "gcp_modules"):
             mp.setattr(registry, name, lambda: [])
         assert ingest_snapshot(DAY1).status in ("ok", "partial")
+        assert ingest_snapshot(_day2(tmp_path_factory.mktemp("azure"))).status in ("ok", "partial")
     target = controls_runner.latest_target()
     controls = [c for c in catalogue.load_catalogue() if c.id.startswith("azure_")]
     findings.record_run(controls_runner.run_controls(controls, target), target)
@@ -107,3 +123,15 @@ def test_exposure_follows_the_subscription(world: World) -> None:
         assert [a["id"] for a in mine] == [a["id"] for a in full if a["account"] == sub]
         top = world.get("/api/v1/widgets/top-exposed-assets?limit=100", who)["assets"]
         assert {a["scope"] for a in top} <= {sub}
+
+
+def test_drift_follows_the_subscription(world: World) -> None:
+    """Change records carry the subscription (history/changes.py record_scope), so drift filters like the
+    other answers: the prod key sees web-1's new tag, the dev key does not."""
+
+    def changed(who: str) -> set[str]:
+        return {a["name"] for a in world.get("/api/v1/drift", who)["assets"]["changed"]}
+
+    assert "web-1" in changed("full")
+    assert "web-1" in changed("prod")
+    assert "web-1" not in changed("dev")

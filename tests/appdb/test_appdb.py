@@ -102,7 +102,8 @@ def test_a_key_stored_before_azure_scopes_still_loads() -> None:
 
     key, token = apikeys.create_key("old", "viewer", scopes=apikeys.Scopes(aws_accounts=("111111111111",)))
     with engine.get_sessionmaker()() as s, s.begin():
-        s.get(ApiKeyRow, key.id).scopes = {"aws_accounts": ["111111111111"], "gcp_projects": [], "clusters": []}
+        stored = {"aws_accounts": ["111111111111"], "gcp_projects": [], "clusters": []}
+        s.get(ApiKeyRow, key.id).scopes = stored
     loaded = apikeys.verify(token)
     assert loaded is not None and loaded.scopes.azure_subscriptions == () and loaded.scopes.limited
     assert loaded.scopes.as_dict()["azure_subscriptions"] == [] and loaded.scopes == key.scopes

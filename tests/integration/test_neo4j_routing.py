@@ -97,7 +97,9 @@ def test_answers_carry_the_run_and_when_stale_modules_were_collected(
     client, headers = api
     failed = [(m.name, m.scope) for m in second.modules if m.status != "ok"]
     assert failed and all(scope == "prod-eks" for _, scope in failed)
-    expected = sorted((name, scope, first.run_id) for name, scope in failed)
+    # Last collected: the first run, for modules it collected; never, for an optional input neither run had.
+    collected = {(m.name, m.scope) for m in first.modules if m.status == "ok"}
+    expected = sorted((n, s, first.run_id if (n, s) in collected else None) for n, s in failed)
     for path in ("/api/v1/exposure/paths", "/api/v1/exposure/assets", "/api/v1/widgets/asset-counts"):
         r = client.get(path, headers=headers)
         assert r.status_code == 200, (path, r.text[:300])

@@ -60,7 +60,7 @@ def _stored(run_id: str) -> dict[str, Any]:
 
 
 def test_registered_steps_in_order() -> None:
-    assert [s.name for s in post_ingest.registered()] == ["privileges", "exposure"]
+    assert [s.name for s in post_ingest.registered()] == ["privileges", "usage", "exposure"]
 
 
 def test_every_step_ok_is_recorded(neo4j: str, tmp_path: Path) -> None:
@@ -68,10 +68,15 @@ def test_every_step_ok_is_recorded(neo4j: str, tmp_path: Path) -> None:
     assert report.status == "ok" and report.exit_code == 0, report.as_json()
     stored = _stored(report.run_id)
     assert stored["status"] == "ok"
-    assert list(stored["steps"]) == ["history", "privileges", "exposure"]
+    assert list(stored["steps"]) == ["history", "privileges", "usage", "exposure"]
     assert {(s["status"], s["error"]) for s in stored["steps"].values()} == {("ok", None)}
     assert all(s["seconds"] >= 0 for s in stored["steps"].values())
-    assert [s["name"] for s in runs.list_runs(1)[0]["steps"]] == ["history", "privileges", "exposure"]
+    assert [s["name"] for s in runs.list_runs(1)[0]["steps"]] == [
+        "history",
+        "privileges",
+        "usage",
+        "exposure",
+    ]
     assert report.as_json()["steps"] == list(stored["steps"].values())
 
 

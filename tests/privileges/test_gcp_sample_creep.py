@@ -23,6 +23,7 @@ LABELS = {
     "gcp-firewall-ssh-open": "GCPFirewall",
     "gcp-instance-internet-ssh": "GCPInstance",
     "gcp-sa-user-managed-key": "GCPServiceAccount",
+    "gcp-usage-sa-key-unused": "GCPServiceAccountKey",
     "gcp-xlayer-internet-to-bucket": "GCPInstance",
     "gcp-iam-owner-inherited-from-folder": "GCPPolicyBinding",
     "decoy-gcp-bucket-private": "GCPBucket",

@@ -64,7 +64,7 @@ def run(root: Path) -> RunReport:
 
 
 # Optional inputs the hand-written GCP days do not hold (org policies, deny policies): "not collected".
-OPTIONAL = ("gcp.org_policies", "gcp.deny_policies", "gcp.groups")
+OPTIONAL = ("gcp.org_policies", "gcp.deny_policies", "gcp.groups", "gcp.iam_usage")
 
 
 def statuses(report: RunReport) -> dict[str, str]:

@@ -70,6 +70,17 @@ def statuses(report: RunReport) -> dict[str, str]:
     return {f"{m.scope} {m.name}": m.status.value for m in report.modules}
 
 
+# Inputs a kubectl snapshot may hold but these fixtures do not (the API-server audit log): not collected.
+OPTIONAL = ("k8s.audit_log",)
+
+
+def required_statuses(report: RunReport) -> dict[str, str]:
+    """``statuses`` of the modules every fixture cluster feeds; the optional ones must say not collected."""
+    optional = {k: v for k, v in statuses(report).items() if k.split()[-1] in OPTIONAL}
+    assert set(optional.values()) <= {"not collected"}, optional
+    return {k: v for k, v in statuses(report).items() if k not in optional}
+
+
 def ids(label: str, prop: str = "id") -> set[Any]:
     return {r["v"] for r in driver.read(f"MATCH (n:{label}) RETURN n.{prop} AS v")}
 

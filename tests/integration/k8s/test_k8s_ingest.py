@@ -26,6 +26,7 @@ from .k8s_support import (
     other_cluster,
     props,
     rels,
+    required_statuses,
     run,
     save,
     statuses,
@@ -49,7 +50,7 @@ PODS = {
 def test_day1_cluster_loads_every_resource(neo4j: str, tmp_path: Path) -> None:
     aws_stubs()
     report = run(make_snapshot(tmp_path / "s"))
-    assert set(statuses(report).values()) == {"ok"}, [m.errors for m in report.modules]
+    assert set(required_statuses(report).values()) == {"ok"}, [m.errors for m in report.modules]
 
     assert ids("KubernetesCluster") == {KUBE_SYSTEM_UID}
     assert props("KubernetesCluster", KUBE_SYSTEM_UID)["name"] == CLUSTER
@@ -266,10 +267,10 @@ def test_second_run_is_idempotent(neo4j: str, tmp_path: Path) -> None:
     # No AWS nodes at all: a Kubernetes-only snapshot loads, its AWS links simply match nothing.
     snap = make_snapshot(tmp_path / "s")
     first = run(snap)
-    assert set(statuses(first).values()) == {"ok"}
+    assert set(required_statuses(first).values()) == {"ok"}
     state = graph_state()
     second = run(snap)
-    assert set(statuses(second).values()) == {"ok"}
+    assert set(required_statuses(second).values()) == {"ok"}
     assert graph_state() == state
     assert [c for m in second.modules for c in m.changes] == []
     assert [m.removed.removed_nodes for m in second.modules if m.removed.removed_nodes] == []
@@ -289,7 +290,7 @@ def test_cleanup_is_scoped_to_the_synced_cluster(neo4j: str, tmp_path: Path) -> 
     edit_items(folder, "pods", lambda p: p["metadata"]["name"] != "payments-api-7d9c8b6f5-x2kqp")
     edit_items(folder, "roles", lambda r: r["metadata"]["name"] != "wild")
     report = run(src)
-    assert set(statuses(report).values()) == {"ok"}
+    assert set(required_statuses(report).values()) == {"ok"}
 
     def pods_of(cluster: str) -> set[str]:
         rows = driver.read(
@@ -353,7 +354,7 @@ def test_objects_in_an_uncollected_namespace_still_load(neo4j: str, tmp_path: Pa
     snap = make_snapshot(tmp_path / "s")
     edit_items(snap / "k8s" / CLUSTER, "namespaces", lambda n: n["metadata"]["name"] != "payments")
     report = run(snap)
-    assert set(statuses(report).values()) == {"ok"}
+    assert set(required_statuses(report).values()) == {"ok"}
     assert {PAYMENTS_POD, "payments/payments-cache-0"} <= names("KubernetesPod")
     assert "payments/payments-api" in names("KubernetesDeployment")
     assert not any(
@@ -384,7 +385,7 @@ def test_secret_values_never_reach_the_graph(
     save(path, doc)
     caplog.set_level(logging.DEBUG)
     report = run(snap)
-    assert set(statuses(report).values()) == {"ok"}
+    assert set(required_statuses(report).values()) == {"ok"}
     assert "payments/payments-db-credentials" in names("KubernetesSecret")
     rows = driver.read(
         "MATCH (n) RETURN properties(n) AS p UNION ALL MATCH ()-[r]->() RETURN properties(r) AS p"
@@ -406,7 +407,7 @@ def test_day1_to_day2_drift_facts(neo4j: str, tmp_path: Path) -> None:
     """The Kubernetes facts of tests/data/snapshots/handwritten/EXPECTED.json drift_day1_to_day2."""
     run(make_snapshot(tmp_path / "day1"))
     report = run(make_snapshot(tmp_path / "day2", {CLUSTER: DAY2}, collected_at="2026-11-21T06:00:00Z"))
-    assert set(statuses(report).values()) == {"ok"}
+    assert set(required_statuses(report).values()) == {"ok"}
     edges = {(a, t, b) for a, t, b in graph_state()[1]}
     assert (PAYMENTS_LB, "TARGETS", NEW_POD) in edges and (PAYMENTS_LB, "TARGETS", OLD_POD) not in edges
     assert (NEW_POD, "USES_SERVICE_ACCOUNT", "prod-eks/payments/payments-api") in edges

@@ -25,7 +25,7 @@ from cli import ingest_cmd, k8s_cmd
 from ingest.k8s import collect
 from ingest.k8s.collect import RESOURCES, collect_k8s
 
-from .k8s_support import CLUSTER, DAY1, names, run, statuses
+from .k8s_support import CLUSTER, DAY1, names, required_statuses, run
 from .test_k8s_ingest import PODS
 
 EKS_ARN = "arn:aws:eks:us-east-1:123456789012:cluster/prod-eks"
@@ -176,7 +176,7 @@ def test_collect_writes_kubectl_lists(kubeconfig: Path, tmp_path: Path, api_serv
 
     (out / "snapshot.json").write_text(json.dumps({"collected_at": "2026-11-20T06:00:00Z"}))
     report = run(out)
-    assert set(statuses(report).values()) == {"ok"}
+    assert set(required_statuses(report).values()) == {"ok"}
     assert names("KubernetesPod") == PODS
 
 

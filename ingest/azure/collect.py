@@ -14,39 +14,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ingest.azure.common import group_id
+from ingest.collect_report import ScopeCollectReport
 
 NESTED = {"group/list", "keyvault/list"}  # az keeps ``properties`` nested for these
 
 
-@dataclass
-class AzureCollectReport:
-    scope: str
-    collected_at: str
-    files_written: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def status(self) -> str:
-        return "ok" if not self.errors else ("partial" if self.files_written else "failed")
-
-    @property
-    def exit_code(self) -> int:
-        return {"ok": 0, "partial": 2}.get(self.status, 1)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "scope": self.scope,
-            "status": self.status,
-            "files_written": self.files_written,
-            "errors": self.errors,
-            "collected_at": self.collected_at,
-        }
+AzureCollectReport = ScopeCollectReport  # the shared report shape (ingest/collect_report.py)
 
 
 def rest(model: Any) -> dict[str, Any]:

@@ -11,37 +11,16 @@ Needs the optional extra: ``pip install 'invgraph[gcp]'`` (google-cloud-asset).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ingest.collect_report import ScopeCollectReport
+
 CONTENT_TYPES = {"resource": "RESOURCE", "iam-policy": "IAM_POLICY", "org-policy": "ORG_POLICY"}
 
 
-@dataclass
-class GcpCollectReport:
-    scope: str
-    collected_at: str
-    files_written: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def status(self) -> str:
-        return "ok" if not self.errors else ("partial" if self.files_written else "failed")
-
-    @property
-    def exit_code(self) -> int:
-        return {"ok": 0, "partial": 2}.get(self.status, 1)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "scope": self.scope,
-            "status": self.status,
-            "files_written": self.files_written,
-            "errors": self.errors,
-            "collected_at": self.collected_at,
-        }
+GcpCollectReport = ScopeCollectReport  # the shared report shape (ingest/collect_report.py)
 
 
 def asset_to_json(asset: Any) -> dict[str, Any]:

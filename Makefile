@@ -15,6 +15,11 @@ PY := $(VENV)/bin/python
 INVGRAPH := $(VENV)/bin/invgraph
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# Test workers (pytest-xdist, one per core up to 4, whole files per worker so module fixtures load once, in
+# collection order so the slow acceptance files start first instead of ending the run). Each worker starts its
+# own embedded Neo4j. A NEO4J_URI from outside is one graph every test wipes, so it means one
+# process. TEST_WORKERS=0 runs everything in this process.
+TEST_WORKERS ?= $(if $(NEO4J_URI),0,auto)
 
 .PHONY: help setup check-tools setup-test-deps test demo bench lint clean
 
@@ -69,7 +74,8 @@ setup-test-deps:
 # uses NEO4J_URI when set. Any non-zero pytest exit fails the target, including 5 ("no tests collected").
 test: setup setup-test-deps lint
 	@mkdir -p test-output
-	@rc=0; $(PY) -m pytest -q -p no:cacheprovider --timeout=900 --junitxml=test-output/junit.xml $(PYTEST_ARGS) || rc=$$?; \
+	@rc=0; $(PY) -m pytest -q -p no:cacheprovider --timeout=900 \
+		-n $(TEST_WORKERS) --maxprocesses=4 --dist loadfile --no-loadscope-reorder --junitxml=test-output/junit.xml $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; \
 	exit $$rc
 

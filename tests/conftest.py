@@ -1,7 +1,8 @@
 """Test-suite wiring: one real Neo4j for the whole session, an empty graph for every test.
 
-When NEO4J_URI is set the suite uses that server (e.g. the compose Neo4j); otherwise it starts the
-embedded Neo4j on a free loopback port with a throw-away data folder. There is no fallback: if Neo4j
+When NEO4J_URI is set the suite uses that server (e.g. the compose Neo4j) in one process; otherwise each
+process (one per pytest-xdist worker under `make test`) starts the embedded Neo4j on a free loopback port
+with a throw-away data folder. There is no fallback: if Neo4j
 cannot start, the suite fails loudly.
 
 The application database (API keys, audit log) is a throw-away SQLite file for the session, emptied
@@ -31,6 +32,17 @@ from tests import postgres_server
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"
 OUTPUT = REPO / "test-output"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Every test wipes the graph, so parallel workers (pytest-xdist, `make test`) each need their own server:
+    # the embedded one per worker. A NEO4J_URI given from outside would be wiped by all of them at once.
+    workers = getattr(config.option, "numprocesses", None) or 0
+    if os.environ.get("NEO4J_URI") and isinstance(workers, int) and workers > 1:
+        raise pytest.UsageError(
+            "NEO4J_URI names one shared graph that every test wipes; run the suite in one process "
+            "(TEST_WORKERS=0 make test, or pytest -n 0)"
+        )
 
 
 @pytest.fixture(scope="session")

@@ -406,7 +406,10 @@ def _run_corpus(c: httpx.Client, h: httpx.Client, keyring: dict[str, str]) -> No
             )
             r = c.post("/api/v1/cypher", json={"query": query}, headers=analyst)
             text = r.text
-            leaked = [t for t in keyring.values() if t.split("_")[-1] and t.split("_")[-1] in text]
+            # A token is ig_<prefix>_<secret>, and the URL-safe secret may itself contain "_": look for the
+            # whole secret, not its last "_"-separated piece (a few characters that any answer may contain).
+            secrets = [t.split("_", 2)[2] for t in keyring.values()]
+            leaked = [secret for secret in secrets if secret and secret in text]
             if r.status_code != 200 or "corpus-" in text or leaked:
                 failures.append(f"inference {query[:60]!r}: {r.status_code} {text[:160]}")
         for at in _attempts():

@@ -39,7 +39,9 @@ def render(catalogue: Catalogue) -> str:
         "for the query and parameters.",
         "",
         "Frameworks: CIS AWS Foundations Benchmark v3.0, CIS Google Cloud Platform Foundation Benchmark "
-        "v3.0, CIS Kubernetes Benchmark, CSA Cloud Controls Matrix v4.",
+        "v3.0, CIS Microsoft Azure Foundations Benchmark v2.0.0, CIS Kubernetes Benchmark, CSA Cloud "
+        "Controls Matrix v4. An Azure control without a CIS Azure id has none because no v2.0.0 "
+        "recommendation tests what it checks; its description says so and names the closest one.",
         "",
         "| id | title | severity | layer | domain | roadmap control | maturity | CSF function | frameworks "
         "| parameters |",

@@ -166,13 +166,14 @@ def attribute(
     return out
 
 
-_LEVELS = {
-    "root": "the tenant root",
-    "management_group": "management group",
-    "subscription": "subscription",
-    "resource_group": "resource group",
-    "resource": "resource",
-}
+def _azure_level(level: str, scope: str) -> str:
+    """``management group mg-prod``, ``subscription <id>``, ``resource group rg-prod``, ``the tenant root``,
+    or the resource's full id: short enough for one line, exact enough to find."""
+    if level == "root":
+        return "the tenant root (/)"
+    if level == "resource":
+        return f"resource {scope}"
+    return f"{level.replace('_', ' ')} {scope.rsplit('/', 1)[-1]}"
 
 
 def _azure_attribute(
@@ -192,8 +193,8 @@ def _azure_attribute(
                 "role": src["role"],
                 "set_on": src["scope"],
                 "text": f"role assignment {src['assignment'].rsplit('/', 1)[-1]} ({src['role']}) set on "
-                f"{_LEVELS.get(src['level'], src['level'])} {src['scope']}"
-                + (f", inherited by {g.resource}" if src["scope"] != g.resource else "")
+                f"{_azure_level(src['level'], src['scope'])}"
+                + (", inherited by the subscription" if src["scope"] != g.resource else "")
                 + (f" (if {g.condition})" if g.condition else ""),
             }
             for src in sources

@@ -40,5 +40,7 @@ def test_sample_azure_creep_is_exactly_the_planted_one(neo4j_uri: str, tmp_path:
         assert p["gained"] == [entry]
         [src] = p["provenance"]["gained"][entry]
         assert src["set_on"] == MG and src["role"] == "Owner"
-        assert src["text"].endswith(f"set on management group {MG}, inherited by /subscriptions/{g['scope']}")
+        assert src["text"].endswith(
+            "(Owner) set on management group mg-contoso, inherited by the subscription"
+        )
     _wipe()

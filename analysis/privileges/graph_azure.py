@@ -49,6 +49,7 @@ RETURN a.id AS id, a.name AS name, a.principal_id AS principal, a.principal_type
 ORDER BY a.id
 """
 _KINDS = {"User": "azure-user", "Group": "azure-group", "ForeignGroup": "azure-group"}
+_SPECIFIC = ("azure-managedidentity", "azure-user", "azure-group", "azure-serviceprincipal")
 GROUPS_NOTE = "Entra group membership not collected: a group's roles are reported on the group"
 
 
@@ -118,17 +119,18 @@ def record(
     sub: str, perms: AzurePermissions, rows: list[dict[str, Any]], roles: dict[str, AzureRole]
 ) -> PrincipalRecord:
     reasons = admin_reasons(perms, roles)
-    first = rows[0]
+    kinds = {r["kind"] for r in rows}  # an identity resolved on any of its assignments is an identity
+    kind = next((k for k in _SPECIFIC if k in kinds), rows[0]["kind"])
     return PrincipalRecord(
         principal_id=f"{sub}/{perms.principal}",
         name=next((r["display"] for r in rows if r["display"]), perms.principal),
-        kind=first["kind"],
+        kind=kind,
         scope=sub,
         sha256=perms.sha256,
         entries=compact_json([list(g) for g in perms.grants]),
         admin=bool(reasons),
         escalations=tuple(reasons),
-        guardrails=_notes(rows, roles, first["kind"]),
+        guardrails=_notes(rows, roles, kind),
         sources=compact_json(sorted((_source(r) for r in rows), key=lambda s: s["assignment"])),
     )
 

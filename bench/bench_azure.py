@@ -4,7 +4,9 @@
    subscriptions (the ``az … -o json`` shapes of tests/data/snapshots/handwritten-azure), two days.
 2. Split day 1 into an AWS-only and an Azure-only snapshot folder and ingest each end to end on an empty
    graph (load, history, post-ingest steps), printing items/s (nodes + relationships per second of the run)
-   for both, and the exposure step's time and exposed count. Then day 2 of Azure (the inherited Owner creep).
+   for both, the exposure step's time and exposed count, and the privileges step's time and principals (the
+   AWS sample's is the reference). Then day 2 of Azure (the inherited Owner creep) and the creep query
+   (day 1 -> day 2) that reports it, timed.
 
 Usage: python bench/bench_azure.py [--subscriptions 200] [--scale 1]
 Not a test: it prints figures; bench/RESULTS.md records them.
@@ -33,7 +35,7 @@ def split(day: Path, root: Path, provider: str) -> Path:
     return out
 
 
-def ingest(label: str, folder: Path, fresh: bool = True) -> None:
+def ingest(label: str, folder: Path, fresh: bool = True) -> str:
     from pipeline.run import ingest_snapshot
 
     if fresh:
@@ -54,6 +56,27 @@ def ingest(label: str, folder: Path, fresh: bool = True) -> None:
     if exposure:
         e = exposure[0]
         print(f"  exposure: {e['exposed']} exposed of {e['nodes']} attack-graph nodes in {e['s']:.1f}s")
+    from analysis.privileges.steps import LAST_REPORT
+
+    if LAST_REPORT:
+        p = LAST_REPORT[0]
+        scopes = sum(len(v) for v in p.scopes.values())
+        print(
+            f"  privileges: {p.principals:,} principals in {scopes} scopes, {p.changed:,} records written, "
+            f"{p.seconds:.2f}s"
+        )
+    return report.run_id
+
+
+def timed_creep(frm: str, to: str) -> None:
+    from analysis.privileges.creep import creep
+
+    t0 = time.perf_counter()
+    doc = creep(frm, to)
+    elapsed = time.perf_counter() - t0
+    admin = sum(1 for p in doc["principals"] if p["admin_after"] and not p["admin_before"])
+    n = len(doc["principals"])
+    print(f"creep day 1 -> day 2: {n} principals ({admin} newly admin) in {elapsed:.2f}s")
 
 
 def main() -> None:
@@ -80,12 +103,13 @@ def main() -> None:
         )
         day1, day2 = root / "sample" / "day-01", root / "sample" / "day-02"
         ingest("AWS sample (reference), day 1", split(day1, root, "aws"))
-        ingest("Azure tenant, day 1", split(day1, root, "azure"))
-        ingest(
+        first = ingest("Azure tenant, day 1", split(day1, root, "azure"))
+        second = ingest(
             "Azure tenant, day 2 (re-ingest, one inherited Owner per subscription)",
             split(day2, root, "azure"),
             False,
         )
+        timed_creep(first, second)
 
 
 if __name__ == "__main__":

@@ -91,9 +91,11 @@ def creep_cmd(
         str | None, typer.Option("--from", help="Run id or date (default: the run before --to).")
     ] = None,
     to: Annotated[str | None, typer.Option("--to", help="Run id or date (default: the latest run).")] = None,
-    scope: Annotated[str | None, typer.Option(help="Only this AWS account / cluster / GCP scope.")] = None,
+    scope: Annotated[
+        str | None, typer.Option(help="Only this AWS account / cluster / GCP scope / Azure subscription.")
+    ] = None,
     kind: Annotated[
-        str | None, typer.Option(help="Only this kind (aws-user, k8s-serviceaccount, …).")
+        str | None, typer.Option(help="Only this kind (aws-user, k8s-serviceaccount, azure-user, …).")
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
@@ -147,7 +149,10 @@ def creep_cmd(
 @app.command("show")
 def show_cmd(
     principal_id: Annotated[
-        str, typer.Argument(help="ARN, <cluster>/ServiceAccount/<ns>/<name>, <gcp scope>/<member> …")
+        str,
+        typer.Argument(
+            help="ARN, <cluster>/ServiceAccount/<ns>/<name>, <gcp scope>/<member>, <subscription>/<object id>"
+        ),
     ],
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:

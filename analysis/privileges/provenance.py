@@ -9,7 +9,10 @@ the principal had in that run, each small enough to re-evaluate alone —
   document})`` (``store.save_documents``), so a principal version costs a few ids, not its documents;
 * Kubernetes: ``{"binding", "role", "as", "items"}`` per (Cluster)RoleBinding naming the subject or one of
   its implicit groups, ``items`` being the binding and its role as ``kubectl`` prints them;
-* GCP: nothing to store — a grant already names the level its binding is set on (``granted_at``).
+* GCP: nothing to store — a grant already names the level its binding is set on (``granted_at``);
+* Azure: ``{"assignment", "role", "role_id", "scope", "level"}`` per role assignment of the principal
+  (graph_azure.py): a grant is attributed to the assignment of its role at the scope it comes from, named with
+  the level and whether the subscription inherits it.
 
 ``attribute`` runs at creep time on the gained / lost entries only: each source is evaluated on its own
 (an AWS document one Allow statement at a time, so the statement's Sid or index is named) and kept when it
@@ -26,7 +29,15 @@ from analysis.privileges.aws import effective_permissions
 from analysis.privileges.aws_model import Entry, entry_to_string
 from analysis.privileges.aws_policy import document_hash, load_document
 from analysis.privileges.k8s import k8s_permissions, subject_key
-from analysis.privileges.records import _aws, _aws_coverer, _gcp, _k8s, _k8s_coverer, provider_of
+from analysis.privileges.records import (
+    _aws,
+    _aws_coverer,
+    _azure,
+    _gcp,
+    _k8s,
+    _k8s_coverer,
+    provider_of,
+)
 
 
 def aws_source(policy_id: str, name: str | None, document: Mapping[str, Any], via: str) -> dict[str, str]:
@@ -136,6 +147,8 @@ def attribute(
         by_k8s = {e.as_string(): e for e in _k8s(rows) if e.as_string() in wanted_set}
         found_k = _k8s_attribute(list(by_k8s.values()), sources)
         return {s: found_k[e] for s, e in by_k8s.items()}
+    if provider == "azure":
+        return _azure_attribute(rows, wanted, sources)
     out = {}
     for g in _gcp(rows):
         text = g.as_string()
@@ -150,6 +163,43 @@ def attribute(
                     + (f" (if {g.condition})" if g.condition else ""),
                 }
             ]
+    return out
+
+
+def _azure_level(level: str, scope: str) -> str:
+    """``management group mg-prod``, ``subscription <id>``, ``resource group rg-prod``, ``the tenant root``,
+    or the resource's full id: short enough for one line, exact enough to find."""
+    if level == "root":
+        return "the tenant root (/)"
+    if level == "resource":
+        return f"resource {scope}"
+    return f"{level.replace('_', ' ')} {scope.rsplit('/', 1)[-1]}"
+
+
+def _azure_attribute(
+    rows: list[list[Any]], wanted: list[str], sources: list[dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
+    """Each wanted grant (or ``<grant>: now lists …`` line) -> the role assignments behind it."""
+    grants = {g.as_string(): g for g in _azure(rows)}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for text in wanted:
+        g = grants.get(text.split(": now lists ", 1)[0].split(": no longer lists ", 1)[0])
+        if g is None:
+            out[text] = []
+            continue
+        out[text] = [
+            {
+                "binding": src["assignment"],
+                "role": src["role"],
+                "set_on": src["scope"],
+                "text": f"role assignment {src['assignment'].rsplit('/', 1)[-1]} ({src['role']}) set on "
+                f"{_azure_level(src['level'], src['scope'])}"
+                + (", inherited by the subscription" if src["scope"] != g.resource else "")
+                + (f" (if {g.condition})" if g.condition else ""),
+            }
+            for src in sources
+            if src["role_id"] == g.role_id and src["scope"] == g.assigned_at
+        ]
     return out
 
 

@@ -1,15 +1,17 @@
 """The post-ingest step: recompute effective permissions of the scopes this run collected, store changes.
 
 Registered as the post-ingest step ``privileges`` (history/post_ingest.py; run by pipeline/run.py). A scope
-(AWS account, Kubernetes cluster, GCP scope) is recomputed only when the modules that feed its permissions
-ran and none of them *failed*: a failed IAM module leaves the previous graph (and so the previous
-permissions) in place, and recomputing from a half-loaded graph would read as "lost all permissions".
+(AWS account, Kubernetes cluster, GCP scope, Azure subscription) is recomputed only when the modules that
+feed its permissions ran and none of them *failed*: a failed IAM module leaves the previous graph (and so the
+previous permissions) in place, and recomputing from a half-loaded graph would read as "lost all permissions".
 ``partial`` counts as collected: the good rows were loaded and only cleanup was skipped, which can hide a
 removal but never invent one.
 
 Providers plug in through ``PROVIDERS``: a ``Provider(name, (<ingest MODULE objects>), compute)`` whose
 ``compute`` returns ``PrincipalRecord`` s for the given scopes (AWS accounts, clusters, GCP organizations /
-projects). A provider names its modules by object, so renaming a module cannot silently stop a recompute.
+projects, Azure ``tenant/subscription`` module scopes, whose records carry the subscription:
+``record_scope``). A provider names its modules by object, so renaming a module cannot silently stop a
+recompute.
 For GCP, a missing ``iam-policy`` file makes ``gcp.policy_bindings`` *not collected*: the bindings stay in the
 graph, so a recompute (triggered by the other modules) reads the same grants and reports no creep.
 """
@@ -25,12 +27,14 @@ from typing import Any
 
 from analysis.privileges import store
 from analysis.privileges.graph_aws import compute_accounts
+from analysis.privileges.graph_azure import compute_subscriptions
 from analysis.privileges.graph_gcp import compute_scopes
 from analysis.privileges.graph_k8s import compute_clusters
 from analysis.privileges.records import PrincipalRecord
 from history.post_ingest import PostIngestStep, register
 from history.runs import ModuleResult, RunContext, Status
 from ingest.aws import iam_policies, iam_principals
+from ingest.azure import identities, role_assignments, role_definitions
 from ingest.gcp import hierarchy, policy_bindings, service_accounts
 from ingest.k8s import clusterrolebindings, clusterroles, rolebindings, roles
 from ingest.module import Module
@@ -43,6 +47,8 @@ class Provider:
     name: str  # "aws", "k8s", "gcp": the record's provider
     modules: tuple[Module, ...]  # the ingest modules whose data the permissions are computed from
     compute: Callable[[list[str]], list[PrincipalRecord]]  # scopes -> records of every principal
+    # A module scope -> the scope its records carry (Azure: ``tenant/subscription`` -> the subscription).
+    record_scope: Callable[[str], str] = str
 
     def module_ids(self) -> frozenset[str]:
         """The ``ModuleResult`` names to watch: each module's own id, so a rename follows the module
@@ -58,6 +64,12 @@ PROVIDERS: list[Provider] = [
         compute_clusters,
     ),
     Provider("gcp", (hierarchy.MODULE, service_accounts.MODULE, policy_bindings.MODULE), compute_scopes),
+    Provider(
+        "azure",
+        (role_definitions.MODULE, role_assignments.MODULE, identities.MODULE),
+        compute_subscriptions,
+        lambda scope: scope.rsplit("/", 1)[-1],
+    ),
 ]
 
 
@@ -107,7 +119,7 @@ def privileges_step(ctx: RunContext, results: list[ModuleResult]) -> dict[str, A
         if not fresh:
             continue
         records = provider.compute(fresh)
-        by_scope: dict[str, list[PrincipalRecord]] = {s: [] for s in fresh}
+        by_scope: dict[str, list[PrincipalRecord]] = {provider.record_scope(s): [] for s in fresh}
         for rec in records:
             by_scope.setdefault(rec.scope, []).append(rec)
         for scope, recs in by_scope.items():

@@ -21,7 +21,7 @@ from analysis.privileges.steps import PROVIDERS, Provider, collected_scopes
 from analysis.privileges.usage_aws import usage_for_account
 from analysis.privileges.usage_gcp import usage_for_scope
 from analysis.privileges.usage_k8s import usage_for_cluster
-from analysis.privileges.usage_model import UNUSED_DAYS, PrincipalUsage
+from analysis.privileges.usage_model import UNUSED_DAYS, PrincipalUsage, not_collected
 from graph import driver
 from history.drift import list_runs
 from history.post_ingest import PostIngestStep, register
@@ -36,6 +36,7 @@ _EXTRA = {
     "aws": (iam_credential_report.MODULE, iam_keys.MODULE),
     "gcp": (iam_usage.MODULE,),
     "k8s": (audit_log.MODULE,),
+    "azure": (),
 }
 LAST_SECONDS: list[float] = []  # the latest step's duration, for the benchmark
 
@@ -60,10 +61,28 @@ def _k8s(scope: str, now: datetime, days: int) -> tuple[list[PrincipalUsage], Ke
     return usage_for_cluster(scope, now, days), {}
 
 
+AZURE_REASON = "Azure activity logs and sign-in logs are not collected: no usage evidence"
+
+
+def _azure(scope: str, now: datetime, days: int) -> tuple[list[PrincipalUsage], KeyRows]:
+    """Every Azure principal of the subscription is *not collected* (no usage source is ingested yet), so
+    nothing about it is ever called unused."""
+    rows = driver.read(
+        "MATCH (r:PrincipalPermissions {provider: 'azure', scope: $scope, latest: true}) "
+        "WHERE NOT r.removed RETURN r.principal_id AS id, r.name AS name, r.kind AS kind, r.admin AS admin "
+        "ORDER BY id",
+        {"scope": scope},
+    )
+    return [
+        not_collected(r["id"], r["name"], r["kind"], scope, AZURE_REASON, bool(r["admin"])) for r in rows
+    ], {}
+
+
 COMPUTE: dict[str, Callable[[str, datetime, int], tuple[list[PrincipalUsage], KeyRows]]] = {
     "aws": _aws,
     "gcp": _gcp,
     "k8s": _k8s,
+    "azure": _azure,
 }
 
 
@@ -74,14 +93,16 @@ def usage_step(ctx: RunContext, results: list[ModuleResult]) -> dict[str, Any]:
     done: dict[str, list[str]] = {}
     changed = 0
     for provider in PROVIDERS:
-        watched = Provider(provider.name, provider.modules + _EXTRA[provider.name], provider.compute)
+        watched = Provider(
+            provider.name, provider.modules + _EXTRA[provider.name], provider.compute, provider.record_scope
+        )
         fresh, _kept = collected_scopes(watched, results)
-        for scope in fresh:
+        for scope in sorted({provider.record_scope(s) for s in fresh}):
             usages, keys = COMPUTE[provider.name](scope, now, UNUSED_DAYS)
             changed += usage_store.save_changes(ctx.run_id, ctx.update_tag, provider.name, scope, usages)
             usage_store.mark_nodes(usages, keys)
         if fresh:
-            done[provider.name] = fresh
+            done[provider.name] = sorted({provider.record_scope(s) for s in fresh})
     LAST_SECONDS[:] = [time.perf_counter() - start]
     log.info("usage: %d summaries changed in %.1fs", changed, LAST_SECONDS[0])
     return {"scopes": done, "changed": changed}

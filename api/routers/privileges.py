@@ -18,7 +18,18 @@ from api.scopes import allowed_scopes, in_scope
 router = APIRouter(prefix="/privileges", tags=["privileges"])
 
 Kind = Literal[
-    "aws-user", "aws-role", "aws-group", "k8s-user", "k8s-group", "k8s-serviceaccount", "gcp-member"
+    "aws-user",
+    "aws-role",
+    "aws-group",
+    "k8s-user",
+    "k8s-group",
+    "k8s-serviceaccount",
+    "gcp-member",
+    "azure-user",
+    "azure-group",
+    "azure-serviceprincipal",
+    "azure-managedidentity",
+    "azure-principal",
 ]
 
 
@@ -34,9 +45,15 @@ class GrantSourceOut(BaseModel):
     name: str | None = Field(None, description="AWS: the policy's name.")
     via: str | None = Field(None, description="AWS: `attached`, `inline` or `via group <name>`.")
     statement: str | None = Field(None, description="AWS: the statement's Sid (quoted) or `#<index>`.")
-    binding: str | None = Field(None, description="Kubernetes binding, or the GCP role bound.")
-    role: str | None = Field(None, description="Kubernetes: the (Cluster)Role the binding grants.")
-    set_on: str | None = Field(None, description="GCP: the resource the binding is set on (level).")
+    binding: str | None = Field(
+        None, description="Kubernetes binding, the GCP role bound, or the Azure role assignment's ARM id."
+    )
+    role: str | None = Field(
+        None, description="Kubernetes: the (Cluster)Role the binding grants; Azure: the role's name."
+    )
+    set_on: str | None = Field(
+        None, description="GCP: the resource the binding is set on (level); Azure: the assignment's scope."
+    )
 
     @model_serializer(mode="wrap")
     def _present_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -53,7 +70,9 @@ class CreepPrincipalOut(BaseModel):
     id: str
     name: str
     kind: Kind
-    scope: str = Field(description="AWS account id, Kubernetes cluster name or GCP scope.")
+    scope: str = Field(
+        description="AWS account id, Kubernetes cluster name, GCP scope or Azure subscription id."
+    )
     gained: list[str]
     lost: list[str]
     admin_before: bool
@@ -130,7 +149,7 @@ class PrincipalUsageOut(BaseModel):
     name: str
     kind: Kind
     scope: str
-    provider: Literal["aws", "gcp", "k8s"]
+    provider: Literal["aws", "gcp", "k8s", "azure"]
     status: Literal["collected", "credentials only", "not collected"] = Field(
         description="`not collected`: no usage data — nothing about the principal is called unused."
     )
@@ -230,7 +249,8 @@ def get_usage(
     dependencies=[Depends(strict_query())],
 )
 def get_principal(key: ScopedViewer, principal_id: str) -> PrincipalPermissionsOut:
-    """Effective permissions of one principal (ARN, `cluster/Kind/…`, `scope/member`) and their history."""
+    """Effective permissions of one principal (ARN, `cluster/Kind/…`, `scope/member`,
+    `subscription/principal object id`) and their history."""
     try:
         doc = show(principal_id)
     except CreepError as exc:

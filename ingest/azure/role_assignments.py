@@ -42,6 +42,7 @@ def _assignment(item: Item, subscription: str) -> dict[str, Any]:
         name=item.get("name"),
         principal_id=item["principalId"],
         principal_type=item.get("principalType"),
+        principal_name=item.get("principalName"),  # UPN / display name, when az could resolve it
         role_definition_id=definition_id(item["roleDefinitionId"]),
         role_definition_name=item.get("roleDefinitionName"),
         scope=scope,

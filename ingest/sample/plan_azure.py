@@ -3,8 +3,8 @@
 Planted items and decoys carry ``layer: "azure"``, ``scope`` = the subscription id (the tenant id for the
 guest) and ``asset_id`` = the graph id of docs/schema/azure.md (lower-cased ARM ids), so a test can match
 them against control findings. The day-2 Owner assignment on ``mg-contoso`` is described in the manifest's
-``azure`` section (``creep``): Azure privilege analysis does not exist yet, so it is not a ``creep`` entry
-the privileges checks would expect.
+``azure`` section (``creep``) and is one ``creep`` gain per subscription (layer ``azure``, ``scope`` = the
+subscription, ``principal`` = carol's object id): the privileges step reports it as inherited by each.
 """
 
 from __future__ import annotations
@@ -100,6 +100,19 @@ def add_azure(day_files: list[Files], manifest: Manifest, subscriptions: int, se
         "azure-nsg-ssh-shadowed", "azure_network_nsg_ssh_open_to_internet", "azure", sub, jump, "nsg-jump",
         "SSH allow at 200 shadowed by the Internet deny at 100",
     )  # fmt: skip
+    carol = facts["users"]["carol"]
+    if manifest.creep:  # day 1 -> day 2 exists
+        manifest.creep[0]["gains"] += [
+            {
+                "layer": "azure",
+                "scope": s,
+                "principal": carol,
+                "principal_name": "carol@contoso.com",
+                "gained": "Owner",
+                "via": "role assignment on management group mg-contoso, inherited by the subscription",
+            }
+            for s in facts["subscriptions"]
+        ]
     return {
         "tenant": facts["tenant"],
         "subscriptions": facts["subscriptions"],

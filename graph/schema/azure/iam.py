@@ -46,7 +46,9 @@ AZURE_ROLE_ASSIGNMENT = resource(
     "AzureRoleAssignment",
     {
         "id": P("id"),
-        **props("principal_type", "role_definition_name", "scope", "scope_level", "condition"),
+        **props(
+            "principal_type", "principal_name", "role_definition_name", "scope", "scope_level", "condition"
+        ),
         "principal_id": P("principal_id", index=True),
         "role_definition_id": P("role_definition_id"),
         "inherited": P("inherited"),

@@ -307,3 +307,12 @@ def test_changed_recently_investigation_takes_a_project_or_the_organization(worl
     assert {"acme-crown-jewels", "acme-dev-scratch"} <= found(ORG)
     assert "acme-crown-jewels" in found(PROD) and "acme-dev-scratch" not in found(PROD)
     assert found(DEV) & {"acme-crown-jewels"} == set() and "acme-dev-scratch" in found(DEV)
+
+
+def test_organization_scan_runs_stay_with_unscoped_keys(world: World) -> None:
+    """An organization scan's module runs are one per module for the whole organization (counts included):
+    hidden from project-scoped keys rather than shown with other projects' numbers (docs/api.md)."""
+    full = world.get("/api/v1/runs", "full")
+    assert {r["id"] for r in full} == set(world.runs)
+    assert {m["scope"] for r in full for m in r["modules"]} == {ORG}
+    assert world.get("/api/v1/runs", "prod") == world.get("/api/v1/runs", "dev") == []

@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/bench_gcp_record_scope.py [--projects 200]
 
-Writes the generated GCP sample organization (ingest/sample/gcp.py) for two days and ingests both for real.
+Writes the generated GCP sample organization (ingest/sample/gcp.py) for two days, gives day 2 a label on every
+bucket and removes every twentieth instance, and ingests both for real.
 For each run it prints ``history.changes.record`` (the whole history step, measured by wrapping it) beside the
 part spent on project scoping (``scope_rows`` + ``scope_removed_relationships``, wrapped the same way) and how
 many records each scope got. Not a test: prints a table; bench/RESULTS.md records the figures.
@@ -11,6 +12,7 @@ many records each scope got. Not a test: prints a table; bench/RESULTS.md record
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -37,6 +39,23 @@ def _timed(fn: Callable[..., Any], into: list[float]) -> Callable[..., Any]:
     return wrapper
 
 
+def mutate(day: Path, org: str) -> None:
+    """Day 2 gets work for the scoping: a label on every bucket, every twentieth instance removed."""
+    path = day / "gcp" / org / "cloudasset" / "resource.json"
+    assets = json.loads(path.read_text())
+    kept, instances = [], 0
+    for a in assets:
+        if a["assetType"] == "compute.googleapis.com/Instance":
+            instances += 1
+            if instances % 20 == 0:
+                continue
+        if a["assetType"] == "storage.googleapis.com/Bucket":
+            data = a["resource"]["data"]
+            data["labels"] = {**(data.get("labels") or {}), "bench": "day2"}
+        kept.append(a)
+    path.write_text(json.dumps(kept))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=200)
@@ -50,6 +69,7 @@ def main() -> None:
     changes.scope_removed_relationships = _timed(changes.scope_removed_relationships, scoping_s)  # type: ignore[assignment]
     with tempfile.TemporaryDirectory() as tmp, neo4j_for_bench():
         days, org = write_days(Path(tmp), args.projects)
+        mutate(days[1], org)
         wipe()
         print(f"GCP organization {org}, {args.projects} projects, 2 days")
         print(

@@ -8,7 +8,9 @@ proportional to what changed, not to the graph size. The records (history/record
   the relationship indexes) or were swept by cleanup.
 
 Bookkeeping properties (``firstseen``, ``lastupdated``, the fingerprint) never count as changes. A module
-that was not collected or failed runs no cleanup, so it can never produce removals.
+that was not collected or failed runs no cleanup, so it can never produce removals. Each record's ``scope`` is
+the owner graph/scopes.py filters on (``record_scope``; a GCP organization scan's records get the project that
+holds each asset, history/gcp_scope.py).
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ in api/auth.py) and filters; `/cypher`, `/metrics` and the admin endpoints refus
 
 from __future__ import annotations
 
+from typing import Any
+
 from appdb.keys import ApiKey
 
 
@@ -26,3 +28,11 @@ def in_scope(scope: str | None, allowed: list[str] | None) -> bool:
     if allowed is None:
         return True
     return scope is not None and any(scope == a or scope.startswith(a + "/") for a in allowed)
+
+
+def principal_in_scope(rec: dict[str, Any], allowed: list[str] | None) -> bool:
+    """A permission record is visible by its `scope`, or by the GCP `project` holding the principal (a service
+    account of an organization scan, analysis/privileges/graph_gcp.py); records of older runs lack it."""
+    return in_scope(rec.get("scope"), allowed) or (
+        allowed is not None and rec.get("project") is not None and in_scope(rec["project"], allowed)
+    )

@@ -8,7 +8,9 @@ proportional to what changed, not to the graph size. The records (history/record
   the relationship indexes) or were swept by cleanup.
 
 Bookkeeping properties (``firstseen``, ``lastupdated``, the fingerprint) never count as changes. A module
-that was not collected or failed runs no cleanup, so it can never produce removals.
+that was not collected or failed runs no cleanup, so it can never produce removals. Each record's ``scope`` is
+the owner graph/scopes.py filters on (``record_scope``; a GCP organization scan's records get the project that
+holds each asset, history/gcp_scope.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from graph.schema.loader import NodeChange, is_bookkeeping
 from graph.schema.model import NodeSchema
 from graph.schema.values import canonical, same
 from history.fold import fold_relationships
+from history.gcp_scope import is_org_scan, scope_removed_relationships, scope_rows
 from history.records import BATCH, ensure_schema, write_asset_changes, write_rel_changes
 
 # Owner edges duplicate the node's own added/removed record; leaving them out keeps drift readable.
@@ -184,13 +187,20 @@ def record(
     """Store the run's node and relationship changes; returns counts per kind."""
     ensure_schema()
     results = list(results)
+    schemas = list(schemas)
     node_rows: list[dict[str, Any]] = []
     rel_rows: list[dict[str, Any]] = []
+    # An organization scan's rows get their project as scope below (history/gcp_scope.py).
+    gcp_nodes: list[dict[str, Any]] = []
+    gcp_rels: list[dict[str, Any]] = []
+    gcp_changed: dict[str, dict[str, Any]] = {}
     for res in results:
         scope = record_scope(res)
-        node_rows += change_rows(run_id, scope, res.changes)
-        node_rows += removal_rows(run_id, scope, res.removed.removed_nodes)
-        rel_rows += [
+        rows = [
+            *change_rows(run_id, scope, res.changes),
+            *removal_rows(run_id, scope, res.removed.removed_nodes),
+        ]
+        removed_rels = [
             {
                 "run_id": run_id,
                 "start": s,
@@ -202,6 +212,13 @@ def record(
             for s, t, e in res.removed.removed_relationships
             if t not in IGNORED_REL_TYPES
         ]
+        node_rows += rows
+        rel_rows += removed_rels
+        if is_org_scan(res):
+            gcp_nodes += rows
+            gcp_rels += removed_rels
+            gcp_changed.update({c.id: c.after or c.before or {} for c in res.changes if not c.added})
+    scope_removed_relationships(gcp_rels)
     rel_rows += [
         {"run_id": run_id, "start": s, "type": t, "end": e, "kind": "added", "scope": scope}
         for s, t, e, scope in added_relationships(update_tag, schemas)
@@ -210,6 +227,7 @@ def record(
     removed_ids = [r["asset_id"] for r in node_rows if r["kind"] == "removed"]
     rel_rows += [{**r, "run_id": run_id} for r in implied_removals(removed_ids, explicit)]
     _added_properties(node_rows)
+    scope_rows(gcp_nodes, gcp_changed, schemas)
     write_asset_changes(node_rows)
     write_rel_changes(rel_rows)
     counts: dict[str, int] = {}

@@ -22,7 +22,8 @@ scope, and the same member may be granted roles in several. ``admin`` is any ``r
 kept also for admins because a GCP basic role is scoped to a project or folder, not to the whole scope.
 A ``serviceAccount:`` member that is a ``GCPServiceAccount`` of the same scope gets ``admin_equivalent`` /
 ``escalation_paths`` written on that node; every service account of the scope has a record, even one
-without grants.
+without grants. Its record also names the project holding the account (``project``), so a key scoped to that
+project sees it; other members belong to no project and keep only the scope.
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ RETURN r.id AS id, r.permissions AS permissions
 """
 _SERVICE_ACCOUNTS = """
 MATCH (:{owner} {{id: $owner}})-[:RESOURCE]->(s:GCPServiceAccount)
-RETURN s.id AS id, s.email AS email
+OPTIONAL MATCH (p:GCPProject)-[:RESOURCE]->(s)
+RETURN s.id AS id, s.email AS email, head(collect(p.id)) AS project
 """
 
 
@@ -91,6 +93,7 @@ class ScopeIam:
     policies: dict[str, dict[str, Any]] = field(default_factory=dict)
     parents: dict[str, str] = field(default_factory=dict)
     service_accounts: dict[str, str] = field(default_factory=dict)  # email -> GCPServiceAccount id
+    sa_projects: dict[str, str] = field(default_factory=dict)  # email -> id of the project holding it
     deny_collected: bool = False
     deny_rules: dict[str, list[DenyRule]] = field(default_factory=dict)  # attachment -> rules
     roles: dict[str, frozenset[str]] = field(default_factory=dict)  # role -> included permissions
@@ -145,6 +148,8 @@ def read_scope(scope: str) -> ScopeIam:
         if row["email"]:
             sa_emails[row["id"]] = row["email"]
             out.service_accounts[row["email"]] = row["id"]
+            if row["project"]:
+                out.sa_projects[row["email"]] = row["project"]
     names = _Names(scope, projects, sa_emails)
     for row in driver.read(_BINDINGS.format(owner=owner_label), params):
         resource = names.resource(row["resource"], row["type"])
@@ -190,6 +195,7 @@ def record(iam: ScopeIam, member: str, perms: GcpPermissions, guardrails: str = 
         node_label="GCPServiceAccount" if node_id else None,
         node_id=node_id,
         guardrails=guardrails,
+        project=iam.sa_projects.get(ident) if node_id else None,
     )
 
 

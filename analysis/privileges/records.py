@@ -68,6 +68,9 @@ class PrincipalRecord:
     # did ("organizations not collected: identity policies alone").
     guardrails: str = ""
     sources: str = "[]"  # compact JSON grant sources, for provenance (analysis/privileges/provenance.py)
+    # The GCP project that holds the principal (a service account's project) when ``scope`` is wider (an
+    # organization): what a project-scoped API key is matched on. None for every other principal.
+    project: str | None = None
 
     @property
     def provider(self) -> str:

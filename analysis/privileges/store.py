@@ -1,7 +1,9 @@
 """``(:PrincipalPermissions)`` records in Neo4j: written only when a principal's permissions change.
 
 One record per principal *version*: ``{principal_id, name, kind, scope, provider, run_id, since_run,
-update_tag, sha256, entries, admin, escalations, assumable_roles, removed, latest}``. ``update_tag``
+update_tag, sha256, entries, admin, escalations, assumable_roles, removed, latest}``, and ``project`` (the GCP
+project holding a service account of an organization scan; absent on records of older runs, which load as
+null and get it set in place on the next run — it is not a permission change). ``update_tag``
 is the writing run's tag (epoch ms at run start), which orders records across runs; the state of the
 inventory at run R is, per principal, its newest record with ``update_tag <= R.update_tag`` (a
 ``removed`` record means the principal no longer existed). ``latest`` marks each principal's newest
@@ -39,6 +41,7 @@ class Head:
     sha256: str
     assumable_roles: tuple[str, ...]
     removed: bool
+    project: str | None = None
 
 
 def heads(provider: str, scope: str) -> dict[str, Head]:
@@ -46,10 +49,13 @@ def heads(provider: str, scope: str) -> dict[str, Head]:
     rows = driver.read(
         "MATCH (r:PrincipalPermissions {provider: $provider, scope: $scope, latest: true}) "
         "RETURN r.principal_id AS id, r.sha256 AS sha256, r.assumable_roles AS assumable, "
-        "r.removed AS removed",
+        "r.removed AS removed, r.project AS project",
         {"provider": provider, "scope": scope},
     )
-    return {r["id"]: Head(r["sha256"], tuple(r["assumable"] or ()), bool(r["removed"])) for r in rows}
+    return {
+        r["id"]: Head(r["sha256"], tuple(r["assumable"] or ()), bool(r["removed"]), r["project"])
+        for r in rows
+    }
 
 
 def _row(rec: PrincipalRecord, removed: bool = False) -> dict[str, Any]:
@@ -67,6 +73,7 @@ def _row(rec: PrincipalRecord, removed: bool = False) -> dict[str, Any]:
         "sources": rec.sources,
         "removed": removed,
         "guardrails": rec.guardrails,
+        "project": rec.project,
     }
 
 
@@ -99,7 +106,7 @@ def save_changes(
     """Write records whose permissions or assumable roles changed, and ``removed`` records for
     principals of the scope that are gone. Returns (changed, removed)."""
     previous = heads(provider, scope)
-    changed, seen = [], set()
+    changed, seen, moved = [], set(), []
     for rec in records:
         seen.add(rec.principal_id)
         head = previous.get(rec.principal_id)
@@ -109,8 +116,16 @@ def save_changes(
             or (head.sha256, head.assumable_roles) != (rec.sha256, rec.assumable_roles)
         ):
             changed.append(_row(rec))
+        elif head.project != rec.project:
+            moved.append({"id": rec.principal_id, "project": rec.project})
+    if moved:  # the owning project is a fact about the principal, not a new permission version
+        driver.write(
+            "UNWIND $rows AS row MATCH (r:PrincipalPermissions {principal_id: row.id, latest: true}) "
+            "SET r.project = row.project",
+            {"rows": moved},
+        )
     gone = [
-        _row(PrincipalRecord(pid, "", "", scope, "", "[]", False), removed=True)
+        _row(PrincipalRecord(pid, "", "", scope, "", "[]", False, project=head.project), removed=True)
         for pid, head in previous.items()
         if pid not in seen and not head.removed
     ]
@@ -175,7 +190,7 @@ RECORD_FIELDS = (
     "r.principal_id AS id, r.name AS name, r.kind AS kind, r.scope AS scope, r.run_id AS run_id, "
     "r.update_tag AS update_tag, r.sha256 AS sha256, r.entries AS entries, r.admin AS admin, "
     "r.escalations AS escalations, r.assumable_roles AS assumable_roles, r.removed AS removed, "
-    "r.sources AS sources"
+    "r.sources AS sources, r.project AS project"
 )
 
 

@@ -13,7 +13,7 @@ from analysis.privileges.usage import report as usage_report
 from api.auth import ScopedViewer
 from api.deps import strict_query
 from api.errors import ApiError, error_responses
-from api.scopes import allowed_scopes, in_scope
+from api.scopes import allowed_scopes, in_scope, principal_in_scope
 
 router = APIRouter(prefix="/privileges", tags=["privileges"])
 
@@ -73,6 +73,10 @@ class CreepPrincipalOut(BaseModel):
     scope: str = Field(
         description="AWS account id, Kubernetes cluster name, GCP scope or Azure subscription id."
     )
+    project: str | None = Field(
+        None,
+        description="GCP: the project holding the principal (a service account) under an organization scope.",
+    )
     gained: list[str]
     lost: list[str]
     admin_before: bool
@@ -117,6 +121,10 @@ class PrincipalPermissionsOut(BaseModel):
     name: str
     kind: Kind
     scope: str
+    project: str | None = Field(
+        None,
+        description="GCP: the project holding the principal (a service account) under an organization scope.",
+    )
     since_run: str = Field(description="Run that first saw the current permissions.")
     removed: bool
     sha256: str
@@ -219,7 +227,7 @@ def get_creep(
     except CreepError as exc:
         raise ApiError(404, "not_found", str(exc)) from exc
     allowed = allowed_scopes(key)
-    doc["principals"] = [p for p in doc["principals"] if in_scope(p.get("scope"), allowed)]
+    doc["principals"] = [p for p in doc["principals"] if principal_in_scope(p, allowed)]
     return CreepOut.model_validate(doc)
 
 
@@ -255,6 +263,6 @@ def get_principal(key: ScopedViewer, principal_id: str) -> PrincipalPermissionsO
         doc = show(principal_id)
     except CreepError as exc:
         raise ApiError(404, "not_found", str(exc)) from exc
-    if not in_scope(doc.get("scope"), allowed_scopes(key)):  # out of scope reads as absent
+    if not principal_in_scope(doc, allowed_scopes(key)):  # out of scope reads as absent
         raise ApiError(404, "not_found", f"no principal {principal_id[:200]!r} in this key's scopes")
     return PrincipalPermissionsOut.model_validate(doc)

@@ -155,8 +155,7 @@
     } catch (e) {
       state.library = [];
       $("lib-run").disabled = $("lib-select").disabled = true;
-      $("lib-info").textContent = e instanceof HttpError && e.status === 404 ? "library not available"
-        : "library could not be loaded: " + e.message;
+      $("lib-info").textContent = "library could not be loaded: " + e.message;
       return;
     }
     const select = $("lib-select");

@@ -196,6 +196,7 @@ class CreepPrincipal(BaseModel):
     name: str | None
     kind: str | None
     scope: str | None
+    project: str | None = None  # GCP: the project holding the principal (a service account), see /privileges
     status: str
     gained: int
     lost: int

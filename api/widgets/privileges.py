@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from analysis.privileges.creep import creep_section
-from api.scopes import in_scope
+from api.scopes import principal_in_scope
 from api.widgets.cache import RunMarker
 from api.widgets.common import header, labels_present
 from api.widgets.models import CreepPrincipal, PrivilegeCreep
@@ -52,7 +52,7 @@ def privilege_creep(marker: RunMarker, allowed: list[str] | None = None) -> Priv
     counts = section.get("counts", {})
     principals = section.get("principals", [])
     if allowed is not None:
-        principals = [p for p in principals if in_scope(p.get("scope"), allowed)]
+        principals = [p for p in principals if principal_in_scope(p, allowed)]
         counts = _counts(principals)
     principals = sorted(
         principals,
@@ -68,6 +68,7 @@ def privilege_creep(marker: RunMarker, allowed: list[str] | None = None) -> Priv
             name=p.get("name"),
             kind=p.get("kind"),
             scope=p.get("scope"),
+            project=p.get("project"),
             status=str(p.get("status") or "changed"),
             gained=len(p.get("gained") or []),
             lost=len(p.get("lost") or []),

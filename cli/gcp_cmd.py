@@ -66,7 +66,7 @@ def register(collect_app: typer.Typer, ingest_app: typer.Typer) -> None:
         project: Project = None,
         fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     ) -> None:
-        """Collect from Cloud Asset Inventory (and the usage APIs) and ingest as one run. Exit 0 ok, 2 partial,
+        """Collect from Cloud Asset Inventory and the usage APIs, ingest as one run. Exit 0 ok, 2 partial,
         1 failed."""
 
         def collect(tmp: Path) -> GcpCollectReport:

@@ -78,7 +78,10 @@ def _get(apis: UsageApis, url: str, params: dict[str, Any]) -> dict[str, Any]:
         except requests.RequestException as exc:
             raise Refused(f"{type(exc).__name__}: {exc}") from exc
         if response.status_code == 200:
-            body = response.json()
+            try:
+                body = response.json()
+            except ValueError as exc:  # a proxy's HTML page, a cut-off answer
+                raise Refused(f"the answer is not JSON: {exc}") from exc
             if not isinstance(body, dict):
                 raise Refused("the answer is not a JSON object")
             return body

@@ -71,6 +71,8 @@ class _Api(BaseHTTPRequestHandler):
     deny_insights = False  # the Recommender answers 403 PERMISSION_DENIED
     disabled_activity: str | None = None  # a project whose Policy Analyzer API is disabled (403)
     quota_once = False  # the first insights page answers 429 once (retried)
+    quota_always = False  # the insights answer 429 every time (refused after the retries)
+    html_activity = False  # Policy Analyzer answers 200 with an HTML page (a proxy's)
     requests: list[str] = []
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
@@ -113,7 +115,7 @@ class _Api(BaseHTTPRequestHandler):
             return self._send(
                 403, {"error": {"code": 403, "status": "PERMISSION_DENIED", "message": message}}
             )
-        if cls.quota_once:
+        if cls.quota_once or cls.quota_always:
             cls.quota_once = False
             return self._send(
                 429, {"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", "message": "quota"}}
@@ -126,6 +128,14 @@ class _Api(BaseHTTPRequestHandler):
         # /v1/projects/<p>/locations/global/activityTypes/<type>/activities:query
         parts = path.split("/")
         project, kind = parts[3], parts[7]
+        if type(self).html_activity:
+            data = b"<html><body>Service Unavailable</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return None
         if project == type(self).disabled_activity:
             message = f"Policy Analyzer API has not been used in project {project} before or it is disabled."
             return self._send(
@@ -152,6 +162,7 @@ def api() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Api)
     _Api.requests, _Api.deny_iam = [], False
     _Api.deny_insights, _Api.disabled_activity, _Api.quota_once = False, None, False
+    _Api.quota_always, _Api.html_activity = False, False
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -294,3 +305,18 @@ def test_project_scope_queries_its_own_activity(api: str, tmp_path: Path) -> Non
     collect_usage(tmp_path / "o", f"organizations/{ORG}", None, _usage(api), org)
     assert org.files_written == 1 and len(org.errors) == 2
     assert all("resource listing, which was not collected" in e for e in org.errors)
+
+
+def test_quota_after_retries_and_non_json_answers_are_not_collected(api: str, tmp_path: Path) -> None:
+    """429 on every try (three) and a 200 HTML page: no file, one report line each, no exception."""
+    from ingest.collect_report import ScopeCollectReport
+    from ingest.gcp.collect_usage import collect_usage
+
+    _Api.quota_always, _Api.html_activity = True, True
+    report = ScopeCollectReport(ORG, "2026-11-20T06:00:00Z")
+    collect_usage(tmp_path, f"organizations/{ORG}", ["acme-prod"], _usage(api), report)
+    assert report.files_written == 0 and not any(tmp_path.iterdir())
+    assert "429 RESOURCE_EXHAUSTED" in report.errors[0] and "insights not collected" in report.errors[0]
+    assert sum(1 for r in _Api.requests if r.startswith(INSIGHTS_PATH)) == 3
+    assert all("not JSON" in e and "activity not collected" in e for e in report.errors[1:])
+    assert len(report.errors) == 3

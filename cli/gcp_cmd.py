@@ -1,4 +1,5 @@
-"""`invgraph collect gcp --out DIR` and `invgraph ingest gcp`: the live GCP path (Cloud Asset Inventory).
+"""`invgraph collect gcp --out DIR` and `invgraph ingest gcp`: the live GCP path (Cloud Asset Inventory, then
+the usage inputs: IAM policy insights and Activity Analyzer — ingest/gcp/collect_usage.py).
 
 `ingest gcp` is `collect gcp` into a temporary snapshot folder followed by `ingest snapshot` of it, so the
 live and offline paths share one reader, transform and load. Exit codes as `ingest snapshot`: 0 ok,
@@ -51,7 +52,8 @@ def register(collect_app: typer.Typer, ingest_app: typer.Typer) -> None:
         organization: Organization = None,
         project: Project = None,
     ) -> None:
-        """Write a snapshot folder from Cloud Asset Inventory. Exit 0 ok, 2 partial, 1 failed."""
+        """Write a snapshot folder from Cloud Asset Inventory, IAM policy insights and Activity Analyzer.
+        Exit 0 ok, 2 partial (an input was refused: not collected), 1 failed."""
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
         report = _collect(out, organization, project)
         _print_errors(report)
@@ -64,7 +66,8 @@ def register(collect_app: typer.Typer, ingest_app: typer.Typer) -> None:
         project: Project = None,
         fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     ) -> None:
-        """Collect from Cloud Asset Inventory and ingest as one run. Exit 0 ok, 2 partial, 1 failed."""
+        """Collect from Cloud Asset Inventory and the usage APIs, ingest as one run. Exit 0 ok, 2 partial,
+        1 failed."""
 
         def collect(tmp: Path) -> GcpCollectReport:
             report = _collect(tmp, organization, project)

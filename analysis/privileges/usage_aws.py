@@ -34,20 +34,34 @@ from graph import driver
 TRACKING_DAYS = 400  # IAM last accessed information: the trailing 400 days
 _KIND = {"AWSUser": "aws-user", "AWSRole": "aws-role", "AWSGroup": "aws-group"}
 
+# Temporal properties come back as their ISO text (``toString``): the driver's own DateTime hydration costs
+# more than the rest of the row, and the parsed value is the same (microseconds, same offset). The permission
+# entries are fetched once per distinct record (``ENTRIES``): principals sharing policies share the text.
 READ = """
 MATCH (:AWSAccount {id: $account})-[:RESOURCE]->(p:AWSPrincipal)
 WHERE p:AWSUser OR p:AWSRole OR p:AWSGroup
 OPTIONAL MATCH (p)-[:AWS_ACCESS_KEY]->(k:AccountAccessKey)
-WITH p, collect(k {.id, .status, .createdate_dt, .lastuseddate_dt, .lastused_collected}) AS keys
+WITH p, collect(k {.id, .status, createdate_dt: toString(k.createdate_dt),
+                   lastuseddate_dt: toString(k.lastuseddate_dt), .lastused_collected}) AS keys
 OPTIONAL MATCH (r:PrincipalPermissions {principal_id: p.arn, latest: true})
 RETURN p.arn AS arn, p.name AS name,
        [x IN labels(p) WHERE x IN ['AWSUser', 'AWSRole', 'AWSGroup']][0] AS label,
-       p.createdate_dt AS created, p.services_last_accessed AS report, p.lastused AS role_last_used,
-       p.admin_equivalent AS admin, p.credential_report_at AS report_at, p.password_enabled AS password,
-       p.password_last_used AS password_last_used, p.password_last_changed AS password_changed,
-       p.access_key_1_last_rotated AS k1_rotated, p.access_key_1_last_used AS k1_used,
-       p.access_key_2_last_rotated AS k2_rotated, p.access_key_2_last_used AS k2_used,
-       keys, CASE WHEN r.removed THEN null ELSE r.entries END AS entries
+       toString(p.createdate_dt) AS created, p.services_last_accessed AS report,
+       toString(p.lastused) AS role_last_used, p.admin_equivalent AS admin,
+       toString(p.credential_report_at) AS report_at, p.password_enabled AS password,
+       toString(p.password_last_used) AS password_last_used,
+       toString(p.password_last_changed) AS password_changed,
+       toString(p.access_key_1_last_rotated) AS k1_rotated, toString(p.access_key_1_last_used) AS k1_used,
+       toString(p.access_key_2_last_rotated) AS k2_rotated, toString(p.access_key_2_last_used) AS k2_used,
+       keys, CASE WHEN r.removed THEN null ELSE r.sha256 END AS entries_sha
+"""
+ENTRIES = """
+MATCH (:AWSAccount {id: $account})-[:RESOURCE]->(p:AWSPrincipal)
+WHERE p:AWSUser OR p:AWSRole OR p:AWSGroup
+MATCH (r:PrincipalPermissions {principal_id: p.arn, latest: true})
+WHERE NOT coalesce(r.removed, false)
+WITH DISTINCT r.sha256 AS sha, r.entries AS entries
+RETURN sha, entries
 """
 
 
@@ -55,7 +69,9 @@ def _dt(value: Any) -> datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "T"))
+        # Neo4j's text of a zoned DateTime ends in "[Europe/Paris]": the offset before it says the instant.
+        text = value.split("[", 1)[0] if value.endswith("]") else value
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T"))
     else:
         parsed = value.to_native() if hasattr(value, "to_native") else value
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
@@ -164,7 +180,10 @@ def _key_credentials(row: dict[str, Any], now: datetime, win: int) -> list[Crede
 def usage_for_account(account: str, now: datetime, unused_days: int) -> list[PrincipalUsage]:
     out = []
     win = window(unused_days, TRACKING_DAYS)
+    texts = {r["sha"]: r["entries"] for r in driver.read(ENTRIES, {"account": account})}
     for row in driver.read(READ, {"account": account}):
+        sha = row.pop("entries_sha")
+        row["entries"] = texts.get(sha) if sha is not None else None
         kind, created = _KIND[row["label"]], _dt(row["created"])
         report = json.loads(row["report"]) if row["report"] else None
         credentials = _key_credentials(row, now, win) if kind == "aws-user" else []

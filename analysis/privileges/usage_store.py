@@ -51,14 +51,18 @@ def _row(u: PrincipalUsage) -> dict[str, Any]:
     return row
 
 
+# One statement per batch, in one transaction: retire the changed principals' previous heads (by id, in any
+# scope, as before), then CREATE each new record from its complete property map — instead of an OPTIONAL
+# MATCH and a SET/REMOVE per row.
 WRITE = """
+CALL () {
+  UNWIND $ids AS id
+  MATCH (old:PrincipalUsage {principal_id: id, latest: true})
+  SET old.latest = false
+}
 UNWIND $rows AS row
-OPTIONAL MATCH (old:PrincipalUsage {principal_id: row.id, latest: true})
-SET old.latest = false
-WITH DISTINCT row
 CREATE (r:PrincipalUsage)
-SET r = row, r.principal_id = row.id, r.run_id = $run_id, r.update_tag = $tag, r.latest = true
-REMOVE r.id
+SET r = row
 """
 
 
@@ -73,11 +77,44 @@ def save_changes(run_id: str, tag: int, provider: str, scope: str, usages: Itera
     }
     rows = [row for row in map(_row, usages) if heads.get(row["id"]) != row["sha256"]]
     for start in range(0, len(rows), 5_000):
-        driver.write(WRITE, {"rows": rows[start : start + 5_000], "run_id": run_id, "tag": tag})
+        batch = rows[start : start + 5_000]
+        records = [
+            {k: v for k, v in row.items() if k != "id"}
+            | {"principal_id": row["id"], "run_id": run_id, "update_tag": tag, "latest": True}
+            for row in batch
+        ]
+        driver.write(WRITE, {"ids": [row["id"] for row in batch], "rows": records})
     return len(rows)
 
 
 _PRINCIPAL_LABELS = {"aws-user": "AWSUser", "aws-role": "AWSRole", "aws-group": "AWSGroup"}
+
+
+def _differs(prop: str, value: str) -> str:
+    """True when ``prop`` must be (re)written: null-ness differs, or both are set and differ."""
+    return f"(({prop} IS NULL) <> ({value} IS NULL) OR {prop} <> {value})"
+
+
+# Most principals' summaries do not change between runs: skip their writes (no lock, no transaction log).
+_CHANGED = " OR ".join(
+    _differs(p, v)
+    for p, v in (
+        ("n.usage_status", "row.status"),
+        ("n.usage_ratio", "row.ratio"),
+        ("n.usage_last_activity", "last"),
+        ("n.usage_window_days", "row.window"),
+        ("n.usage_unused", "row.unused"),
+    )
+)
+
+_KEY_CHANGED = " OR ".join(
+    _differs(p, v)
+    for p, v in (
+        ("k.usage_evidence", "row.evidence"),
+        ("k.usage_status", "row.status"),
+        ("k.usage_last_used", "last"),
+    )
+)
 
 
 def mark_nodes(usages: Iterable[PrincipalUsage], keys: dict[str, list[dict[str, Any]]]) -> None:
@@ -104,8 +141,9 @@ def mark_nodes(usages: Iterable[PrincipalUsage], keys: dict[str, list[dict[str, 
     for label, rows in by_label.items():
         driver.write(
             f"UNWIND $rows AS row MATCH (n:{label} {{{match.get(label, 'id')}: row.id}}) "
-            "SET n.usage_status = row.status, n.usage_ratio = row.ratio, "
-            "n.usage_last_activity = CASE WHEN row.last IS NULL THEN null ELSE datetime(row.last) END, "
+            "WITH n, row, CASE WHEN row.last IS NULL THEN null ELSE datetime(row.last) END AS last "
+            f"WHERE {_CHANGED} "
+            "SET n.usage_status = row.status, n.usage_ratio = row.ratio, n.usage_last_activity = last, "
             "n.usage_window_days = row.window, n.usage_unused = row.unused",
             {"rows": rows},
         )
@@ -114,8 +152,9 @@ def mark_nodes(usages: Iterable[PrincipalUsage], keys: dict[str, list[dict[str, 
             raise ValueError(f"unexpected key label {label!r}")
         driver.write(
             f"UNWIND $rows AS row MATCH (k:{label} {{id: row.id}}) "
-            "SET k.usage_evidence = row.evidence, k.usage_status = row.status, "
-            "k.usage_last_used = CASE WHEN row.last_used IS NULL THEN null ELSE datetime(row.last_used) END",
+            "WITH k, row, CASE WHEN row.last_used IS NULL THEN null ELSE datetime(row.last_used) END AS last "
+            f"WHERE {_KEY_CHANGED} "
+            "SET k.usage_evidence = row.evidence, k.usage_status = row.status, k.usage_last_used = last",
             {"rows": rows},
         )
 

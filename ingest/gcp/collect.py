@@ -1,5 +1,6 @@
 """`invgraph collect gcp`: Cloud Asset Inventory → ``<out>/gcp/<id>/cloudasset/<content type>.json`` for the
-content types ``resource``, ``iam-policy`` and ``org-policy`` (deny policies need ``gcloud iam policies``).
+content types ``resource``, ``iam-policy`` and ``org-policy`` (deny policies need ``gcloud iam policies``),
+then the usage inputs — IAM policy insights and Activity Analyzer (ingest/gcp/collect_usage.py).
 
 Each file holds what ``gcloud asset list --organization|--project=<id> --content-type=<t> --format=json``
 prints: the assets as the API's camelCase JSON (protobuf JSON mapping), so the offline reader cannot tell a
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.collect_report import ScopeCollectReport
+from ingest.gcp.collect_usage import UsageApis, collect_usage, projects_of
 
 CONTENT_TYPES = {"resource": "RESOURCE", "iam-policy": "IAM_POLICY", "org-policy": "ORG_POLICY"}
 
@@ -48,9 +50,15 @@ def make_client(**kwargs: Any) -> Any:
 
 
 def collect_gcp(
-    out: Path, *, organization: str | None = None, project: str | None = None, client: Any = None
+    out: Path,
+    *,
+    organization: str | None = None,
+    project: str | None = None,
+    client: Any = None,
+    usage: UsageApis | None = None,
 ) -> GcpCollectReport:
-    """Collect one organization or project. Raises ValueError (bad arguments) or FileExistsError."""
+    """Collect one organization or project. Raises ValueError (bad arguments) or FileExistsError; without
+    ``client`` / ``usage``, google.auth's DefaultCredentialsError when there are no credentials."""
     from google.api_core.exceptions import GoogleAPICallError, RetryError
     from google.cloud import asset_v1
 
@@ -62,7 +70,9 @@ def collect_gcp(
     if folder.exists() and any(folder.iterdir()):
         raise FileExistsError(f"{folder} is not empty; collect into a new folder")
     client = client or make_client()
+    usage = usage or UsageApis.default()
     report = GcpCollectReport(scope, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    resources: list[dict[str, Any]] | None = None
     for name, content_type in CONTENT_TYPES.items():
         request = asset_v1.ListAssetsRequest(
             parent=parent, content_type=getattr(asset_v1.ContentType, content_type), page_size=1000
@@ -75,9 +85,14 @@ def collect_gcp(
             code = getattr(exc, "code", None) or type(exc).__name__
             report.errors.append(f"{scope} gcloud asset list --content-type={name}: {code}: {exc}")
             continue
+        if name == "resource":
+            resources = assets
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{name}.json").write_text(json.dumps(assets, indent=2, sort_keys=True) + "\n")
         report.files_written += 1
+    # A project is its own activity target; an organization's are the projects its listing holds.
+    projects = [scope] if project else (projects_of(resources) if resources is not None else None)
+    collect_usage(folder.parent, parent, projects, usage, report)
     meta = Path(out) / "snapshot.json"
     if report.files_written and not meta.exists():
         meta.write_text(json.dumps({"collected_at": report.collected_at}) + "\n")

@@ -9,7 +9,7 @@ ours, the adapters beside each reader
 
 A scope is only computed from data that is there: an AWS account with principals, a Kubernetes cluster with
 roles (Cartography's flattened rules read by ``analysis/privileges/cartography_k8s.py``), a GCP scope with
-policy bindings.
+policy bindings, an Azure subscription with role assignments.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ SCOPES = {
     "RETURN DISTINCT c.name AS scope",
     "gcp": "MATCH (b:GCPPolicyBinding)-[:APPLIES_TO]->(t) WHERE t:GCPOrganization OR t:GCPProject "
     "OR t:GCPFolder RETURN DISTINCT t.id AS scope",
+    # The Azure modules' scope is ``<tenant>/<subscription>`` (the snapshot folder).
+    "azure": "MATCH (t:AzureTenant)-[:RESOURCE]->(s:AzureSubscription)-[:RESOURCE]->(:AzureRoleAssignment) "
+    "RETURN DISTINCT t.id + '/' + s.id AS scope",
 }
 # The run the results are recorded against: the history pass's, or the latest finished ingest.
 RUN = (

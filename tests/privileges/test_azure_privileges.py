@@ -17,10 +17,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from analysis.privileges.creep import creep, show
+from analysis.privileges.steps import PROVIDERS
 from api.app import create_app
 from appdb import keys as apikeys
 from config import set_settings
 from ingest import registry
+from pipeline.analyze import scopes as analyze_scopes
 from pipeline.run import ingest_snapshot
 from tests.conftest import _wipe, wipe_app_db
 
@@ -194,6 +196,13 @@ def test_privileges_endpoints_report_it_and_follow_subscription_keys(world: Worl
         ("azure", DEV, "not collected")
     }
     assert all("not collected" in u["reason"] and not u["principal_unused"] for u in usage)
+
+
+def test_analyze_recomputes_every_subscription_with_role_assignments(world: World) -> None:
+    """`invgraph analyze` (on a graph already loaded) finds the Azure scopes as the ingest names them."""
+    azure = next(p for p in PROVIDERS if p.name == "azure")
+    got = {(r.name, r.scope) for r in analyze_scopes() if r.name in azure.module_ids()}
+    assert got == {(m, f"{TENANT}/{sub}") for m in azure.module_ids() for sub in (PROD, DEV)}
 
 
 def test_a_failed_assignment_listing_keeps_the_previous_permissions(world: World, tmp_path: Path) -> None:

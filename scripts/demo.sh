@@ -105,7 +105,8 @@ if ! wait "$sample_pid"; then
     tail -n 20 "$LOAD_LOG" >&2
     exit 1
 fi
-say "generated a $DAYS-day sample (AWS, Kubernetes, GCP) in $SAMPLE_DIR"
+say "generated a $DAYS-day sample (AWS, Kubernetes, GCP, Azure) in $SAMPLE_DIR"
+CONTROLS=$(.venv/bin/python -c "from queries.service import load_validated; print(len(list(load_validated())))")
 # One snapshot folder per day: day-01, day-02, … (name order is chronological order). After each day the
 # saved controls run against it, so findings have a history (new / resolved / reopened) like a nightly job.
 day=0
@@ -127,7 +128,7 @@ for d in "$SAMPLE_DIR"/day-*/; do
 r = json.load(open(sys.argv[1]))
 print(r["run_id"], r["status"] + ",", sum(m["nodes"] for m in r["modules"]), "nodes")' "$LOAD_LOG.json")
     progress "$day" controls
-    say "day $day of $DAYS: ingested ($summary); running the 76 saved controls"
+    say "day $day of $DAYS: ingested ($summary); running the $CONTROLS saved controls"
     rc=0
     "$INVGRAPH" controls run --format json >>"$LOAD_LOG" 2>&1 || rc=$?
     if [[ $rc -ne 0 ]]; then
@@ -153,7 +154,8 @@ cat <<EOF
        buckets first; pick the payments DB secret (load balancer -> pods -> IRSA role -> secret) or
        sample-prj-00-jewels (GCP bastion -> service account -> bucket) to see every hop with its reason.
     2. Who became admin between day 1 and day 2 (dev-carol via the Admins group, ci-deployer, a CI service
-       account bound to cluster-admin, eve@example.com as GCP folder owner):
+       account bound to cluster-admin, eve@example.com as GCP folder owner, carol@contoso.com as Owner on an
+       Azure management group):
          NEO4J_URI=${NEO4J_URI} .venv/bin/invgraph privileges creep --from 2026-11-01 --to 2026-11-02
     3. A planted finding and its history: jdoe signs in to the console without MFA:
          NEO4J_URI=${NEO4J_URI} .venv/bin/invgraph controls findings --id iam_user_console_without_mfa

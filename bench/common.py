@@ -39,4 +39,16 @@ def timer() -> Iterator[list[float]]:
 
 
 def peak_rss_mb() -> float:
+    """Peak resident memory of this process in MB.
+
+    Reads ``VmHWM`` where Linux has it: ``ru_maxrss`` survives ``execve``, so a child started by a 250 MB
+    benchmark process reported the parent's 250 MB as its own peak whatever it did (session 8).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -10,7 +10,8 @@
 5. Peak RSS of a whole ingest in a child process at 1, 2 and 4 accounts (same scale per account).
 
 Each time is the whole run (load, history, post-ingest steps); "load" is the load phase alone.
-Usage: python bench/bench_incremental.py [--scale 20] [--accounts 2] [--rss-scale 5] [--skip-rss]
+Usage: python bench/bench_incremental.py [--scale 20] [--accounts 2] [--rss-scale 5] [--rss-accounts 1,2,4]
+       [--skip-rss] [--skip-workers] [--only-rss]
 Not a test: it prints figures; bench/RESULTS.md records them.
 """
 
@@ -91,9 +92,9 @@ def rss_child(scale: float, accounts: int) -> None:
         )
 
 
-def rss_series(uri: str, scale: float) -> None:
+def rss_series(uri: str, scale: float, accounts_list: str) -> None:
     print(f"\npeak RSS of one whole ingest (child process, generator included), scale {scale} per account:")
-    for accounts in (1, 2, 4):
+    for accounts in (int(a) for a in accounts_list.split(",")):
         out = subprocess.run(
             [sys.executable, __file__, "--rss-child", str(accounts), "--scale", str(scale)],
             capture_output=True,
@@ -116,11 +117,17 @@ def main() -> None:
     ap.add_argument("--accounts", type=int, default=2)
     ap.add_argument("--rss-scale", type=float, default=5)
     ap.add_argument("--skip-rss", action="store_true")
+    ap.add_argument("--rss-accounts", default="1,2,4", help="account counts of the peak-RSS series")
     ap.add_argument("--skip-workers", action="store_true")
+    ap.add_argument("--only-rss", action="store_true", help="only the peak-RSS series")
     ap.add_argument("--rss-child", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.rss_child:
         rss_child(args.scale, args.rss_child)
+        return
+    if args.only_rss:
+        with neo4j_for_bench() as uri:
+            rss_series(uri, args.rss_scale, args.rss_accounts)
         return
     with tempfile.TemporaryDirectory() as tmp, neo4j_for_bench() as uri:
         generate(Path(tmp), accounts=args.accounts, clusters=1, scale=args.scale, days=2)
@@ -150,7 +157,7 @@ def main() -> None:
         print(f"peak RSS of the benchmark process: {peak_rss_mb():,.0f} MB")
         set_settings(None)
         if not args.skip_rss:
-            rss_series(uri, args.rss_scale)
+            rss_series(uri, args.rss_scale, args.rss_accounts)
 
 
 if __name__ == "__main__":

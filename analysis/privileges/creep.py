@@ -201,11 +201,14 @@ def creep_section(from_ref: str | None = None, to_ref: str | None = None) -> dic
 
 def show(principal_id: str) -> dict[str, Any]:
     """Current effective permissions of one principal and every version since it was first seen."""
-    records = store.history(principal_id)
-    if not records:
-        raise CreepError(f"no permissions recorded for {principal_id!r}")
     ordered = list_runs()
     runs = {r["id"]: r for r in ordered}
+    # Only finished runs: a run still in its privileges step has written some principals and not others,
+    # and must not be half-visible (issue 19). An interrupted run becomes visible once the next run marks it
+    # failed, so records that later runs compare against never stay hidden.
+    records = [r for r in store.history(principal_id) if r["run_id"] in runs]
+    if not records:
+        raise CreepError(f"no permissions recorded for {principal_id!r}")
     history, previous = [], None
     for rec in records:
         gained, lost = gained_lost(
@@ -213,7 +216,7 @@ def show(principal_id: str) -> dict[str, Any]:
             previous["entries"] if previous else None,
             None if rec["removed"] else rec["entries"],
         )
-        run = runs.get(rec["run_id"]) or {}
+        run = runs[rec["run_id"]]
         history.append(
             {
                 "run_id": rec["run_id"],

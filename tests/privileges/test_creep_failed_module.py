@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.privileges.creep import creep, show
+import pytest
+
+from analysis.privileges.creep import CreepError, creep, show
 from analysis.privileges.steps import LAST_REPORT
+from graph import driver
 from pipeline.run import ingest_snapshot
 from tests.privileges.conftest import ACCOUNT, arn, doc, group, managed, user, write_iam_snapshot
 
@@ -55,3 +58,21 @@ def test_failed_iam_module_is_not_lost_everything(with_step: str, tmp_path: Path
     assert temp["status"] == "removed" and temp["lost"] == ["s3:getobject on arn:aws:s3:::reports/*"]
     # From day 1 (before the failure) the same changes show: the failed run left no trace.
     assert {p["id"] for p in creep(day1.run_id)["principals"]} == set(got)
+
+
+def test_a_run_in_progress_is_not_half_visible(with_step: str, tmp_path: Path) -> None:
+    """Records a run's privileges step has written while the run is still ``running`` stay out of the
+    current permissions until the run finishes (issue 19, item 5)."""
+    ingest_snapshot(write_iam_snapshot(tmp_path / "d1", _details([]), "2026-11-01T06:00:00Z"))
+    day2 = ingest_snapshot(write_iam_snapshot(tmp_path / "d2", _details(["Admins"]), "2026-11-02T06:00:00Z"))
+    assert show(arn("user", "carol"))["admin"] is True
+    driver.write("MATCH (r:IngestRun {id: $id}) SET r.status = 'running'", {"id": day2.run_id})
+    carol = show(arn("user", "carol"))
+    assert (carol["admin"], carol["entries"]) == (False, ["s3:getobject on arn:aws:s3:::reports/*"])
+    assert [h["run_id"] for h in carol["history"]] != [] and day2.run_id not in {
+        h["run_id"] for h in carol["history"]
+    }
+    with pytest.raises(CreepError, match="no earlier run"):  # day 1 is the only finished run
+        creep()
+    driver.write("MATCH (r:IngestRun {id: $id}) SET r.status = 'ok'", {"id": day2.run_id})
+    assert show(arn("user", "carol"))["admin"] is True

@@ -19,6 +19,18 @@
     while (container.firstChild) container.removeChild(container.firstChild);
   }
 
+  // Text that may wrap only after the separators of ids, ARNs, e-mails and dotted names (/ : @ . _ -), never
+  // inside a word: a <wbr> after each separator, so "alice@example.com" wraps as "alice@" + "example.com"
+  // and a control id between its parts (tables use overflow-wrap: break-word; see dashboard.css).
+  function breakable(text) {
+    const frag = document.createDocumentFragment();
+    String(text).split(/(?<=[\/:@._-])/).forEach((part, i) => {
+      if (i) frag.appendChild(document.createElement("wbr"));
+      frag.appendChild(document.createTextNode(part));
+    });
+    return frag;
+  }
+
   function fmt(n) {
     return typeof n === "number" ? n.toLocaleString("en-US") : String(n);
   }
@@ -153,5 +165,5 @@
     container.appendChild(root);
   }
 
-  window.Charts = { hbar, vbar, sparkline, pathGraph, clear, fmt, SEVERITY_COLORS, PALETTE };
+  window.Charts = { hbar, vbar, sparkline, pathGraph, clear, fmt, breakable, SEVERITY_COLORS, PALETTE };
 })();

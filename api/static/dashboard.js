@@ -38,9 +38,12 @@
 
   function cell(v, cls) {
     const td = document.createElement("td");
-    if (v instanceof Node) td.appendChild(v); else td.textContent = v === null || v === undefined ? "–" : String(v);
+    if (v instanceof Node) td.appendChild(v);
+    else if (v === null || v === undefined) td.textContent = "–";
+    else td.appendChild(C.breakable(v));
     if (cls) td.className = cls;
-    // Cells wrap (ids break anywhere) so no column is pushed out; a short single word keeps its width.
+    // Cells wrap after id separators (C.breakable) so no column is pushed out; a short single word keeps
+    // its width.
     if (!(v instanceof Node) && typeof v === "string" && v.length <= 18 && !/\s/.test(v)) td.classList.add("word");
     if (!(v instanceof Node) && v !== null && v !== undefined) td.title = String(v);
     return td;

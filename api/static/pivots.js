@@ -39,7 +39,7 @@
   function cell(id, name, options) {
     if (!id) return name;
     const wrap = document.createElement("span");
-    wrap.append(document.createTextNode(name || id), " ", links(id, name, options));
+    wrap.append(window.Charts.breakable(name || id), " ", links(id, name, options));
     return wrap;
   }
 

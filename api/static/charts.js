@@ -21,7 +21,7 @@
 
   // Text that may wrap only after the separators of ids, ARNs, e-mails and dotted names (/ : @ . _ -), never
   // inside a word: a <wbr> after each separator, so "alice@example.com" wraps as "alice@" + "example.com"
-  // and a control id between its parts (tables use overflow-wrap: break-word; see dashboard.css).
+  // and a control id between its parts (dashboard.css: a segment wider than its column still splits).
   function breakable(text) {
     const frag = document.createDocumentFragment();
     String(text).split(/(?<=[\/:@._-])/).forEach((part, i) => {

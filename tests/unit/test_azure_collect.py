@@ -240,6 +240,10 @@ def _clients(fail_sql: bool = False) -> SimpleNamespace:
             ),
             network_interfaces=SimpleNamespace(list_all=ls(nic)),
             public_ip_addresses=SimpleNamespace(list_all=ls(pip)),
+            # shapes of these three: test_azure_collect_network.py
+            route_tables=SimpleNamespace(list_all=ls()),
+            load_balancers=SimpleNamespace(list_all=ls()),
+            application_gateways=SimpleNamespace(list_all=ls()),
         ),
         compute=SimpleNamespace(virtual_machines=SimpleNamespace(list_all=ls(vm))),
         storage=SimpleNamespace(
@@ -271,7 +275,7 @@ def _collect(tmp: Path, fail_sql: bool = False) -> AzureCollectReport:
 
 def test_written_files_have_the_az_shapes_the_transforms_read(tmp_path: Path) -> None:
     report = _collect(tmp_path)
-    assert report.status == "ok" and report.files_written == 15
+    assert report.status == "ok" and report.files_written == 18
     (group,) = _read(tmp_path, "group/list")
     assert group["properties"] == {"provisioningState": "Succeeded"}  # az keeps it nested for groups
     rules = nsgs.transform(_read(tmp_path, "network/nsg-list")).rows

@@ -8,6 +8,8 @@ default ``DenyAllInBound`` (65500) closes the rest. Only rules whose source cove
 internet traffic: ``*``, ``Any``, ``Internet``, ``0.0.0.0/0``, ``::/0``; other service tags
 (``VirtualNetwork``, ``AzureLoadBalancer``) and CIDRs do not. Also: an ``AzureStorageAccount`` with anonymous
 containers (public read), an ``AzureSQLServer`` whose firewall admits 0.0.0.0–255.255.255.255 (1433).
+Load balancers and application gateways: ``azure_lb.py`` (it reuses the NSG evaluation here). A subnet route
+table sending ``0.0.0.0/0`` to ``None`` or an appliance is named in the reason (still exposed).
 
 Identity: a reached VM or AKS cluster runs as its managed identities (user-assigned: ``RUNS_AS``; the system
 identity is the workload itself); an identity (or the VM, for its system principal) reaches a Key Vault,

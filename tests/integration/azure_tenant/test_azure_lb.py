@@ -33,6 +33,7 @@ from tests.integration.azure_tenant.test_azure_ingest import (
     RG,
     T,
     _modules_only_azure,
+    findings,
     ids,
     props,
     rels,
@@ -168,6 +169,10 @@ def test_exposure_through_the_load_balancer_and_the_gateway(report: RunReport) -
     assert (api.type, api.ports) == ("azure-app-gateway", ["8080/tcp"])
     assert "AllowVnetInBound" in api.reason and "agw-web rule rule-https" in api.reason
     assert (AGW, api1, LB_TARGET) in g.hops
+
+
+def test_waf_control_reports_the_public_gateway_without_waf(report: RunReport) -> None:
+    assert findings()["azure_network_application_gateway_waf_disabled"] == {AGW}
 
 
 def test_gateway_source_matching_and_nic_of() -> None:

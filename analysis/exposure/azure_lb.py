@@ -74,7 +74,7 @@ OPTIONAL MATCH (vnet:AzureVirtualNetwork)-[:CONTAINS]->(s)
 WITH gw, r, pip, s, vnet, collect(DISTINCT sn.id) AS subnet_nsgs, """
     + _ROUTES
     + """
-CALL (r, vnet) {
+OPTIONAL CALL (r, vnet) {  // a gateway without backends still answers (502): keep its rows
   MATCH (r)-[:ROUTES_TO]->(:AzureApplicationGatewayBackendPool)-[:ROUTES_TO]->(n:AzureNetworkInterface)
   RETURN n.id AS nic
   UNION

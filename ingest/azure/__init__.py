@@ -6,12 +6,13 @@ Per subscription (``regional``): resource groups (and the subscription node) →
 RUN_AS them) → role definitions → NSGs (subnets and NICs reference them) → virtual networks and subnets →
 route tables (subnets ASSOCIATED_WITH them) → public IPs → VMs → NICs (ATTACHED_TO VMs and subnets) →
 load balancers and application gateways (frontends → public IPs, backend pools ROUTES_TO NICs) → storage →
-SQL → Key Vault → AKS → role assignments (APPLIES_TO any of the above).
+blob services → SQL → Key Vault → AKS → role assignments (APPLIES_TO any of the above).
 """
 
 from ingest.azure import (
     aks,
     application_gateways,
+    blob_services,
     entra_users,
     hierarchy,
     identities,
@@ -45,6 +46,7 @@ MODULES = [
     load_balancers.MODULE,
     application_gateways.MODULE,
     storage.MODULE,
+    blob_services.MODULE,
     sql.MODULE,
     keyvaults.MODULE,
     aks.MODULE,

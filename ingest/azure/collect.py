@@ -166,6 +166,16 @@ def collect_subscription(w: Writer, sub: str, clients: Any) -> None:
             lambda a=account: c.storage.blob_containers.list(a["resourceGroup"], a["name"]),
         )
         w.write(sub, f"storage/container-list/{account['name']}", containers)
+        service = w.call(
+            sub,
+            "storage/account-blob-service-properties-show",
+            lambda a=account: [c.storage.blob_services.get_service_properties(a["resourceGroup"], a["name"])],
+        )
+        w.write(
+            sub,
+            f"storage/account-blob-service-properties-show/{account['name']}",
+            service[0] if service else None,
+        )
 
 
 def collect_azure(

@@ -1,6 +1,7 @@
-"""Azure load balancers, application gateways and route tables on a real Neo4j, from the hand-written tenant
-(unmodified ``az network lb|application-gateway|route-table list`` shapes): the graph they add, exposure
-through an LB rule and a gateway listener with the backends' NSGs, and the bad-input / not-collected rules.
+"""Azure load balancers, application gateways and route tables (and blob service properties) on a real
+Neo4j, from the hand-written tenant (unmodified ``az network lb|application-gateway|route-table list``
+shapes): the graph they add, exposure through an LB rule and a gateway listener with the backends' NSGs,
+and the bad-input / not-collected rules.
 
 The planted facts (rg-prod, vnet-prod): lb-web (public 20.61.20.10) balances 443 → 443 to app-1 and app-2 and
 NATs 50001 → 22 to app-1. app-1 sits in snet-app, whose NSG admits 443 from the Internet but not 22, and
@@ -171,6 +172,30 @@ def test_exposure_through_the_load_balancer_and_the_gateway(report: RunReport) -
     assert (AGW, api1, LB_TARGET) in g.hops
 
 
+def test_blob_service_properties(report: RunReport) -> None:
+    assert rels("USES", "AzureStorageAccount", "AzureStorageBlobService", b="storage_account_id") == {
+        (name, f"{RG}/providers/microsoft.storage/storageaccounts/{name}")
+        for name in ("contosopublicweb", "contosocrownjewels", "contosodevsandbox")
+    }
+    jewels = props(
+        "AzureStorageBlobService",
+        f"{RG}/providers/microsoft.storage/storageaccounts/contosocrownjewels/blobservices/default",
+    )
+    assert (
+        jewels["delete_retention_enabled"],
+        jewels["delete_retention_days"],
+        jewels["container_delete_retention_days"],
+        jewels["versioning_enabled"],
+        jewels["change_feed_enabled"],
+    ) == (True, 14, 14, True, True)
+    web = props(
+        "AzureStorageBlobService",
+        f"{RG}/providers/microsoft.storage/storageaccounts/contosopublicweb/blobservices/default",
+    )
+    # soft delete off; the container policy absent from az's output stays null (unknown, not false)
+    assert (web["delete_retention_enabled"], web.get("container_delete_retention_enabled")) == (False, None)
+
+
 def test_waf_control_reports_the_public_gateway_without_waf(report: RunReport) -> None:
     assert findings()["azure_network_application_gateway_waf_disabled"] == {AGW}
 
@@ -203,6 +228,8 @@ def test_bad_frontend_and_missing_route_tables(neo4j: str, tmp_path: Path) -> No
         del lb["frontendIPConfigurations"][0]["id"]
         (net / "lb-list.json").write_text(json.dumps([lb, other]))
         (net / "route-table-list.json").unlink()
+        blob = snap / "azure" / T / PROD / "storage" / "account-blob-service-properties-show"
+        (blob / "contosopublicweb.json").unlink()  # that account's settings: not collected this time
         meta = json.loads((snap / "snapshot.json").read_text())
         (snap / "snapshot.json").write_text(
             json.dumps({"collected_at": meta["collected_at"].replace("20T", "21T")})
@@ -219,3 +246,6 @@ def test_bad_frontend_and_missing_route_tables(neo4j: str, tmp_path: Path) -> No
         "CONTAINS", "AzureLoadBalancer", "AzureLoadBalancerFrontendIPConfiguration"
     )
     assert ids("AzureRouteTable", "name") == {"rt-data", "rt-app"}
+    # one account's blob settings missing: the module is ok but runs no cleanup, so the old node stays
+    assert st[f"{T}/{PROD} azure.blob_services"] == "ok"
+    assert any("contosopublicweb" in i for i in ids("AzureStorageBlobService"))

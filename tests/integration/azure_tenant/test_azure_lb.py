@@ -173,10 +173,15 @@ def test_exposure_through_the_load_balancer_and_the_gateway(report: RunReport) -
 
 
 def test_blob_service_properties(report: RunReport) -> None:
-    assert rels("USES", "AzureStorageAccount", "AzureStorageBlobService", b="storage_account_id") == {
-        (name, f"{RG}/providers/microsoft.storage/storageaccounts/{name}")
-        for name in ("contosopublicweb", "contosocrownjewels", "contosodevsandbox")
-    }
+    uses = rels("USES", "AzureStorageAccount", "AzureStorageBlobService", a="id", b="storage_account_id")
+    assert {a for a, b in uses if a == b} == {
+        f"/subscriptions/{sub}/resourcegroups/{group}/providers/microsoft.storage/storageaccounts/{name}"
+        for sub, group, name in (
+            (PROD, "rg-prod", "contosopublicweb"),
+            (PROD, "rg-prod", "contosocrownjewels"),
+            ("1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a", "rg-dev", "contosodevsandbox"),
+        )
+    } and len(uses) == 3
     jewels = props(
         "AzureStorageBlobService",
         f"{RG}/providers/microsoft.storage/storageaccounts/contosocrownjewels/blobservices/default",

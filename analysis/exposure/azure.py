@@ -8,6 +8,8 @@ default ``DenyAllInBound`` (65500) closes the rest. Only rules whose source cove
 internet traffic: ``*``, ``Any``, ``Internet``, ``0.0.0.0/0``, ``::/0``; other service tags
 (``VirtualNetwork``, ``AzureLoadBalancer``) and CIDRs do not. Also: an ``AzureStorageAccount`` with anonymous
 containers (public read), an ``AzureSQLServer`` whose firewall admits 0.0.0.0–255.255.255.255 (1433).
+Load balancers and application gateways: ``azure_lb.py`` (it reuses the NSG evaluation here). A subnet route
+table sending ``0.0.0.0/0`` to ``None`` or an appliance is named in the reason (still exposed).
 
 Identity: a reached VM or AKS cluster runs as its managed identities (user-assigned: ``RUNS_AS``; the system
 identity is the workload itself); an identity (or the VM, for its system principal) reaches a Key Vault,
@@ -18,6 +20,7 @@ subscription or a management group above it; the access is read / write / admin 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from analysis.exposure import ports as P
@@ -39,13 +42,15 @@ WHERE NOT coalesce(v.power_state, '') IN $stopped
 OPTIONAL MATCH (nic)-[:ASSOCIATED_WITH]->(pip:AzurePublicIPAddress)
 OPTIONAL MATCH (nic)-[:ASSOCIATED_WITH]->(nn:AzureNetworkSecurityGroup)
 OPTIONAL MATCH (nic)-[:ATTACHED_TO]->(:AzureSubnet)-[:ASSOCIATED_WITH]->(sn:AzureNetworkSecurityGroup)
-WITH v, nic, collect(DISTINCT pip.ip_address) AS ips, nn, collect(DISTINCT sn) AS subnet_nsgs
+OPTIONAL MATCH (nic)-[:ATTACHED_TO]->(:AzureSubnet)-[:ASSOCIATED_WITH]->(rt:AzureRouteTable)
+WITH v, nic, collect(DISTINCT pip.ip_address) AS ips, nn, collect(DISTINCT sn) AS subnet_nsgs,
+     collect(DISTINCT [rt.name, rt.default_next_hop_type, rt.default_next_hop_ip]) AS routes
 WHERE size(ips) > 0
 """
     + _SUB.format(v="v")
     + """
 RETURN v.id AS id, v.name AS name, labels(v) AS labels, sub AS account, nic.name AS nic, ips,
-       nn.id AS nic_nsg, [s IN subnet_nsgs | s.id] AS subnet_nsgs
+       nn.id AS nic_nsg, [s IN subnet_nsgs | s.id] AS subnet_nsgs, routes
 """
 )
 RULES = """
@@ -112,8 +117,16 @@ def _ranges(values: list[str]) -> P.Intervals:
     return P.normalise(out)
 
 
-def nsg_allowed(rules: list[dict[str, Any]]) -> tuple[P.PortSet, list[str]]:
-    """Ports an NSG lets in from the internet (rules of one NSG, any order) and the allow rules that did."""
+def from_internet(sources: list[str]) -> bool:
+    """A rule's sources cover traffic from an arbitrary internet address."""
+    return any(str(s).lower() in INTERNET_SOURCES for s in sources)
+
+
+def nsg_allowed(
+    rules: list[dict[str, Any]], admits: Callable[[list[str]], bool] = from_internet
+) -> tuple[P.PortSet, list[str]]:
+    """Ports an NSG lets in from a source (rules of one NSG, any order) and the allow rules that did; the
+    source is the internet unless ``admits`` says which rule sources match it."""
     allowed: P.PortSet = {p: [] for p in P.PROTOCOLS}
     why: list[str] = []
     for proto in P.PROTOCOLS:
@@ -122,7 +135,7 @@ def nsg_allowed(rules: list[dict[str, Any]]) -> tuple[P.PortSet, list[str]]:
             protos = (
                 P.PROTOCOLS if str(r["protocol"]).lower() in ("*", "any") else (str(r["protocol"]).lower(),)
             )
-            if proto not in protos or not any(str(s).lower() in INTERNET_SOURCES for s in r["sources"]):
+            if proto not in protos or not admits(r["sources"]):
                 continue
             hit = P.intersect(remaining, _ranges(r["ports"]))
             remaining = P.subtract(remaining, hit)
@@ -132,33 +145,68 @@ def nsg_allowed(rules: list[dict[str, Any]]) -> tuple[P.PortSet, list[str]]:
     return allowed, why
 
 
-def _vms(g: AttackGraph) -> None:
-    rows = driver.read(VMS, {"stopped": list(STOPPED)})
+def rules_by_nsg(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The inbound rules of every NSG the rows name (``nic_nsg`` / ``subnet_nsgs``), by NSG id."""
     ids = sorted({n for r in rows for n in [r["nic_nsg"], *r["subnet_nsgs"]] if n})
     by_nsg: dict[str, list[dict[str, Any]]] = {}
     for rule in driver.read(RULES, {"ids": ids}) if ids else []:
         by_nsg.setdefault(rule["nsg"], []).append(rule)
-    for r in rows:
-        ports: P.PortSet = {p: list(P.FULL) for p in P.PROTOCOLS}
-        reasons = []
-        for level, nsg in (("NIC", r["nic_nsg"]), *(("subnet", s) for s in r["subnet_nsgs"])):
-            if nsg is None:
-                continue
-            allowed, why = nsg_allowed(by_nsg.get(nsg, []))
-            ports = P.meet(ports, allowed)
-            reasons.append(
-                f"{level} NSG {nsg.rsplit('/', 1)[-1]} allows {', '.join(P.labels(allowed)) or 'nothing'}"
-                + (f" ({'; '.join(why)})" if why else "")
+    return by_nsg
+
+
+def through_nsgs(
+    by_nsg: dict[str, list[dict[str, Any]]],
+    nic_nsg: str | None,
+    subnet_nsgs: list[str],
+    admits: Callable[[list[str]], bool] = from_internet,
+) -> tuple[P.PortSet, list[str]]:
+    """Ports both levels (the NIC's NSG and its subnet's) let in from a source, and why."""
+    ports: P.PortSet = {p: list(P.FULL) for p in P.PROTOCOLS}
+    reasons = []
+    for level, nsg in (("NIC", nic_nsg), *(("subnet", s) for s in subnet_nsgs)):
+        if nsg is None:
+            continue
+        allowed, why = nsg_allowed(by_nsg.get(nsg, []), admits)
+        ports = P.meet(ports, allowed)
+        reasons.append(
+            f"{level} NSG {nsg.rsplit('/', 1)[-1]} allows {', '.join(P.labels(allowed)) or 'nothing'}"
+            + (f" ({'; '.join(why)})" if why else "")
+        )
+    if not nic_nsg and not subnet_nsgs:
+        reasons.append("no NSG on the NIC or its subnet: every port open")
+    return ports, reasons
+
+
+def route_notes(routes: list[list[Any]]) -> list[str]:
+    """What a subnet's route table does with replies to internet clients (``[name, next hop type, next hop
+    IP]`` per table). Reported, not enforced: the endpoint is still listed (see docs/exposure.md)."""
+    out = []
+    for name, hop, ip in routes:
+        if name is None or hop is None or str(hop).lower() == "internet":
+            continue
+        if str(hop).lower() == "none":
+            out.append(f"route table {name} sends 0.0.0.0/0 to None: replies to internet clients are dropped")
+        else:
+            out.append(
+                f"route table {name} sends 0.0.0.0/0 to {hop}{' ' + ip if ip else ''}: replies to internet "
+                "clients take that path (asymmetric unless it forwards them)"
             )
-        if not r["nic_nsg"] and not r["subnet_nsgs"]:
-            reasons.append("no NSG on the NIC or its subnet: every port open")
+    return out
+
+
+def _vms(g: AttackGraph) -> None:
+    rows = driver.read(VMS, {"stopped": list(STOPPED)})
+    by_nsg = rules_by_nsg(rows)
+    for r in rows:
+        ports, reasons = through_nsgs(by_nsg, r["nic_nsg"], r["subnet_nsgs"])
         if P.empty(ports):
             continue
         g.expose(
             node_from(r, "AzureVirtualMachine"),
             "direct",
             P.labels(ports),
-            f"public IP {', '.join(r['ips'])} on NIC {r['nic']}: " + " | ".join(reasons),
+            f"public IP {', '.join(r['ips'])} on NIC {r['nic']}: "
+            + " | ".join(reasons + route_notes(r["routes"])),
         )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from analysis.exposure import azure, digest, gcp, identity, k8s, network, scoring, services, store
+from analysis.exposure import azure, azure_lb, digest, gcp, identity, k8s, network, scoring, services, store
 from analysis.exposure.gcp_identity import GcpIdentity
 from analysis.exposure.model import INTERNET, AttackGraph, Node
 from analysis.exposure.paths import INTERNET_NODE
@@ -61,6 +61,7 @@ def build() -> tuple[AttackGraph, dict[str, float]]:
     gcp.compute(g)
     phases["gcp"], t = time.perf_counter() - t, time.perf_counter()
     azure.compute(g)
+    azure_lb.compute(g)
     phases["azure"], t = time.perf_counter() - t, time.perf_counter()
     k8s.compute(g, net)
     phases["kubernetes"], t = time.perf_counter() - t, time.perf_counter()

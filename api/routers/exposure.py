@@ -38,7 +38,8 @@ class ExposedAssetOut(BaseModel):
     ports: list[str] = Field(description="`22/tcp`, `1024-65535/tcp`, `all/udp`.")
     exposure_types: list[str] = Field(
         description="direct, elb, function-url, s3-policy, s3-acl, eks-endpoint, "
-        "k8s-service, k8s-ingress, k8s-pod, gke-endpoint, gcs-public-iam"
+        "k8s-service, k8s-ingress, k8s-pod, gke-endpoint, gcs-public-iam, blob-anonymous-read, "
+        "azure-lb, azure-app-gateway"
     )
     reasons: list[str]
     crown_jewel: bool

@@ -54,9 +54,13 @@ def az_shape(model: Any, nested: bool = False) -> dict[str, Any]:
 
 
 def _flatten_children(value: Any) -> Any:
-    # Sub-resources (NSG rules, subnets, ip configurations) are flattened by az too.
+    # Sub-resources (NSG rules, subnets, ip configurations, a load balancer's pools and their backend
+    # addresses, which carry no id) are flattened by az too, at every depth.
     if isinstance(value, list):
-        return [az_shape(v) if isinstance(v, dict) and "id" in v else v for v in value]
+        return [
+            az_shape(v) if isinstance(v, dict) and ("id" in v or isinstance(v.get("properties"), dict)) else v
+            for v in value
+        ]
     return value
 
 
@@ -120,6 +124,9 @@ def collect_subscription(w: Writer, sub: str, clients: Any) -> None:
         ),
         "network/nsg-list": lambda: c.network.network_security_groups.list_all(),
         "network/vnet-list": lambda: c.network.virtual_networks.list_all(),
+        "network/route-table-list": lambda: c.network.route_tables.list_all(),
+        "network/lb-list": lambda: c.network.load_balancers.list_all(),
+        "network/application-gateway-list": lambda: c.network.application_gateways.list_all(),
         "storage/account-list": lambda: c.storage.storage_accounts.list(),
         "sql/server-list": lambda: c.sql.servers.list(),
         "keyvault/list": lambda: c.keyvault.vaults.list_by_subscription(),
@@ -159,6 +166,16 @@ def collect_subscription(w: Writer, sub: str, clients: Any) -> None:
             lambda a=account: c.storage.blob_containers.list(a["resourceGroup"], a["name"]),
         )
         w.write(sub, f"storage/container-list/{account['name']}", containers)
+        service = w.call(
+            sub,
+            "storage/account-blob-service-properties-show",
+            lambda a=account: [c.storage.blob_services.get_service_properties(a["resourceGroup"], a["name"])],
+        )
+        w.write(
+            sub,
+            f"storage/account-blob-service-properties-show/{account['name']}",
+            service[0] if service else None,
+        )
 
 
 def collect_azure(

@@ -9,8 +9,9 @@ open to SSH from the internet on the web subnet; VM `web-1` with a public IP and
 that holds Key Vault Secrets User on the vault; the vault without purge protection and open to all networks;
 an SQL server open to 0.0.0.0–255.255.255.255; a public AKS API with local accounts; a custom role with
 actions `*`; a guest with User Access Administrator. Decoys: an NSG whose SSH allow is shadowed by a deny at
-a higher priority, a locked-down storage account. Every other subscription is a clean baseline. Day 2 onward:
-user carol@contoso.com is Owner on `mg-contoso` (inherited by every subscription below it).
+a higher priority, a locked-down storage account. Every other subscription is a clean baseline. Each also has
+a public load balancer and a route table (azure_network.py). Day 2 onward: user carol@contoso.com is Owner
+on `mg-contoso` (inherited by every subscription below it).
 Same arguments -> same output.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ingest.sample.azure_network import network_files
 from ingest.sample.azure_shapes import (
     KV_SECRETS,
     MG,
@@ -171,6 +173,9 @@ def _subscription(seed: int, i: int, sub: str, tenant: str) -> tuple[Files, dict
             sub, guid(seed, "custom-admin") if planted else None
         ),
     }
+    lb_files, lb_ip = network_files(prefix, net, rg, i, f"{nic_web}/ipConfigurations/ipconfig1", snet)
+    files.update(lb_files)
+    files[f"{prefix}/network/public-ip-list.json"].append(lb_ip)
     if planted:
         files[f"{prefix}/sql/server-list.json"] = [
             res(

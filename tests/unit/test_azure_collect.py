@@ -17,10 +17,11 @@ from azure.mgmt.keyvault.models import Vault
 from azure.mgmt.network.models import NetworkInterface, NetworkSecurityGroup, PublicIPAddress, VirtualNetwork
 from azure.mgmt.resource.resources.models import GenericResourceExpanded, ResourceGroup
 from azure.mgmt.sql.models import FirewallRule, Server
-from azure.mgmt.storage.models import ListContainerItem, StorageAccount
+from azure.mgmt.storage.models import BlobServiceProperties, ListContainerItem, StorageAccount
 
 from ingest.azure import (
     aks,
+    blob_services,
     identities,
     keyvaults,
     nics,
@@ -141,6 +142,16 @@ def _clients(fail_sql: bool = False) -> SimpleNamespace:
         ListContainerItem({"id": f"{RG}/x/assets", "name": "assets", "properties": {"publicAccess": "Blob"}}),
         ListContainerItem({"id": f"{RG}/x/logs", "name": "logs", "properties": {"publicAccess": "None"}}),
     ]
+    blob_service = BlobServiceProperties(
+        {
+            "id": f"{RG}/providers/Microsoft.Storage/storageAccounts/pubweb/blobServices/default",
+            "name": "default",
+            "properties": {
+                "deleteRetentionPolicy": {"enabled": True, "days": 7},
+                "isVersioningEnabled": False,
+            },
+        }
+    )
     server = Server(
         {
             "id": f"{RG}/providers/Microsoft.Sql/servers/sql1",
@@ -240,11 +251,16 @@ def _clients(fail_sql: bool = False) -> SimpleNamespace:
             ),
             network_interfaces=SimpleNamespace(list_all=ls(nic)),
             public_ip_addresses=SimpleNamespace(list_all=ls(pip)),
+            # shapes of these three: test_azure_collect_network.py
+            route_tables=SimpleNamespace(list_all=ls()),
+            load_balancers=SimpleNamespace(list_all=ls()),
+            application_gateways=SimpleNamespace(list_all=ls()),
         ),
         compute=SimpleNamespace(virtual_machines=SimpleNamespace(list_all=ls(vm))),
         storage=SimpleNamespace(
             storage_accounts=SimpleNamespace(list=ls(account)),
             blob_containers=SimpleNamespace(list=ls(*containers)),
+            blob_services=SimpleNamespace(get_service_properties=lambda *a, **k: blob_service),
         ),
         sql=SimpleNamespace(
             servers=SimpleNamespace(list=denied if fail_sql else ls(server)),
@@ -271,7 +287,7 @@ def _collect(tmp: Path, fail_sql: bool = False) -> AzureCollectReport:
 
 def test_written_files_have_the_az_shapes_the_transforms_read(tmp_path: Path) -> None:
     report = _collect(tmp_path)
-    assert report.status == "ok" and report.files_written == 15
+    assert report.status == "ok" and report.files_written == 19
     (group,) = _read(tmp_path, "group/list")
     assert group["properties"] == {"provisioningState": "Succeeded"}  # az keeps it nested for groups
     rules = nsgs.transform(_read(tmp_path, "network/nsg-list")).rows
@@ -310,6 +326,20 @@ def test_written_files_have_the_az_shapes_the_transforms_read(tmp_path: Path) ->
     assert {
         (r.get("start_ip_address"), r.get("end_ip_address")) for r in rows if "start_ip_address" in r
     } == {("0.0.0.0", "255.255.255.255")}
+    blob = blob_services.transform(
+        {"pubweb": _read(tmp_path, "storage/account-blob-service-properties-show/pubweb")}
+    )
+    (service,) = next(iter(blob.rows.values()))
+    assert (
+        service["delete_retention_enabled"],
+        service["delete_retention_days"],
+        service["versioning_enabled"],
+    ) == (
+        True,
+        7,
+        False,
+    )
+    assert service["storage_account_id"] == acct["id"]
     (kv,) = next(iter(keyvaults.transform((_read(tmp_path, "keyvault/list"), {})).rows.values()))
     assert (kv["properties_collected"], kv["enable_purge_protection"], kv["public_network_access"]) == (
         True,

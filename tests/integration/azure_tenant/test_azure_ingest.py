@@ -35,6 +35,7 @@ ID_WEB = f"{RG}/providers/microsoft.managedidentity/userassignedidentities/id-we
 KV = f"{RG}/providers/microsoft.keyvault/vaults/kv-contoso-prod"
 ROLE = "/providers/microsoft.authorization/roledefinitions/"
 OWNER = ROLE + "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
+LB_VMS = ("app-1", "app-2", "api-1")  # backends of the load balancer and application gateway (test_azure_lb)
 
 
 def _modules_only_azure(mp: pytest.MonkeyPatch) -> None:
@@ -113,7 +114,7 @@ def test_hierarchy_tenant_management_groups_subscriptions(report: RunReport) -> 
 
 
 def test_vms_nics_public_ips_subnets_nsgs_meet_across_id_casings(report: RunReport) -> None:
-    assert ids("AzureVirtualMachine", "name") == {"web-1", "jump-1", "db-1"}
+    assert ids("AzureVirtualMachine", "name") == {"web-1", "jump-1", "db-1", *LB_VMS}
     web = props("AzureVirtualMachine", VM_WEB)
     assert (web["public_ips"], web["private_ips"], web["power_state"]) == (
         ["20.61.10.5"],
@@ -129,11 +130,13 @@ def test_vms_nics_public_ips_subnets_nsgs_meet_across_id_casings(report: RunRepo
         ("web-1-nic", "web-1"),
         ("jump-1-nic", "jump-1"),
         ("db-1-nic", "db-1"),
+        *((f"{v}-nic", v) for v in LB_VMS),
     }
     assert rels("ATTACHED_TO", "AzureNetworkInterface", "AzureSubnet") == {
         ("web-1-nic", "snet-web"),
         ("jump-1-nic", "snet-web"),
         ("db-1-nic", "snet-data"),
+        *((f"{v}-nic", "snet-app") for v in LB_VMS),
     }
     assert rels("ASSOCIATED_WITH", "AzureNetworkInterface", "AzurePublicIPAddress") == {
         ("web-1-nic", "pip-web-1"),
@@ -142,13 +145,18 @@ def test_vms_nics_public_ips_subnets_nsgs_meet_across_id_casings(report: RunRepo
     assert rels("ASSOCIATED_WITH", "AzureNetworkInterface", "AzureNetworkSecurityGroup") == {
         ("web-1-nic", "nsg-web-1-nic"),
         ("jump-1-nic", "nsg-jump"),
+        ("app-2-nic", "nsg-app-2-nic"),
     }
     assert rels("ASSOCIATED_WITH", "AzureSubnet", "AzureNetworkSecurityGroup") == {
-        ("snet-web", "nsg-web-subnet")
+        ("snet-web", "nsg-web-subnet"),
+        ("snet-app", "nsg-app"),
+        ("snet-agw", "nsg-agw"),
     }
     assert rels("CONTAINS", "AzureVirtualNetwork", "AzureSubnet") == {
         ("vnet-prod", "snet-web"),
         ("vnet-prod", "snet-data"),
+        ("vnet-prod", "snet-app"),
+        ("vnet-prod", "snet-agw"),
     }
     assert props("AzureSubnet", f"{NET}/virtualnetworks/vnet-prod/subnets/snet-data")["route_table_id"] == (
         f"{NET}/routetables/rt-data"
@@ -343,7 +351,8 @@ def test_exposure_nsg_precedence_and_the_identity_hop_to_key_vault(report: RunRe
     '*' allow at 200 (the corp range is not the internet): not exposed. db-1 has no public IP. web-1 runs as
     id-web, which reads kv-contoso-prod through Key Vault Secrets User."""
     g, _ = build()
-    assert {k for k in g.exposed if "/virtualmachines/" in k} == {VM_WEB}
+    direct = {k for k, es in g.exposed.items() if any(e.type == "direct" for e in es)}
+    assert {k for k in direct if "/virtualmachines/" in k} == {VM_WEB}  # LB / gateway backends: test_azure_lb
     (entry,) = g.exposed[VM_WEB]
     assert entry.ports == ["22/tcp"] and "20.61.10.5" in entry.reason
     public = f"{RG}/providers/microsoft.storage/storageaccounts/contosopublicweb"
@@ -420,6 +429,6 @@ def test_bad_file_fails_its_module_and_missing_keeps_data(neo4j: str, tmp_path: 
     assert "nsg-list.json" in nsg_errors[0] and "expected a JSON array" in nsg_errors[0]
     assert st[f"{T}/{PROD} azure.vms"] == "not collected"
     assert st[f"{T}/{PROD} azure.storage"] == "partial"
-    assert ids("AzureVirtualMachine", "name") == {"web-1", "jump-1", "db-1"}
+    assert ids("AzureVirtualMachine", "name") == {"web-1", "jump-1", "db-1", *LB_VMS}
     assert "nsg-jump" in ids("AzureNetworkSecurityGroup", "name")
     assert "contosocrownjewels" in ids("AzureStorageAccount", "name")  # partial: no cleanup

@@ -1,0 +1,2 @@
+MATCH (:AzureSubscription)-[:RESOURCE]->(x:AzureApplicationGateway)
+RETURN count(DISTINCT x) AS evaluated

@@ -26,6 +26,7 @@ from analysis.privileges.aws_actions import ALL, service_of
 from analysis.privileges.aws_combine import fold_service, is_plain
 from analysis.privileges.aws_model import EffectivePermissions, Entry, entry_line
 from analysis.privileges.aws_prune import prune_sorted
+from analysis.privileges.aws_rows import fast_service, group
 
 Sources = Mapping[str, Sequence[frozenset[Entry]]]
 
@@ -50,7 +51,7 @@ def split_by_service(entries: frozenset[Entry]) -> dict[str, frozenset[Entry]]:
     parts: dict[str, set[Entry]] = {}
     for e in entries:
         parts.setdefault(service_of(e.action), set()).add(e)
-    out = {svc: frozenset(group) for svc, group in parts.items()}
+    out: dict[str, frozenset[Entry]] = {svc: group(found) for svc, found in parts.items()}
     if len(_SPLIT) >= _MAX_CACHE:
         _SPLIT.clear()
     _SPLIT[id(entries)] = (entries, out)
@@ -79,10 +80,13 @@ def finish(sources: Sources) -> EffectivePermissions:
         key = (svc, frozenset(map(id, sets)), all_ids)
         hit = _SERVICE.get(key)
         if hit is None:
-            group = set(everything) if svc == ALL else fold_service(svc, set().union(*sets))
-            kept = prune_sorted(svc, group, everything)  # canonical order already
-            # map + join stay in C; same text as one entry_line + "\n" per entry.
-            hit = (sets + all_sets, kept, "\n".join(map(entry_line, kept)) + "\n" if kept else "")
+            fast = None if svc == ALL or all_sets else fast_service(svc, sets)
+            if fast is None:
+                union = set(everything) if svc == ALL else fold_service(svc, set().union(*sets))
+                kept = prune_sorted(svc, union, everything)  # canonical order already
+                # map + join stay in C; same text as one entry_line + "\n" per entry.
+                fast = kept, "\n".join(map(entry_line, kept)) + "\n" if kept else ""
+            hit = (sets + all_sets, *fast)
             if key in _SEEN:
                 _SERVICE[key] = hit
             else:

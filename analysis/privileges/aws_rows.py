@@ -84,7 +84,7 @@ def fast_service(svc: str, sets: Sequence[frozenset[Entry]]) -> tuple[list[Entry
             return None
         parts.append(rows)
     every = list(chain.from_iterable(parts))
-    by_key = dict(zip(map(_KEY, every), every))
+    by_key = dict(zip(map(_KEY, every), every, strict=True))
     known = SERVICE_ACTIONS.get(svc)
     if known is not None and len(by_key) >= len(known) and known <= set(map(_ACTION, every)):
         return None  # every action of the service is granted somewhere: it might fold into svc:*

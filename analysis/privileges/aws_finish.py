@@ -10,7 +10,10 @@ touch are computed per principal. This is the hot path of whole-account runs (se
 ``bench/bench_privileges.py``), where nearly every principal has a unique combination of documents
 and the whole-result memo in ``aws`` never hits.
 
-Pruning itself is ``aws_prune.prune_sorted`` (one canonical sort per service, survivors kept in order).
+A service whose union provably loses nothing to folding or pruning (``aws_rows.fast_service``: no broad
+entry, no entry whose stem could cover another) is merged, sorted and hashed from the sets' precomputed rows
+(sort keys and hash lines) in C; any other goes through ``aws_prune.prune_sorted`` (one canonical sort per
+service, survivors kept in order).
 The result is identical to ``EffectivePermissions(prune(fold_services(grants)))``: entries of one
 service all start with ``<service>:`` (``*`` for the global atom), so sorting the services by
 ``service + ":"`` and concatenating their sorted entries is the global canonical order, and the hash

@@ -33,6 +33,7 @@ from analysis.privileges.aws_combine import (
 from analysis.privileges.aws_finish import finish, split_by_service
 from analysis.privileges.aws_model import Decision, EffectivePermissions, Entry, entry_to_string
 from analysis.privileges.aws_policy import PolicyDocument, Statement, parse_document
+from analysis.privileges.aws_rows import group as entry_group
 from analysis.privileges.aws_trust import Principal, assumable_by, transitive_assume
 
 __all__ = [
@@ -78,7 +79,7 @@ def _allow_entries(statements: tuple[Statement, ...]) -> dict[str, frozenset[Ent
                     out.update(Entry(atom, r, (), s.condition) for r in s.resources)
                 else:
                     out.add(Entry(atom, "*", s.not_resources or (), s.condition))
-        cached = {svc: frozenset(group) for svc, group in group_by_service(out).items()}
+        cached = {svc: entry_group(found) for svc, found in group_by_service(out).items()}
         _ALLOWS[id(statements)] = cached  # statement tuples live forever in aws_policy's cache
     return cached
 
@@ -106,7 +107,7 @@ def _bounded(svc: str, group: frozenset[Entry], bound: tuple[Statement, ...]) ->
     key = (id(group), id(bound))
     cached = _BOUNDED.get(key)
     if cached is None:
-        cached = frozenset(intersect_boundary(svc, group, _allow_entries(bound)))
+        cached = entry_group(intersect_boundary(svc, group, _allow_entries(bound)))
         _BOUNDED[key] = cached
     return cached
 
@@ -175,7 +176,7 @@ def _cut_uncached(
     key = (id(group), denies)
     cached = _CUT.get(key)
     if cached is None:
-        cached = frozenset(apply_denies(group, denies))
+        cached = entry_group(apply_denies(group, denies))
         _CUT[key] = cached
     return cached
 

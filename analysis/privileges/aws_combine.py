@@ -82,6 +82,9 @@ def _deny_note(deny: Statement, partial: tuple[str, ...] | None) -> str:
     return json.dumps(note, sort_keys=True, separators=(",", ":"))
 
 
+_new = tuple.__new__
+
+
 @lru_cache(maxsize=1 << 20)
 def deny_one(e: Entry, deny: Statement) -> tuple[Entry, ...]:
     """What remains of one allow entry after one Deny."""
@@ -101,20 +104,22 @@ def deny_one(e: Entry, deny: Statement) -> tuple[Entry, ...]:
     elif any(glob_covers(n, e.resource) for n in deny.not_resources or ()):
         return (e,)  # the resource lies entirely inside what the Deny spares
     rest = frozenset() if overlap == {e.action} else subtract_atom(e.action, deny.actions)
-    out = [e._replace(action=a) for a in rest]
+    # ``_new`` is ``e._replace`` without its per-call keyword handling (this runs for every cut entry).
+    resource, exceptions, condition, notes = e.resource, e.exceptions, e.condition, e.deny_conditions
+    out = [_new(Entry, (a, resource, exceptions, condition, notes)) for a in rest]
     for a in overlap:
         if deny.condition is not None:
-            notes = tuple(sorted(set(e.deny_conditions) | {_deny_note(deny, partial)}))
-            out.append(e._replace(action=a, deny_conditions=notes))
+            note = _deny_note(deny, partial)
+            added = (note,) if not notes else tuple(sorted(set(notes) | {note}))
+            out.append(_new(Entry, (a, resource, exceptions, condition, added)))
         elif partial is not None:
-            exceptions = _overlapping(set(e.exceptions) | set(partial), e.resource)
-            out.append(e._replace(action=a, exceptions=exceptions))
+            narrowed = _overlapping(set(exceptions) | set(partial), resource)
+            out.append(_new(Entry, (a, resource, narrowed, condition, notes)))
         elif deny.not_resources is not None:
             for spared in deny.not_resources:
-                resource = intersect_globs(e.resource, spared)
-                if resource is not None:
-                    exceptions = _overlapping(e.exceptions, resource)
-                    out.append(e._replace(action=a, resource=resource, exceptions=exceptions))
+                inside = intersect_globs(resource, spared)
+                if inside is not None:
+                    out.append(_new(Entry, (a, inside, _overlapping(exceptions, inside), condition, notes)))
         # else: denied outright on the whole resource — nothing of it remains
     return tuple(out)
 

@@ -10,7 +10,10 @@ touch are computed per principal. This is the hot path of whole-account runs (se
 ``bench/bench_privileges.py``), where nearly every principal has a unique combination of documents
 and the whole-result memo in ``aws`` never hits.
 
-Pruning itself is ``aws_prune.prune_sorted`` (one canonical sort per service, survivors kept in order).
+A service whose union provably loses nothing to folding or pruning (``aws_rows.fast_service``: no broad
+entry, no entry whose stem could cover another) is merged, sorted and hashed from the sets' precomputed rows
+(sort keys and hash lines) in C; any other goes through ``aws_prune.prune_sorted`` (one canonical sort per
+service, survivors kept in order).
 The result is identical to ``EffectivePermissions(prune(fold_services(grants)))``: entries of one
 service all start with ``<service>:`` (``*`` for the global atom), so sorting the services by
 ``service + ":"`` and concatenating their sorted entries is the global canonical order, and the hash
@@ -26,6 +29,7 @@ from analysis.privileges.aws_actions import ALL, service_of
 from analysis.privileges.aws_combine import fold_service, is_plain
 from analysis.privileges.aws_model import EffectivePermissions, Entry, entry_line
 from analysis.privileges.aws_prune import prune_sorted
+from analysis.privileges.aws_rows import fast_service, group
 
 Sources = Mapping[str, Sequence[frozenset[Entry]]]
 
@@ -50,7 +54,7 @@ def split_by_service(entries: frozenset[Entry]) -> dict[str, frozenset[Entry]]:
     parts: dict[str, set[Entry]] = {}
     for e in entries:
         parts.setdefault(service_of(e.action), set()).add(e)
-    out = {svc: frozenset(group) for svc, group in parts.items()}
+    out: dict[str, frozenset[Entry]] = {svc: group(found) for svc, found in parts.items()}
     if len(_SPLIT) >= _MAX_CACHE:
         _SPLIT.clear()
     _SPLIT[id(entries)] = (entries, out)
@@ -79,10 +83,13 @@ def finish(sources: Sources) -> EffectivePermissions:
         key = (svc, frozenset(map(id, sets)), all_ids)
         hit = _SERVICE.get(key)
         if hit is None:
-            group = set(everything) if svc == ALL else fold_service(svc, set().union(*sets))
-            kept = prune_sorted(svc, group, everything)  # canonical order already
-            # map + join stay in C; same text as one entry_line + "\n" per entry.
-            hit = (sets + all_sets, kept, "\n".join(map(entry_line, kept)) + "\n" if kept else "")
+            fast = None if svc == ALL or all_sets else fast_service(svc, sets)
+            if fast is None:
+                union = set(everything) if svc == ALL else fold_service(svc, set().union(*sets))
+                kept = prune_sorted(svc, union, everything)  # canonical order already
+                # map + join stay in C; same text as one entry_line + "\n" per entry.
+                fast = kept, "\n".join(map(entry_line, kept)) + "\n" if kept else ""
+            hit = (sets + all_sets, *fast)
             if key in _SEEN:
                 _SERVICE[key] = hit
             else:

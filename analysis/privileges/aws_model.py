@@ -26,6 +26,7 @@ across runs, processes and input ordering.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -37,6 +38,7 @@ from analysis.privileges.globs import (
     glob_covers,
     glob_matches,
     globs_may_overlap,
+    has_wildcard,
     intersect_globs,
     sha256_lines,
 )
@@ -133,12 +135,13 @@ class Reach(NamedTuple):
 class EffectivePermissions:
     """What one principal may do; immutable, hashable, comparable by content."""
 
-    __slots__ = ("entries", "_sha256", "_by_service")
+    __slots__ = ("entries", "_sha256", "_by_service", "_actions")
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         self.entries: tuple[Entry, ...] = sort_entries(entries)
         self._sha256: str | None = None
         self._by_service: dict[str, list[Entry]] | None = None
+        self._actions: dict[str, list[str] | None] = {}
 
     @classmethod
     def from_parts(
@@ -147,7 +150,7 @@ class EffectivePermissions:
         """An already canonical result (``aws_finish`` builds it service by service): ``ordered`` is
         sorted as ``sort_entries`` sorts it and ``sha256`` is its hash, so neither is recomputed."""
         obj = cls.__new__(cls)
-        obj.entries, obj._sha256, obj._by_service = ordered, sha256, by_service
+        obj.entries, obj._sha256, obj._by_service, obj._actions = ordered, sha256, by_service, {}
         return obj
 
     @property
@@ -159,27 +162,49 @@ class EffectivePermissions:
     def entries_as_strings(self) -> list[str]:
         return [entry_to_string(e) for e in self.entries]
 
-    def _candidates(self, action: str) -> list[Entry]:
+    def service_entries(self, svc: str) -> list[Entry]:
+        """The entries of one service (``*``: those of the global atom), in canonical order."""
         if self._by_service is None:
             index: dict[str, list[Entry]] = defaultdict(list)
             for e in self.entries:
                 index[service_of(e.action)].append(e)
             self._by_service = dict(index)
-        return self._by_service.get(ALL, []) + self._by_service.get(service_of(action), [])
+        return self._by_service.get(svc, [])
+
+    def _candidates(self, action: str) -> list[Entry]:
+        return self.service_entries(ALL) + self.service_entries(service_of(action))
+
+    def _granting(self, action: str) -> list[Entry]:
+        """The candidates whose action atom covers the lower-case ``action``, in ``_candidates`` order.
+
+        A service's entries are in canonical order, so those of one concrete action are one run found by
+        bisection — unless the service holds a wildcard atom, which only the full scan places right.
+        """
+        svc = service_of(action)
+        if svc == ALL or has_wildcard(action):
+            return [e for e in self._candidates(action) if atom_covers(e.action, action)]
+        head = [e for e in self.service_entries(ALL) if atom_covers(e.action, action)]
+        entries = self.service_entries(svc)
+        actions = self._actions.get(svc, False)
+        if actions is False:
+            names = [e.action for e in entries]
+            joined = "".join(names)
+            actions = self._actions[svc] = None if "*" in joined or "?" in joined else names
+        if actions is None:
+            return head + [e for e in entries if atom_covers(e.action, action)]
+        lo = bisect_left(actions, action)
+        return head + entries[lo : bisect_right(actions, action, lo)]
 
     def matching(self, action: str, resource: str | None = None) -> list[Entry]:
         """Entries granting ``action`` (on ``resource`` when given, honouring exceptions)."""
-        action = action.strip().lower()
-        found = []
-        for e in self._candidates(action):
-            if not atom_covers(e.action, action):
-                continue
-            if resource is not None and (
-                not glob_matches(e.resource, resource) or any(glob_matches(x, resource) for x in e.exceptions)
-            ):
-                continue
-            found.append(e)
-        return found
+        found = self._granting(action.strip().lower())
+        if resource is None:
+            return found
+        return [
+            e
+            for e in found
+            if glob_matches(e.resource, resource) and not any(glob_matches(x, resource) for x in e.exceptions)
+        ]
 
     def allows(self, action: str, resource: str) -> Decision:
         """Decision for one concrete request: True, False, or "conditional" (depends on conditions)."""

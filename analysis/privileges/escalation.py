@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analysis.privileges.aws_actions import ALL
 from analysis.privileges.aws_model import EffectivePermissions, Entry
 from analysis.privileges.findings import Finding
 from analysis.privileges.globs import has_wildcard
@@ -130,7 +131,7 @@ def _unconditional(entry: Entry) -> bool:
 def is_admin(perms: EffectivePermissions, self_arn: str | None = None) -> bool:
     """True for ``*`` or ``iam:*`` on ``*`` unconditionally, or the power to attach or write any policy
     on oneself (``self_arn``, or any user / role when it is not given) — each is admin in one step."""
-    for e in perms.entries:
+    for e in perms.service_entries(ALL) + perms.service_entries("iam"):  # where "*" and "iam:*" live
         if e.resource == "*" and not e.exceptions and _unconditional(e) and e.action in ("*", "iam:*"):
             return True
     for action in _SELF_ATTACH:

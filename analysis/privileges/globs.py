@@ -61,6 +61,10 @@ def glob_covers(outer: str, inner: str) -> bool:
         return True
     if not has_wildcard(outer):
         return False
+    if inner == "*" and _STAR not in outer:
+        # The regex answer without compiling one per grant resource (a boundary or SCP allow-list on "*"
+        # asks this of every granted pattern): only a pattern made of stars matches the stand-in alone.
+        return not outer.strip("*")
     probe = inner.replace("*", _STAR).replace("?", _ONE)
     return _regex(outer).fullmatch(probe) is not None
 

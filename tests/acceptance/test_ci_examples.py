@@ -15,7 +15,7 @@ must not block at --fail-on high. The "fixed" merge request is day 2 with those 
 Both pipelines run on the suite's own Neo4j, emptied before each (`INVGRAPH_CI_USE_RUNNING_NEO4J=1`,
 docs/ci.md): a fresh embedded Neo4j per pipeline cost two JVM start-ups and two cold query caches, the
 slowest part of the suite. That `invgraph ci` without it starts its own Neo4j, ignores NEO4J_URI, loads and
-gates there, then stops it and removes its store is checked once, on a four-file snapshot
+gates there, then stops it and removes its store is checked once, on a snapshot of four kubectl files
 (test_ci_starts_and_stops_its_own_neo4j).
 """
 
@@ -192,7 +192,7 @@ def test_ci_starts_and_stops_its_own_neo4j(neo4j: str, tmp_path: Path) -> None:
     finally:
         done.set()
         watcher.join()
-    # cluster-admin for ci-runner (high) is in the four files: the gate ran on what was loaded
+    # cluster-admin for ci-runner (high) is in those four files: the gate ran on what was loaded
     assert run.returncode == GATE_FAILED, run.stderr
     assert (
         "k8s_rbac_cluster_admin_non_system_subject: ci-admin" in (tmp_path / "out" / "summary.md").read_text()

@@ -3,6 +3,8 @@
 Starts a throw-away embedded Neo4j (free loopback port, temporary store), ingests the optional baseline
 snapshot and the snapshot (running the controls after each), writes SARIF, JUnit XML, the JSON report and a
 Markdown summary, stops Neo4j and exits with the gate's code. Exit codes are documented in docs/ci.md.
+With ``--use-running-neo4j`` the same check runs on the Neo4j the connection settings name (a pipeline's
+service container, or the test suite's server), which must hold an empty graph.
 """
 
 from __future__ import annotations
@@ -60,6 +62,33 @@ def _embedded_neo4j(heap: str, pagecache: str, wait: float) -> Iterator[str]:
         server.stop(data_dir)
         set_settings(settings)
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@contextmanager
+def _running_neo4j() -> Iterator[str]:
+    """The Neo4j that --neo4j-uri / NEO4J_URI names, for --use-running-neo4j. Its graph must be empty: the
+    loads' scoped cleanup would delete nodes that are there, and findings of earlier data would mix in.
+    What the run loads is left in place (we never delete a graph we did not start)."""
+    from neo4j.exceptions import Neo4jError, ServiceUnavailable
+
+    from config import get_settings
+    from graph import driver
+
+    uri = get_settings().neo4j.uri
+    try:
+        nodes = driver.read("MATCH (n) RETURN count(n) AS c")[0]["c"]
+    except (ServiceUnavailable, Neo4jError) as exc:
+        raise CiError(f"--use-running-neo4j: Neo4j at {uri} did not answer: {exc}") from exc
+    if nodes:
+        raise CiError(
+            f"--use-running-neo4j: the graph at {uri} is not empty ({nodes} nodes); invgraph ci loads "
+            "into an empty graph only (its cleanup would delete what is there)",
+            USAGE,
+        )
+    try:
+        yield uri
+    finally:
+        driver.close_driver()
 
 
 def _stop_on_sigterm() -> None:
@@ -191,10 +220,21 @@ def register(root: typer.Typer) -> None:
         heap: Annotated[str, typer.Option(help="JVM heap of the embedded Neo4j.")] = "1g",
         pagecache: Annotated[str, typer.Option(help="Page cache of the embedded Neo4j.")] = "256m",
         wait: Annotated[float, typer.Option("--start-timeout", help="Seconds to wait for Neo4j.")] = 180.0,
+        use_running: Annotated[
+            bool,
+            typer.Option(
+                "--use-running-neo4j",
+                help="Instead of starting Neo4j, use the running one --neo4j-uri / NEO4J_URI names (e.g. a "
+                "service container); its graph must be empty and keeps what the run loads. Env "
+                "INVGRAPH_CI_USE_RUNNING_NEO4J=1.",
+                envvar="INVGRAPH_CI_USE_RUNNING_NEO4J",
+            ),
+        ] = False,
     ) -> None:
         """Ingest → controls → SARIF + JUnit XML + summary → exit code, on a Neo4j started for this run.
 
-        Ignores NEO4J_URI: a throw-away embedded Neo4j is started and stopped. Exit codes: 0 passed;
+        Ignores NEO4J_URI: a throw-away embedded Neo4j is started and stopped (unless --use-running-neo4j:
+        then the server NEO4J_URI names is used, its graph must be empty). Exit codes: 0 passed;
         1 something could not run (Neo4j, a failed load, an erroring control); 2 bad input (options,
         snapshot folder, catalogue); 4 a blocking finding; 5 the snapshot loaded only partly (a file
         skipped); 3 with --fail-on-unknown: some asset undecided. The first of 2, 1, 4, 5, 3 wins.
@@ -210,7 +250,7 @@ def register(root: typer.Typer) -> None:
                 raise typer.Exit(USAGE)
         _stop_on_sigterm()
         try:
-            with _embedded_neo4j(heap, pagecache, wait):
+            with _running_neo4j() if use_running else _embedded_neo4j(heap, pagecache, wait):
                 code, text = _check(snapshot, baseline, fail_on.value, new_only, output_dir)
         except CiError as exc:
             typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)

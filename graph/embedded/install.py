@@ -6,6 +6,7 @@ and a half-finished download is never mistaken for a complete one (we copy into 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -117,7 +118,11 @@ def ensure_installed() -> Runtime:
         root.mkdir(parents=True, exist_ok=True)
         _resolve_jars(lib_dir)
         marker.write_text(NEO4J_VERSION)
-    compiled = classes_dir / "InvgraphNeo4j.class"
-    if not compiled.exists() or compiled.stat().st_mtime < LAUNCHER_SOURCE.stat().st_mtime:
+    # Recompiled when the source's content or the JDK changed, not its mtime: a fresh clone (CI, `make test`
+    # on a clean checkout) has a new mtime on the same source and would pay javac for nothing.
+    compiled, stamp = classes_dir / "InvgraphNeo4j.class", classes_dir / "InvgraphNeo4j.source"
+    want = f"{hashlib.sha256(LAUNCHER_SOURCE.read_bytes()).hexdigest()} java {major}\n"
+    if not compiled.exists() or not stamp.exists() or stamp.read_text() != want:
         _compile_launcher(java, lib_dir, classes_dir)
+        stamp.write_text(want)
     return Runtime(java=java, java_major=major, lib_dir=lib_dir, classes_dir=classes_dir)

@@ -11,7 +11,12 @@ a critical finding (AdministratorAccess on the internet-exposed bastion's role),
 for the ci-runner service account) and, from the usage data, two admin-equivalent principals that use almost
 none of their grants (that bastion role, and dave who joins the admins group) — plus lower-severity ones that
 must not block at --fail-on high. The "fixed" merge request is day 2 with those three changes taken back out.
-`invgraph ci` starts its own embedded Neo4j, so these two runs (one per pipeline) are the slow part.
+
+Both pipelines run on the suite's own Neo4j, emptied before each (`INVGRAPH_CI_USE_RUNNING_NEO4J=1`,
+docs/ci.md): a fresh embedded Neo4j per pipeline cost two JVM start-ups and two cold query caches, the
+slowest part of the suite. That `invgraph ci` without it starts its own Neo4j, ignores NEO4J_URI, loads and
+gates there, then stops it and removes its store is checked once, on a snapshot of four kubectl files
+(test_ci_starts_and_stops_its_own_neo4j).
 """
 
 from __future__ import annotations
@@ -22,20 +27,23 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 import yaml
 
+from graph import driver
 from tests.conftest import DATA, REPO
 
 HW = DATA / "snapshots" / "handwritten"
 EXAMPLES = REPO / "docs" / "ci"
 BIN = Path(sys.executable).parent  # the venv's bin: where `invgraph` is installed
 GATE_FAILED = 4
-# Each pipeline starts Neo4j and loads two snapshots: about a minute on an idle machine, far longer when the
-# cores are shared; above the suite's default per-test timeout so a busy machine is not a failure.
+# Each pipeline loads two snapshots (and the last test starts a Neo4j): well under a minute on an idle
+# machine, far longer when the cores are shared; above the suite's default per-test timeout so a busy
+# machine is not a failure.
 STEP_TIMEOUT = 1500
 pytestmark = pytest.mark.timeout(2 * STEP_TIMEOUT)
 
@@ -62,10 +70,16 @@ def _sh(command: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedPro
     return subprocess.CompletedProcess(command, proc.returncode, out, err)
 
 
-def _env(extra: dict[str, str]) -> dict[str, str]:
-    env = {**os.environ, **extra, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    env.pop("NEO4J_URI", None)  # the suite's server: `invgraph ci` must not need it (it ignores it anyway)
-    return env
+def _env(extra: dict[str, str], neo4j_uri: str) -> dict[str, str]:
+    """The pipeline's environment, pointed at the suite's (emptied) Neo4j: ``invgraph ci`` refuses a
+    graph that is not empty, so a leftover would fail the pipeline rather than pass unnoticed."""
+    return {
+        **os.environ,
+        **extra,
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "NEO4J_URI": neo4j_uri,
+        "INVGRAPH_CI_USE_RUNNING_NEO4J": "1",
+    }
 
 
 def _checkout(root: Path, snapshot: Path, baseline: Path, baseline_dir: str) -> None:
@@ -95,13 +109,13 @@ def _fixed_day2(tmp: Path) -> Path:
     return fixed
 
 
-def test_github_actions_example_fails_on_new_high_findings(tmp_path: Path) -> None:
+def test_github_actions_example_fails_on_new_high_findings(neo4j: str, tmp_path: Path) -> None:
     workflow = yaml.safe_load((EXAMPLES / "github-actions.yml").read_text())
     steps = [s for s in workflow["jobs"]["gate"]["steps"] if "run" in s and not s["run"].startswith("pip ")]
     assert any("invgraph ci" in s["run"] for s in steps)
     _checkout(tmp_path, HW / "day2", HW / "day1", "base/inventory/snapshot")
     summary = tmp_path / "step-summary.md"
-    env = _env({"GITHUB_STEP_SUMMARY": str(summary)})
+    env = _env({"GITHUB_STEP_SUMMARY": str(summary)}, neo4j)
     failed, codes = False, {}
     for step in steps:
         if failed and "always()" not in str(step.get("if", "")):
@@ -130,12 +144,12 @@ def test_github_actions_example_fails_on_new_high_findings(tmp_path: Path) -> No
     assert int(suite.get("tests")) == len(json.loads((out / "controls.json").read_text())["controls"])
 
 
-def test_gitlab_example_passes_once_the_findings_are_fixed(tmp_path: Path) -> None:
+def test_gitlab_example_passes_once_the_findings_are_fixed(neo4j: str, tmp_path: Path) -> None:
     job = yaml.safe_load((EXAMPLES / "gitlab-ci.yml").read_text())["invgraph-gate"]
     variables = {k: str(v) for k, v in job["variables"].items()}
     _checkout(tmp_path, _fixed_day2(tmp_path), HW / "day1", variables["BASELINE_DIR"])
     assert variables["SNAPSHOT_DIR"] == "inventory/snapshot"
-    env = _env(variables)
+    env = _env(variables, neo4j)
     results = [_sh(line, tmp_path, env) for line in job["script"]]
     assert [r.returncode for r in results] == [0] * len(job["script"]), results[-1].stderr
     text = results[-1].stdout
@@ -145,3 +159,64 @@ def test_gitlab_example_passes_once_the_findings_are_fixed(tmp_path: Path) -> No
     failing = {c.get("name") for c in junit.iter("testcase") if c.find("failure") is not None}
     assert "ec2_sg_unapproved_port_open_to_internet" in failing
     assert "iam_admin_role_on_internet_exposed_instance" not in failing
+
+
+def test_ci_starts_and_stops_its_own_neo4j(neo4j: str, tmp_path: Path) -> None:
+    """Without --use-running-neo4j: a Neo4j of its own (NEO4J_URI, here the suite's server, is ignored),
+    the load and the gate run there, and afterwards neither its process nor its store is left."""
+    snap = tmp_path / "snapshot"
+    (snap / "k8s" / "prod-eks").mkdir(parents=True)
+    shutil.copy(HW / "day2" / "snapshot.json", snap / "snapshot.json")
+    for name in ("namespaces", "serviceaccounts", "clusterroles", "clusterrolebindings"):
+        shutil.copy(HW / "day2" / "k8s" / "prod-eks" / f"{name}.json", snap / "k8s" / "prod-eks")
+    tmp = tmp_path / "tmp"  # where `invgraph ci` makes its store: must be empty again afterwards
+    tmp.mkdir()
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "NEO4J_URI": neo4j,
+        "TMPDIR": str(tmp),
+    }
+    env.pop("INVGRAPH_CI_USE_RUNNING_NEO4J", None)
+    seen: set[str] = set()  # the store folders that appeared in TMPDIR while it ran
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.2):
+            seen.update(p.name for p in tmp.glob("invgraph-ci-neo4j-*"))
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        run = _sh("invgraph ci snapshot --fail-on high --output-dir out", tmp_path, env)
+    finally:
+        done.set()
+        watcher.join()
+    # cluster-admin for ci-runner (high) is in those four files: the gate ran on what was loaded
+    assert run.returncode == GATE_FAILED, run.stderr
+    assert (
+        "k8s_rbac_cluster_admin_non_system_subject: ci-admin" in (tmp_path / "out" / "summary.md").read_text()
+    )
+    assert driver.read("MATCH (n) RETURN count(n) AS c") == [{"c": 0}]  # the suite's graph was not used
+    assert len(seen) == 1, seen  # it made its own store …
+    assert list(tmp.iterdir()) == []  # … and removed it
+    running = [p for p in Path("/proc").glob("[0-9]*/cmdline") if str(tmp) in _cmdline(p)]
+    assert running == [], "invgraph ci left its Neo4j running"
+
+
+def _cmdline(path: Path) -> str:
+    try:
+        return path.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:  # the process ended while we looked
+        return ""
+
+
+def test_use_running_neo4j_refuses_a_graph_that_is_not_empty(neo4j: str, tmp_path: Path) -> None:
+    """The loads' cleanup would delete what is there: exit 2 before anything is loaded, the node kept."""
+    driver.write("CREATE (:KeepMe {id: 'k'})")
+    env = _env({}, neo4j)
+    run = _sh(f"invgraph ci {HW / 'day2'} --output-dir out", tmp_path, env)
+    assert run.returncode == 2, run.stderr
+    assert "is not empty (1 nodes)" in run.stderr and neo4j in run.stderr
+    assert driver.read("MATCH (n) RETURN labels(n) AS l, n.id AS id") == [{"l": ["KeepMe"], "id": "k"}]
+    assert not (tmp_path / "out").exists()

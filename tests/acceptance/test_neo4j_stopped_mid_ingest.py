@@ -3,6 +3,11 @@
 The run must end in an error (not hang, not report success), Neo4j recovers on the same data folder, the
 interrupted run is shown as failed once the next run starts, the re-run completes, and nothing of day 1
 that day 2 still contains is lost. Uses its own embedded Neo4j, so the session's server is never killed.
+
+The launcher's own crash checks ride on the same start-ups (they were a separate test in
+tests/integration/test_embedded_neo4j.py that started three more JVMs): what was committed before the
+SIGKILL is there after the restart, a second Neo4j on the locked folder is refused, and `stop` stops it
+and clears its state file.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import pytest
 from config import set_settings
 from graph import driver as graph_driver
 from graph.embedded import server
+from graph.embedded.install import EmbeddedError
 from ingest import registry
 from pipeline.run import ingest_snapshot
 from tests.acceptance.support import DAY1, DAY2, EXPECTED, asset_node_ids, cli
@@ -129,6 +135,9 @@ def test_neo4j_killed_mid_ingest_then_recovered(own_neo4j: Path, monkeypatch: py
     # Recovery on the same data folder.
     graph_driver.close_driver()
     _start(data_dir)
+    # Committed before the SIGKILL, there after the restart: day 1's assets (but what the day-2 modules that
+    # finished before the kill rightly removed) and its run.
+    assert {(label, i) for label, i in day1_ids if i not in removed_ids} <= asset_node_ids()
     code, out = cli("runs", "--format", "json")
     assert code == 0
     runs_before = json.loads(out)
@@ -151,3 +160,14 @@ def test_neo4j_killed_mid_ingest_then_recovered(own_neo4j: Path, monkeypatch: py
         ("EC2Instance", "i-0a9f8e7d6c5b4a392"),
         ("KubernetesPod", EXPECTED["cross_layer_path"]["day2_pod_id"]),
     } <= after
+
+    # A second process on the folder: hide our state file so the launcher itself meets Neo4j's store lock.
+    state_file = data_dir / "invgraph-neo4j.json"
+    saved = state_file.read_text()
+    state_file.unlink()
+    with pytest.raises(EmbeddedError, match="locked by another Neo4j process"):
+        server.start(server.ServerOptions(data_dir=data_dir, port=server.free_port(), start_timeout=60))
+    state_file.write_text(saved)
+    graph_driver.close_driver()
+    assert server.stop(data_dir) is not None
+    assert server.read_state(data_dir) is None

@@ -18,24 +18,29 @@ from pathlib import Path
 import pytest
 
 from appdb import keys as apikeys
+from config import set_settings
 from pipeline.run import ingest_snapshot
 from queries.service import execute, load_validated, select
 from tests.api.live_server import live_api
 from tests.api.test_dashboard_browser import CHROMIUM, FLAGS
-from tests.conftest import DATA
+from tests.conftest import DATA, _wipe, wipe_app_db
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(1800)]
 REPO = Path(__file__).resolve().parents[2]
 BUDGET_MS = 8000
 
 
-@pytest.fixture()
-def server(neo4j: str) -> Iterator[tuple[str, list[str]]]:
+@pytest.fixture(scope="module")
+def server(neo4j_uri: str) -> Iterator[tuple[str, list[str]]]:
+    # Module scope: both tests only read (each makes its own viewer key): one load, one uvicorn for both.
+    set_settings(None)
+    _wipe()
+    wipe_app_db()
     runs = []
     for day in ("day1", "day2"):
         runs.append(ingest_snapshot(DATA / "snapshots" / "handwritten" / day).run_id)
         execute(select(load_validated()))
-    with live_api(neo4j) as base:
+    with live_api(neo4j_uri) as base:
         yield base, runs
 
 

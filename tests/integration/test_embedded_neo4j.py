@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import time
 from urllib.parse import urlparse
 
-import neo4j as neo4j_lib
 import pytest
 from neo4j.exceptions import ClientError
 
@@ -49,40 +45,6 @@ def test_second_start_on_the_same_folder_or_port_is_refused(neo4j: str, tmp_path
         server.start(server.ServerOptions(data_dir=tmp_path / "other", port=port))
 
 
-def test_crash_recovery_and_folder_lock(tmp_path) -> None:
-    """SIGKILL mid-life, restart recovers committed data; a second process on the folder is refused."""
-    data = tmp_path / "store"
-    state = server.start(
-        server.ServerOptions(data_dir=data, port=server.free_port(), heap="512m", pagecache="64m")
-    )
-    try:
-        with neo4j_lib.GraphDatabase.driver(state.uri) as d:
-            d.execute_query("CREATE (:Durable {v: 7})", database_="neo4j")
-        os.kill(state.pid, signal.SIGKILL)
-        _wait_gone(state.pid)
-        state = server.start(
-            server.ServerOptions(data_dir=data, port=server.free_port(), heap="512m", pagecache="64m")
-        )
-        with neo4j_lib.GraphDatabase.driver(state.uri) as d:
-            records = d.execute_query("MATCH (n:Durable) RETURN n.v AS v", database_="neo4j").records
-        assert [r["v"] for r in records] == [7]
-        # Hide our state file so the launcher itself has to meet Neo4j's store lock.
-        state_file = data / "invgraph-neo4j.json"
-        saved = state_file.read_text()
-        state_file.unlink()
-        with pytest.raises(EmbeddedError, match="locked by another Neo4j process"):
-            server.start(server.ServerOptions(data_dir=data, port=server.free_port(), start_timeout=60))
-        state_file.write_text(saved)
-    finally:
-        assert server.stop(data) is not None
-    assert server.read_state(data) is None
-
-
-def _wait_gone(pid: int) -> None:
-    for _ in range(100):
-        try:
-            os.waitpid(pid, os.WNOHANG)
-            os.kill(pid, 0)
-        except (ChildProcessError, ProcessLookupError):
-            return
-        time.sleep(0.1)
+# SIGKILL then recovery of committed data, the store lock against a second process, and `stop` clearing
+# the state file are checked in tests/acceptance/test_neo4j_stopped_mid_ingest.py, on the Neo4j that test
+# starts and kills anyway (three JVM start-ups less than a test of their own).

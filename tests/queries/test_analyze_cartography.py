@@ -14,6 +14,7 @@ Cartography's ``exposed_internet`` left exactly as its job wrote it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +24,12 @@ from cartography.intel.aws import iam
 from cartography.util import run_typed_analysis_and_ensure_deps
 
 from analysis.privileges.creep import creep
+from config import set_settings
 from graph import driver
 from history.drift import Filters
 from pipeline.analyze import analyze
 from queries.drift import drift
+from tests.conftest import _wipe, wipe_app_db
 from tests.queries import cartography_aws_network, cartography_gcp, cartography_k8s
 from tests.queries import test_cartography_compat as compat
 
@@ -62,21 +65,26 @@ def _cartography_marks() -> dict[str, Any]:
     }
 
 
-@pytest.fixture()
-def two_runs(neo4j: str, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+@pytest.fixture(scope="module")
+def two_runs(neo4j_uri: str) -> Iterator[list[Any]]:
+    # Module scope: both tests only read the graph the two syncs and analyses leave (one pass, not two).
+    set_settings(None)
+    _wipe()
+    wipe_app_db()
     # A graph Cartography built alone has none of our uniqueness constraints; ours on IpRange.id (left by
     # earlier tests' ingests) would refuse Cartography's GCP loader, which creates a second IpRange node per
     # CIDR under its GCPIpRange label (docs/cartography.md).
     driver.write("DROP CONSTRAINT iprange_id IF EXISTS")
     reports = []
-    for day, tag in ((compat.DAY1, TAGS[0]), (DAY2, TAGS[1])):
-        with driver.session() as session:
-            _sync(session, day, tag, monkeypatch)
-        marks = _cartography_marks()
-        assert marks, "Cartography's exposure job marked nothing: the comparison below would be empty"
-        reports.append(analyze(from_cartography=True))
-        assert _cartography_marks() == marks  # exposed_internet is Cartography's: never written by us
-    return reports
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        for day, tag in ((compat.DAY1, TAGS[0]), (DAY2, TAGS[1])):
+            with driver.session() as session:
+                _sync(session, day, tag, monkeypatch)
+            marks = _cartography_marks()
+            assert marks, "Cartography's exposure job marked nothing: the comparison below would be empty"
+            reports.append(analyze(from_cartography=True))
+            assert _cartography_marks() == marks  # exposed_internet is Cartography's: never written by us
+    yield reports
 
 
 def test_analyze_on_a_cartography_graph(two_runs: list[Any]) -> None:

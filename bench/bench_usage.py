@@ -251,15 +251,17 @@ def main() -> None:
         ctx = report.context
         assert ctx is not None
         results = report.modules
+        recomputed: list[int] = []
         run = {
             "privileges": lambda: steps.privileges_step(ctx, results),
-            "usage": lambda: usage.usage_step(ctx, results),
+            "usage": lambda: recomputed.append(usage.usage_step(ctx, results)["recomputed"]),
         }
         seconds = {name: _seconds(fn) for name, fn in run.items()}
         again = {name: _seconds(fn) for name, fn in run.items()}
         heap = {name: _heap(fn) for name, fn in run.items()}
         counted = len(usage.report()["principals"])
     print(f"principals with usage data: {counted} (of {args.principals} written)")
+    print(f"usage step recomputed {recomputed[0]} principals on the first run, {recomputed[1]} unchanged")
     print(f"{'step':<12}{'first run s':>12}{'unchanged s':>13}{'heap peak MB':>15}")
     for name in run:
         print(f"{name:<12}{seconds[name]:>12.1f}{again[name]:>13.1f}{heap[name]:>15.0f}")

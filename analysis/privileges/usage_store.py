@@ -46,9 +46,25 @@ def ensure_schema() -> None:
 
 
 def _row(u: PrincipalUsage) -> dict[str, Any]:
-    doc = u.to_dict()
-    row = {k: doc[k] for k in ("id", "name", "kind", "scope", "provider", *_SUMMARY)}
-    row["unused"] = json.dumps([x["permission"] for x in doc["unused"]])
+    # The fields of ``u.to_dict()`` the record keeps, read directly: ``asdict`` deep-copies the proposal and
+    # every unused item, which cost more than the rest of the row.
+    row: dict[str, Any] = {
+        "id": u.id,
+        "name": u.name,
+        "kind": u.kind,
+        "scope": u.scope,
+        "provider": u.provider,
+        "status": u.status,
+        "granted": u.granted,
+        "used": u.used,
+        "ratio": u.ratio,
+        "unused_count": len(u.unused),
+        "unused_credentials": sum(1 for c in u.credentials if c.status == "unused"),
+        "principal_unused": u.principal_unused,
+        "last_activity": u.last_activity,
+        "window_days": u.window_days,
+    }
+    row["unused"] = json.dumps([x.permission for x in u.unused])
     body = json.dumps({k: row[k] for k in (*_SUMMARY, "unused")}, sort_keys=True)
     row["sha256"] = hashlib.sha256(body.encode()).hexdigest()
     return row

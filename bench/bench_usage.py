@@ -4,8 +4,9 @@ Writes one account with ``--principals`` IAM roles and users (a quarter users, e
 get-access-key-last-used answer and a credential-report row), each with 1-3 of 24 managed policies and an
 ACTION_LEVEL last-accessed report of 8-20 services, ingests it with no post-ingest step, then runs the
 ``privileges`` step and the ``usage`` step one after the other: wall time of each on the first run (every
-record written), again on an unchanged graph (the nightly case: nothing to write), then (a third pass) the
-Python heap peak of each under tracemalloc. Goal: usage adds < 25 % to privileges.
+record written), again on an unchanged graph (the nightly case: nothing to write, and the usage step skips
+every principal whose inputs and verdict window are unchanged — it prints how many it recomputed), then (a
+third pass) the Python heap peak of each under tracemalloc. Goal: usage adds < 25 % to privileges.
 
     .venv/bin/python bench/bench_usage.py [--principals 10000]
 """

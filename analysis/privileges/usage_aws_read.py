@@ -96,9 +96,9 @@ _FRESH = " AND ".join(
 READ = f"""
 MATCH (:AWSAccount {{id: $account}})-[:RESOURCE]->(p:AWSPrincipal)
 WHERE p:AWSUser OR p:AWSRole OR p:AWSGroup
-OPTIONAL MATCH (p)-[:AWS_ACCESS_KEY]->(key:AccountAccessKey)
-WITH p, key ORDER BY key.id
-WITH p, collect(key) AS ks
+OPTIONAL MATCH (p)-[:AWS_ACCESS_KEY]->(ak:AccountAccessKey)
+WITH p, ak ORDER BY ak.id
+WITH p, collect(ak) AS ks
 OPTIONAL MATCH (r:PrincipalPermissions {{principal_id: p.arn, latest: true}})
 WITH p, ks, [x IN labels(p) WHERE x IN ['AWSUser', 'AWSRole', 'AWSGroup']][0] AS label,
      CASE WHEN r.removed THEN null ELSE r.sha256 END AS entries_sha

@@ -90,11 +90,12 @@ def _sequence(root: Path, skip: bool, monkeypatch: pytest.MonkeyPatch) -> list[t
     _wipe()
     write_aws(root)
     if not skip:
-        index = next(i for i, s in enumerate(post_ingest.STEPS) if s.name == "usage")
         reference = post_ingest.PostIngestStep(
             "usage", lambda ctx, res: usage.run_usage(ctx, res, skip_unchanged=False), order=15
         )
-        monkeypatch.setitem(post_ingest.STEPS, index, reference)
+        steps = [reference if s.name == "usage" else s for s in post_ingest.STEPS]
+        assert reference in steps
+        monkeypatch.setattr(post_ingest, "STEPS", steps)
     out, run_ids = [], []
     for when, before, _expected in RUNS:
         if before is not None:

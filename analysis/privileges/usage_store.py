@@ -214,6 +214,8 @@ def mark_nodes(usages: Iterable[PrincipalUsage], keys: dict[str, list[dict[str, 
     for label, rows in keys.items():
         if label not in ("AccountAccessKey", "GCPServiceAccountKey"):
             raise ValueError(f"unexpected key label {label!r}")
+        if not rows:  # every principal skipped: no round trip
+            continue
         driver.write(
             f"UNWIND $rows AS row MATCH (k:{label} {{id: row.id}}) "
             "WITH k, row, CASE WHEN row.last_used IS NULL THEN null ELSE datetime(row.last_used) END AS last "

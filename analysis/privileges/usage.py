@@ -18,7 +18,7 @@ from typing import Any
 
 from analysis.privileges import usage_store
 from analysis.privileges.steps import PROVIDERS, Provider, collected_scopes
-from analysis.privileges.usage_aws import usage_for_account
+from analysis.privileges.usage_aws import evaluate, usage_for_account
 from analysis.privileges.usage_gcp import usage_for_scope
 from analysis.privileges.usage_k8s import usage_for_cluster
 from analysis.privileges.usage_model import UNUSED_DAYS, PrincipalUsage, not_collected
@@ -41,15 +41,19 @@ _EXTRA = {
 LAST_SECONDS: list[float] = []  # the latest step's duration, for the benchmark
 
 
-def _aws(scope: str, now: datetime, days: int) -> tuple[list[PrincipalUsage], KeyRows]:
-    usages = usage_for_account(scope, now, days)
+def _aws_keys(usages: list[PrincipalUsage]) -> KeyRows:
     keys = [
         {"id": c.id, "last_used": c.last_used, "evidence": c.evidence or None, "status": c.status}
         for u in usages
         for c in u.credentials
         if c.type == "access_key"
     ]
-    return usages, {"AccountAccessKey": keys}
+    return {"AccountAccessKey": keys}
+
+
+def _aws(scope: str, now: datetime, days: int) -> tuple[list[PrincipalUsage], KeyRows]:
+    usages = usage_for_account(scope, now, days)
+    return usages, _aws_keys(usages)
 
 
 def _gcp(scope: str, now: datetime, days: int) -> tuple[list[PrincipalUsage], KeyRows]:
@@ -87,25 +91,40 @@ COMPUTE: dict[str, Callable[[str, datetime, int], tuple[list[PrincipalUsage], Ke
 
 
 def usage_step(ctx: RunContext, results: list[ModuleResult]) -> dict[str, Any]:
+    return run_usage(ctx, results, skip_unchanged=True)
+
+
+def run_usage(ctx: RunContext, results: list[ModuleResult], skip_unchanged: bool) -> dict[str, Any]:
+    """The step; ``skip_unchanged=False`` recomputes every principal (the reference the skip is tested
+    against: tests/privileges/test_usage_skip.py)."""
     start = time.perf_counter()
     usage_store.ensure_schema()
     now = ctx.collected_at if ctx.collected_at.tzinfo else ctx.collected_at.replace(tzinfo=UTC)
     done: dict[str, list[str]] = {}
-    changed = 0
+    changed = recomputed = 0
     for provider in PROVIDERS:
         watched = Provider(
             provider.name, provider.modules + _EXTRA[provider.name], provider.compute, provider.record_scope
         )
         fresh, _kept = collected_scopes(watched, results)
         for scope in sorted({provider.record_scope(s) for s in fresh}):
-            usages, keys = COMPUTE[provider.name](scope, now, UNUSED_DAYS)
-            changed += usage_store.save_changes(ctx.run_id, ctx.update_tag, provider.name, scope, usages)
+            stamps = None
+            if provider.name == "aws":  # skips the principals whose stored head still holds
+                found = evaluate(scope, now, UNUSED_DAYS, changed_only=skip_unchanged)
+                usages, keys = [u for u, _i, _h in found], _aws_keys([u for u, _i, _h in found])
+                stamps = {u.id: (inputs, h) for u, inputs, h in found}
+            else:
+                usages, keys = COMPUTE[provider.name](scope, now, UNUSED_DAYS)
+            changed += usage_store.save_changes(
+                ctx.run_id, ctx.update_tag, provider.name, scope, usages, stamps
+            )
+            recomputed += len(usages)
             usage_store.mark_nodes(usages, keys)
         if fresh:
             done[provider.name] = sorted({provider.record_scope(s) for s in fresh})
     LAST_SECONDS[:] = [time.perf_counter() - start]
-    log.info("usage: %d summaries changed in %.1fs", changed, LAST_SECONDS[0])
-    return {"scopes": done, "changed": changed}
+    log.info("usage: %d recomputed, %d changed in %.1fs", recomputed, changed, LAST_SECONDS[0])
+    return {"scopes": done, "changed": changed, "recomputed": recomputed}
 
 
 # After privileges (10): the granted side is the effective permissions it stores.

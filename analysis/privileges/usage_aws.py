@@ -18,51 +18,21 @@ from typing import Any
 
 from analysis.privileges.aws_actions import ALL, KNOWN_SERVICES, service_of
 from analysis.privileges.aws_model import EffectivePermissions
+from analysis.privileges.usage_aws_read import read_principals
 from analysis.privileges.usage_model import (
     Credential,
+    Horizon,
     PrincipalUsage,
     Unused,
     iso,
     not_collected,
     ratio,
-    unused_since,
     window,
 )
 from analysis.privileges.usage_policy import propose_aws_policy
-from graph import driver
 
 TRACKING_DAYS = 400  # IAM last accessed information: the trailing 400 days
 _KIND = {"AWSUser": "aws-user", "AWSRole": "aws-role", "AWSGroup": "aws-group"}
-
-# Temporal properties come back as their ISO text (``toString``): the driver's own DateTime hydration costs
-# more than the rest of the row, and the parsed value is the same (microseconds, same offset). The permission
-# entries are fetched once per distinct record (``ENTRIES``): principals sharing policies share the text.
-READ = """
-MATCH (:AWSAccount {id: $account})-[:RESOURCE]->(p:AWSPrincipal)
-WHERE p:AWSUser OR p:AWSRole OR p:AWSGroup
-OPTIONAL MATCH (p)-[:AWS_ACCESS_KEY]->(k:AccountAccessKey)
-WITH p, collect(k {.id, .status, createdate_dt: toString(k.createdate_dt),
-                   lastuseddate_dt: toString(k.lastuseddate_dt), .lastused_collected}) AS keys
-OPTIONAL MATCH (r:PrincipalPermissions {principal_id: p.arn, latest: true})
-RETURN p.arn AS arn, p.name AS name,
-       [x IN labels(p) WHERE x IN ['AWSUser', 'AWSRole', 'AWSGroup']][0] AS label,
-       toString(p.createdate_dt) AS created, p.services_last_accessed AS report,
-       toString(p.lastused) AS role_last_used, p.admin_equivalent AS admin,
-       toString(p.credential_report_at) AS report_at, p.password_enabled AS password,
-       toString(p.password_last_used) AS password_last_used,
-       toString(p.password_last_changed) AS password_changed,
-       toString(p.access_key_1_last_rotated) AS k1_rotated, toString(p.access_key_1_last_used) AS k1_used,
-       toString(p.access_key_2_last_rotated) AS k2_rotated, toString(p.access_key_2_last_used) AS k2_used,
-       keys, CASE WHEN r.removed THEN null ELSE r.sha256 END AS entries_sha
-"""
-ENTRIES = """
-MATCH (:AWSAccount {id: $account})-[:RESOURCE]->(p:AWSPrincipal)
-WHERE p:AWSUser OR p:AWSRole OR p:AWSGroup
-MATCH (r:PrincipalPermissions {principal_id: p.arn, latest: true})
-WHERE NOT coalesce(r.removed, false)
-WITH DISTINCT r.sha256 AS sha, r.entries AS entries
-RETURN sha, entries
-"""
 
 
 def _dt(value: Any) -> datetime | None:
@@ -106,7 +76,7 @@ def _permissions(
     u: PrincipalUsage,
     row: dict[str, Any],
     report: list[dict[str, Any]],
-    now: datetime,
+    h: Horizon,
     created: datetime | None,
 ) -> datetime | None:
     """Fill granted / used / ratio / unused / proposal from the report; returns the latest service use."""
@@ -122,11 +92,11 @@ def _permissions(
             latest = max(latest, last) if latest else last
         if ns not in granted:
             continue
-        if last is not None and not unused_since(last, created, now, win):
+        if last is not None and not h.unused_since(last, created, win):
             used_services.add(ns)
             tracked = svc.get("TrackedActionsLastAccessed")
             acted = [a for a in tracked or [] if _dt(a.get("LastAccessedTime"))]
-            recent = [a for a in acted if not unused_since(_dt(a["LastAccessedTime"]), created, now, win)]
+            recent = [a for a in acted if not h.unused_since(_dt(a["LastAccessedTime"]), created, win)]
             for a in recent:
                 name = _action(ns, a["ActionName"])
                 used_atoms.add(name.lower())
@@ -135,9 +105,9 @@ def _permissions(
                 used_atoms.add(f"{ns}:*")
             for a in tracked or []:
                 when = _dt(a.get("LastAccessedTime"))
-                if unused_since(when, created, now, win):
+                if h.unused_since(when, created, win):
                     u.unused.append(Unused(_action(ns, a["ActionName"]), iso(when), "action tracked by AWS"))
-        elif unused_since(last, created, now, win):
+        elif h.unused_since(last, created, win):
             u.unused.append(Unused(ns, iso(last), svc.get("ServiceName") or ""))
     u.granted, u.used = len(granted), len(used_services)
     u.ratio = ratio(len(used_services), len(granted))
@@ -147,7 +117,7 @@ def _permissions(
     return latest
 
 
-def _key_credentials(row: dict[str, Any], now: datetime, win: int) -> list[Credential]:
+def _key_credentials(row: dict[str, Any], h: Horizon, win: int) -> list[Credential]:
     slots = [(_dt(row["k1_rotated"]), _dt(row["k1_used"])), (_dt(row["k2_rotated"]), _dt(row["k2_used"]))]
     out = []
     for k in sorted(row["keys"], key=lambda k: k["id"]):
@@ -167,26 +137,33 @@ def _key_credentials(row: dict[str, Any], now: datetime, win: int) -> list[Crede
         if k.get("status") != "Active":
             out.append(Credential("access_key", k["id"], "inactive", iso(last), evidence))
             continue
-        status = "unused" if unused_since(last, created, now, win) else "used"
+        status = "unused" if h.unused_since(last, created, win) else "used"
         out.append(Credential("access_key", k["id"], status, iso(last), evidence))
     if row["report_at"] is not None and row["password"]:
         last = _dt(row["password_last_used"])
         since = _dt(row["password_changed"]) or _dt(row["created"])
-        status = "unused" if unused_since(last, since, now, win) else "used"
+        status = "unused" if h.unused_since(last, since, win) else "used"
         out.append(Credential("password", row["arn"], status, iso(last), "credential report"))
     return out
 
 
 def usage_for_account(account: str, now: datetime, unused_days: int) -> list[PrincipalUsage]:
+    """Every principal of the account, computed from the graph as of ``now``."""
+    return [u for u, _inputs, _h in evaluate(account, now, unused_days, changed_only=False)]
+
+
+def evaluate(
+    account: str, now: datetime, unused_days: int, changed_only: bool
+) -> list[tuple[PrincipalUsage, str, Horizon]]:
+    """(usage, its inputs text, the time range its verdicts hold) per principal; with ``changed_only``
+    only the principals whose stored head does not still hold (usage_aws_read.py)."""
     out = []
     win = window(unused_days, TRACKING_DAYS)
-    texts = {r["sha"]: r["entries"] for r in driver.read(ENTRIES, {"account": account})}
-    for row in driver.read(READ, {"account": account}):
-        sha = row.pop("entries_sha")
-        row["entries"] = texts.get(sha) if sha is not None else None
+    for row in read_principals(account, now, unused_days, changed_only):
+        h = Horizon(now)
         kind, created = _KIND[row["label"]], _dt(row["created"])
         report = json.loads(row["report"]) if row["report"] else None
-        credentials = _key_credentials(row, now, win) if kind == "aws-user" else []
+        credentials = _key_credentials(row, h, win) if kind == "aws-user" else []
         role_used = _dt(row["role_last_used"])
         evidence = [c.evidence for c in credentials if c.status != "not collected"]
         if report is None and not evidence and role_used is None:
@@ -199,7 +176,7 @@ def usage_for_account(account: str, now: datetime, unused_days: int) -> list[Pri
                 bool(row["admin"]),
             )
             missing.credentials = credentials  # each one "not collected": the keys' nodes say so too
-            out.append(missing)
+            out.append((missing, row["inputs"], h))
             continue
         u = PrincipalUsage(
             row["arn"],
@@ -217,7 +194,7 @@ def usage_for_account(account: str, now: datetime, unused_days: int) -> list[Pri
             u.reason = "permissions: no get-service-last-accessed-details report"
         activity = [role_used] + [_dt(c.last_used) for c in credentials if c.status != "not collected"]
         if report is not None:
-            activity.append(_permissions(u, row, report, now, created))
+            activity.append(_permissions(u, row, report, h, created))
             evidence.insert(0, f"service last accessed, AWS tracks {TRACKING_DAYS} days")
         elif role_used is not None:
             evidence.append("RoleLastUsed")
@@ -229,6 +206,6 @@ def usage_for_account(account: str, now: datetime, unused_days: int) -> list[Pri
         # when every one of them was collected.
         complete = all(c.status != "not collected" for c in credentials)
         if kind != "aws-group" and (report is not None or (kind == "aws-user" and complete) or role_used):
-            u.principal_unused = unused_since(last, created, now, win)
-        out.append(u)
+            u.principal_unused = h.unused_since(last, created, win)
+        out.append((u, row["inputs"], h))
     return out

@@ -35,6 +35,31 @@ def unused_since(last: datetime | None, created: datetime | None, now: datetime,
     return created is None or now - created >= window
 
 
+@dataclass
+class Horizon:
+    """The verdicts of one evaluation at ``now``, and the instants between which they all hold.
+
+    Every *unused* verdict is a step in time: ``unused_since`` turns true at ``(last or created) + window``
+    and stays true. So what was computed at ``now`` holds unchanged for any instant in ``[since, until)``:
+    ``since`` the latest step already taken (None: none), ``until`` the earliest step still ahead (None:
+    none) — the step skips a principal with unchanged inputs only while its run's time is in that range.
+    """
+
+    now: datetime
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def unused_since(self, last: datetime | None, created: datetime | None, window_days: int) -> bool:
+        base = last if last is not None else created
+        if base is not None:
+            step = base + timedelta(days=window_days)
+            if step > self.now:
+                self.until = step if self.until is None else min(self.until, step)
+            else:
+                self.since = step if self.since is None else max(self.since, step)
+        return unused_since(last, created, self.now, window_days)
+
+
 def window(requested: int, tracking: int | None) -> int:
     """The window applied: the requested days, capped by what the provider tracks."""
     return requested if tracking is None else min(requested, tracking)

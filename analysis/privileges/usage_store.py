@@ -3,7 +3,10 @@
 One record per principal *version* ``{principal_id, name, kind, scope, provider, run_id, update_tag, sha256,
 status, granted, used, ratio, unused_count, unused_credentials, principal_unused, last_activity, window_days,
 unused (JSON list of what was unused), latest}`` — like ``PrincipalPermissions`` (store.py), so storage grows
-with changes, not with principals × runs, and creep can ask "unused since when".
+with changes, not with principals × runs, and creep can ask "unused since when". An AWS head also keeps what
+lets the next run skip the principal (usage_aws_read.py): ``inputs`` (the computation's inputs as one text),
+``valid_since`` / ``valid_until`` (the run times for which its verdicts hold); these are bookkeeping, set in
+place on the head when only they change, never a new version.
 
 The step also writes what the controls read onto the inventory nodes: ``usage_status``, ``usage_ratio``,
 ``usage_last_activity``, ``usage_window_days``, ``usage_unused`` on principals; ``usage_last_used`` /
@@ -14,10 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from analysis.privileges.usage_model import PrincipalUsage
+from analysis.privileges.usage_model import Horizon, PrincipalUsage
 from graph import driver
 
 SCHEMA = [
@@ -43,9 +46,25 @@ def ensure_schema() -> None:
 
 
 def _row(u: PrincipalUsage) -> dict[str, Any]:
-    doc = u.to_dict()
-    row = {k: doc[k] for k in ("id", "name", "kind", "scope", "provider", *_SUMMARY)}
-    row["unused"] = json.dumps([x["permission"] for x in doc["unused"]])
+    # The fields of ``u.to_dict()`` the record keeps, read directly: ``asdict`` deep-copies the proposal and
+    # every unused item, which cost more than the rest of the row.
+    row: dict[str, Any] = {
+        "id": u.id,
+        "name": u.name,
+        "kind": u.kind,
+        "scope": u.scope,
+        "provider": u.provider,
+        "status": u.status,
+        "granted": u.granted,
+        "used": u.used,
+        "ratio": u.ratio,
+        "unused_count": len(u.unused),
+        "unused_credentials": sum(1 for c in u.credentials if c.status == "unused"),
+        "principal_unused": u.principal_unused,
+        "last_activity": u.last_activity,
+        "window_days": u.window_days,
+    }
+    row["unused"] = json.dumps([x.permission for x in u.unused])
     body = json.dumps({k: row[k] for k in (*_SUMMARY, "unused")}, sort_keys=True)
     row["sha256"] = hashlib.sha256(body.encode()).hexdigest()
     return row
@@ -66,16 +85,61 @@ SET r = row
 """
 
 
-def save_changes(run_id: str, tag: int, provider: str, scope: str, usages: Iterable[PrincipalUsage]) -> int:
+Stamps = Mapping[str, tuple[str, Horizon]]  # principal id -> (inputs text, when its verdicts hold)
+HEADS = """
+UNWIND $ids AS id
+MATCH (r:PrincipalUsage {principal_id: id, latest: true})
+WHERE r.provider = $provider AND r.scope = $scope
+RETURN id, r.sha256 AS sha, r.inputs AS inputs, r.valid_since AS since, r.valid_until AS until
+"""
+RESTAMP = """
+UNWIND $rows AS row
+MATCH (r:PrincipalUsage {principal_id: row.id, latest: true})
+SET r.inputs = row.inputs, r.valid_since = row.valid_since, r.valid_until = row.valid_until
+"""
+
+
+def _native(value: Any) -> Any:
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+def _stamp(stamps: Stamps | None, pid: str) -> dict[str, Any]:
+    if stamps is None or pid not in stamps:
+        return {}
+    inputs, h = stamps[pid]
+    return {"inputs": inputs, "valid_since": h.since, "valid_until": h.until}
+
+
+def save_changes(
+    run_id: str,
+    tag: int,
+    provider: str,
+    scope: str,
+    usages: Iterable[PrincipalUsage],
+    stamps: Stamps | None = None,
+) -> int:
+    """Write a new record for each principal whose summary changed; refresh the stamps (``stamps``: only
+    AWS) of the others in place. Returns how many records were written."""
+    all_rows = list(map(_row, usages))
+    if not all_rows:
+        return 0
     heads = {
-        r["id"]: r["sha"]
+        r["id"]: r
         for r in driver.read(
-            "MATCH (r:PrincipalUsage {provider: $provider, scope: $scope, latest: true}) "
-            "RETURN r.principal_id AS id, r.sha256 AS sha",
-            {"provider": provider, "scope": scope},
+            HEADS, {"ids": [row["id"] for row in all_rows], "provider": provider, "scope": scope}
         )
     }
-    rows = [row for row in map(_row, usages) if heads.get(row["id"]) != row["sha256"]]
+    rows, restamp = [], []
+    for row in all_rows:
+        head, stamp = heads.get(row["id"]), _stamp(stamps, row["id"])
+        if head is None or head["sha"] != row["sha256"]:
+            rows.append(row | stamp)
+        elif stamp and (head["inputs"], _native(head["since"]), _native(head["until"])) != tuple(
+            stamp.values()
+        ):
+            restamp.append({"id": row["id"]} | stamp)
+    for start in range(0, len(restamp), 5_000):
+        driver.write(RESTAMP, {"rows": restamp[start : start + 5_000]})
     for start in range(0, len(rows), 5_000):
         batch = rows[start : start + 5_000]
         records = [
@@ -150,6 +214,8 @@ def mark_nodes(usages: Iterable[PrincipalUsage], keys: dict[str, list[dict[str, 
     for label, rows in keys.items():
         if label not in ("AccountAccessKey", "GCPServiceAccountKey"):
             raise ValueError(f"unexpected key label {label!r}")
+        if not rows:  # every principal skipped: no round trip
+            continue
         driver.write(
             f"UNWIND $rows AS row MATCH (k:{label} {{id: row.id}}) "
             "WITH k, row, CASE WHEN row.last_used IS NULL THEN null ELSE datetime(row.last_used) END AS last "

@@ -316,12 +316,14 @@ def exposure_drift(
             "allowed": allowed,
         }
         runs = (old_run["run_id"], new_run["run_id"])
+        # Asset digests hold for any hop bound (exposed assets do not depend on it).
+        indexed = digests and index and bool(old_run["asset_digests"] and new_run["asset_digests"])
         # Digests hold for the hop bound they were computed with (the default); others compare node by node.
         digests = digests and old_run["digest_hops"] == new_run["digest_hops"] == hops_cap
         same = {k: digests and old_run[k] is not None and old_run[k] == new_run[k] for k in _RUN_DIGESTS}
         if same["assets_digest"]:  # the same exposed assets in both runs, whatever the filter
             assets = {"newly_reachable": [], "no_longer_reachable": [], "changed": []}
-        elif digests and index and old_run["asset_digests"] and new_run["asset_digests"]:
+        elif indexed:
             assets = drift_assets.indexed_changes(clock, runs[0], runs[1], filters)  # changed groups only
         else:
             assets = drift_assets.all_changes(clock, runs[0], runs[1], filters)

@@ -32,8 +32,8 @@ def _side(run: str, other: str, column: str) -> str:
     or has another digest: the group of each. Index lookups by (run_id, node_id); nothing else sent back."""
     return _MATCH.replace("$run", run) + (
         f"OPTIONAL MATCH (m:ExposureNode {{run_id: {other}, node_id: n.node_id}})\n"
-        "WITH n, m WHERE m IS NULL OR NOT m:ExposedAsset\n"
-        "  OR m.asset_digest IS NULL OR n.asset_digest IS NULL OR m.asset_digest <> n.asset_digest\n"
+        # a missing twin or digest compares as null: differs
+        "WITH n, m WHERE coalesce(m.asset_digest <> n.asset_digest, true) OR NOT m:ExposedAsset\n"
         f"RETURN collect(DISTINCT n.asset_group) AS {column}"
     )
 

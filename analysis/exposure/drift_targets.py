@@ -19,18 +19,10 @@ from analysis.exposure.paths import TARGET_BY_ID, TARGETS, TARGETS_ANY_LABEL, _C
 _ORDER = "n.sensitivity DESC, n.dist, n.node_id"  # the target queries' order (paths.py)
 
 
-def _sorts_after(x: str, b: str) -> str:
-    """Cypher: ``x`` comes after ``b`` in _ORDER (sensitivity descending puts null first, as ORDER BY)."""
-    sens = (
-        f"CASE WHEN {x}.sensitivity IS NULL AND {b}.sensitivity IS NULL THEN 0 "
-        f"WHEN {x}.sensitivity IS NULL THEN -1 WHEN {b}.sensitivity IS NULL THEN 1 "
-        f"WHEN {x}.sensitivity > {b}.sensitivity THEN -1 "
-        f"WHEN {x}.sensitivity < {b}.sensitivity THEN 1 ELSE 0 END"
-    )
-    return (
-        f"({sens} > 0 OR ({sens} = 0 AND ({x}.dist > {b}.dist "
-        f"OR ({x}.dist = {b}.dist AND {x}.node_id > {b}.node_id))))"
-    )
+def _key(x: str) -> str:
+    """Cypher: ``x``'s place in _ORDER as a list (lists compare in dictionary order); sensitivity negated, a
+    null one first, as ORDER BY … DESC puts it."""
+    return f"[coalesce(-{x}.sensitivity, -1.0e308), {x}.dist, {x}.node_id]"
 
 
 def _list(query: str, run: str, column: str) -> str:
@@ -44,8 +36,9 @@ def _differ(side: str, other_run: str, other_cut: str, other_last: str, column: 
     return (
         f"CALL ({side}, {other_cut}, {other_last}) {{ UNWIND {side} AS x\n"
         f"  OPTIONAL MATCH (t:ExposureNode {{run_id: {other_run}, node_id: x.node_id}})\n"
-        "  WITH x, t WHERE t IS NULL OR t.path_digest IS NULL OR x.path_digest IS NULL\n"
-        f"    OR t.path_digest <> x.path_digest OR ({other_cut} AND {_sorts_after('t', other_last)})\n"
+        # a missing twin or digest compares as null: differs
+        f"  WITH x, t WHERE coalesce(t.path_digest <> x.path_digest, true)\n"
+        f"    OR ({other_cut} AND {_key('t')} > {_key(other_last)})\n"
         f"  RETURN collect(x.node_id) AS {column} }}\n"
     )
 

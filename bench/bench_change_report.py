@@ -1,27 +1,34 @@
 """Benchmark: the nightly report (all sections, HTML) and exposure change between two runs, each printed
 beside the time of the drift query alone for the same runs.
 
-    .venv/bin/python bench/bench_change_report.py [--scale 200] [--nodes 1000000] [--reuse] [--no-record]
+    .venv/bin/python bench/bench_change_report.py [--scale 200] [--nodes 1000000] [--reuse] [--share 0.01]
+        [--repeat 3] [--no-record]
 
 1. The sample (``--scale``; 200 ≈ 100k assets) is generated for 3 days; days 1 and 2 are ingested with the
    default post-ingest steps (history, privileges, exposure) and the controls run after each. Timed: the
    whole nightly report day 1 → day 2 rendered as HTML (goal < 10 s), and ``history.drift.drift`` alone.
 2. The graph is grown to ``--nodes`` with the exposure benchmark's synthetic units (bench/bench_exposure.py),
    exposure is recomputed for run 2 on the big graph, and day 3 is ingested (its exposure step runs on the
-   big graph too). Timed: ``exposure_drift(run 2, run 3)`` (goal < 2 s; path digests compared first), the
-   same with ``digests=False`` (the node-by-node comparison runs from before digests get) and drift alone
-   for the same pair.
+   big graph too). Timed, run 2 → 3, best of ``--repeat``: ``exposure_drift`` (goal < 2 s: changed ids found
+   in the database, only those read back), the same with ``index=False`` (main 4063e54's way, kept for runs
+   stored before asset digests: both runs' full target and exposed-asset lists read and compared), with
+   ``digests=False`` once (the node-by-node comparison runs from before digests get) and drift alone for the
+   same pair; whether the three answers are equal.
 3. A change is planted: the first internet-exposed synthetic instance is deleted and run 3's exposure
    recomputed; the timings of step 2 are taken again (now some targets' digests differ).
-``--reuse`` skips the build and runs step 2's timings on the graph a previous run left in the Neo4j that
+4. ``--share`` (default 1 %) of the exposed synthetic instances are changed on top (deleted, another port,
+   admin role, and as many newly exposed), run 3's exposure recomputed, timings taken again.
+``--reuse`` skips the build and runs the timings on the graph a previous run left in the Neo4j that
 NEO4J_URI names (its last three ingest runs), recomputing exposure for runs 2 and 3 first so both are
-stored by the code under test, then step 3. Building the 1M-node graph takes most of an hour on this machine.
+stored by the code under test (so step 2 is "no change"), then steps 3 and 4. Building the 1M-node graph
+takes most of an hour on this machine; ``--nodes 200000 --scale 1`` fits a session.
 Figures go into bench/RESULTS.md under "## Change report (issue 13)". Not a test.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -31,13 +38,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from analysis.exposure import compute  # noqa: E402
+from analysis.exposure.drift import TARGET_CAP, exposure_drift  # noqa: E402
 from analysis.exposure.drift import counts as exposure_counts  # noqa: E402
-from analysis.exposure.drift import exposure_drift  # noqa: E402
+from analysis.exposure.drift_assets import touched_groups  # noqa: E402
+from analysis.exposure.drift_targets import changed_targets  # noqa: E402
+from analysis.exposure.paths import _Clock  # noqa: E402
 from analysis.report.nightly import build  # noqa: E402
 from analysis.report.output import render  # noqa: E402
 from bench.bench_exposure import synthesize  # noqa: E402
 from bench.common import counts, neo4j_for_bench, wipe  # noqa: E402
-from config import get_settings  # noqa: E402
+from config import get_settings, set_settings  # noqa: E402
 from graph import driver  # noqa: E402
 from history.drift import list_runs  # noqa: E402
 from ingest.sample import generate  # noqa: E402
@@ -72,24 +82,98 @@ def _plant_change(run: str) -> str:
     return victim
 
 
-def _exposure_change(runs: list[str], label: str, what: str = "") -> str:
-    """Time exposure change run 2 → 3 both ways beside drift alone; returns the RESULTS.md row."""
-    nodes, rels = counts()
-    exp_s, exp = _best(lambda: exposure_drift(runs[1], runs[2]))
-    # The node-by-node comparison took 24 s here before digests: lift the request limit so it is measured.
-    slow = get_settings().exposure.model_copy(update={"exposure_drift_timeout_s": 600})
-    full_s, full = _best(lambda: exposure_drift(runs[1], runs[2], settings=slow, digests=False))
-    drift_s, _ = _best(lambda: drift(runs[1], runs[2]))
-    figures = exposure_counts(exp)  # type: ignore[arg-type]
-    same = "same answer" if exp == full else "ANSWERS DIFFER"
+def _plant_share(run: str, share: float) -> int:
+    """Step 4: change ``share`` of the exposed synthetic instances and recompute ``run``'s exposure — a
+    quarter each deleted (no longer exposed), moved to the twin open group on another port (22 <-> 443:
+    port change), running as the unit's admin role (re-scored and new paths), and as many closed public
+    instances moved to an open group (newly exposed). Returns how many exposed instances were touched."""
+    exposed = [r["id"] for r in driver.read(_EXPOSED_SYNTHETIC.replace("LIMIT 1", ""))]
+    k = max(4, round(share * len(exposed)))
+    step = max(1, len(exposed) // k)
+    picked = exposed[::step][:k]
+    gone, ports, admin = picked[0::4], picked[1::4], picked[2::4]
+    driver.write("UNWIND $ids AS id MATCH (i:EC2Instance {id: id}) DETACH DELETE i", {"ids": gone})
+    driver.write(_MOVE_GROUP, {"ids": ports, "flip": True})
+    driver.write(_ADMIN_PROFILE, {"ids": admin})
+    closed = [r["id"] for r in driver.read(_CLOSED_PUBLIC, {"n": len(picked[3::4])})]
+    driver.write(_MOVE_GROUP, {"ids": closed, "flip": False})
+    t = time.perf_counter()
+    compute(run)
     print(
-        f"{nodes:,} nodes: exposure change run 2 → 3 {exp_s:.2f}s (goal < 2 s) {figures} | node-by-node "
-        f"comparison (runs without digests) {full_s:.2f}s, {same} | drift alone {drift_s:.2f}s",
+        f"planted: {len(gone)} exposed instances deleted, {len(ports)} on another port, {len(admin)} "
+        f"running as admin, {len(closed)} newly exposed; exposure recomputed for {run} in "
+        f"{time.perf_counter() - t:.0f}s",
+        flush=True,
+    )
+    return len(gone) + len(ports) + len(admin) + len(closed)
+
+
+# bench_exposure.unit_rows: instance i of unit u is in sg-syn<u>-<j>, j = (i // 20) % 16; groups j % 4 < 2
+# are open to 0.0.0.0/0 (j % 4 == 0: port 22, 1: port 443). flip: j <-> j ^ 1 (an open twin on the other
+# port); else a closed group j moves to j - 2 (open).
+_MOVE_GROUP = """
+UNWIND $ids AS id
+MATCH (i:EC2Instance {id: id})-[r:MEMBER_OF_EC2_SECURITY_GROUP]->(g:EC2SecurityGroup)
+WITH i, r, g, last(split(g.id, '-')) AS tail
+WITH i, r, left(g.id, size(g.id) - size(tail)) AS prefix, toInteger(tail) AS j
+WITH i, r, prefix, CASE WHEN NOT $flip THEN j - 2 WHEN j % 2 = 0 THEN j + 1 ELSE j - 1 END AS k
+MATCH (t:EC2SecurityGroup {id: prefix + toString(k)})
+DELETE r CREATE (i)-[:MEMBER_OF_EC2_SECURITY_GROUP]->(t)
+"""
+_ADMIN_PROFILE = """
+UNWIND $ids AS id
+MATCH (i:EC2Instance {id: id})-[r:INSTANCE_PROFILE]->(p:AWSInstanceProfile)
+MATCH (a:AWSInstanceProfile {id: split(p.id, 'instance-profile/')[0] + 'instance-profile/syn-role-1'})
+DELETE r CREATE (i)-[:INSTANCE_PROFILE]->(a)
+"""
+_CLOSED_PUBLIC = """
+MATCH (i:EC2Instance)-[:MEMBER_OF_EC2_SECURITY_GROUP]->(g:EC2SecurityGroup)
+WHERE i.id STARTS WITH 'i-syn' AND i.publicipaddress IS NOT NULL
+  AND toInteger(last(split(g.id, '-'))) % 4 >= 2
+RETURN i.id AS id ORDER BY id LIMIT $n
+"""
+
+
+_EXPOSURE_RUN = """
+MATCH (r:ExposureRun {ingest_run_id: $ingest, status: 'ok'}) RETURN r.run_id AS id
+ORDER BY r.finished_at DESC LIMIT 1
+"""
+
+
+def _id_queries(runs: list[str]) -> None:
+    """The two queries that find the changed target and exposed-asset ids, alone (one transaction)."""
+    old, new = (driver.read(_EXPOSURE_RUN, {"ingest": r})[0]["id"] for r in runs[1:])
+    none = {"account": None, "cluster": None, "label": None, "target": None, "allowed": None}
+    hops = get_settings().exposure.exposure_default_hops
+    with _Clock(600) as clock:
+        changed_targets(clock, old, new, None, None, hops, TARGET_CAP)
+        touched_groups(clock, old, new, none)
+
+
+def _exposure_change(runs: list[str], label: str, what: str, repeat: int) -> str:
+    """Time exposure change run 2 → 3 three ways beside drift alone; returns the RESULTS.md row."""
+    nodes, rels = counts()
+    exp_s, exp = _best(lambda: exposure_drift(runs[1], runs[2]), repeat)
+    ids_s, _ = _best(lambda: _id_queries(runs), repeat)
+    # main 4063e54's way: both runs' full target and exposed-asset lists read and compared in Python.
+    lists_s, lists = _best(lambda: exposure_drift(runs[1], runs[2], index=False), repeat)
+    # The node-by-node comparison took 46 s on the 1M graph: lift the request limit so it is measured.
+    slow = get_settings().exposure.model_copy(update={"exposure_drift_timeout_s": 600})
+    full_s, full = _best(lambda: exposure_drift(runs[1], runs[2], settings=slow, digests=False), 1)
+    drift_s, _ = _best(lambda: drift(runs[1], runs[2]), repeat)
+    figures = exposure_counts(exp)  # type: ignore[arg-type]
+    same = "same answer" if exp == lists == full else "ANSWERS DIFFER"
+    print(
+        f"{nodes:,} nodes{what}: exposure change run 2 → 3 {exp_s:.3f}s (goal < 2 s; finding the changed "
+        f"ids {ids_s:.3f}s) {figures} | before "
+        f"(full target and asset lists, main 4063e54) {lists_s:.3f}s | node-by-node {full_s:.2f}s | {same} | "
+        f"drift alone {drift_s:.3f}s",
         flush=True,
     )
     return (
-        f"| exposure change (day 2 → 3{what}) {figures} | {nodes:,} nodes / {rels:,} rels ({label}) | "
-        f"**{exp_s:.2f} s** (goal < 2 s; node-by-node comparison {full_s:.2f} s, {same}) | {drift_s:.2f} s |"
+        f"| {what.lstrip('; ')}: {figures} | {nodes:,} nodes / {rels:,} rels ({label}) | "
+        f"**{exp_s:.3f} s** (changed ids found in {ids_s:.3f} s) | {lists_s:.3f} s | {full_s:.2f} s | "
+        f"{same} | {drift_s:.3f} s |"
     )
 
 
@@ -98,8 +182,13 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=200.0)
     ap.add_argument("--nodes", type=int, default=1_000_000)
     ap.add_argument("--reuse", action="store_true", help="time step 2 on the graph a previous run left")
+    ap.add_argument("--share", type=float, default=0.01, help="step 4: share of exposed instances changed")
+    ap.add_argument("--repeat", type=int, default=3, help="best of N for each timing (node-by-node: 1)")
     ap.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
     args = ap.parse_args()
+    # Steps 3 and 4 recompute run 3's exposure twice more: keep run 2's (the default keeps the newest 3).
+    os.environ.setdefault("INVGRAPH_EXPOSURE_KEEP_RUNS", "8")
+    set_settings(None)
     rows: list[str] = []
     with neo4j_for_bench(heap="3g", pagecache="2g"):
         if args.reuse:
@@ -110,31 +199,43 @@ def main() -> None:
                 t = time.perf_counter()
                 compute(run)
                 print(f"exposure recomputed for {run} in {time.perf_counter() - t:.0f}s", flush=True)
-            rows.append(_exposure_change(runs, "the graph a previous run built"))
-            victim = _plant_change(runs[2])
-            rows.append(_exposure_change(runs, "the same graph", f"; exposed instance {victim} deleted"))
+            label, first = "the graph a previous run built", "; no change (both recomputed on one graph)"
         else:
-            rows += _build_and_time(args)
-    if args.no_record:
-        return
+            runs, label = _build_and_time(args, rows)
+            first = "; day 3 as ingested"
+        rows.append(_exposure_change(runs, label, first, args.repeat))
+        victim = _plant_change(runs[2])
+        rows.append(_exposure_change(runs, "same graph", f"; exposed instance {victim} deleted", args.repeat))
+        touched = _plant_share(runs[2], args.share)
+        what = f"; {touched} exposed instances changed (≈ {args.share:.0%}), on top of the deletion"
+        rows.append(_exposure_change(runs, "same graph", what, args.repeat))
+    if not args.no_record:
+        _record(rows)
+
+
+def _record(rows: list[str]) -> None:
+    """Append this run's table as a new subsection at the end of "## Change report (issue 13)"."""
     results = Path(__file__).with_name("RESULTS.md")
     text = results.read_text()
     head = "## Change report (issue 13)"
     if head not in text:
-        text = text.rstrip("\n") + (
-            f"\n\n{head}\n\n`bench/bench_change_report.py`: best of 3 wall-clock runs each, on this 2-core "
-            "machine shared with other jobs.\n\n| measured | graph | time | drift query alone (same runs) |\n"
-            "|---|---|---|---|\n"
-        )
+        text = text.rstrip("\n") + f"\n\n{head}\n"
     start = text.index(head)
     end = text.find("\n## ", start + 1)
     end = len(text) if end < 0 else end + 1
-    body = text[:end].rstrip("\n") + "\n" + "\n".join(rows) + "\n"
+    table = (
+        f"\n#### bench_change_report.py run of {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC\n\n"
+        "| exposure change (day 2 → 3) | graph | time (goal < 2 s) | before: full lists (main 4063e54) | "
+        "node-by-node | answers | drift query alone (same runs) |\n|---|---|---|---|---|---|---|\n"
+        + "\n".join(rows)
+        + "\n"
+    )
+    body = text[:end].rstrip("\n") + "\n" + table
     results.write_text(body + ("\n" + text[end:] if end < len(text) else ""))
 
 
-def _build_and_time(args: argparse.Namespace) -> list[str]:
-    rows = []
+def _build_and_time(args: argparse.Namespace, rows: list[str]) -> tuple[list[str], str]:
+    """Steps 1-2's build: the sample for three days, the nightly report timed, the graph grown."""
     wipe()
     out = Path(tempfile.mkdtemp(prefix="invgraph-bench-change-"))
     generate(out, scale=args.scale, days=3)
@@ -157,7 +258,8 @@ def _build_and_time(args: argparse.Namespace) -> list[str]:
     )
     rows.append(
         f"| nightly report, all sections, HTML (day 1 → 2) | sample scale {args.scale:g}: "
-        f"{nodes:,} nodes / {rels:,} rels | **{report_s:.2f} s** (goal < 10 s) | {drift_s:.2f} s |"
+        f"{nodes:,} nodes / {rels:,} rels | **{report_s:.2f} s** (goal < 10 s) | — | — | — | "
+        f"{drift_s:.2f} s |"
     )
     t = time.perf_counter()
     units = synthesize(args.nodes)
@@ -168,10 +270,7 @@ def _build_and_time(args: argparse.Namespace) -> list[str]:
     runs.append(ingest_snapshot(out / "day-03").run_id)
     print(f"day 3 ingest (with exposure on the big graph) {time.perf_counter() - t:.0f}s", flush=True)
     shutil.rmtree(out, ignore_errors=True)
-    rows.append(_exposure_change(runs, f"sample scale {args.scale:g} + {units} synthetic units"))
-    victim = _plant_change(runs[2])
-    rows.append(_exposure_change(runs, "the same graph", f"; exposed instance {victim} deleted"))
-    return rows
+    return runs, f"sample scale {args.scale:g} + {units} synthetic units"
 
 
 if __name__ == "__main__":

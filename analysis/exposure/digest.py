@@ -14,6 +14,10 @@ score depend on and every incoming hop — and the sorted hashes of the parts be
 target the same digest have the same ancestor subgraph, hence the same paths to it for the hop bound the
 digests were computed with (the default) and every filter, so exposure change only reads and enumerates
 targets whose digest differs.
+
+Asset digests: each directly exposed asset also gets ``asset_digest`` (its row as the assets section reads
+it) and ``asset_group`` (which rows may collapse into one entry), so exposure change compares exposed assets
+id by id in the database and reads back only the groups with a changed member (``drift_assets``).
 """
 
 from __future__ import annotations
@@ -152,6 +156,33 @@ def run_digests(
 ASSET_KEYS = ("node_id", "label", "labels", "account", "cluster", "ports", "exposure_types", "reasons")
 
 
+def asset_key(r: dict[str, Any], node_id: str) -> str:
+    """The assets section's identity of a directly exposed asset (``drift_assets.collapse``), before a lone
+    instance takes back its own id: pods by their place (cluster and reasons), never their uid; replica
+    instances by how they are exposed (ports, types, reasons); anything else by its id."""
+    if r["label"] in EPHEMERAL_LABELS:
+        return f"replicas:{r['label']}:{r['cluster'] or r['account']}:{sorted(r['reasons'] or [])}"
+    if r["label"] in REPLICA_LABELS:
+        how = (sorted(r["ports"] or []), sorted(r["exposure_types"] or []), sorted(r["reasons"] or []))
+        return f"replicas:{r['label']}:{r['account'] or r['cluster']}:{how}"
+    return node_id
+
+
+def _hash(value: Any) -> str:
+    return hashlib.blake2b(VERSION + repr(value).encode(), digest_size=16).hexdigest()
+
+
+def annotate_assets(nodes: list[dict[str, Any]]) -> None:
+    """Give each directly exposed asset's row ``asset_digest`` (over everything the assets section reads or
+    filters on: equal in two runs, the row is the same under any filter) and ``asset_group`` (a hash of its
+    ``asset_key``: the rows that may collapse into one entry), so exposure change finds the changed assets
+    by id in the database and reads back only the groups they belong to."""
+    for n in nodes:
+        if n.get("exposure_types") is not None:  # exactly the rows stored as ExposedAsset
+            n["asset_digest"] = _hash(tuple(_frozen(n.get(k)) for k in (*ASSET_KEYS, "name")))
+            n["asset_group"] = _hash(asset_key(n, n["node_id"]))
+
+
 def run_summary(nodes: list[dict[str, Any]]) -> dict[str, str]:
     """Two digests of a whole run, stored on its ``ExposureRun``: ``paths_digest`` over every node's id and
     path digest (equal in two runs: the same nodes with the same ancestor subgraphs, so every target query
@@ -169,8 +200,9 @@ def run_summary(nodes: list[dict[str, Any]]) -> dict[str, str]:
 def annotate(
     nodes: list[dict[str, Any]], edges: list[dict[str, Any]], internet: dict[str, Any], hops: int
 ) -> dict[str, Any]:
-    """Add ``to_crown`` and ``path_digest`` to one run's node rows; returns the run's digests to store
-    on its ``ExposureRun`` (``run_summary`` and the hop bound they hold for)."""
+    """Add ``to_crown`` and ``path_digest`` to one run's node rows (and ``asset_digest`` / ``asset_group``
+    to its exposed assets'); returns what to store on its ``ExposureRun``: ``run_summary``, the hop bound
+    the path digests hold for, and ``asset_digests`` (this run's exposed assets carry theirs)."""
     dg = nx.DiGraph([(e["src"], e["dst"]) for e in edges])
     near = to_crown(dg, [n["node_id"] for n in nodes if n["crown_jewel"]])
     for row in nodes:
@@ -178,4 +210,5 @@ def annotate(
     digests = run_digests(nodes, edges, internet, hops)
     for row in nodes:
         row["path_digest"] = digests[row["node_id"]]
-    return run_summary(nodes) | {"digest_hops": hops}
+    annotate_assets(nodes)
+    return run_summary(nodes) | {"digest_hops": hops, "asset_digests": True}

@@ -14,22 +14,24 @@ so a path is reported once with its replica count. A group is known by its label
 change. Pods are always known that way, even alone; a lone instance keeps its own id. Exposed assets are
 collapsed the same way in the assets section (replicas exposed on the same ports for the same reasons).
 
-Runs computed with path digests (``digest.py``) are compared digest by digest first: only targets whose
-digest differs, or that are in one run only, are read back and enumerated. Older runs fall back to reading
-every target's subgraph and comparing node by node; both ways give the same answer.
+Runs computed with path digests (``digest.py``) are compared digest by digest first, in the database and
+id by id (``drift_targets``, ``drift_assets``): only the ids that differ come back, and only the targets
+whose digest differs, or that are in one run only, are read back and enumerated; only the groups of exposed
+assets with a changed member are read back and compared. Runs stored with path digests but before asset
+digests compare the two full exposed-asset lists; older runs fall back to reading every target's subgraph
+and comparing node by node. Every way gives the same answer.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from itertools import islice, pairwise
 from typing import Any
 
 import networkx as nx
 
-from analysis.exposure import scoring
-from analysis.exposure.digest import EPHEMERAL_LABELS, REPLICA_LABELS, contract, relevant, signature
+from analysis.exposure import drift_assets, drift_targets, scoring
+from analysis.exposure.digest import REPLICA_LABELS, contract, relevant, signature
 from analysis.exposure.model import INTERNET
 from analysis.exposure.paths import (
     _IN_SCOPE,
@@ -53,15 +55,8 @@ _RUN_DIGESTS = ("paths_digest", "assets_digest")  # digest.run_summary, stored o
 _RUN_FOR_INGEST = """
 MATCH (r:ExposureRun {ingest_run_id: $ingest, status: 'ok'})
 RETURN r.run_id AS run_id, toString(r.finished_at) AS computed_at, r.paths_digest AS paths_digest,
-       r.assets_digest AS assets_digest, r.digest_hops AS digest_hops
+       r.assets_digest AS assets_digest, r.digest_hops AS digest_hops, r.asset_digests AS asset_digests
 ORDER BY r.finished_at DESC LIMIT 1
-"""
-_ASSETS = f"""
-MATCH (n:ExposedAsset {{run_id: $run}}) WHERE {_IN_SCOPE}
-  AND ($account IS NULL OR n.account = $account) AND ($cluster IS NULL OR n.cluster = $cluster)
-  AND ($label IS NULL OR $label IN n.labels) AND ($target IS NULL OR n.node_id = $target)
-RETURN n.node_id AS id, n.name AS name, n.label AS label, n.account AS account, n.cluster AS cluster,
-       n.ports AS ports, n.exposure_types AS exposure_types, n.reasons AS reasons
 """
 
 
@@ -283,57 +278,6 @@ def _node(nid: str, details: dict[str, dict[str, Any]], members: dict[str, list[
     return {**first, "id": nid, "name": name, "replicas": len(ids), "members": ids}
 
 
-def _collapse(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Exposed assets by identity. Pods are known by their place (cluster and the reasons: the Service or
-    Ingress that exposes them), never their uid, so a rescheduled pod is no change and the pods of one
-    workload are one entry; instances exposed the very same way (ports and reasons) are one entry too."""
-    keyed: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in sorted(rows, key=lambda r: r["id"]):
-        key = r["id"]
-        if r["label"] in EPHEMERAL_LABELS:
-            key = f"replicas:{r['label']}:{r['cluster'] or r['account']}:{sorted(r['reasons'] or [])}"
-        elif r["label"] in REPLICA_LABELS:
-            how = (sorted(r["ports"] or []), sorted(r["exposure_types"] or []), sorted(r["reasons"] or []))
-            key = f"replicas:{r['label']}:{r['account'] or r['cluster']}:{how}"
-        keyed[key].append(r)
-    out: dict[str, dict[str, Any]] = {}
-    for key, members in keyed.items():
-        if len(members) == 1 and members[0]["label"] not in EPHEMERAL_LABELS:
-            key = members[0][
-                "id"
-            ]  # a lone instance keeps its own id: new ports are a change, not a new asset
-        out[key] = {**members[0], "replicas": len(members), "members": [m["id"] for m in members]}
-    return out
-
-
-def _asset_changes(
-    clock: _Clock, old_run: str, new_run: str, filters: dict[str, Any]
-) -> dict[str, list[dict[str, Any]]]:
-    old = _collapse(clock.read(_ASSETS, {"run": old_run, **filters}))
-    new = _collapse(clock.read(_ASSETS, {"run": new_run, **filters}))
-    changed = []
-    for aid in sorted(set(old) & set(new)):
-        a, b = old[aid], new[aid]
-        if (
-            sorted(a["ports"] or []) != sorted(b["ports"] or [])
-            or sorted(a["exposure_types"] or []) != sorted(b["exposure_types"] or [])
-            or a["replicas"] != b["replicas"]
-        ):
-            changed.append(
-                {
-                    **b,
-                    "ports_before": a["ports"],
-                    "exposure_types_before": a["exposure_types"],
-                    "replicas_before": a["replicas"],
-                }
-            )
-    return {
-        "newly_reachable": [new[i] for i in sorted(set(new) - set(old))],
-        "no_longer_reachable": [old[i] for i in sorted(set(old) - set(new))],
-        "changed": changed,
-    }
-
-
 def _path_out(identity: tuple[str, ...], path: dict[str, Any]) -> dict[str, Any]:
     return {"id": " > ".join(identity), **path}
 
@@ -350,12 +294,15 @@ def exposure_drift(
     allowed: list[str] | None = None,
     *,
     digests: bool = True,
+    index: bool = True,
 ) -> dict[str, Any]:
     """The exposure change document (docs/exposure.md, "Exposure change"); filters (and a scoped key's
     `allowed` ids) as ``find_paths``.
 
-    ``digests=False`` forces the node-by-node comparison older runs get (tests and the benchmark compare
-    the two ways). Digests cover the whole run, so equal digests mean equal paths under any scope filter."""
+    ``digests=False`` forces the node-by-node comparison older runs get; ``index=False`` the comparison of
+    the two runs' full target and exposed-asset lists that runs stored before asset digests get (tests and
+    the benchmark compare the ways). Digests cover the whole run, so equal digests mean equal paths under
+    any scope filter."""
     settings = settings or get_settings().exposure
     frm, to, _ = resolve_pair(from_ref, to_ref)
     hops_cap = min(max_hops or settings.exposure_default_hops, settings.exposure_max_hops)
@@ -369,28 +316,42 @@ def exposure_drift(
             "allowed": allowed,
         }
         runs = (old_run["run_id"], new_run["run_id"])
+        # Asset digests hold for any hop bound (exposed assets do not depend on it).
+        indexed = digests and index and bool(old_run["asset_digests"] and new_run["asset_digests"])
         # Digests hold for the hop bound they were computed with (the default); others compare node by node.
         digests = digests and old_run["digest_hops"] == new_run["digest_hops"] == hops_cap
         same = {k: digests and old_run[k] is not None and old_run[k] == new_run[k] for k in _RUN_DIGESTS}
         if same["assets_digest"]:  # the same exposed assets in both runs, whatever the filter
             assets = {"newly_reachable": [], "no_longer_reachable": [], "changed": []}
+        elif indexed:
+            assets = drift_assets.indexed_changes(clock, runs[0], runs[1], filters)  # changed groups only
         else:
-            assets = _asset_changes(clock, runs[0], runs[1], filters)
+            assets = drift_assets.all_changes(clock, runs[0], runs[1], filters)
+        changed = None
         if same["paths_digest"]:  # the same nodes with the same ancestors: every path is the same
             cut = _truncated(clock, runs[1], target, label, hops_cap, allowed)
-            t_old, t_new, cut_old, cut_new = {}, {}, cut, cut
+            changed = drift_targets.Changed(frozenset(), frozenset(), cut, cut)
+        elif digests and index:  # the ids whose digest differs, found in the database
+            changed = drift_targets.changed_targets(
+                clock, runs[0], runs[1], target, label, hops_cap, TARGET_CAP, allowed
+            )
+        if changed is not None:  # read back and enumerate only the targets that differ
+            cut_old, cut_new = changed.cut_old, changed.cut_new
+            todo = set(changed.old | changed.new)
+            g_old = _load(clock, old_run, sorted(changed.old), hops_cap, allowed)
+            g_new = _load(clock, new_run, sorted(changed.new), hops_cap, allowed)
         else:
             t_old, cut_old = _targets(clock, runs[0], target, label, hops_cap, allowed)
             t_new, cut_new = _targets(clock, runs[1], target, label, hops_cap, allowed)
-        todo = _digest_changes(t_old, t_new) if digests else None
-        if todo is not None:  # read only the targets whose digest differs
-            g_old = _load(clock, old_run, sorted(todo & set(t_old)), hops_cap, allowed)
-            g_new = _load(clock, new_run, sorted(todo & set(t_new)), hops_cap, allowed)
-        else:  # a run from before digests: read every target's subgraph and compare node by node
-            g_old = _load(clock, old_run, list(t_old), hops_cap, allowed)
-            g_new = _load(clock, new_run, list(t_new), hops_cap, allowed)
-            # Targets in one run only, or with a changed ancestor; the rest have identical paths in both.
-            todo = (set(t_old) ^ set(t_new)) | (_affected(g_old, g_new) & (set(t_old) | set(t_new)))
+            todo = _digest_changes(t_old, t_new) if digests else None
+            if todo is not None:  # the two full lists compared (index=False)
+                g_old = _load(clock, old_run, sorted(todo & set(t_old)), hops_cap, allowed)
+                g_new = _load(clock, new_run, sorted(todo & set(t_new)), hops_cap, allowed)
+            else:  # a run from before digests: read every target's subgraph and compare node by node
+                g_old = _load(clock, old_run, list(t_old), hops_cap, allowed)
+                g_new = _load(clock, new_run, list(t_new), hops_cap, allowed)
+                # Targets in one run only, or with a changed ancestor; the rest have identical paths in both.
+                todo = (set(t_old) ^ set(t_new)) | (_affected(g_old, g_new) & (set(t_old) | set(t_new)))
         old = _paths_to(clock, settings, g_old, todo, account, cluster, hops_cap)
         new = _paths_to(clock, settings, g_new, todo, account, cluster, hops_cap)
     rescored = [

@@ -1,12 +1,14 @@
 """Per-run storage of the attack graph, compact and indexed for the path request.
 
 * ``(:ExposureRun {run_id, ingest_run_id, status, started_at, finished_at, seconds, nodes, edges,
-  exposed, latest, paths_digest, assets_digest, digest_hops})`` — one per computation; ``latest`` marks
-  the newest complete one; the digests (``digest.annotate``) let exposure change skip unchanged parts.
+  exposed, latest, paths_digest, assets_digest, digest_hops, asset_digests})`` — one per computation;
+  ``latest`` marks the newest complete one; the digests (``digest.annotate``) let exposure change skip
+  unchanged parts (``asset_digests``: its exposed assets carry ``asset_digest`` and ``asset_group``).
 * ``(:ExposureNode {run_id, node_id, label, labels, name, account, cluster, dist, crown_jewel,
   sensitivity, crown_reason, admin, to_crown, path_digest})`` — every asset on some internet path
   (``to_crown``: fewest hops to a crown jewel; ``path_digest``: ``digest.py``); those the internet reaches
-  directly also carry the label ``ExposedAsset`` and ``ports``, ``exposure_types``, ``reasons``, ``weight``.
+  directly also carry the label ``ExposedAsset`` and ``ports``, ``exposure_types``, ``reasons``, ``weight``,
+  ``asset_digest``, ``asset_group``.
 * ``(:ExposureEdge {run_id, src, dst, type, reason, ports, access, src_dist})`` — one per hop.
   ``src_dist`` (hops from the internet to ``src``) lets the path request prune while walking backwards.
 Plus our own ``invgraph_exposed`` / ``invgraph_exposure_types`` on the inventory nodes themselves.
@@ -29,6 +31,8 @@ SCHEMA = [
     "CREATE INDEX exposurenode_id IF NOT EXISTS FOR (n:ExposureNode) ON (n.run_id, n.node_id)",
     "CREATE INDEX exposurenode_crown IF NOT EXISTS FOR (n:ExposureNode) ON (n.run_id, n.crown_jewel)",
     "CREATE INDEX exposedasset_run IF NOT EXISTS FOR (n:ExposedAsset) ON (n.run_id)",
+    # exposure change reads back the groups of changed exposed assets (drift_assets.IN_GROUPS)
+    "CREATE INDEX exposedasset_group IF NOT EXISTS FOR (n:ExposedAsset) ON (n.run_id, n.asset_group)",
     "CREATE INDEX exposureedge_dst IF NOT EXISTS FOR (e:ExposureEdge) ON (e.run_id, e.dst)",
     "CREATE INDEX exposureedge_src IF NOT EXISTS FOR (e:ExposureEdge) ON (e.run_id, e.src)",
 ]

@@ -318,7 +318,7 @@ def test_written_files_have_the_az_shapes_the_transforms_read(tmp_path: Path) ->
     )
     (cluster,) = next(iter(aks.transform(_read(tmp_path, "aks/list")).rows.values()))
     assert (cluster["enable_rbac"], cluster["disable_local_accounts"]) == (False, False)
-    (ident,) = next(iter(identities.transform(_read(tmp_path, "identity/list")).rows.values()))
+    (ident,) = next(iter(identities.transform((_read(tmp_path, "identity/list"), {})).rows.values()))
     assert (ident["principal_id"], ident["client_id"]) == ("p-id1", "c-id1")
     (definition,) = next(
         iter(role_definitions.transform(_read(tmp_path, "role/definition-list")).rows.values())

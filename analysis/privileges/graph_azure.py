@@ -2,8 +2,9 @@
 
 Reads what ``ingest/azure`` stored for one subscription — its ``AzureRoleAssignment`` nodes (listed with
 ``--include-inherited``, so those set on the tenant root and on management groups above it are there too),
-the ``AzureRoleDefinition`` each names, and who the principal is (``EntraUser`` / ``AzureManagedIdentity``
-by ``HAS_ROLE_ASSIGNMENT``) — with one query, and hands them to ``azure.azure_permissions``.
+the ``AzureRoleDefinition`` each names, and who the principal is (``EntraUser`` / ``AzureManagedIdentity`` /
+``EntraGroup`` / ``EntraServicePrincipal`` by ``HAS_ROLE_ASSIGNMENT``) — with one query, plus the Entra group
+memberships (one query for all subscriptions) — and hands them to ``azure.azure_permissions``.
 
 The step's scopes are the modules' ``<tenant>/<subscription>`` scopes; a record's ``scope`` is the
 subscription id (what scoped API keys name) and its principal id ``<subscription>/<principal object id>``:
@@ -17,9 +18,11 @@ Groups: where a group's member list was collected (``EntraGroup.members_collecte
 are expanded onto its members — users, service principals and nested groups, transitively and cycle-safe —
 each member holding the group's grants with the source's ``via`` naming the group (``via group platform-ops``,
 ``via group platform-ops (through sre-oncall)`` for a nested member). A group whose list was not collected
-(or that ``ad group list`` did not list) keeps its roles on the group and is not expanded; ``guardrails``
-says so: members unknown, never "no members". Node flags (``admin_equivalent``) are not written: an Entra
-principal is tenant-wide while these records are per subscription.
+(or that ``ad group list`` did not list) and never seen with members keeps its roles on the group and is not
+expanded; ``guardrails`` says so: members unknown, never "no members". A group whose list was collected in an
+earlier run but not in this one is expanded onto its last known members (the graph keeps those edges), and
+the records say so: a missing file never reads as members losing access. Node flags (``admin_equivalent``)
+are not written: an Entra principal is tenant-wide while these records are per subscription.
 
 ``sources`` (provenance) are the principal's role assignments: ``{"assignment", "role", "role_id", "scope",
 "level"}`` (plus ``"via"`` when held through a group), so a gained grant names the assignment, the scope it
@@ -59,13 +62,12 @@ RETURN a.id AS id, a.name AS name, a.principal_id AS principal, a.principal_type
        sp.display_name AS sp_name, sp.app_id AS app_id
 ORDER BY a.id
 """
-# Direct members of every group whose member list was collected (a member group's own flag says whether its
-# members are known in turn).
+# Direct members of every group: this run's where its member list was collected, else the last known ones
+# (edges of a group whose list is missing are kept, not swept — graph/schema/azure/iam.py).
 _MEMBERS = """
-MATCH (m)-[:MEMBER_OF]->(g:EntraGroup) WHERE g.members_collected
-  AND (m:EntraUser OR m:EntraGroup OR m:EntraServicePrincipal)
+MATCH (m)-[:MEMBER_OF]->(g:EntraGroup) WHERE m:EntraUser OR m:EntraGroup OR m:EntraServicePrincipal
 OPTIONAL MATCH (mi:AzureManagedIdentity {principal_id: m.id})
-RETURN g.id AS group, m.id AS member, labels(m) AS labels,
+RETURN g.id AS group, coalesce(g.members_collected, false) AS fresh, m.id AS member, labels(m) AS labels,
        coalesce(m.user_principal_name, m.display_name, m.id) AS display,
        coalesce(m.members_collected, false) AS members_collected, head(collect(mi.name)) AS identity
 ORDER BY group, member
@@ -73,7 +75,8 @@ ORDER BY group, member
 _KINDS = {"User": "azure-user", "Group": "azure-group", "ForeignGroup": "azure-group"}
 _SPECIFIC = ("azure-managedidentity", "azure-user", "azure-group", "azure-serviceprincipal")
 GROUPS_NOTE = "Entra group membership not collected: a group's roles are reported on the group"
-Member = dict[str, Any]  # a group member: id, display, kind, members_collected
+STALE_NOTE = "member list of group {} not collected this run: its last known members (earlier run) are used"
+Member = dict[str, Any]  # a group member: id, display, kind, members_collected, fresh (its group's list)
 
 
 def _subscription(scope: str) -> str:
@@ -96,7 +99,7 @@ def _sp_name(r: dict[str, Any]) -> str | None:
 
 
 def read_members() -> dict[str, list[Member]]:
-    """Direct members per group id, for the groups whose member list was collected."""
+    """Direct members per group id (``fresh``: the group's list was collected this run)."""
     out: dict[str, list[Member]] = {}
     for r in driver.read(_MEMBERS):
         if "EntraGroup" in r["labels"]:
@@ -111,15 +114,17 @@ def read_members() -> dict[str, list[Member]]:
                 "display": r["identity"] or r["display"],
                 "kind": kind,
                 "members_collected": r["members_collected"],
+                "fresh": r["fresh"],
             }
         )
     return out
 
 
 def expand_groups(rows: list[dict[str, Any]], members: dict[str, list[Member]]) -> list[dict[str, Any]]:
-    """``rows`` plus, per group principal with a collected member list, a copy of each of its rows for every
-    member reached through it (nested groups followed breadth-first; each group entered once per holder, so
-    a membership cycle ends). A copy carries ``via``: the group chain from the holder down to the member."""
+    """``rows`` plus, per group principal with known members, a copy of each of its rows for every member
+    reached through it (nested groups followed breadth-first; each group entered once per holder, so a
+    membership cycle ends). A copy carries ``via``: the group chain from the holder down to the member, and
+    ``stale``: the groups on that chain whose member list was not collected this run (last known members)."""
     held: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         if r["kind"] == "azure-group":
@@ -128,10 +133,11 @@ def expand_groups(rows: list[dict[str, Any]], members: dict[str, list[Member]]) 
     for gid, group_rows in sorted(held.items()):
         name = group_rows[0]["display"] or gid
         seen = {gid}
-        queue: list[tuple[str, list[str]]] = [(gid, [name])]
+        queue: list[tuple[str, list[str], list[str]]] = [(gid, [name], [])]
         while queue:
-            current, chain = queue.pop(0)
+            current, chain, stale = queue.pop(0)
             for m in members.get(current, []):
+                old = stale if m["fresh"] else [*stale, chain[-1]]
                 if m["id"] == gid:  # a cycle back to the holder: it holds these grants already
                     continue
                 out += [
@@ -142,12 +148,13 @@ def expand_groups(rows: list[dict[str, Any]], members: dict[str, list[Member]]) 
                         "kind": m["kind"],
                         "members_collected": m["members_collected"],
                         "via": chain,
+                        "stale": old,
                     }
                     for r in group_rows
                 ]
                 if m["kind"] == "azure-group" and m["id"] not in seen:
                     seen.add(m["id"])
-                    queue.append((m["id"], [*chain, m["display"] or m["id"]]))
+                    queue.append((m["id"], [*chain, m["display"] or m["id"]], old))
     return out
 
 
@@ -199,7 +206,9 @@ def _source(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _notes(rows: list[dict[str, Any]], roles: dict[str, AzureRole], kind: str) -> str:
+def _notes(
+    rows: list[dict[str, Any]], roles: dict[str, AzureRole], kind: str, members: dict[str, list[Member]]
+) -> str:
     notes = sorted(
         {
             f"role definition {role_guid(r['roleDefinitionId'])} not collected: its permissions are unknown"
@@ -207,13 +216,24 @@ def _notes(rows: list[dict[str, Any]], roles: dict[str, AzureRole], kind: str) -
             if role_guid(r["roleDefinitionId"]) not in roles
         }
     )
-    # A group (holding roles itself or through a parent group) whose own members are unknown.
-    unknown = kind == "azure-group" and not any(r["members_collected"] for r in rows)
-    return "; ".join([*notes, *([GROUPS_NOTE] if unknown else [])])
+    stale = sorted({STALE_NOTE.format(g) for r in rows for g in r.get("stale") or ()})
+    # A group (holding roles itself or through a parent group) whose members are unknown: never collected.
+    principal = rows[0]["principalId"].lower()
+    unknown = (
+        kind == "azure-group" and not any(r["members_collected"] for r in rows) and principal not in members
+    )
+    if kind == "azure-group" and not unknown and not any(r["members_collected"] for r in rows):
+        name = next((r["display"] for r in rows if r["display"]), principal)
+        stale.append(STALE_NOTE.format(name))
+    return "; ".join([*notes, *stale, *([GROUPS_NOTE] if unknown else [])])
 
 
 def record(
-    sub: str, perms: AzurePermissions, rows: list[dict[str, Any]], roles: dict[str, AzureRole]
+    sub: str,
+    perms: AzurePermissions,
+    rows: list[dict[str, Any]],
+    roles: dict[str, AzureRole],
+    members: dict[str, list[Member]] | None = None,
 ) -> PrincipalRecord:
     reasons = admin_reasons(perms, roles)
     kinds = {r["kind"] for r in rows}  # an identity resolved on any of its assignments is an identity
@@ -227,7 +247,7 @@ def record(
         entries=compact_json([list(g) for g in perms.grants]),
         admin=bool(reasons),
         escalations=tuple(reasons),
-        guardrails=_notes(rows, roles, kind),
+        guardrails=_notes(rows, roles, kind, members or {}),
         sources=compact_json(
             sorted((_source(r) for r in rows), key=lambda s: (s["assignment"], s.get("via", "")))
         ),
@@ -245,5 +265,5 @@ def compute_subscriptions(scopes: Iterable[str]) -> list[PrincipalRecord]:
         by_principal: dict[str, list[dict[str, Any]]] = {}
         for r in rows:
             by_principal.setdefault(r["principalId"].lower(), []).append(r)
-        out += [record(sub, perms[p], by_principal[p], roles) for p in sorted(perms)]
+        out += [record(sub, perms[p], by_principal[p], roles, members) for p in sorted(perms)]
     return out

@@ -133,13 +133,14 @@ def expand_groups(rows: list[dict[str, Any]], members: dict[str, list[Member]]) 
     for gid, group_rows in sorted(held.items()):
         name = group_rows[0]["display"] or gid
         seen = {gid}
-        queue: list[tuple[str, list[str], list[str]]] = [(gid, [name], [])]
+        # (group, names of the chain from the holder down to it, ids on that chain, stale groups on it)
+        queue: list[tuple[str, list[str], set[str], list[str]]] = [(gid, [name], {gid}, [])]
         while queue:
-            current, chain, stale = queue.pop(0)
+            current, chain, on_chain, stale = queue.pop(0)
             for m in members.get(current, []):
-                old = stale if m["fresh"] else [*stale, chain[-1]]
-                if m["id"] == gid:  # a cycle back to the holder: it holds these grants already
+                if m["id"] in on_chain:  # a cycle back up the chain: that group holds these grants already
                     continue
+                old = stale if m["fresh"] else [*stale, chain[-1]]
                 out += [
                     {
                         **r,
@@ -154,7 +155,7 @@ def expand_groups(rows: list[dict[str, Any]], members: dict[str, list[Member]]) 
                 ]
                 if m["kind"] == "azure-group" and m["id"] not in seen:
                     seen.add(m["id"])
-                    queue.append((m["id"], [*chain, m["display"] or m["id"]], old))
+                    queue.append((m["id"], [*chain, m["display"] or m["id"]], on_chain | {m["id"]}, old))
     return out
 
 

@@ -69,7 +69,7 @@ def transform(raw: tuple[list[Item], dict[str, Any]]) -> Transformed:
                 rows.append(_members(g["id"], members[g["id"]]))
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 g["members_collected"] = False  # unreadable: unknown, like a missing file
-                errors.append(f"ad group member list {g['id']}: {type(exc).__name__}: {exc}")
+                errors.append(f"ad/{MEMBERS}/{g['id']}.json: {type(exc).__name__}: {exc}")
     return Transformed({ENTRA_GROUP: groups, ENTRA_GROUP_MEMBERS: rows}, errors)
 
 

@@ -193,6 +193,7 @@ def _azure_attribute(
                 "binding": src["assignment"],
                 "role": src["role"],
                 "set_on": src["scope"],
+                **({"via": src["via"]} if src.get("via") else {}),
                 "text": f"role assignment {src['assignment'].rsplit('/', 1)[-1]} ({src['role']}) set on "
                 f"{_azure_level(src['level'], src['scope'])}"
                 + (", inherited by the subscription" if src["scope"] != g.resource else "")

@@ -195,7 +195,7 @@ def test_inherited_owner_creep_with_provenance(world: World) -> None:
     for u in users:
         assert (u["gained"], u["lost"]) == ([f"Contributor on {SUB}"], [])
         [src] = u["provenance"]["gained"][f"Contributor on {SUB}"]
-        assert "via group platform-ops" in src["text"], src
+        assert src["via"].startswith("via group platform-ops") and src["text"].endswith(src["via"]), src
 
 
 def test_privileges_endpoints_report_it_and_follow_subscription_keys(world: World) -> None:

@@ -7,14 +7,19 @@
    for both, the exposure step's time and exposed count, and the privileges step's time and principals (the
    AWS sample's is the reference). Then day 2 of Azure (the inherited Owner creep) and the creep query
    (day 1 -> day 2) that reports it, timed.
+3. With ``--group-members N``: Azure day 1 again on an empty graph, with Entra groups added — ``readers``
+   (Reader on ``mg-contoso``, so listed by every subscription) holding N users and the nested group
+   ``readers-oncall`` with N // 2 more (and a cycle back) — so the privileges step expands the group onto
+   its members in every subscription; printed beside the run without groups.
 
-Usage: python bench/bench_azure.py [--subscriptions 200] [--scale 1]
+Usage: python bench/bench_azure.py [--subscriptions 200] [--scale 1] [--group-members 0]
 Not a test: it prints figures; bench/RESULTS.md records them.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 import tempfile
@@ -68,6 +73,50 @@ def ingest(label: str, folder: Path, fresh: bool = True) -> str:
     return report.run_id
 
 
+def add_groups(folder: Path, members: int) -> int:
+    """Entra groups with ``members`` (+ ``members // 2`` nested) users, Reader on mg-contoso in every
+    subscription's assignment list (az shapes of tests/data/snapshots/handwritten-azure); returns the
+    number of principals the expansion adds per subscription."""
+    from ingest.sample.azure_shapes import guid
+
+    (tenant_dir,) = (folder / "azure").iterdir()
+    ad = tenant_dir / "tenant" / "ad"
+    outer, inner = guid(7, "bench-readers"), guid(7, "bench-readers-oncall")
+    users = [
+        {"displayName": f"Reader {i}", "id": guid(7, f"bench-user-{i}"), "mail": f"reader{i}@contoso.com",
+         "userPrincipalName": f"reader{i}@contoso.com"}
+        for i in range(members + members // 2)
+    ]  # fmt: skip
+    listed = json.loads((ad / "user-list.json").read_text())
+    (ad / "user-list.json").write_text(json.dumps(listed + users))
+    groups = [
+        {"displayName": name, "id": gid, "securityEnabled": True, "mailEnabled": False, "groupTypes": []}
+        for name, gid in (("readers", outer), ("readers-oncall", inner))
+    ]
+    (ad / "group-list.json").write_text(json.dumps(groups))
+    (ad / "group-member-list").mkdir()
+
+    def member(u: dict, kind: str = "user") -> dict:
+        return {"@odata.type": f"#microsoft.graph.{kind}", **u}
+
+    (ad / "group-member-list" / f"{outer}.json").write_text(
+        json.dumps([member(u) for u in users[:members]] + [member(groups[1], "group")])
+    )
+    (ad / "group-member-list" / f"{inner}.json").write_text(
+        json.dumps([member(u) for u in users[members:]] + [member(groups[0], "group")])
+    )
+    for path in tenant_dir.glob("*/role/assignment-list.json"):
+        items = json.loads(path.read_text())
+        reader = next(a for a in items if a["roleDefinitionName"] == "Reader")
+        ra = guid(7, "bench-ra")
+        items.append(
+            {**reader, "id": reader["id"].rsplit("/", 1)[0] + "/" + ra, "name": ra, "principalId": outer,
+             "principalName": None, "principalType": "Group"}
+        )  # fmt: skip
+        path.write_text(json.dumps(items))
+    return len(users) + 1
+
+
 def timed_creep(frm: str, to: str) -> None:
     from analysis.privileges.creep import creep
 
@@ -85,6 +134,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--subscriptions", type=int, default=200)
     ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--group-members", type=int, default=0)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp, neo4j_for_bench():
         root = Path(tmp)
@@ -110,6 +160,13 @@ def main() -> None:
             False,
         )
         timed_creep(first, second)
+        if args.group_members:
+            grouped = split(day1, root / "grouped", "azure")
+            added = add_groups(grouped, args.group_members)
+            ingest(
+                f"Azure tenant, day 1 + Entra groups ({added} principals through a group, per subscription)",
+                grouped,
+            )
 
 
 if __name__ == "__main__":

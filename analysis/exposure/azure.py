@@ -12,7 +12,8 @@ Load balancers and application gateways: ``azure_lb.py`` (it reuses the NSG eval
 table sending ``0.0.0.0/0`` to ``None`` or an appliance is named in the reason (still exposed).
 
 Identity: a reached VM or AKS cluster runs as its managed identities (user-assigned: ``RUNS_AS``; the system
-identity is the workload itself); an identity (or the VM, for its system principal) reaches a Key Vault,
+identity is the workload itself), a reached Kubernetes service account as the identity it federates to (AKS
+workload identity, azure_workload.py); an identity (or the VM, for its system principal) reaches a Key Vault,
 storage account or SQL server through a role assignment whose scope is the store, its resource group, its
 subscription or a management group above it; the access is read / write / admin from the role's
 ``dataActions`` (Owner / Contributor manage the resource: admin).
@@ -24,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from analysis.exposure import ports as P
+from analysis.exposure.azure_workload import workload_identities
 from analysis.exposure.model import DATA_ACCESS, RUNS_AS, AttackGraph, Hop, node_from
 from graph import driver
 
@@ -240,12 +242,11 @@ def access_of(role_id: str, actions: list[str], data_actions: list[str]) -> str 
 
 
 def identities(g: AttackGraph) -> None:
-    """RUNS_AS and DATA_ACCESS hops from the Azure workloads already in the attack graph."""
+    """RUNS_AS and DATA_ACCESS hops from the Azure workloads (and AKS workload identities of the Kubernetes
+    service accounts) already in the attack graph."""
     ids = [n.id for n in g.nodes.values() if n.label in ("AzureVirtualMachine", "AzureKubernetesCluster")]
-    if not ids:
-        return
-    holder: dict[str, str] = {}  # principal id -> node id that holds it
-    for r in driver.read(IDENTITIES, {"ids": ids}):
+    holder: dict[str, str] = workload_identities(g)  # principal id -> node id that holds it
+    for r in driver.read(IDENTITIES, {"ids": ids}) if ids else []:
         for p in r["principals"]:
             holder.setdefault(p, r["wid"])
         for mi in r["identities"]:

@@ -26,7 +26,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from analysis.privileges.globs import glob_matches, sha256_lines
+from analysis.privileges.globs import glob_matches
+from analysis.privileges.grant_set import GrantSet, grant_text
 
 # Built-in role definition ids are the same in every tenant.
 OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
@@ -83,28 +84,16 @@ class AzureGrant(NamedTuple):
     perms: str | None = None
 
     def as_string(self) -> str:
-        text = f"{self.role} on {self.resource}"
-        if self.assigned_at != self.resource:
-            text += f" (via {self.assigned_at})"
-        return text + (f" (if {self.condition})" if self.condition else "")
+        return grant_text(self.role, self.resource, self.assigned_at, self.condition)
 
 
-class AzurePermissions:
-    __slots__ = ("principal", "grants", "_sha256")
+class AzurePermissions(GrantSet):
+    __slots__ = ("principal",)
+    grants: tuple[AzureGrant, ...]
 
     def __init__(self, principal: str, grants: Iterable[AzureGrant]) -> None:
         self.principal = principal
-        self.grants: tuple[AzureGrant, ...] = tuple(sorted(set(grants), key=_order))
-        self._sha256: str | None = None
-
-    @property
-    def sha256(self) -> str:
-        if self._sha256 is None:
-            self._sha256 = sha256_lines(json.dumps(list(g), separators=(",", ":")) for g in self.grants)
-        return self._sha256
-
-    def entries_as_strings(self) -> list[str]:
-        return [g.as_string() for g in self.grants]
+        super().__init__(grants, _order)
 
     def __repr__(self) -> str:
         return f"AzurePermissions({self.principal!r}, {len(self.grants)} grants)"

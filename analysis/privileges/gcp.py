@@ -9,7 +9,6 @@ evaluated. Deny policies and custom-role contents are out of scope: roles are re
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
@@ -17,7 +16,8 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from analysis.privileges.findings import Finding
-from analysis.privileges.globs import canonical_json, sha256_lines
+from analysis.privileges.globs import canonical_json
+from analysis.privileges.grant_set import GrantSet, grant_text
 
 ADMIN_ROLES = frozenset({"roles/owner", "roles/editor"})
 ESCALATION_ROLES: Mapping[str, str] = {
@@ -40,30 +40,16 @@ class GcpGrant(NamedTuple):
     condition: str | None = None
 
     def as_string(self) -> str:
-        text = f"{self.role} on {self.resource}"
-        if self.granted_at != self.resource:
-            text += f" (via {self.granted_at})"
-        return text + (f" (if {self.condition})" if self.condition else "")
+        return grant_text(self.role, self.resource, self.granted_at, self.condition)
 
 
-class GcpPermissions:
-    __slots__ = ("member", "grants", "_sha256")
+class GcpPermissions(GrantSet):
+    __slots__ = ("member",)
+    grants: tuple[GcpGrant, ...]
 
     def __init__(self, member: str, grants: Iterable[GcpGrant]) -> None:
         self.member = member
-        self.grants: tuple[GcpGrant, ...] = tuple(
-            sorted(set(grants), key=lambda g: (*g[:3], g.condition or ""))
-        )
-        self._sha256: str | None = None
-
-    @property
-    def sha256(self) -> str:
-        if self._sha256 is None:
-            self._sha256 = sha256_lines(json.dumps(list(g), separators=(",", ":")) for g in self.grants)
-        return self._sha256
-
-    def entries_as_strings(self) -> list[str]:
-        return [g.as_string() for g in self.grants]
+        super().__init__(grants, lambda g: (*g[:3], g.condition or ""))
 
     def roles_on(self, resource: str) -> set[str]:
         return {g.role for g in self.grants if g.resource == resource}

@@ -10,9 +10,10 @@ the principal had in that run, each small enough to re-evaluate alone —
 * Kubernetes: ``{"binding", "role", "as", "items"}`` per (Cluster)RoleBinding naming the subject or one of
   its implicit groups, ``items`` being the binding and its role as ``kubectl`` prints them;
 * GCP: nothing to store — a grant already names the level its binding is set on (``granted_at``);
-* Azure: ``{"assignment", "role", "role_id", "scope", "level"}`` per role assignment of the principal
-  (graph_azure.py): a grant is attributed to the assignment of its role at the scope it comes from, named with
-  the level and whether the subscription inherits it.
+* Azure: ``{"assignment", "role", "role_id", "scope", "level"}`` per role assignment of the principal, plus
+  ``"via"`` (``via group <name>``) for one held through an Entra group (graph_azure.py): a grant is
+  attributed to the assignment of its role at the scope it comes from, named with the level, whether the
+  subscription inherits it and the group it comes through.
 
 ``attribute`` runs at creep time on the gained / lost entries only: each source is evaluated on its own
 (an AWS document one Allow statement at a time, so the statement's Sid or index is named) and kept when it
@@ -192,9 +193,11 @@ def _azure_attribute(
                 "binding": src["assignment"],
                 "role": src["role"],
                 "set_on": src["scope"],
+                **({"via": src["via"]} if src.get("via") else {}),
                 "text": f"role assignment {src['assignment'].rsplit('/', 1)[-1]} ({src['role']}) set on "
                 f"{_azure_level(src['level'], src['scope'])}"
                 + (", inherited by the subscription" if src["scope"] != g.resource else "")
+                + (f" {src['via']}" if src.get("via") else "")
                 + (f" (if {g.condition})" if g.condition else ""),
             }
             for src in sources

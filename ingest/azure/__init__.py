@@ -1,7 +1,8 @@
 """Azure resource modules (``az … --output json`` files), in load order: a module's relationships MATCH
 nodes that earlier modules loaded.
 
-Tenant-wide (once per tenant folder): hierarchy (tenant, management groups, subscriptions) → Entra users.
+Tenant-wide (once per tenant folder): hierarchy (tenant, management groups, subscriptions) → Entra users →
+Entra service principals → Entra groups (their members are users, service principals and groups).
 Per subscription (``regional``): resource groups (and the subscription node) → identities (VMs and AKS
 RUN_AS them) → role definitions → NSGs (subnets and NICs reference them) → virtual networks and subnets →
 route tables (subnets ASSOCIATED_WITH them) → public IPs → VMs → NICs (ATTACHED_TO VMs and subnets) →
@@ -13,6 +14,8 @@ from ingest.azure import (
     aks,
     application_gateways,
     blob_services,
+    entra_groups,
+    entra_service_principals,
     entra_users,
     hierarchy,
     identities,
@@ -34,6 +37,8 @@ from ingest.azure import (
 MODULES = [
     hierarchy.MODULE,
     entra_users.MODULE,
+    entra_service_principals.MODULE,
+    entra_groups.MODULE,
     resource_groups.MODULE,
     identities.MODULE,
     role_definitions.MODULE,

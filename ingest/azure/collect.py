@@ -5,8 +5,11 @@ Shapes: a model's REST JSON (``serialize(keep_readonly=True)`` for msrest models
 generated ones) with ``properties`` merged into the object as az prints it (resource groups and key vaults
 keep them nested, as az does), plus az's ``resourceGroup``. ``vm list --show-details`` extras are computed
 the way az does: addresses from the NICs and public IPs; ``roleDefinitionName`` from the role definitions.
-One call the API refuses (403, throttled after retries, unreachable) writes no file — that command is *not
-collected* — and is reported. Entra ID (``ad user list``) needs Microsoft Graph: not collected here.
+Federated identity credentials of each user-assigned identity (``identity federated-credential list``) are
+read with the resource client's raw ARM request (no SDK model in the clients we depend on), paged by
+``nextLink``. One call the API refuses (403, throttled after retries, unreachable) writes no file — that
+command is *not collected* — and is reported. Entra ID (``ad user / sp / group list``, ``ad group member
+list``) needs Microsoft Graph: not collected here.
 Needs the optional extra: ``pip install 'invgraph[azure]'``.
 """
 
@@ -22,6 +25,7 @@ from ingest.azure.common import group_id
 from ingest.collect_report import ScopeCollectReport
 
 NESTED = {"group/list", "keyvault/list"}  # az keeps ``properties`` nested for these
+MSI_API = "2023-01-31"  # Microsoft.ManagedIdentity API version of federatedIdentityCredentials
 
 
 AzureCollectReport = ScopeCollectReport  # the shared report shape (ingest/collect_report.py)
@@ -159,6 +163,13 @@ def collect_subscription(w: Writer, sub: str, clients: Any) -> None:
             lambda s=server: c.sql.firewall_rules.list_by_server(s["resourceGroup"], s["name"]),
         )
         w.write(sub, f"sql/server-firewall-rule-list/{server['name']}", rules)
+    for ident in got["identity/list"] or []:
+        creds = w.call(
+            sub,
+            "identity/federated-credential-list",
+            lambda i=ident: federated_credentials(c.resource, i["id"]),
+        )
+        w.write(sub, f"identity/federated-credential-list/{ident['name']}", creds)
     for account in got["storage/account-list"] or []:
         containers = w.call(
             sub,
@@ -176,6 +187,22 @@ def collect_subscription(w: Writer, sub: str, clients: Any) -> None:
             f"storage/account-blob-service-properties-show/{account['name']}",
             service[0] if service else None,
         )
+
+
+def federated_credentials(resource: Any, identity_id: str) -> list[dict[str, Any]]:
+    """``GET <identity>/federatedIdentityCredentials`` through the resource client's pipeline (its credential,
+    retries and throttling policies), every page; the REST items, which ``az_shape`` flattens as az does."""
+    from azure.core.rest import HttpRequest
+
+    url: str | None = f"{identity_id}/federatedIdentityCredentials?api-version={MSI_API}"
+    out: list[dict[str, Any]] = []
+    while url:
+        response = resource._send_request(HttpRequest("GET", url))  # the generated clients' raw-request hook
+        response.raise_for_status()
+        body = response.json()
+        out += body.get("value") or []
+        url = body.get("nextLink")
+    return out
 
 
 def collect_azure(

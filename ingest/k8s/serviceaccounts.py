@@ -10,6 +10,11 @@ from ingest.sources.snapshot import Snapshot
 
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 GKE_WORKLOAD_IDENTITY_ANNOTATION = "iam.gke.io/gcp-service-account"
+AZURE_WORKLOAD_IDENTITY_ANNOTATION = "azure.workload.identity/client-id"
+
+
+def _lower(value: str | None) -> str | None:
+    return value.lower() if value else None  # az prints client ids lower-case; annotations may not
 
 
 def get(snap: Snapshot, cluster: str) -> Items | None:
@@ -32,6 +37,7 @@ def transform(items: Items, cluster: str) -> Transformed:
                 "automount_service_account_token": sa.get("automountServiceAccountToken"),
                 "aws_role_arn": annotations.get(IRSA_ANNOTATION),
                 "gcp_service_account": annotations.get(GKE_WORKLOAD_IDENTITY_ANNOTATION),
+                "azure_client_id": _lower(annotations.get(AZURE_WORKLOAD_IDENTITY_ANNOTATION)),
             }
         )
     return Transformed({KUBERNETES_SERVICE_ACCOUNT: rows})

@@ -115,6 +115,20 @@ def _day1_assignments(sub: str) -> list[dict[str, Any]]:
     return json.loads(_assignments(DAY1, sub).read_text())
 
 
+def _ops_members() -> dict[str, str]:
+    """platform-ops' members, nested ones included (ad group member list files): object id -> @odata.type."""
+    folder = DAY1 / "azure" / TENANT / "tenant" / "ad" / "group-member-list"
+    out: dict[str, str] = {}
+    todo = [OPS_GROUP]
+    while todo:
+        path = folder / f"{todo.pop()}.json"
+        for m in json.loads(path.read_text()) if path.is_file() else []:
+            if m["id"] != OPS_GROUP and m["id"] not in out:
+                out[m["id"]] = m["@odata.type"]
+                todo += [m["id"]] if m["@odata.type"] == "#microsoft.graph.group" else []
+    return out
+
+
 def test_every_assigned_principal_has_a_record_per_subscription(world: World) -> None:
     for sub in (PROD, DEV):
         principals = {a["principalId"] for a in _day1_assignments(sub)}
@@ -155,9 +169,12 @@ def test_inherited_and_direct_grants_with_admin_reasons(world: World) -> None:
 def test_inherited_owner_creep_with_provenance(world: World) -> None:
     doc = creep(world.runs[0], world.runs[1])
     got = {p["id"]: p for p in doc["principals"]}
+    members = _ops_members()
+    assert members  # the group's members (nested ones too) gain what the group gains
     assert set(got) == {
         f"{PROD}/{ID_WEB}",
         f"{PROD}/{OPS_GROUP}",
+        *(f"{PROD}/{m}" for m in members),
     }  # nothing in dev: mg-prod is above prod only
     web = got[f"{PROD}/{ID_WEB}"]
     gained = f"Owner on {SUB} (via {MG_PROD.lower()})"
@@ -171,12 +188,23 @@ def test_inherited_owner_creep_with_provenance(world: World) -> None:
     ops = got[f"{PROD}/{OPS_GROUP}"]
     # Moved up from rg-prod: the subscription-wide grant is gained, the resource-group one is still covered.
     assert (ops["gained"], ops["lost"], ops["kind"]) == ([f"Contributor on {SUB}"], [], "azure-group")
-    assert creep(world.runs[0], world.runs[1], kind="azure-user")["principals"] == []
+    users = creep(world.runs[0], world.runs[1], kind="azure-user")["principals"]
+    assert {u["id"] for u in users} == {
+        f"{PROD}/{m}" for m, t in members.items() if t == "#microsoft.graph.user"
+    }
+    for u in users:
+        assert (u["gained"], u["lost"]) == ([f"Contributor on {SUB}"], [])
+        [src] = u["provenance"]["gained"][f"Contributor on {SUB}"]
+        assert src["via"].startswith("via group platform-ops") and src["text"].endswith(src["via"]), src
 
 
 def test_privileges_endpoints_report_it_and_follow_subscription_keys(world: World) -> None:
     full = world.get("/api/v1/privileges/creep")
-    assert {p["id"] for p in full["principals"]} == {f"{PROD}/{ID_WEB}", f"{PROD}/{OPS_GROUP}"}
+    assert {p["id"] for p in full["principals"]} == {
+        f"{PROD}/{ID_WEB}",
+        f"{PROD}/{OPS_GROUP}",
+        *(f"{PROD}/{m}" for m in _ops_members()),
+    }
     web = next(p for p in full["principals"] if p["id"] == f"{PROD}/{ID_WEB}")
     assert web["admin_after"] and web["kind"] == "azure-managedidentity"
     gained = web["gained"][0]

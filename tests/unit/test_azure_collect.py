@@ -40,7 +40,55 @@ NET = f"{RG}/providers/Microsoft.Network"
 OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
 
 
-def _clients(fail_sql: bool = False) -> SimpleNamespace:
+class _Response:
+    """What the generated clients' ``_send_request`` returns, as far as the collector reads it."""
+
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        self.status_code, self.body = status, body
+
+    def raise_for_status(self) -> None:
+        if self.status_code >= 400:
+            raise HttpResponseError(message=f"({self.body['error']['code']}) {self.body['error']['message']}")
+
+    def json(self) -> dict[str, Any]:
+        return self.body
+
+
+IDENTITY = f"{RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1"
+ISSUER = "https://westeurope.oic.prod-aks.azure.com/t/c1/"
+
+
+def _credential(name: str, subject: str) -> dict[str, Any]:
+    """The REST shape of a federated identity credential (properties nested; az flattens them)."""
+    return {
+        "id": f"{IDENTITY}/federatedIdentityCredentials/{name}",
+        "name": name,
+        "type": "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials",
+        "properties": {"issuer": ISSUER, "subject": subject, "audiences": ["api://AzureADTokenExchange"]},
+    }
+
+
+def _federated(deny: bool = False) -> Any:
+    """Two pages of federated credentials (``nextLink``), or the API's refusal."""
+    pages = {
+        f"{IDENTITY}/federatedIdentityCredentials?api-version=2023-01-31": {
+            "value": [_credential("api", "system:serviceaccount:orders:api")],
+            "nextLink": "https://management.azure.com/next?page=2",
+        },
+        "https://management.azure.com/next?page=2": {
+            "value": [_credential("batch", "system:serviceaccount:orders:batch")]
+        },
+    }
+
+    def send(request: Any) -> _Response:
+        if deny:
+            return _Response(403, {"error": {"code": "AuthorizationFailed", "message": "no read"}})
+        return _Response(200, pages[request.url])
+
+    return send
+
+
+def _clients(fail_sql: bool = False, deny_federated: bool = False) -> SimpleNamespace:
     def ls(*items: Any) -> Any:
         return lambda *a, **k: list(items)
 
@@ -243,6 +291,7 @@ def _clients(fail_sql: bool = False) -> SimpleNamespace:
                 )
             ),
             resources=SimpleNamespace(list=ls(identity)),
+            _send_request=_federated(deny_federated),
         ),
         network=SimpleNamespace(
             network_security_groups=SimpleNamespace(list_all=ls(nsg)),
@@ -279,15 +328,15 @@ def _read(root: Path, what: str) -> Any:
     return json.loads((root / "azure" / "t" / SUB / f"{what}.json").read_text())
 
 
-def _collect(tmp: Path, fail_sql: bool = False) -> AzureCollectReport:
+def _collect(tmp: Path, fail_sql: bool = False, deny_federated: bool = False) -> AzureCollectReport:
     report = AzureCollectReport("t", "2026-11-20T06:00:00+00:00")
-    collect_subscription(Writer(tmp, "t", report), SUB, _clients(fail_sql))
+    collect_subscription(Writer(tmp, "t", report), SUB, _clients(fail_sql, deny_federated))
     return report
 
 
 def test_written_files_have_the_az_shapes_the_transforms_read(tmp_path: Path) -> None:
     report = _collect(tmp_path)
-    assert report.status == "ok" and report.files_written == 19
+    assert report.status == "ok" and report.files_written == 20
     (group,) = _read(tmp_path, "group/list")
     assert group["properties"] == {"provisioningState": "Succeeded"}  # az keeps it nested for groups
     rules = nsgs.transform(_read(tmp_path, "network/nsg-list")).rows
@@ -348,7 +397,7 @@ def test_written_files_have_the_az_shapes_the_transforms_read(tmp_path: Path) ->
     )
     (cluster,) = next(iter(aks.transform(_read(tmp_path, "aks/list")).rows.values()))
     assert (cluster["enable_rbac"], cluster["disable_local_accounts"]) == (False, False)
-    (ident,) = next(iter(identities.transform(_read(tmp_path, "identity/list")).rows.values()))
+    (ident,) = next(iter(identities.transform((_read(tmp_path, "identity/list"), {})).rows.values()))
     assert (ident["principal_id"], ident["client_id"]) == ("p-id1", "c-id1")
     (definition,) = next(
         iter(role_definitions.transform(_read(tmp_path, "role/definition-list")).rows.values())
@@ -377,3 +426,24 @@ def test_a_refused_call_writes_no_file_and_is_reported(tmp_path: Path) -> None:
         and "AuthorizationFailed" in report.errors[0]
     )
     assert not (tmp_path / "azure" / "t" / SUB / "sql").exists()  # not collected, never "no servers"
+
+
+def test_federated_credentials_every_page_in_az_shape_or_not_collected(tmp_path: Path) -> None:
+    _collect(tmp_path)
+    listed = _read(tmp_path, "identity/federated-credential-list/id1")
+    assert [(c["name"], c["issuer"], c["subject"], c["resourceGroup"]) for c in listed] == [
+        ("api", ISSUER, "system:serviceaccount:orders:api", "rg-prod"),
+        ("batch", ISSUER, "system:serviceaccount:orders:batch", "rg-prod"),
+    ]
+    raw = (_read(tmp_path, "identity/list"), {"id1": listed})
+    (ident,) = next(iter(identities.transform(raw).rows.values()))
+    assert [c["subject"] for c in ident["federated_credentials"]] == [
+        "system:serviceaccount:orders:api",
+        "system:serviceaccount:orders:batch",
+    ]
+    denied = tmp_path / "denied"
+    report = _collect(denied, deny_federated=True)
+    assert report.status == "partial" and "identity/federated-credential-list" in report.errors[0]
+    assert not (denied / "azure" / "t" / SUB / "identity" / "federated-credential-list").exists()
+    (ident,) = next(iter(identities.transform((_read(denied, "identity/list"), {})).rows.values()))
+    assert ident["federated_credentials"] is None  # not collected: unknown, never "trusts nobody"

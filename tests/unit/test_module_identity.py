@@ -21,7 +21,9 @@ def test_every_module_is_one_type_with_a_unique_id() -> None:
     assert not [
         m.id
         for m in modules
-        if m.provider == "azure" and m.name in ("hierarchy", "entra_users") and m.regional
+        if m.provider == "azure"
+        and m.name in ("hierarchy", "entra_users", "entra_service_principals", "entra_groups")
+        and m.regional
     ]
 
 

@@ -45,6 +45,13 @@ AZURE_KUBERNETES_CLUSTER = resource(
         "user_identity_ids": P("user_identity_ids", kind=SET),
         "kubelet_identity_id": P("kubelet_identity_id"),
     },
-    (_RUNS_AS, RelSchema("KUBELET_RUNS_AS", "AzureManagedIdentity", {"id": P("kubelet_identity_id")})),
+    (
+        _RUNS_AS,
+        RelSchema("KUBELET_RUNS_AS", "AzureManagedIdentity", {"id": P("kubelet_identity_id")}),
+        # The ingested Kubernetes cluster of the same name (Cartography's EKS edge; a snapshot knows a
+        # Kubernetes cluster by its folder name, which ``az aks get-credentials`` makes the AKS name).
+        # Kubernetes loads before Azure (ingest/runner.py), so the edge is merged from this side.
+        RelSchema("MAPS_TO", "KubernetesCluster", {"name": P("name")}),
+    ),
     ("ComputeCluster",),
 )

@@ -1,15 +1,17 @@
-"""Identities and RBAC: AzureManagedIdentity, AzureRoleDefinition, AzureRoleAssignment, EntraUser.
+"""Identities and RBAC: AzureManagedIdentity, AzureRoleDefinition, AzureRoleAssignment, EntraUser, EntraGroup,
+EntraServicePrincipal.
 
 (AzureRoleAssignment)-[:ROLE_ASSIGNED]->(AzureRoleDefinition) (Cartography); ours: (AzureRoleAssignment)
 -[:APPLIES_TO]->(the management group, subscription, resource group or resource at its ``scope``), and
-(AzureManagedIdentity|EntraUser)-[:HAS_ROLE_ASSIGNMENT]->(AzureRoleAssignment) by principal id. Role
-definition ids are ``/providers/microsoft.authorization/roledefinitions/<guid>`` whatever scope listed them
-(a built-in role is one node for the whole tenant); the same assignment listed by several subscriptions
-(inherited from a management group) is one node owned by each.
+(AzureManagedIdentity|EntraUser|EntraGroup|EntraServicePrincipal)-[:HAS_ROLE_ASSIGNMENT]->(AzureRoleAssignment)
+by principal id (a managed identity is also listed as a service principal: both edges meet its
+assignments). Role definition ids are ``/providers/microsoft.authorization/roledefinitions/<guid>``
+whatever scope listed them (a built-in role is one node for the whole tenant); the same assignment listed
+by several subscriptions (inherited from a management group) is one node owned by each.
 """
 
-from graph.schema.azure.common import resource, tenant_owned
-from graph.schema.model import SET, Direction, P, RelSchema, props
+from graph.schema.azure.common import TENANT_ID, resource, tenant_owned
+from graph.schema.model import JSON, SET, Direction, NodeSchema, P, RelSchema, account_resource, props
 
 AZURE_MANAGED_IDENTITY = resource(
     "AzureManagedIdentity",
@@ -18,6 +20,9 @@ AZURE_MANAGED_IDENTITY = resource(
         "principal_id": P("principal_id", index=True),
         "client_id": P("client_id"),
         "tenant_id": P("tenant_id"),
+        # ``identity federated-credential list`` of this identity: [{name, issuer, subject, audiences}], null
+        # when that file was not collected (trust unknown, never "no federation").
+        "federated_credentials": P("federated_credentials", kind=JSON),
     },
     extra_labels=("ServiceAccount",),
 )
@@ -69,6 +74,10 @@ AZURE_ROLE_ASSIGNMENT = resource(
             Direction.INWARD,
         ),
         RelSchema("HAS_ROLE_ASSIGNMENT", "EntraUser", {"id": P("principal_id")}, Direction.INWARD),
+        RelSchema("HAS_ROLE_ASSIGNMENT", "EntraGroup", {"id": P("principal_id")}, Direction.INWARD),
+        RelSchema(
+            "HAS_ROLE_ASSIGNMENT", "EntraServicePrincipal", {"id": P("principal_id")}, Direction.INWARD
+        ),
     ),
     in_group=False,
 )
@@ -81,4 +90,53 @@ ENTRA_USER = tenant_owned(
         "account_enabled": P("account_enabled"),
     },
     extra_labels=("UserAccount",),
+)
+
+# Cartography's EntraServicePrincipal (``ad sp list --all``): applications and managed identities alike.
+ENTRA_SERVICE_PRINCIPAL = tenant_owned(
+    "EntraServicePrincipal",
+    {
+        "id": P("id"),
+        "app_id": P("app_id", index=True),
+        **props("display_name", "service_principal_type", "app_owner_organization_id"),
+        "account_enabled": P("account_enabled"),
+    },
+    extra_labels=("ServiceAccount",),
+)
+
+# Cartography's EntraGroup (``ad group list``). ``members_collected`` says whether the group's member list
+# (``ad group member list``) was read this run: false means members unknown, never "no members".
+ENTRA_GROUP = tenant_owned(
+    "EntraGroup",
+    {
+        "id": P("id"),
+        **props("display_name", "description", "mail", "mail_nickname", "visibility"),
+        "security_enabled": P("security_enabled"),
+        "mail_enabled": P("mail_enabled"),
+        "is_assignable_to_role": P("is_assignable_to_role"),
+        "group_types": P("group_types", kind=SET),
+        "members_collected": P("members_collected"),
+    },
+    extra_labels=("UserGroup",),
+)
+
+
+def _member(label: str, key: str) -> RelSchema:
+    return RelSchema("MEMBER_OF", label, {"id": P(key)}, Direction.INWARD, many=True)
+
+
+# Direct members of a group whose member list was collected (Cartography: (member)-[:MEMBER_OF]->(group)).
+# A composite schema (same label, loaded after ENTRA_GROUP so nested groups exist), written only for those
+# groups and cleaned up only among them (``cleanup_scope``): a group whose list was not collected this run
+# keeps its last known edges, and its ``members_collected`` false tells the analyses not to trust them.
+ENTRA_GROUP_MEMBERS = NodeSchema(
+    "EntraGroup",
+    {"id": P("id"), "member_count": P("member_count")},
+    account_resource("AzureTenant", TENANT_ID),
+    (
+        _member("EntraUser", "member_user_ids"),
+        _member("EntraGroup", "member_group_ids"),
+        _member("EntraServicePrincipal", "member_sp_ids"),
+    ),
+    cleanup_scope=("members_collected",),
 )

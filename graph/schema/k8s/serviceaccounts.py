@@ -16,6 +16,8 @@ KUBERNETES_SERVICE_ACCOUNT = NodeSchema(
         "automount_service_account_token": P("automount_service_account_token"),
         "aws_role_arn": P("aws_role_arn", index=True),
         "gcp_service_account": P("gcp_service_account"),
+        # AKS workload identity: the client id of the Azure managed identity the account federates to.
+        "azure_client_id": P("azure_client_id", index=True),
     },
     sub_resource=cluster_resource(),
     relationships=(

@@ -75,6 +75,7 @@ def test_every_collected_module_is_ok_and_the_missing_ones_not_collected(report:
     st = statuses(report)
     assert st[f"{T} azure.hierarchy"] == "ok"
     assert st[f"{T} azure.entra_users"] == "ok"
+    assert st[f"{T} azure.entra_groups"] == st[f"{T} azure.entra_service_principals"] == "ok"
     prod = {k.split()[-1]: v for k, v in st.items() if k.startswith(f"{T}/{PROD} ")}
     assert set(prod.values()) == {"ok"}, prod
     dev = {k.split()[-1]: v for k, v in st.items() if k.startswith(f"{T}/{DEV} ")}
@@ -254,8 +255,8 @@ def test_role_assignments_definitions_and_inheritance(report: RunReport) -> None
     assert (owner["role_name"], owner["actions"], owner["role_type"]) == ("Owner", ["*"], "BuiltInRole")
     contributor = props("AzureRoleDefinition", ROLE + "b24988ac-6180-42a0-ab88-20f7382dd24c")
     assert "Microsoft.Authorization/*/Write" in contributor["not_actions"]
-    # built-in roles listed by both subscriptions are one node each
-    assert len(ids("AzureRoleDefinition")) == 7
+    # built-in roles listed by both subscriptions are one node each (Storage Blob Data Reader: prod only)
+    assert len(ids("AzureRoleDefinition")) == 8
     rows = driver.read(
         "MATCH (a:AzureRoleAssignment)-[:ROLE_ASSIGNED]->(d:AzureRoleDefinition) "
         "RETURN a.role_definition_name AS role, d.role_name AS d, a.scope_level AS level, "
@@ -288,7 +289,7 @@ def test_role_assignments_definitions_and_inheritance(report: RunReport) -> None
     )
     assert rels(
         "HAS_ROLE_ASSIGNMENT", "AzureManagedIdentity", "AzureRoleAssignment", "name", "role_definition_name"
-    ) == {("id-web", "Key Vault Secrets User")}
+    ) == {("id-web", "Key Vault Secrets User"), ("id-orders", "Storage Blob Data Reader")}
     assert rels(
         "HAS_ROLE_ASSIGNMENT", "EntraUser", "AzureRoleAssignment", "user_type", "role_definition_name"
     ) == {(None, "Owner"), (None, "Reader"), ("Guest", "User Access Administrator")}

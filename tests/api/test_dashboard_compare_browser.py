@@ -58,7 +58,8 @@ def _chromium(url: str, profile: Path, width: int, *extra: str) -> str:
 def _inner(dom: str, element_id: str) -> str:
     """Text of the element with this id (up to its own closing tag; our tables and cards do not nest)."""
     m = re.search(rf'<(\w+)[^>]*id="{element_id}"[^>]*>(.*?)</\1>', dom, re.S)
-    return html.unescape(re.sub(r"<[^>]+>", " ", m.group(2))) if m else ""
+    # <wbr> is a line-break opportunity inside a word (ids wrap after / : @ . _ -), not a space.
+    return html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<wbr\s*/?>", "", m.group(2)))) if m else ""
 
 
 def _loaded(url: str, profile: Path, width: int) -> str:
